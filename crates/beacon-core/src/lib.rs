@@ -1,0 +1,21 @@
+//! Beacon's domain: the types every other crate shares, each valid once it exists.
+//!
+//! **Architecture invariant:** this crate does no I/O and knows no database. Values are
+//! parsed once at the edge (`FromStr`/`parse` functions here) and trusted afterwards.
+
+pub mod district;
+pub mod issues;
+pub mod money;
+pub mod period;
+pub mod postcode;
+pub mod report;
+pub mod taxonomy;
+pub mod text;
+
+pub use district::{District, DistrictCode, Districts};
+pub use issues::{IssueRule, LocalIssueRules};
+pub use money::Pence;
+pub use period::Period;
+pub use postcode::Postcode;
+pub use report::{AgeBand, Gender, OrgSize, Report, VictimType};
+pub use taxonomy::{Category, FraudType, Taxonomy};
