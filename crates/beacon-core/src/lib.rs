@@ -9,6 +9,8 @@ pub mod money;
 pub mod period;
 pub mod postcode;
 pub mod report;
+pub mod run;
+pub mod facts;
 pub mod taxonomy;
 pub mod text;
 
@@ -18,4 +20,6 @@ pub use money::Pence;
 pub use period::Period;
 pub use postcode::Postcode;
 pub use report::{AgeBand, Gender, OrgSize, Report, VictimType};
+pub use run::{IngestRun, RejectedRow, RunCounts, RunStatus};
+pub use facts::{Fact, FactSet};
 pub use taxonomy::{Category, FraudType, Taxonomy};

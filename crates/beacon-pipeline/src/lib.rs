@@ -1,0 +1,15 @@
+//! Beacon's pipelines: data flows one way, from a file through a parser and enrichment
+//! into the store.
+//!
+//! ```text
+//! file ─▶ beacon-ingest (parse → validate ─▶ quarantine) ─▶ enrich (district, issues) ─▶ store
+//! ```
+//!
+//! **Invariants:** every row read is stored, counted as a duplicate or quarantined, and the
+//! run's counters are written in the same transaction as its rows; re-running a file
+//! stores nothing new.
+
+pub mod reference;
+pub mod reports;
+
+pub use reports::{IngestError, IngestOptions, IngestOutcome, Progress, ingest_reports};

@@ -1,0 +1,268 @@
+//! Report ingest: a CSV file into the store, every row accounted for.
+
+use beacon_core::{DistrictCode, LocalIssueRules, Postcode, Report, Taxonomy};
+use beacon_ingest::reports::{ReportRules, RowOutcome};
+use beacon_ingest::{HeaderError, ReportReader};
+use beacon_store::{ReportBatch, RunEnd, Store, StoreError};
+use beacon_core::RunStatus;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::io::Read;
+use time::Date;
+
+/// How to run an ingest.
+#[derive(Debug, Clone)]
+pub struct IngestOptions {
+    /// Rows per transaction. Larger is faster; memory grows with it.
+    pub batch_size: usize,
+    /// Local-issue rules used to tag reports.
+    pub rules: LocalIssueRules,
+    /// Today's date: reports dated later are refused.
+    pub today: Date,
+    /// A running run of the same file with no progress for this long is taken to have
+    /// been interrupted.
+    pub stale_after_seconds: i64,
+}
+
+impl IngestOptions {
+    /// Sensible defaults: 20,000-row batches, runs stale after ten minutes.
+    pub fn new(rules: LocalIssueRules, today: Date) -> IngestOptions {
+        IngestOptions {
+            batch_size: 20_000,
+            rules,
+            today,
+            stale_after_seconds: 600,
+        }
+    }
+}
+
+/// Progress so far, for progress bars.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress {
+    /// Bytes of the file read.
+    pub bytes: u64,
+    /// Rows read.
+    pub rows: u64,
+}
+
+/// What an ingest did. `read = stored + duplicates + rejected`.
+#[derive(Debug, Clone, Serialize)]
+pub struct IngestOutcome {
+    /// The run's number (see `beacon ingest runs`).
+    pub run_id: i64,
+    /// The file.
+    pub source: String,
+    /// SHA-256 of the file.
+    pub sha256: String,
+    /// Encoding the file was read with.
+    pub encoding: String,
+    /// Rows read.
+    pub read: u64,
+    /// New reports stored.
+    pub stored: u64,
+    /// Rows whose reference was already stored.
+    pub duplicates: u64,
+    /// Rows quarantined (see `beacon ingest rejects RUN`).
+    pub rejected: u64,
+    /// Valid rows (stored or duplicate) whose district is unknown or outside the area.
+    pub district_unknown: u64,
+    /// NFIB codes not in the taxonomy, with how many valid rows used each (kept, not rejected).
+    pub unknown_fraud_types: BTreeMap<String, u64>,
+    /// Header columns Beacon does not read.
+    pub ignored_columns: Vec<String>,
+    /// Valid rows (stored or duplicate) tagged with each local issue.
+    pub local_issues: BTreeMap<String, u64>,
+}
+
+/// Why an ingest could not run at all. Row problems are never errors: they are quarantined.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// The file was refused as a whole; the run is recorded as failed.
+    #[error("{source_name}: {reason} (run {run_id} recorded as failed)")]
+    Refused {
+        /// The run.
+        run_id: i64,
+        /// The file.
+        source_name: String,
+        /// Why.
+        reason: HeaderError,
+    },
+    /// The store failed; committed batches stay, and re-running completes the file.
+    #[error("the store failed during the ingest: {0}")]
+    Store(#[from] StoreError),
+}
+
+/// Places reports in districts by postcode, remembering answers (files repeat postcodes).
+struct DistrictFinder {
+    cache: HashMap<Postcode, Option<DistrictCode>>,
+}
+
+impl DistrictFinder {
+    /// A known postcode decides the district; otherwise the file's own `district_code`
+    /// (if it is one of the area's districts) stands; otherwise the district is unknown.
+    fn place(&mut self, store: &mut dyn Store, report: &mut Report) -> Result<(), StoreError> {
+        let Some(postcode) = &report.postcode else {
+            return Ok(());
+        };
+        let found = match self.cache.get(postcode) {
+            Some(found) => found.clone(),
+            None => {
+                let found = store.postcode_district(postcode)?;
+                if self.cache.len() < 500_000 {
+                    self.cache.insert(postcode.clone(), found.clone());
+                }
+                found
+            }
+        };
+        if let Some(district) = found {
+            report.district = Some(district);
+        }
+        Ok(())
+    }
+}
+
+/// Reads a report CSV into the store. Row problems go to quarantine; only a refused file
+/// or a store failure is an error.
+pub fn ingest_reports(
+    store: &mut dyn Store,
+    source_name: &str,
+    input: Box<dyn Read>,
+    options: &IngestOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<IngestOutcome, IngestError> {
+    let span = tracing::info_span!("ingest_reports", source = source_name);
+    let _entered = span.enter();
+    let run_id = store.begin_run("reports", source_name, options.stale_after_seconds)?;
+    let mut reader = match ReportReader::open(input) {
+        Ok(reader) => reader,
+        Err(reason) => {
+            store.finish_run(
+                run_id,
+                &RunEnd {
+                    status: RunStatus::Failed,
+                    sha256: None,
+                    message: Some(reason.to_string()),
+                },
+            )?;
+            return Err(IngestError::Refused {
+                run_id,
+                source_name: source_name.to_owned(),
+                reason,
+            });
+        }
+    };
+    let districts = store.districts()?;
+    let taxonomy = Taxonomy::new(store.fraud_types()?);
+    let rules = ReportRules {
+        taxonomy: &taxonomy,
+        districts: &districts,
+        today: options.today,
+    };
+    let mut finder = DistrictFinder {
+        cache: HashMap::new(),
+    };
+    let mut outcome = IngestOutcome {
+        run_id,
+        source: source_name.to_owned(),
+        sha256: String::new(),
+        encoding: reader.encoding().as_str().to_owned(),
+        read: 0,
+        stored: 0,
+        duplicates: 0,
+        rejected: 0,
+        district_unknown: 0,
+        unknown_fraud_types: BTreeMap::new(),
+        ignored_columns: reader.ignored_columns().to_vec(),
+        local_issues: BTreeMap::new(),
+    };
+    let batch_size = options.batch_size.max(1);
+    let mut batch = ReportBatch::default();
+    // Counted per batch and added once the batch commits.
+    let mut pending_unknown_types: BTreeMap<String, u64> = BTreeMap::new();
+    loop {
+        let row = reader.next_row(&rules);
+        let finished = row.is_none();
+        match row {
+            Some(RowOutcome::Report(mut report, _line)) => {
+                finder.place(store, &mut report)?;
+                report.local_issues = options.rules.classify(
+                    &report.fraud_type,
+                    &report.tags,
+                    report.summary.as_deref(),
+                );
+                if taxonomy.get(&report.fraud_type).is_none() {
+                    *pending_unknown_types
+                        .entry(report.fraud_type.clone())
+                        .or_default() += 1;
+                }
+                batch.reports.push(*report);
+            }
+            Some(RowOutcome::Rejected(error)) => batch.rejects.push(error),
+            None => {}
+        }
+        if batch.len() >= batch_size || (finished && !batch.is_empty()) {
+            let counts = store.store_report_batch(run_id, &batch)?;
+            outcome.read += counts.read;
+            outcome.stored += counts.stored;
+            outcome.duplicates += counts.duplicates;
+            outcome.rejected += counts.rejected;
+            for report in &batch.reports {
+                if report.district.is_none() {
+                    outcome.district_unknown += 1;
+                }
+                for issue in &report.local_issues {
+                    *outcome.local_issues.entry(issue.clone()).or_default() += 1;
+                }
+            }
+            for (code, count) in std::mem::take(&mut pending_unknown_types) {
+                *outcome.unknown_fraud_types.entry(code).or_default() += count;
+            }
+            batch.clear();
+            progress(Progress {
+                bytes: reader.bytes_read(),
+                rows: outcome.read,
+            });
+        }
+        if finished {
+            break;
+        }
+    }
+    outcome.sha256 = reader.sha256();
+    store.finish_run(
+        run_id,
+        &RunEnd {
+            status: RunStatus::Completed,
+            sha256: Some(outcome.sha256.clone()),
+            message: run_notes(&outcome),
+        },
+    )?;
+    tracing::info!(
+        run_id,
+        read = outcome.read,
+        stored = outcome.stored,
+        duplicates = outcome.duplicates,
+        rejected = outcome.rejected,
+        "ingest finished"
+    );
+    Ok(outcome)
+}
+
+/// Notes worth keeping with the run: columns ignored, unknown codes, encoding.
+fn run_notes(outcome: &IngestOutcome) -> Option<String> {
+    let mut notes = Vec::new();
+    if outcome.encoding != "UTF-8" {
+        notes.push(format!("read as {}", outcome.encoding));
+    }
+    if !outcome.ignored_columns.is_empty() {
+        notes.push(format!("ignored columns: {}", outcome.ignored_columns.join(", ")));
+    }
+    if !outcome.unknown_fraud_types.is_empty() {
+        let codes: Vec<String> = outcome
+            .unknown_fraud_types
+            .iter()
+            .map(|(code, count)| format!("{code} ({count})"))
+            .collect();
+        notes.push(format!("NFIB codes not in the taxonomy: {}", codes.join(", ")));
+    }
+    (!notes.is_empty()).then(|| notes.join("; "))
+}

@@ -1,0 +1,229 @@
+//! Beacon's store: one [`Store`] trait, with SQLite (embedded default) and PostgreSQL
+//! (multi-user) behind it.
+//!
+//! **Architecture invariants:** all SQL lives in this crate; callers never see a dialect.
+//! Migrations are numbered files under `migrations/{sqlite,postgres}/`, applied in order
+//! on open and never edited once landed. A report batch, its quarantined rows and its
+//! run's counters are written in one transaction, so a crash at any point leaves every
+//! run's counts adding up.
+
+mod migrate;
+pub mod postgres;
+pub mod sqlite;
+
+use beacon_core::{
+    DistrictCode, Districts, FactSet, FraudType, IngestRun, Period, Postcode, RejectedRow, Report,
+    RunCounts, RunStatus,
+};
+
+/// Why a store operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite said no.
+    #[error("SQLite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// PostgreSQL said no.
+    #[error("PostgreSQL: {0}")]
+    Postgres(#[from] ::postgres::Error),
+    /// The database location could not be understood.
+    #[error("cannot open the database '{0}': use a file path, a sqlite: URL or a postgres:// URL")]
+    BadLocation(String),
+    /// Stored data did not read back as expected.
+    #[error("stored data is not as expected: {0}")]
+    Corrupt(String),
+    /// The database was written by a newer Beacon.
+    #[error("the database has migration {found} but this Beacon knows only up to {known}; upgrade Beacon")]
+    TooNew {
+        /// Highest migration in the database.
+        found: i64,
+        /// Highest migration this build has.
+        known: i64,
+    },
+}
+
+/// Result of a store call.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Which backend a store uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite file.
+    Sqlite,
+    /// PostgreSQL server.
+    Postgres,
+}
+
+/// A batch of parsed rows to write in one transaction.
+#[derive(Debug, Default)]
+pub struct ReportBatch {
+    /// Valid reports; those whose reference is already stored count as duplicates.
+    pub reports: Vec<Report>,
+    /// Rows for quarantine.
+    pub rejects: Vec<RejectedRow>,
+}
+
+impl ReportBatch {
+    /// Rows in the batch.
+    pub fn len(&self) -> usize {
+        self.reports.len() + self.rejects.len()
+    }
+
+    /// True when there is nothing to write.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Empties the batch, keeping its capacity.
+    pub fn clear(&mut self) {
+        self.reports.clear();
+        self.rejects.clear();
+    }
+}
+
+/// How a run ended.
+#[derive(Debug, Clone)]
+pub struct RunEnd {
+    /// Completed or failed.
+    pub status: RunStatus,
+    /// SHA-256 of the file, when it was read to the end.
+    pub sha256: Option<String>,
+    /// Why it failed, or notes (ignored columns, unknown codes, encoding).
+    pub message: Option<String>,
+}
+
+/// A quarantined row with its run.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct QuarantinedRow {
+    /// The run that read it.
+    pub run_id: i64,
+    /// Line, reason and raw text.
+    #[serde(flatten)]
+    pub row: RejectedRow,
+}
+
+/// Something worth a line in the audit log: a read of victim-level data, a change.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AuditEvent {
+    /// Who did it (user name, or the operating-system user for the CLI).
+    pub actor: String,
+    /// What, e.g. `read_quarantine`.
+    pub action: String,
+    /// On what, e.g. `ingest_run:12`.
+    pub subject: String,
+    /// Anything else worth knowing (no victim data).
+    pub detail: String,
+}
+
+/// A recorded audit event.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AuditRecord {
+    /// When, RFC 3339 UTC.
+    pub at: String,
+    /// The event.
+    #[serde(flatten)]
+    pub event: AuditEvent,
+}
+
+/// Everything Beacon keeps. Callers are written against this trait and never know the
+/// backend; the same story test runs on both.
+pub trait Store: Send {
+    /// Which backend this is.
+    fn backend(&self) -> Backend;
+
+    /// The area's districts (empty list until reference data is loaded).
+    fn districts(&mut self) -> StoreResult<Districts>;
+    /// Replaces the districts and the area name.
+    fn replace_districts(&mut self, districts: &Districts) -> StoreResult<()>;
+    /// The fraud-type taxonomy in reference order.
+    fn fraud_types(&mut self) -> StoreResult<Vec<FraudType>>;
+    /// Adds or updates fraud types by key.
+    fn upsert_fraud_types(&mut self, types: &[FraudType]) -> StoreResult<()>;
+    /// Adds or replaces postcodes; returns how many were written.
+    fn upsert_postcodes(&mut self, entries: &[(Postcode, DistrictCode)]) -> StoreResult<u64>;
+    /// Recomputes the sector lookup from the postcodes (majority district per sector).
+    fn rebuild_postcode_sectors(&mut self) -> StoreResult<u64>;
+    /// The district of a full postcode or sector, if known.
+    fn postcode_district(&mut self, postcode: &Postcode) -> StoreResult<Option<DistrictCode>>;
+    /// How many postcodes are loaded.
+    fn postcode_count(&mut self) -> StoreResult<u64>;
+    /// A setting's value.
+    fn setting(&mut self, key: &str) -> StoreResult<Option<String>>;
+    /// Sets a setting.
+    fn set_setting(&mut self, key: &str, value: &str) -> StoreResult<()>;
+
+    /// Records the start of a run, and marks stale running runs of the same source as
+    /// interrupted (their process is gone: no progress for `stale_after_seconds`).
+    fn begin_run(&mut self, kind: &str, source: &str, stale_after_seconds: i64) -> StoreResult<i64>;
+    /// Writes a batch, its quarantined rows and the run's counters in one transaction.
+    /// Returns the counts for this batch.
+    fn store_report_batch(&mut self, run_id: i64, batch: &ReportBatch) -> StoreResult<RunCounts>;
+    /// Records how a run ended.
+    fn finish_run(&mut self, run_id: i64, end: &RunEnd) -> StoreResult<()>;
+    /// Runs, newest first.
+    fn runs(&mut self, limit: u32) -> StoreResult<Vec<IngestRun>>;
+    /// One run.
+    fn run(&mut self, run_id: i64) -> StoreResult<Option<IngestRun>>;
+    /// A run's quarantined rows in line order.
+    fn quarantined(&mut self, run_id: i64) -> StoreResult<Vec<QuarantinedRow>>;
+
+    /// Reports stored.
+    fn report_count(&mut self) -> StoreResult<u64>;
+    /// The analytics form of every report in the period (all reports if `None`).
+    fn report_facts(&mut self, period: Option<Period>) -> StoreResult<FactSet>;
+    /// First and last report dates, if any reports are stored.
+    fn report_date_range(&mut self) -> StoreResult<Option<(time::Date, time::Date)>>;
+
+    /// Writes an audit event.
+    fn audit(&mut self, event: &AuditEvent) -> StoreResult<()>;
+    /// Audit events, newest first.
+    fn audit_events(&mut self, limit: u32) -> StoreResult<Vec<AuditRecord>>;
+}
+
+/// Opens a store from a location: a file path or `sqlite:` URL (SQLite), or a
+/// `postgres://` / `postgresql://` URL. Applies migrations.
+pub fn open(location: &str) -> StoreResult<Box<dyn Store>> {
+    let location = location.trim();
+    if location.starts_with("postgres://") || location.starts_with("postgresql://") {
+        return Ok(Box::new(postgres::PostgresStore::connect(location)?));
+    }
+    let path = location
+        .strip_prefix("sqlite://")
+        .or_else(|| location.strip_prefix("sqlite:"))
+        .unwrap_or(location);
+    if path.is_empty() || path.contains("://") {
+        return Err(StoreError::BadLocation(location.to_owned()));
+    }
+    Ok(Box::new(sqlite::SqliteStore::open(std::path::Path::new(path))?))
+}
+
+/// Now, as RFC 3339 UTC text (the stored form of times).
+pub(crate) fn now_text() -> String {
+    utc_text(time::OffsetDateTime::now_utc())
+}
+
+/// A moment as fixed-width RFC 3339 UTC text with microseconds, e.g.
+/// `2026-11-29T03:04:05.123456Z`. The width never varies, so the text sorts in time order
+/// (SQLite compares stored times as text); both backends return this shape.
+pub(crate) fn utc_text(moment: time::OffsetDateTime) -> String {
+    const FORMAT: &[time::format_description::BorrowedFormatItem<'_>] = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z"
+    );
+    moment
+        .to_offset(time::UtcOffset::UTC)
+        .format(FORMAT)
+        .unwrap_or_default()
+}
+
+/// Joins labels as stored (`a;b`).
+pub(crate) fn join_labels(labels: &[String]) -> String {
+    labels.join(";")
+}
+
+/// Test-only fault injection: when `BEACON_FAULT_ABORT_AFTER_ROWS=N` is set, the process
+/// aborts (as a `kill -9` would end it) inside the transaction that writes row N+1 of
+/// this process. Used by the crash tests; unset in normal use.
+pub(crate) fn fault_abort_after_rows() -> Option<u64> {
+    std::env::var("BEACON_FAULT_ABORT_AFTER_ROWS")
+        .ok()
+        .and_then(|value| value.parse().ok())
+}

@@ -1,0 +1,599 @@
+//! The SQLite backend: one file, WAL mode, for one area on one machine.
+
+use crate::migrate::{Migration, SQLITE};
+use crate::{
+    AuditEvent, AuditRecord, Backend, QuarantinedRow, ReportBatch, RunEnd, Store, StoreError,
+    StoreResult, fault_abort_after_rows, join_labels, now_text, utc_text,
+};
+use beacon_core::report::{AgeBand, Gender, VictimType};
+use beacon_core::{
+    Category, District, DistrictCode, Districts, Fact, FactSet, FraudType, IngestRun, Period,
+    Postcode, RejectedRow, RunCounts, RunStatus,
+};
+use rusqlite::{Connection, OptionalExtension, params};
+use std::path::Path;
+use time::Date;
+
+/// A store in one SQLite file.
+pub struct SqliteStore {
+    connection: Connection,
+    rows_written: u64,
+    abort_after_rows: Option<u64>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file and applies migrations.
+    pub fn open(path: &Path) -> StoreResult<SqliteStore> {
+        let connection = Connection::open(path)?;
+        connection.busy_timeout(std::time::Duration::from_secs(10))?;
+        connection.pragma_update(None, "journal_mode", "WAL")?;
+        connection.pragma_update(None, "synchronous", "NORMAL")?;
+        connection.pragma_update(None, "foreign_keys", "ON")?;
+        connection.pragma_update(None, "cache_size", -65_536)?;
+        let mut store = SqliteStore {
+            connection,
+            rows_written: 0,
+            abort_after_rows: fault_abort_after_rows(),
+        };
+        store.migrate(SQLITE)?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self, migrations: &[Migration]) -> StoreResult<()> {
+        self.connection.execute_batch(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
+        )?;
+        let current: i64 = self.connection.query_row(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            [],
+            |row| row.get(0),
+        )?;
+        let known = migrations.last().map_or(0, |m| m.version);
+        if current > known {
+            return Err(StoreError::TooNew { found: current, known });
+        }
+        for migration in migrations.iter().filter(|m| m.version > current) {
+            let transaction = self.connection.transaction()?;
+            transaction.execute_batch(migration.sql)?;
+            transaction.execute(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
+                params![migration.version, now_text()],
+            )?;
+            transaction.commit()?;
+        }
+        Ok(())
+    }
+}
+
+fn date_text(date: Date) -> String {
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
+}
+
+/// Reads a stored `YYYY-MM-DD` quickly (the scan reads a million of them).
+fn parse_stored_date(text: &str) -> StoreResult<Date> {
+    let bytes = text.as_bytes();
+    let number = |range: std::ops::Range<usize>| -> Option<u32> {
+        let mut value = 0u32;
+        for &b in bytes.get(range)? {
+            if !b.is_ascii_digit() {
+                return None;
+            }
+            value = value * 10 + u32::from(b - b'0');
+        }
+        Some(value)
+    };
+    let parsed = (|| {
+        let year = i32::try_from(number(0..4)?).ok()?;
+        let month = time::Month::try_from(u8::try_from(number(5..7)?).ok()?).ok()?;
+        let day = u8::try_from(number(8..10)?).ok()?;
+        Date::from_calendar_date(year, month, day).ok()
+    })();
+    parsed.ok_or_else(|| StoreError::Corrupt(format!("'{text}' is not a stored date")))
+}
+
+/// A stable 64-bit hash (FNV-1a) of a victim key: analytics only compare them.
+pub(crate) fn victim_hash(key: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in key.as_bytes() {
+        hash ^= u64::from(*byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
+pub(crate) fn victim_type_from(text: &str) -> VictimType {
+    if text == "organisation" {
+        VictimType::Organisation
+    } else {
+        VictimType::Individual
+    }
+}
+
+pub(crate) fn gender_from(text: Option<&str>) -> Option<Gender> {
+    match text? {
+        "female" => Some(Gender::Female),
+        "male" => Some(Gender::Male),
+        "other" => Some(Gender::Other),
+        _ => None,
+    }
+}
+
+fn run_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<IngestRun> {
+    let counts = |index: usize| -> rusqlite::Result<u64> {
+        Ok(u64::try_from(row.get::<_, i64>(index)?).unwrap_or(0))
+    };
+    Ok(IngestRun {
+        id: row.get(0)?,
+        kind: row.get(1)?,
+        source: row.get(2)?,
+        sha256: row.get(3)?,
+        status: RunStatus::from_stored(&row.get::<_, String>(4)?),
+        started_at: row.get(5)?,
+        updated_at: row.get(6)?,
+        finished_at: row.get(7)?,
+        counts: RunCounts {
+            read: counts(8)?,
+            stored: counts(9)?,
+            duplicates: counts(10)?,
+            rejected: counts(11)?,
+        },
+        message: row.get(12)?,
+    })
+}
+
+const RUN_COLUMNS: &str = "id, kind, source, sha256, status, started_at, updated_at, finished_at, rows_read, rows_stored, rows_duplicate, rows_rejected, message";
+
+impl Store for SqliteStore {
+    fn backend(&self) -> Backend {
+        Backend::Sqlite
+    }
+
+    fn districts(&mut self) -> StoreResult<Districts> {
+        let area_name = self.setting("area_name")?.unwrap_or_default();
+        let mut statement = self.connection.prepare(
+            "SELECT code, name, kind, population_2011, population_2021 FROM districts ORDER BY position",
+        )?;
+        let list = statement
+            .query_map([], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, u32>(3)?,
+                    row.get::<_, u32>(4)?,
+                ))
+            })?
+            .map(|row| {
+                let (code, name, kind, population_2011, population_2021) = row?;
+                Ok(District {
+                    code: code
+                        .parse()
+                        .map_err(|e: beacon_core::district::DistrictCodeError| StoreError::Corrupt(e.to_string()))?,
+                    name,
+                    kind,
+                    population_2011,
+                    population_2021,
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(Districts { area_name, list })
+    }
+
+    fn replace_districts(&mut self, districts: &Districts) -> StoreResult<()> {
+        let transaction = self.connection.transaction()?;
+        transaction.execute("DELETE FROM districts", [])?;
+        for (position, district) in districts.list.iter().enumerate() {
+            transaction.execute(
+                "INSERT INTO districts (code, name, kind, population_2011, population_2021, position) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    district.code.as_str(),
+                    district.name,
+                    district.kind,
+                    district.population_2011,
+                    district.population_2021,
+                    position as i64
+                ],
+            )?;
+        }
+        transaction.execute(
+            "INSERT INTO settings (key, value) VALUES ('area_name', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![districts.area_name],
+        )?;
+        transaction.commit()?;
+        Ok(())
+    }
+
+    fn fraud_types(&mut self) -> StoreResult<Vec<FraudType>> {
+        let mut statement = self.connection.prepare(
+            "SELECT key, code, name, type_group, computer_misuse FROM fraud_types ORDER BY position, key",
+        )?;
+        let types = statement
+            .query_map([], |row| {
+                Ok(FraudType {
+                    key: row.get(0)?,
+                    code: row.get(1)?,
+                    name: row.get(2)?,
+                    group: row.get(3)?,
+                    computer_misuse: row.get(4)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(types)
+    }
+
+    fn upsert_fraud_types(&mut self, types: &[FraudType]) -> StoreResult<()> {
+        let transaction = self.connection.transaction()?;
+        let start: i64 = transaction.query_row(
+            "SELECT COALESCE(MAX(position), -1) + 1 FROM fraud_types",
+            [],
+            |row| row.get(0),
+        )?;
+        for (offset, fraud_type) in types.iter().enumerate() {
+            transaction.execute(
+                "INSERT INTO fraud_types (key, code, name, type_group, computer_misuse, position) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT(key) DO UPDATE SET code = excluded.code, name = excluded.name, type_group = excluded.type_group, computer_misuse = excluded.computer_misuse",
+                params![
+                    fraud_type.key,
+                    fraud_type.code,
+                    fraud_type.name,
+                    fraud_type.group,
+                    fraud_type.computer_misuse,
+                    start + offset as i64
+                ],
+            )?;
+        }
+        transaction.commit()?;
+        Ok(())
+    }
+
+    fn upsert_postcodes(&mut self, entries: &[(Postcode, DistrictCode)]) -> StoreResult<u64> {
+        let transaction = self.connection.transaction()?;
+        {
+            let mut insert = transaction.prepare_cached(
+                "INSERT INTO postcodes (postcode, district_code) VALUES (?1, ?2)
+                 ON CONFLICT(postcode) DO UPDATE SET district_code = excluded.district_code",
+            )?;
+            for (postcode, district) in entries {
+                insert.execute(params![postcode.as_str(), district.as_str()])?;
+            }
+        }
+        transaction.commit()?;
+        Ok(entries.len() as u64)
+    }
+
+    fn rebuild_postcode_sectors(&mut self) -> StoreResult<u64> {
+        let transaction = self.connection.transaction()?;
+        transaction.execute("DELETE FROM postcode_sectors", [])?;
+        let written = transaction.execute(SECTOR_REBUILD_SQL, [])?;
+        transaction.commit()?;
+        Ok(written as u64)
+    }
+
+    fn postcode_district(&mut self, postcode: &Postcode) -> StoreResult<Option<DistrictCode>> {
+        let mut found: Option<String> = None;
+        if let Postcode::Full(full) = postcode {
+            found = self
+                .connection
+                .prepare_cached("SELECT district_code FROM postcodes WHERE postcode = ?1")?
+                .query_row(params![full], |row| row.get(0))
+                .optional()?;
+        }
+        if found.is_none() {
+            found = self
+                .connection
+                .prepare_cached("SELECT district_code FROM postcode_sectors WHERE sector = ?1")?
+                .query_row(params![postcode.sector()], |row| row.get(0))
+                .optional()?;
+        }
+        Ok(found.and_then(|code| code.parse().ok()))
+    }
+
+    fn postcode_count(&mut self) -> StoreResult<u64> {
+        let count: i64 = self
+            .connection
+            .query_row("SELECT COUNT(*) FROM postcodes", [], |row| row.get(0))?;
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+
+    fn setting(&mut self, key: &str) -> StoreResult<Option<String>> {
+        Ok(self
+            .connection
+            .query_row("SELECT value FROM settings WHERE key = ?1", params![key], |row| {
+                row.get(0)
+            })
+            .optional()?)
+    }
+
+    fn set_setting(&mut self, key: &str, value: &str) -> StoreResult<()> {
+        self.connection.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    fn begin_run(&mut self, kind: &str, source: &str, stale_after_seconds: i64) -> StoreResult<i64> {
+        let now = now_text();
+        let stale_before = utc_text(
+            time::OffsetDateTime::now_utc() - time::Duration::seconds(stale_after_seconds),
+        );
+        let transaction = self.connection.transaction()?;
+        transaction.execute(
+            "UPDATE ingest_runs SET status = 'interrupted', message = COALESCE(message || ' ', '') || 'Stopped before the end of the file; a later run completed it.'
+             WHERE status = 'running' AND kind = ?1 AND source = ?2 AND updated_at < ?3",
+            params![kind, source, stale_before],
+        )?;
+        transaction.execute(
+            "INSERT INTO ingest_runs (kind, source, status, started_at, updated_at) VALUES (?1, ?2, 'running', ?3, ?3)",
+            params![kind, source, now],
+        )?;
+        let id = transaction.last_insert_rowid();
+        transaction.commit()?;
+        Ok(id)
+    }
+
+    fn store_report_batch(&mut self, run_id: i64, batch: &ReportBatch) -> StoreResult<RunCounts> {
+        let transaction = self.connection.transaction()?;
+        let mut counts = RunCounts {
+            read: batch.len() as u64,
+            rejected: batch.rejects.len() as u64,
+            ..RunCounts::default()
+        };
+        {
+            let mut insert = transaction.prepare_cached(
+                "INSERT OR IGNORE INTO reports (reference, run_id, reported_on, offence_on, fraud_type, category, victim_type,
+                    victim_age, age_band, victim_gender, contact_method, org_sector, org_size, postcode, district_code,
+                    loss_pence, cyber_enabled, vulnerable, repeat_victim, victim_key, tags, local_issues, summary)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+            )?;
+            for report in &batch.reports {
+                if let Some(limit) = self.abort_after_rows
+                    && self.rows_written >= limit
+                {
+                    // Fault injection for crash tests: die mid-transaction, as kill -9 would.
+                    std::process::abort();
+                }
+                let inserted = insert.execute(params![
+                    report.reference,
+                    run_id,
+                    date_text(report.reported_on),
+                    report.offence_on.map(date_text),
+                    report.fraud_type,
+                    report.category.as_str(),
+                    report.victim_type.as_str(),
+                    report.victim_age,
+                    report.age_band.map(AgeBand::as_str),
+                    report.victim_gender.map(Gender::as_str),
+                    report.contact_method,
+                    report.org_sector,
+                    report.org_size.map(|size| size.as_str()),
+                    report.postcode.as_ref().map(Postcode::as_str),
+                    report.district.as_ref().map(DistrictCode::as_str),
+                    report.loss.map(|loss| loss.0),
+                    report.cyber_enabled,
+                    report.vulnerable,
+                    report.repeat_victim,
+                    report.victim_key,
+                    join_labels(&report.tags),
+                    join_labels(&report.local_issues),
+                    report.summary,
+                ])?;
+                self.rows_written += 1;
+                if inserted == 1 {
+                    counts.stored += 1;
+                } else {
+                    counts.duplicates += 1;
+                }
+            }
+            let mut quarantine = transaction.prepare_cached(
+                "INSERT INTO quarantine (run_id, line, reason, raw) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for reject in &batch.rejects {
+                quarantine.execute(params![run_id, reject.line as i64, reject.reason, reject.raw])?;
+            }
+        }
+        transaction.execute(
+            "UPDATE ingest_runs SET rows_read = rows_read + ?2, rows_stored = rows_stored + ?3,
+                rows_duplicate = rows_duplicate + ?4, rows_rejected = rows_rejected + ?5, updated_at = ?6 WHERE id = ?1",
+            params![
+                run_id,
+                counts.read as i64,
+                counts.stored as i64,
+                counts.duplicates as i64,
+                counts.rejected as i64,
+                now_text()
+            ],
+        )?;
+        transaction.commit()?;
+        Ok(counts)
+    }
+
+    fn finish_run(&mut self, run_id: i64, end: &RunEnd) -> StoreResult<()> {
+        let now = now_text();
+        self.connection.execute(
+            "UPDATE ingest_runs SET status = ?2, sha256 = ?3, message = ?4, finished_at = ?5, updated_at = ?5 WHERE id = ?1",
+            params![run_id, end.status.as_str(), end.sha256, end.message, now],
+        )?;
+        Ok(())
+    }
+
+    fn runs(&mut self, limit: u32) -> StoreResult<Vec<IngestRun>> {
+        let mut statement = self.connection.prepare(&format!(
+            "SELECT {RUN_COLUMNS} FROM ingest_runs ORDER BY id DESC LIMIT ?1"
+        ))?;
+        let runs = statement
+            .query_map(params![limit], run_from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(runs)
+    }
+
+    fn run(&mut self, run_id: i64) -> StoreResult<Option<IngestRun>> {
+        Ok(self
+            .connection
+            .query_row(
+                &format!("SELECT {RUN_COLUMNS} FROM ingest_runs WHERE id = ?1"),
+                params![run_id],
+                run_from_row,
+            )
+            .optional()?)
+    }
+
+    fn quarantined(&mut self, run_id: i64) -> StoreResult<Vec<QuarantinedRow>> {
+        let mut statement = self.connection.prepare(
+            "SELECT run_id, line, reason, raw FROM quarantine WHERE run_id = ?1 ORDER BY line, id",
+        )?;
+        let rows = statement
+            .query_map(params![run_id], |row| {
+                Ok(QuarantinedRow {
+                    run_id: row.get(0)?,
+                    row: RejectedRow {
+                        line: u64::try_from(row.get::<_, i64>(1)?).unwrap_or(0),
+                        reason: row.get(2)?,
+                        raw: row.get(3)?,
+                    },
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    fn report_count(&mut self) -> StoreResult<u64> {
+        let count: i64 = self
+            .connection
+            .query_row("SELECT COUNT(*) FROM reports", [], |row| row.get(0))?;
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+
+    fn report_facts(&mut self, period: Option<Period>) -> StoreResult<FactSet> {
+        let (from, to) = match period {
+            Some(period) => (date_text(period.from), date_text(period.to)),
+            None => ("0000-00-00".to_owned(), "9999-99-99".to_owned()),
+        };
+        let mut statement = self.connection.prepare_cached(
+            "SELECT reported_on, district_code, fraud_type, category, victim_type, age_band, victim_gender,
+                    cyber_enabled, loss_pence, local_issues, victim_key, repeat_victim, vulnerable
+             FROM reports INDEXED BY reports_facts WHERE reported_on >= ?1 AND reported_on <= ?2",
+        )?;
+        let mut set = FactSet::default();
+        let mut rows = statement.query(params![from, to])?;
+        // Remember the last text seen per column: runs of equal values are common, and
+        // this skips the dictionary search for them.
+        let mut last_district: Option<(String, Option<u16>)> = None;
+        let mut last_type: Option<(String, u16)> = None;
+        while let Some(row) = rows.next()? {
+            let reported_on = parse_stored_date(row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?)?;
+            let district = match row.get_ref(1)?.as_str_or_null().map_err(rusqlite::Error::from)? {
+                None => None,
+                Some(code) => match &last_district {
+                    Some((text, index)) if text == code => *index,
+                    _ => {
+                        let index = set.district_index(code);
+                        last_district = Some((code.to_owned(), index));
+                        index
+                    }
+                },
+            };
+            let type_key = row.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
+            let fraud_type = match &last_type {
+                Some((text, index)) if text == type_key => *index,
+                _ => {
+                    let index = set.fraud_type_index(type_key);
+                    last_type = Some((type_key.to_owned(), index));
+                    index
+                }
+            };
+            let category = Category::from_stored(row.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?)
+                .ok_or_else(|| StoreError::Corrupt("unknown category".into()))?;
+            let victim_type = victim_type_from(row.get_ref(4)?.as_str().map_err(rusqlite::Error::from)?);
+            let age_band = row
+                .get_ref(5)?
+                .as_str_or_null()
+                .map_err(rusqlite::Error::from)?
+                .and_then(AgeBand::from_label);
+            let gender = gender_from(row.get_ref(6)?.as_str_or_null().map_err(rusqlite::Error::from)?);
+            let cyber_enabled: Option<bool> = row.get(7)?;
+            let loss_pence: Option<i64> = row.get(8)?;
+            let issues_text = row.get_ref(9)?.as_str().map_err(rusqlite::Error::from)?;
+            let issues = if issues_text.is_empty() { 0 } else { set.issue_mask(issues_text) };
+            let victim = row
+                .get_ref(10)?
+                .as_str_or_null()
+                .map_err(rusqlite::Error::from)?
+                .map(victim_hash);
+            let repeat_victim: Option<bool> = row.get(11)?;
+            let vulnerable: Option<bool> = row.get(12)?;
+            set.facts.push(Fact {
+                reported_on,
+                district,
+                fraud_type,
+                category,
+                victim_type,
+                age_band,
+                gender,
+                cyber_enabled,
+                loss_pence,
+                issues,
+                victim,
+                repeat_victim,
+                vulnerable,
+            });
+        }
+        Ok(set)
+    }
+
+    fn report_date_range(&mut self) -> StoreResult<Option<(Date, Date)>> {
+        let range: (Option<String>, Option<String>) = self.connection.query_row(
+            "SELECT MIN(reported_on), MAX(reported_on) FROM reports",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )?;
+        match range {
+            (Some(first), Some(last)) => Ok(Some((parse_stored_date(&first)?, parse_stored_date(&last)?))),
+            _ => Ok(None),
+        }
+    }
+
+    fn audit(&mut self, event: &AuditEvent) -> StoreResult<()> {
+        self.connection.execute(
+            "INSERT INTO audit_events (at, actor, action, subject, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![now_text(), event.actor, event.action, event.subject, event.detail],
+        )?;
+        Ok(())
+    }
+
+    fn audit_events(&mut self, limit: u32) -> StoreResult<Vec<AuditRecord>> {
+        let mut statement = self.connection.prepare(
+            "SELECT at, actor, action, subject, detail FROM audit_events ORDER BY id DESC LIMIT ?1",
+        )?;
+        let events = statement
+            .query_map(params![limit], |row| {
+                Ok(AuditRecord {
+                    at: row.get(0)?,
+                    event: AuditEvent {
+                        actor: row.get(1)?,
+                        action: row.get(2)?,
+                        subject: row.get(3)?,
+                        detail: row.get(4)?,
+                    },
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(events)
+    }
+}
+
+/// Each sector takes the district holding most of its postcodes (ties: lowest code).
+pub(crate) const SECTOR_REBUILD_SQL: &str = "INSERT INTO postcode_sectors (sector, district_code)
+    SELECT sector, district_code FROM (
+        SELECT sector, district_code,
+               ROW_NUMBER() OVER (PARTITION BY sector ORDER BY postcodes DESC, district_code) AS rank
+        FROM (
+            SELECT substr(postcode, 1, length(postcode) - 2) AS sector, district_code, COUNT(*) AS postcodes
+            FROM postcodes GROUP BY 1, 2
+        ) AS counted
+    ) AS ranked WHERE rank = 1";
