@@ -79,7 +79,10 @@ impl FromStr for Dimension {
             })
             .ok_or_else(|| {
                 let names: Vec<&str> = Dimension::ALL.iter().map(|d| d.name()).collect();
-                format!("'{text}' is not a dimension; choose from {}", names.join(", "))
+                format!(
+                    "'{text}' is not a dimension; choose from {}",
+                    names.join(", ")
+                )
             })
     }
 }
@@ -115,7 +118,11 @@ pub fn group_by(
     let groups_of_type: Vec<String> = facts
         .fraud_types
         .iter()
-        .map(|key| taxonomy.get(key).map_or_else(|| "Not in the taxonomy".to_owned(), |t| t.group.clone()))
+        .map(|key| {
+            taxonomy
+                .get(key)
+                .map_or_else(|| "Not in the taxonomy".to_owned(), |t| t.group.clone())
+        })
         .collect();
     let mut group_names: Vec<String> = groups_of_type.clone();
     group_names.sort();
@@ -127,7 +134,11 @@ pub fn group_by(
     let issue_position = dimensions.iter().position(|d| *d == Dimension::LocalIssue);
 
     let mut accumulators: HashMap<Key, Accumulator> = HashMap::new();
-    for fact in facts.facts.iter().filter(|f| period.contains(f.reported_on)) {
+    for fact in facts
+        .facts
+        .iter()
+        .filter(|f| period.contains(f.reported_on))
+    {
         let mut key: Key = [0; MAX_DIMENSIONS];
         for (slot, dimension) in dimensions.iter().enumerate() {
             key[slot] = code(*dimension, fact, &group_index);
@@ -154,7 +165,10 @@ pub fn group_by(
                 .iter()
                 .enumerate()
                 .map(|(slot, dimension)| {
-                    (dimension.name(), label(*dimension, key[slot], facts, &group_names))
+                    (
+                        dimension.name(),
+                        label(*dimension, key[slot], facts, &group_names),
+                    )
                 })
                 .collect();
             let population = match district_slot {
@@ -178,7 +192,10 @@ fn code(dimension: Dimension, fact: &Fact, group_index: &[u32]) -> u32 {
     match dimension {
         Dimension::District => fact.district.map_or(0, |d| u32::from(d) + 1),
         Dimension::FraudType => u32::from(fact.fraud_type),
-        Dimension::TypeGroup => group_index.get(usize::from(fact.fraud_type)).copied().unwrap_or(0),
+        Dimension::TypeGroup => group_index
+            .get(usize::from(fact.fraud_type))
+            .copied()
+            .unwrap_or(0),
         Dimension::Category => u32::from(fact.category == Category::Cyber),
         Dimension::Month => {
             let key = beacon_core::period::month_key(fact.reported_on);
@@ -199,9 +216,16 @@ fn label(dimension: Dimension, value: u32, facts: &FactSet, group_names: &[Strin
     match dimension {
         Dimension::District => match value {
             0 => "unknown".to_owned(),
-            v => facts.districts.get(v as usize - 1).map_or_else(String::new, ToString::to_string),
+            v => facts
+                .districts
+                .get(v as usize - 1)
+                .map_or_else(String::new, ToString::to_string),
         },
-        Dimension::FraudType => facts.fraud_types.get(value as usize).cloned().unwrap_or_default(),
+        Dimension::FraudType => facts
+            .fraud_types
+            .get(value as usize)
+            .cloned()
+            .unwrap_or_default(),
         Dimension::TypeGroup => group_names.get(value as usize).cloned().unwrap_or_default(),
         Dimension::Category => if value == 1 { "cyber" } else { "fraud" }.to_owned(),
         Dimension::Month => {
@@ -209,13 +233,22 @@ fn label(dimension: Dimension, value: u32, facts: &FactSet, group_names: &[Strin
             let month = time::Month::try_from((value % 100) as u8).unwrap_or(time::Month::January);
             month_label(year, month)
         }
-        Dimension::VictimType => if value == 1 { "organisation" } else { "individual" }.to_owned(),
+        Dimension::VictimType => if value == 1 {
+            "organisation"
+        } else {
+            "individual"
+        }
+        .to_owned(),
         Dimension::AgeBand => AgeBand::ALL
             .get(value as usize)
             .map_or_else(|| "unknown".to_owned(), |band| band.as_str().to_owned()),
         Dimension::LocalIssue => match value {
             0 => "none".to_owned(),
-            v => facts.issues.get(v as usize - 1).cloned().unwrap_or_default(),
+            v => facts
+                .issues
+                .get(v as usize - 1)
+                .cloned()
+                .unwrap_or_default(),
         },
         Dimension::CyberEnabled => ["yes", "no", "unknown"][value.min(2) as usize].to_owned(),
     }

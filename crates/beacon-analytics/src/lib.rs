@@ -4,10 +4,10 @@
 //! store. The caller loads facts for the period *and the 12 months before it* (for
 //! year-on-year change and spike baselines) and passes both.
 
+pub mod groups;
 pub mod measures;
 pub mod spikes;
 pub mod summary;
-pub mod groups;
 
 pub use groups::{Dimension, GroupRow, group_by};
 pub use measures::Measures;

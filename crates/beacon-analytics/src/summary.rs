@@ -6,8 +6,8 @@
 //! their own row in the district table.
 
 use crate::measures::{Accumulator, Measures, change_percent};
-use crate::spikes::{Spike, SpikeRule};
 use crate::month_label;
+use crate::spikes::{Spike, SpikeRule};
 use beacon_core::period::month_key;
 use beacon_core::report::{AgeBand, Gender, VictimType};
 use beacon_core::{Category, Districts, FactSet, LocalIssueRules, Period, Taxonomy};
@@ -337,10 +337,14 @@ pub fn summarise(facts: &FactSet, period: Period, context: &StatsContext<'_>) ->
     let earlier_all = earlier_all.finish(earlier_population);
 
     let mut by_district: Vec<DistrictRow> = Vec::new();
-    let mut district_accumulators: Vec<Option<Accumulator>> = districts.into_iter().map(Some).collect();
+    let mut district_accumulators: Vec<Option<Accumulator>> =
+        districts.into_iter().map(Some).collect();
     // Area districts first, in reference order, even when they have no reports.
     for district in &context.districts.list {
-        let index = facts.districts.iter().position(|code| code == &district.code);
+        let index = facts
+            .districts
+            .iter()
+            .position(|code| code == &district.code);
         let accumulator = index
             .and_then(|i| district_accumulators[i].take())
             .unwrap_or_default();
@@ -373,7 +377,11 @@ pub fn summarise(facts: &FactSet, period: Period, context: &StatsContext<'_>) ->
                 facts.districts[index].to_string(),
             )
         };
-        let population = if is_unknown { None } else { district_population[index] };
+        let population = if is_unknown {
+            None
+        } else {
+            district_population[index]
+        };
         by_district.push(district_row(
             code,
             name,
@@ -413,7 +421,12 @@ pub fn summarise(facts: &FactSet, period: Period, context: &StatsContext<'_>) ->
     fraud_types.sort_by(|a, b| b.reports.cmp(&a.reports).then(a.name.cmp(&b.name)));
 
     // Issues in rule order, then any others found in the data.
-    let mut issue_names: Vec<String> = context.rules.rules.iter().map(|r| r.issue.clone()).collect();
+    let mut issue_names: Vec<String> = context
+        .rules
+        .rules
+        .iter()
+        .map(|r| r.issue.clone())
+        .collect();
     for name in &facts.issues {
         if !issue_names.contains(name) {
             issue_names.push(name.clone());
@@ -437,7 +450,8 @@ pub fn summarise(facts: &FactSet, period: Period, context: &StatsContext<'_>) ->
                 median_loss_pence: measures.median_loss_pence,
                 year_earlier_reports,
                 change_percent: change_percent(measures.reports, year_earlier_reports),
-                monthly: index.map_or_else(|| vec![0; month_list.len()], |i| issue_monthly[i].clone()),
+                monthly: index
+                    .map_or_else(|| vec![0; month_list.len()], |i| issue_monthly[i].clone()),
             }
         })
         .collect();
@@ -532,7 +546,9 @@ fn find_spikes(facts: &FactSet, period: Period, context: &StatsContext<'_>) -> V
     let series_count = 2 + facts.districts.len() + facts.issues.len();
     let mut counts = vec![vec![0u64; span]; series_count];
     for fact in &facts.facts {
-        let Some(month) = slot(fact.reported_on) else { continue };
+        let Some(month) = slot(fact.reported_on) else {
+            continue;
+        };
         counts[usize::from(fact.category == Category::Cyber)][month] += 1;
         if let Some(district) = fact.district {
             counts[2 + usize::from(district)][month] += 1;
@@ -550,19 +566,29 @@ fn find_spikes(facts: &FactSet, period: Period, context: &StatsContext<'_>) -> V
             1 => ("all:cyber".to_owned(), "All cyber crime".to_owned()),
             s if s < 2 + facts.districts.len() => {
                 let code = &facts.districts[s - 2];
-                let name = context.districts.get(code).map_or_else(|| code.to_string(), |d| d.name.clone());
+                let name = context
+                    .districts
+                    .get(code)
+                    .map_or_else(|| code.to_string(), |d| d.name.clone());
                 (format!("district:{code}"), name)
             }
             s => {
                 let issue = &facts.issues[s - 2 - facts.districts.len()];
-                (format!("issue:{issue}"), context.rules.label(issue).to_owned())
+                (
+                    format!("issue:{issue}"),
+                    context.rules.label(issue).to_owned(),
+                )
             }
         };
         for (index, &observed) in monthly.iter().enumerate() {
             let number = first + index as i32;
             let (year, month) = (number.div_euclid(12), number.rem_euclid(12) + 1);
-            let Ok(month_enum) = time::Month::try_from(month as u8) else { continue };
-            let Ok(month_start) = Date::from_calendar_date(year, month_enum, 1) else { continue };
+            let Ok(month_enum) = time::Month::try_from(month as u8) else {
+                continue;
+            };
+            let Ok(month_start) = Date::from_calendar_date(year, month_enum, 1) else {
+                continue;
+            };
             let month_end = Date::from_calendar_date(
                 year,
                 month_enum,
@@ -574,7 +600,10 @@ fn find_spikes(facts: &FactSet, period: Period, context: &StatsContext<'_>) -> V
                 continue;
             }
             let baseline_start = crate::history_start(month_start);
-            if context.first_report.is_none_or(|first| first > baseline_start) {
+            if context
+                .first_report
+                .is_none_or(|first| first > baseline_start)
+            {
                 continue;
             }
             if let Some((expected, p_value)) = rule.judge(&monthly[..index], observed) {

@@ -11,7 +11,9 @@ pub struct DistrictCode(String);
 
 /// Why a district code was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{0}' is not an ONS district code (a letter E, W, S or N and eight digits, such as E06000016)")]
+#[error(
+    "'{0}' is not an ONS district code (a letter E, W, S or N and eight digits, such as E06000016)"
+)]
 pub struct DistrictCodeError(pub String);
 
 impl FromStr for DistrictCode {

@@ -38,7 +38,12 @@ impl LocalIssueRules {
     /// The issues a report has, in rule order.
     ///
     /// `fraud_type` is the stored key; `tags` are already lower case.
-    pub fn classify(&self, fraud_type: &str, tags: &[String], summary: Option<&str>) -> Vec<String> {
+    pub fn classify(
+        &self,
+        fraud_type: &str,
+        tags: &[String],
+        summary: Option<&str>,
+    ) -> Vec<String> {
         let folded_type = fold(fraud_type);
         let summary_words = summary.map(words);
         self.rules
@@ -78,7 +83,10 @@ fn words(text: &str) -> Vec<String> {
 
 /// True when `phrase` occurs as consecutive whole words in `haystack`.
 fn contains_phrase(haystack: &[String], phrase: &[String]) -> bool {
-    !phrase.is_empty() && haystack.windows(phrase.len()).any(|window| window == phrase)
+    !phrase.is_empty()
+        && haystack
+            .windows(phrase.len())
+            .any(|window| window == phrase)
 }
 
 #[cfg(test)]
@@ -109,8 +117,14 @@ mod tests {
     #[test]
     fn matches_by_type_tag_or_keyword() {
         let rules = rules();
-        assert_eq!(rules.classify("dating-scam", &[], None), vec!["romance_fraud"]);
-        assert_eq!(rules.classify("NFIB90", &["courier".into()], None), vec!["courier_fraud"]);
+        assert_eq!(
+            rules.classify("dating-scam", &[], None),
+            vec!["romance_fraud"]
+        );
+        assert_eq!(
+            rules.classify("NFIB90", &["courier".into()], None),
+            vec!["courier_fraud"]
+        );
         assert_eq!(
             rules.classify("NFIB90", &[], Some("Her bank card collected by a man.")),
             vec!["courier_fraud"]

@@ -4,22 +4,22 @@
 //! parsed once at the edge (`FromStr`/`parse` functions here) and trusted afterwards.
 
 pub mod district;
+pub mod facts;
 pub mod issues;
 pub mod money;
 pub mod period;
 pub mod postcode;
 pub mod report;
 pub mod run;
-pub mod facts;
 pub mod taxonomy;
 pub mod text;
 
 pub use district::{District, DistrictCode, Districts};
+pub use facts::{Fact, FactSet};
 pub use issues::{IssueRule, LocalIssueRules};
 pub use money::Pence;
 pub use period::Period;
 pub use postcode::Postcode;
 pub use report::{AgeBand, Gender, OrgSize, Report, VictimType};
 pub use run::{IngestRun, RejectedRow, RunCounts, RunStatus};
-pub use facts::{Fact, FactSet};
 pub use taxonomy::{Category, FraudType, Taxonomy};

@@ -106,12 +106,7 @@ impl fmt::Display for Pence {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let sign = if self.0 < 0 { "-" } else { "" };
         let abs = self.0.unsigned_abs();
-        write!(
-            f,
-            "{sign}£{}.{:02}",
-            group_thousands(abs / 100),
-            abs % 100
-        )
+        write!(f, "{sign}£{}.{:02}", group_thousands(abs / 100), abs % 100)
     }
 }
 
@@ -161,7 +156,10 @@ mod tests {
         assert!(matches!(parse("1,23"), Err(MoneyError::NotANumber(_))));
         assert!(matches!(parse("£"), Err(MoneyError::NotANumber(_))));
         assert!(matches!(parse("1.234"), Err(MoneyError::TooPrecise(_))));
-        assert!(matches!(parse("99999999999999"), Err(MoneyError::TooLarge(_))));
+        assert!(matches!(
+            parse("99999999999999"),
+            Err(MoneyError::TooLarge(_))
+        ));
     }
 
     #[test]

@@ -71,7 +71,9 @@ impl Period {
 /// Moves a date by whole years, clamping 29 February to the 28th.
 pub fn shift_years(date: Date, years: i32) -> Date {
     let year = date.year() + years;
-    let day = date.day().min(time::util::days_in_month(date.month(), year));
+    let day = date
+        .day()
+        .min(time::util::days_in_month(date.month(), year));
     Date::from_calendar_date(year, date.month(), day).unwrap_or(date)
 }
 
@@ -91,7 +93,10 @@ mod tests {
         let earlier = period.year_earlier();
         assert_eq!(earlier.from, date!(2016 - 01 - 01));
         assert_eq!(earlier.to, date!(2016 - 06 - 30));
-        assert_eq!(shift_years(date!(2016 - 02 - 29), -1), date!(2015 - 02 - 28));
+        assert_eq!(
+            shift_years(date!(2016 - 02 - 29), -1),
+            date!(2015 - 02 - 28)
+        );
     }
 
     #[test]

@@ -83,14 +83,26 @@ mod tests {
 
     #[test]
     fn reads_full_postcodes_with_or_without_space() {
-        assert_eq!(Postcode::parse("le1 5ww"), Ok(Postcode::Full("LE1 5WW".into())));
-        assert_eq!(Postcode::parse("LE115WW"), Ok(Postcode::Full("LE11 5WW".into())));
-        assert_eq!(Postcode::parse("CV10 0RY"), Ok(Postcode::Full("CV10 0RY".into())));
+        assert_eq!(
+            Postcode::parse("le1 5ww"),
+            Ok(Postcode::Full("LE1 5WW".into()))
+        );
+        assert_eq!(
+            Postcode::parse("LE115WW"),
+            Ok(Postcode::Full("LE11 5WW".into()))
+        );
+        assert_eq!(
+            Postcode::parse("CV10 0RY"),
+            Ok(Postcode::Full("CV10 0RY".into()))
+        );
     }
 
     #[test]
     fn reads_sectors_with_their_space() {
-        assert_eq!(Postcode::parse("LE1 5"), Ok(Postcode::Sector("LE1 5".into())));
+        assert_eq!(
+            Postcode::parse("LE1 5"),
+            Ok(Postcode::Sector("LE1 5".into()))
+        );
         assert_eq!(
             Postcode::parse("LE11 5WW").map(|p| p.sector()),
             Ok("LE11 5".to_owned())

@@ -206,7 +206,10 @@ pub fn parse_age(raw: &str) -> Result<(Option<u8>, Option<AgeBand>), String> {
             "victim age '{text}' is not a whole number of years or an age band such as 70-79 or 80+"
         )
     };
-    if let Some(lowest) = compact.strip_suffix('+').or_else(|| compact.strip_suffix("andover")) {
+    if let Some(lowest) = compact
+        .strip_suffix('+')
+        .or_else(|| compact.strip_suffix("andover"))
+    {
         let lowest: u8 = lowest.parse().map_err(|_| refuse())?;
         return if lowest >= 80 && lowest <= 120 {
             Ok((None, Some(AgeBand::EightyPlus)))
@@ -361,16 +364,23 @@ pub fn parse_date(field: &str, raw: &str) -> Result<Date, String> {
         }
         return Err(bad("is not a date in DD/MM/YYYY form"));
     }
-    if text.len() > 10 && text.as_bytes().get(10).is_some_and(|b| *b == b'T' || *b == b' ') {
+    if text.len() > 10
+        && text
+            .as_bytes()
+            .get(10)
+            .is_some_and(|b| *b == b'T' || *b == b' ')
+    {
         let iso = text.replacen(' ', "T", 1);
-        if let Ok(moment) =
-            OffsetDateTime::parse(&iso, &time::format_description::well_known::Iso8601::DEFAULT)
-        {
+        if let Ok(moment) = OffsetDateTime::parse(
+            &iso,
+            &time::format_description::well_known::Iso8601::DEFAULT,
+        ) {
             return Ok(moment.to_offset(UtcOffset::UTC).date());
         }
-        if let Ok(moment) =
-            PrimitiveDateTime::parse(&iso, &time::format_description::well_known::Iso8601::DEFAULT)
-        {
+        if let Ok(moment) = PrimitiveDateTime::parse(
+            &iso,
+            &time::format_description::well_known::Iso8601::DEFAULT,
+        ) {
             return Ok(moment.date());
         }
         // A real calendar date with an unreadable time part is still refused, plainly.
@@ -427,12 +437,18 @@ mod tests {
         assert_eq!(parse_date("d", "2017-01-31"), Ok(date!(2017 - 01 - 31)));
         assert_eq!(parse_date("d", "31/01/2017"), Ok(date!(2017 - 01 - 31)));
         assert_eq!(parse_date("d", "1/2/2017"), Ok(date!(2017 - 02 - 01)));
-        assert_eq!(parse_date("d", "2017-01-31T23:30:00Z"), Ok(date!(2017 - 01 - 31)));
+        assert_eq!(
+            parse_date("d", "2017-01-31T23:30:00Z"),
+            Ok(date!(2017 - 01 - 31))
+        );
         assert_eq!(
             parse_date("d", "2017-02-01T00:30:00+01:00"),
             Ok(date!(2017 - 01 - 31))
         );
-        assert_eq!(parse_date("d", "2017-01-31T10:00:00"), Ok(date!(2017 - 01 - 31)));
+        assert_eq!(
+            parse_date("d", "2017-01-31T10:00:00"),
+            Ok(date!(2017 - 01 - 31))
+        );
     }
 
     #[test]
@@ -472,7 +488,10 @@ mod tests {
 
     #[test]
     fn references_are_upper_cased_and_checked() {
-        assert_eq!(parse_reference(" nfrc17010012345 "), Ok("NFRC17010012345".into()));
+        assert_eq!(
+            parse_reference(" nfrc17010012345 "),
+            Ok("NFRC17010012345".into())
+        );
         assert!(parse_reference("").is_err());
         assert!(parse_reference("NFRC 1").is_err());
         assert!(parse_reference(&"A".repeat(65)).is_err());
@@ -480,7 +499,10 @@ mod tests {
 
     #[test]
     fn tags_are_split_and_normalised() {
-        assert_eq!(parse_tags(" Courier; elderly;;courier "), vec!["courier", "elderly"]);
+        assert_eq!(
+            parse_tags(" Courier; elderly;;courier "),
+            vec!["courier", "elderly"]
+        );
     }
 
     proptest::proptest! {

@@ -124,7 +124,9 @@ impl Taxonomy {
 
     /// Finds a type by key (as stored on reports).
     pub fn get(&self, key: &str) -> Option<&FraudType> {
-        self.by_lookup.get(&fold(key)).map(|&index| &self.types[index])
+        self.by_lookup
+            .get(&fold(key))
+            .map(|&index| &self.types[index])
     }
 
     /// Resolves a report's value: an NFIB code in any case, a key, or a name.
@@ -158,7 +160,11 @@ fn nfib_number(code: &str) -> Option<u32> {
     let well_formed = (1..=3).contains(&digits.len())
         && letters.len() <= 2
         && letters.chars().all(|c| c.is_ascii_uppercase());
-    if well_formed { digits.parse().ok() } else { None }
+    if well_formed {
+        digits.parse().ok()
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
@@ -167,7 +173,12 @@ mod tests {
 
     fn taxonomy() -> Taxonomy {
         Taxonomy::new(vec![
-            FraudType::new(Some("NFIB52B"), "Hacking - personal", "Computer misuse", true),
+            FraudType::new(
+                Some("NFIB52B"),
+                "Hacking - personal",
+                "Computer misuse",
+                true,
+            ),
             FraudType::new(None, "Dating scam", "Advance fee payments", false),
         ])
     }
@@ -175,9 +186,16 @@ mod tests {
     #[test]
     fn resolves_codes_in_any_case_and_names() {
         let taxonomy = taxonomy();
-        assert!(matches!(taxonomy.resolve("nfib52b"), Ok(Resolved::Known(t)) if t.key == "NFIB52B"));
-        assert!(matches!(taxonomy.resolve("Dating Scam"), Ok(Resolved::Known(t)) if t.key == "dating-scam"));
-        assert!(matches!(taxonomy.resolve("dating-scam"), Ok(Resolved::Known(_))));
+        assert!(
+            matches!(taxonomy.resolve("nfib52b"), Ok(Resolved::Known(t)) if t.key == "NFIB52B")
+        );
+        assert!(
+            matches!(taxonomy.resolve("Dating Scam"), Ok(Resolved::Known(t)) if t.key == "dating-scam")
+        );
+        assert!(matches!(
+            taxonomy.resolve("dating-scam"),
+            Ok(Resolved::Known(_))
+        ));
     }
 
     #[test]
@@ -185,11 +203,17 @@ mod tests {
         let taxonomy = taxonomy();
         assert_eq!(
             taxonomy.resolve("NFIB51C"),
-            Ok(Resolved::UnknownCode { code: "NFIB51C".into(), category: Category::Cyber })
+            Ok(Resolved::UnknownCode {
+                code: "NFIB51C".into(),
+                category: Category::Cyber
+            })
         );
         assert_eq!(
             taxonomy.resolve("nfib3d"),
-            Ok(Resolved::UnknownCode { code: "NFIB3D".into(), category: Category::Fraud })
+            Ok(Resolved::UnknownCode {
+                code: "NFIB3D".into(),
+                category: Category::Fraud
+            })
         );
     }
 

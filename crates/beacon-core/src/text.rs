@@ -39,7 +39,10 @@ mod tests {
 
     #[test]
     fn fold_ignores_case_spaces_and_punctuation() {
-        assert_eq!(fold("Crime Reference-Number"), fold("crime_reference_number"));
+        assert_eq!(
+            fold("Crime Reference-Number"),
+            fold("crime_reference_number")
+        );
     }
 
     #[test]

@@ -66,8 +66,16 @@ pub fn parse_districts(text: &str, area_name: &str) -> Result<Districts, Referen
     let code = column(&headers, FILE, &["lad_code", "code", "ladcd"])?;
     let name = column(&headers, FILE, &["lad_name", "name", "ladnm"])?;
     let kind = column(&headers, FILE, &["kind"]).ok();
-    let pop2011 = column(&headers, FILE, &["census2011_usual_residents", "population_2011"])?;
-    let pop2021 = column(&headers, FILE, &["census2021_usual_residents", "population_2021"])?;
+    let pop2011 = column(
+        &headers,
+        FILE,
+        &["census2011_usual_residents", "population_2011"],
+    )?;
+    let pop2021 = column(
+        &headers,
+        FILE,
+        &["census2021_usual_residents", "population_2021"],
+    )?;
     let mut list = Vec::new();
     for (index, record) in reader.records().enumerate() {
         let line = index + 2;
@@ -75,7 +83,10 @@ pub fn parse_districts(text: &str, area_name: &str) -> Result<Districts, Referen
         let get = |i: usize| record.get(i).unwrap_or("").trim();
         let population = |i: usize| {
             get(i).parse::<u32>().map_err(|_| {
-                invalid(FILE, format!("line {line}: population '{}' is not a whole number", get(i)))
+                invalid(
+                    FILE,
+                    format!("line {line}: population '{}' is not a whole number", get(i)),
+                )
             })
         };
         list.push(District {
@@ -188,11 +199,16 @@ impl PostcodeDirectory {
             .iter()
             .position(|header| {
                 let folded = fold(header);
-                matches!(folded.as_str(), "laua" | "oslaua" | "ladcode" | "districtcode")
-                    || (folded.starts_with("lad") && folded.ends_with("cd"))
+                matches!(
+                    folded.as_str(),
+                    "laua" | "oslaua" | "ladcode" | "districtcode"
+                ) || (folded.starts_with("lad") && folded.ends_with("cd"))
             })
             .ok_or_else(|| {
-                invalid(FILE, "no district column (laua, oslaua, lad_code or LADnnCD)")
+                invalid(
+                    FILE,
+                    "no district column (laua, oslaua, lad_code or LADnnCD)",
+                )
             })?;
         Ok(PostcodeDirectory {
             reader,
@@ -219,15 +235,21 @@ impl PostcodeDirectory {
                 if district_text.is_empty() || district_text.ends_with("99999999") {
                     return Some(PostcodeRow::NoDistrict);
                 }
-                let parsed = Postcode::parse(postcode_text).map_err(|e| e.to_string()).and_then(
-                    |postcode| match postcode {
+                let parsed = Postcode::parse(postcode_text)
+                    .map_err(|e| e.to_string())
+                    .and_then(|postcode| match postcode {
                         Postcode::Full(_) => Ok(postcode),
-                        Postcode::Sector(_) => Err(format!("'{postcode_text}' is a sector, not a full postcode")),
-                    },
-                );
+                        Postcode::Sector(_) => Err(format!(
+                            "'{postcode_text}' is a sector, not a full postcode"
+                        )),
+                    });
                 Some(match (parsed, district_text.parse::<DistrictCode>()) {
                     (Ok(postcode), Ok(district)) => PostcodeRow::Entry(postcode, district),
-                    (Err(reason), _) => PostcodeRow::Rejected(RowError { line, reason, raw: raw() }),
+                    (Err(reason), _) => PostcodeRow::Rejected(RowError {
+                        line,
+                        reason,
+                        raw: raw(),
+                    }),
                     (_, Err(error)) => PostcodeRow::Rejected(RowError {
                         line,
                         reason: error.to_string(),
@@ -249,11 +271,18 @@ mod tests {
         assert_eq!(districts.list.len(), 9);
         assert_eq!(districts.population_in(2021), 1_119_000);
         let types = parse_fraud_types(SHIPPED_FRAUD_TYPES).expect("types");
-        assert!(types.iter().any(|t| t.key == "NFIB52B" && t.computer_misuse));
+        assert!(
+            types
+                .iter()
+                .any(|t| t.key == "NFIB52B" && t.computer_misuse)
+        );
         assert!(types.iter().any(|t| t.key == "dating-scam"));
         let rules = parse_rules(SHIPPED_RULES).expect("rules");
         let issues: Vec<&str> = rules.rules.iter().map(|r| r.issue.as_str()).collect();
-        assert_eq!(issues, ["ransomware", "courier_fraud", "romance_fraud", "sextortion"]);
+        assert_eq!(
+            issues,
+            ["ransomware", "courier_fraud", "romance_fraud", "sextortion"]
+        );
     }
 
     #[test]
@@ -262,7 +291,9 @@ mod tests {
         let mut directory =
             PostcodeDirectory::open(Box::new(std::io::Cursor::new(text.as_bytes().to_vec())))
                 .expect("header");
-        assert!(matches!(directory.next_row(), Some(PostcodeRow::Entry(p, d)) if p.as_str() == "LE1 1AA" && d.as_str() == "E06000016"));
+        assert!(
+            matches!(directory.next_row(), Some(PostcodeRow::Entry(p, d)) if p.as_str() == "LE1 1AA" && d.as_str() == "E06000016")
+        );
         assert_eq!(directory.next_row(), Some(PostcodeRow::NoDistrict));
         assert!(matches!(directory.next_row(), Some(PostcodeRow::Rejected(e)) if e.line == 4));
         assert_eq!(directory.next_row(), None);

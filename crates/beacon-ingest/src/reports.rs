@@ -143,7 +143,9 @@ impl Column {
             ],
             Column::VictimAge => &["victim_age", "age", "age band", "victim age band"],
             Column::VictimGender => &["victim_gender", "gender", "sex", "victim sex"],
-            Column::ContactMethod => &["contact_method", "method of contact", "contact", "approach"],
+            Column::ContactMethod => {
+                &["contact_method", "method of contact", "contact", "approach"]
+            }
             Column::OrgSector => &[
                 "org_sector",
                 "organisation sector",
@@ -389,7 +391,11 @@ impl ReportReader {
                     }));
                 }
                 Ok(true) => {
-                    if self.record.iter().all(|field| field.iter().all(u8::is_ascii_whitespace)) {
+                    if self
+                        .record
+                        .iter()
+                        .all(|field| field.iter().all(u8::is_ascii_whitespace))
+                    {
                         // Blank lines between rows are layout, not records.
                         self.raw.forget_before(end);
                         continue;
@@ -505,26 +511,28 @@ pub fn parse_fields(fields: &[&str], rules: &ReportRules<'_>) -> Result<Report, 
     if let (Some(Some(offence)), Some(reported)) = (offence_on, reported_on)
         && offence > reported
     {
-        problems
-            .0
-            .push(format!("offence_date {offence} is after reported_date {reported}"));
+        problems.0.push(format!(
+            "offence_date {offence} is after reported_date {reported}"
+        ));
     }
-    let fraud_type = problems.take(
-        if field(Column::FraudType).trim().is_empty() {
-            Err("fraud_type is empty; give an NFIB code or a fraud-type name".to_owned())
-        } else {
-            rules
-                .taxonomy
-                .resolve(field(Column::FraudType))
-                .map_err(|error| error.to_string())
-        },
-    );
+    let fraud_type = problems.take(if field(Column::FraudType).trim().is_empty() {
+        Err("fraud_type is empty; give an NFIB code or a fraud-type name".to_owned())
+    } else {
+        rules
+            .taxonomy
+            .resolve(field(Column::FraudType))
+            .map_err(|error| error.to_string())
+    });
     let victim_type = problems.take(VictimType::parse(field(Column::VictimType)));
     let age = problems.take(parse_age(field(Column::VictimAge)));
     let victim_gender = problems.take(Gender::parse(field(Column::VictimGender)));
     let contact_method = problems.take(
-        text_field("contact_method", field(Column::ContactMethod), MAX_FIELD_CHARS)
-            .map(|value| value.map(|text| text.to_lowercase())),
+        text_field(
+            "contact_method",
+            field(Column::ContactMethod),
+            MAX_FIELD_CHARS,
+        )
+        .map(|value| value.map(|text| text.to_lowercase())),
     );
     let org_sector = problems.take(
         text_field("org_sector", field(Column::OrgSector), MAX_FIELD_CHARS)
@@ -551,7 +559,11 @@ pub fn parse_fields(fields: &[&str], rules: &ReportRules<'_>) -> Result<Report, 
     let repeat_victim = problems.take(parse_flag("repeat_victim", field(Column::RepeatVictim)));
     let victim_key = problems.take(text_field("victim_key", field(Column::VictimKey), 128));
     let tags_text = problems.take(text_field("tags", field(Column::Tags), 1_000));
-    let summary = problems.take(text_field("summary", field(Column::Summary), MAX_SUMMARY_CHARS));
+    let summary = problems.take(text_field(
+        "summary",
+        field(Column::Summary),
+        MAX_SUMMARY_CHARS,
+    ));
 
     if !problems.0.is_empty() {
         return Err(problems.0.join("; "));

@@ -130,7 +130,11 @@ struct Recording<R> {
 impl<R: Read> Read for Recording<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let read = self.inner.read(buf)?;
-        self.window.0.borrow_mut().bytes.extend_from_slice(&buf[..read]);
+        self.window
+            .0
+            .borrow_mut()
+            .bytes
+            .extend_from_slice(&buf[..read]);
         Ok(read)
     }
 }
@@ -165,7 +169,11 @@ pub fn open_text(input: Box<dyn Read>) -> Result<TextInput, FileRefused> {
     if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
         return Err(FileRefused::Utf16);
     }
-    let skip_bom = if head.starts_with(&[0xEF, 0xBB, 0xBF]) { 3 } else { 0 };
+    let skip_bom = if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        3
+    } else {
+        0
+    };
     if let Some(position) = head.iter().position(|&b| b == 0) {
         return Err(FileRefused::Binary(position));
     }
@@ -241,8 +249,14 @@ mod tests {
 
     #[test]
     fn refuses_binary_and_utf16() {
-        assert!(matches!(read_all(b"PK\x03\x04\x00\x00"), Err(FileRefused::Binary(_))));
-        assert!(matches!(read_all(b"\xFF\xFEa\x00"), Err(FileRefused::Utf16)));
+        assert!(matches!(
+            read_all(b"PK\x03\x04\x00\x00"),
+            Err(FileRefused::Binary(_))
+        ));
+        assert!(matches!(
+            read_all(b"\xFF\xFEa\x00"),
+            Err(FileRefused::Utf16)
+        ));
         assert!(matches!(
             read_all(&[0x01, 0x02, 0x03, 0x81, 0x90, 0x05, 0x06, 0x07]),
             Err(FileRefused::Binary(_))

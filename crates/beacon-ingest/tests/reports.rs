@@ -1,12 +1,12 @@
 //! The report CSV parser against the bad-input corpus and the encodings users meet.
 
+use beacon_core::Report;
 use beacon_core::{Districts, Taxonomy};
 use beacon_ingest::reference::{
     SHIPPED_AREA_NAME, SHIPPED_DISTRICTS, SHIPPED_FRAUD_TYPES, parse_districts, parse_fraud_types,
 };
 use beacon_ingest::reports::{ReportRules, RowOutcome};
 use beacon_ingest::{HeaderError, ReportReader, RowError};
-use beacon_core::Report;
 use time::macros::date;
 
 struct Reference {
@@ -17,7 +17,8 @@ struct Reference {
 fn reference() -> Reference {
     Reference {
         taxonomy: Taxonomy::new(parse_fraud_types(SHIPPED_FRAUD_TYPES).expect("shipped types")),
-        districts: parse_districts(SHIPPED_DISTRICTS, SHIPPED_AREA_NAME).expect("shipped districts"),
+        districts: parse_districts(SHIPPED_DISTRICTS, SHIPPED_AREA_NAME)
+            .expect("shipped districts"),
     }
 }
 
@@ -52,7 +53,11 @@ fn a_good_file_gives_every_report() {
     assert_eq!(reports.len(), 1);
     assert_eq!(rejected.len(), 1);
     assert_eq!(rejected[0].line, 2);
-    assert!(rejected[0].reason.contains("8 fields but the header has 7"), "{}", rejected[0].reason);
+    assert!(
+        rejected[0].reason.contains("8 fields but the header has 7"),
+        "{}",
+        rejected[0].reason
+    );
     let report = &reports[0];
     assert_eq!(report.reference, "NFRC2");
     assert_eq!(report.fraud_type, "dating-scam");
@@ -83,8 +88,8 @@ fn header_aliases_match_ignoring_case_spaces_and_punctuation() {
         districts: &reference.districts,
         today: date!(2026 - 11 - 29),
     };
-    let mut reader =
-        ReportReader::open(Box::new(std::io::Cursor::new(text.as_bytes().to_vec()))).expect("header");
+    let mut reader = ReportReader::open(Box::new(std::io::Cursor::new(text.as_bytes().to_vec())))
+        .expect("header");
     assert_eq!(reader.ignored_columns(), ["Extra Column"]);
     let Some(RowOutcome::Report(report, line)) = reader.next_row(&rules) else {
         panic!("expected a report");
@@ -109,13 +114,18 @@ fn a_header_only_file_has_no_rows() {
 
 #[test]
 fn a_missing_required_column_is_named() {
-    let error = read(b"reference,reported_date,victim_type\nA,2017-01-01,individual\n").expect_err("missing");
-    assert!(error.to_string().contains("no column for fraud_type"), "{error}");
+    let error = read(b"reference,reported_date,victim_type\nA,2017-01-01,individual\n")
+        .expect_err("missing");
+    assert!(
+        error.to_string().contains("no column for fraud_type"),
+        "{error}"
+    );
 }
 
 #[test]
 fn a_repeated_column_is_refused() {
-    let error = read(b"reference,ref,reported_date,fraud_type,victim_type\n").expect_err("repeated");
+    let error =
+        read(b"reference,ref,reported_date,fraud_type,victim_type\n").expect_err("repeated");
     assert!(error.to_string().contains("reference twice"), "{error}");
 }
 
@@ -137,7 +147,10 @@ fn bad_values_are_rejected_with_reasons_and_raw_text() {
     );
     let (reports, rejected) = read(text.as_bytes()).expect("header");
     assert!(reports.is_empty(), "{reports:?}");
-    let reasons: Vec<(u64, &str)> = rejected.iter().map(|r| (r.line, r.reason.as_str())).collect();
+    let reasons: Vec<(u64, &str)> = rejected
+        .iter()
+        .map(|r| (r.line, r.reason.as_str()))
+        .collect();
     let expect = [
         (2, "is not a real date"),
         (3, "cannot be negative"),
@@ -154,7 +167,10 @@ fn bad_values_are_rejected_with_reasons_and_raw_text() {
     assert_eq!(reasons.len(), expect.len(), "{reasons:?}");
     for ((line, reason), (want_line, want)) in reasons.iter().zip(expect) {
         assert_eq!(*line, want_line);
-        assert!(reason.contains(want), "line {line}: '{reason}' should say '{want}'");
+        assert!(
+            reason.contains(want),
+            "line {line}: '{reason}' should say '{want}'"
+        );
     }
     assert_eq!(rejected[0].raw, "A1,31/02/2017,NFIB5A,individual,10,,");
 }
@@ -164,7 +180,12 @@ fn every_problem_of_a_row_is_listed_at_once() {
     let text = format!("{HEADER}\nA1,31/02/2017,Banana,alien,-1,,\n");
     let (_, rejected) = read(text.as_bytes()).expect("header");
     let reason = &rejected[0].reason;
-    for part in ["not a real date", "neither an NFIB code", "not individual", "negative"] {
+    for part in [
+        "not a real date",
+        "neither an NFIB code",
+        "not individual",
+        "negative",
+    ] {
         assert!(reason.contains(part), "'{reason}' should mention '{part}'");
     }
 }
@@ -190,22 +211,35 @@ fn a_windows_1252_file_is_read_correctly() {
 fn a_bad_byte_late_in_a_utf8_file_loses_only_its_row() {
     let mut bytes = format!("{HEADER},summary\n").into_bytes();
     for index in 0..3000 {
-        bytes.extend_from_slice(format!("R{index},2017-01-01,NFIB5A,individual,1,,,ok ünïcödé\n").as_bytes());
+        bytes.extend_from_slice(
+            format!("R{index},2017-01-01,NFIB5A,individual,1,,,ok ünïcödé\n").as_bytes(),
+        );
     }
     bytes.extend_from_slice(b"BAD,2017-01-01,NFIB5A,individual,1,,,Caf\xE9\n");
     let (reports, rejected) = read(&bytes).expect("header");
     assert_eq!(reports.len(), 3000);
     assert_eq!(rejected.len(), 1);
     assert_eq!(rejected[0].line, 3002);
-    assert!(rejected[0].reason.contains("not valid UTF-8"), "{}", rejected[0].reason);
+    assert!(
+        rejected[0].reason.contains("not valid UTF-8"),
+        "{}",
+        rejected[0].reason
+    );
 }
 
 #[test]
 fn huge_fields_are_rejected_not_stored() {
-    let text = format!("{HEADER},summary\nA1,2017-01-01,NFIB5A,individual,1,,,{}\n", "x".repeat(2_000_000));
+    let text = format!(
+        "{HEADER},summary\nA1,2017-01-01,NFIB5A,individual,1,,,{}\n",
+        "x".repeat(2_000_000)
+    );
     let (reports, rejected) = read(text.as_bytes()).expect("header");
     assert!(reports.is_empty());
-    assert!(rejected[0].reason.contains("at most 10000"), "{}", rejected[0].reason);
+    assert!(
+        rejected[0].reason.contains("at most 10000"),
+        "{}",
+        rejected[0].reason
+    );
     assert!(rejected[0].raw.len() < 17 * 1024, "raw text is cut");
 }
 
@@ -222,7 +256,10 @@ fn a_district_outside_the_area_is_kept_as_unknown() {
     let (reports, rejected) = read(text.as_bytes()).expect("header");
     assert!(rejected.is_empty());
     assert_eq!(reports[0].district, None);
-    assert_eq!(reports[1].district.as_ref().map(|d| d.as_str()), Some("E06000016"));
+    assert_eq!(
+        reports[1].district.as_ref().map(|d| d.as_str()),
+        Some("E06000016")
+    );
 }
 
 #[test]

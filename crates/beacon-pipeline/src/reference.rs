@@ -90,7 +90,11 @@ pub fn load_postcodes(
 }
 
 /// Replaces the districts from a file (same columns as `data/reference/llr_districts.csv`).
-pub fn load_districts(store: &mut dyn Store, text: &str, area_name: &str) -> Result<usize, LoadError> {
+pub fn load_districts(
+    store: &mut dyn Store,
+    text: &str,
+    area_name: &str,
+) -> Result<usize, LoadError> {
     let districts = parse_districts(text, area_name)?;
     store.replace_districts(&districts)?;
     Ok(districts.list.len())

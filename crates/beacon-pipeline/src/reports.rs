@@ -1,10 +1,10 @@
 //! Report ingest: a CSV file into the store, every row accounted for.
 
+use beacon_core::RunStatus;
 use beacon_core::{DistrictCode, LocalIssueRules, Postcode, Report, Taxonomy};
 use beacon_ingest::reports::{ReportRules, RowOutcome};
 use beacon_ingest::{HeaderError, ReportReader};
 use beacon_store::{ReportBatch, RunEnd, Store, StoreError};
-use beacon_core::RunStatus;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
@@ -254,7 +254,10 @@ fn run_notes(outcome: &IngestOutcome) -> Option<String> {
         notes.push(format!("read as {}", outcome.encoding));
     }
     if !outcome.ignored_columns.is_empty() {
-        notes.push(format!("ignored columns: {}", outcome.ignored_columns.join(", ")));
+        notes.push(format!(
+            "ignored columns: {}",
+            outcome.ignored_columns.join(", ")
+        ));
     }
     if !outcome.unknown_fraud_types.is_empty() {
         let codes: Vec<String> = outcome
@@ -262,7 +265,10 @@ fn run_notes(outcome: &IngestOutcome) -> Option<String> {
             .iter()
             .map(|(code, count)| format!("{code} ({count})"))
             .collect();
-        notes.push(format!("NFIB codes not in the taxonomy: {}", codes.join(", ")));
+        notes.push(format!(
+            "NFIB codes not in the taxonomy: {}",
+            codes.join(", ")
+        ));
     }
     (!notes.is_empty()).then(|| notes.join("; "))
 }
