@@ -20,7 +20,7 @@ fn districts() -> Districts {
     Districts {
         area_name: "Testshire".into(),
         list: vec![
-            district("E06000016", "Leicester", 200_000),
+            district("E06000016", "Leicester", 20_0000),
             district("E06000017", "Rutland", 50_000),
         ],
     }
@@ -74,10 +74,10 @@ fn fact(day: Date, district: Option<u16>, cyber: bool, loss: Option<i64>) -> Fac
 
 fn facts() -> FactSet {
     let mut facts = vec![
-        fact(date!(2017 - 01 - 10), Some(0), false, Some(100_00)),
-        fact(date!(2017 - 02 - 10), Some(0), false, Some(300_00)),
+        fact(date!(2017 - 01 - 10), Some(0), false, Some(10_000)),
+        fact(date!(2017 - 02 - 10), Some(0), false, Some(30_000)),
         fact(date!(2017 - 02 - 11), Some(1), false, None),
-        fact(date!(2017 - 03 - 01), None, true, Some(50_00)),
+        fact(date!(2017 - 03 - 01), None, true, Some(5_000)),
         // A year earlier.
         fact(date!(2016 - 01 - 10), Some(0), false, Some(1)),
         fact(date!(2016 - 02 - 10), Some(0), false, Some(1)),
@@ -118,12 +118,12 @@ fn headline_figures_split_fraud_and_cyber_crime() {
     let period = Period::new(date!(2017 - 01 - 01), date!(2017 - 06 - 30)).expect("period");
     let summary = summarise(&facts(), period, &context(&districts, &taxonomy, &rules));
     assert_eq!(summary.fraud.reports, 3);
-    assert_eq!(summary.fraud.loss_pence, 400_00);
+    assert_eq!(summary.fraud.loss_pence, 40_000);
     assert_eq!(summary.fraud.loss_known, 2);
-    assert_eq!(summary.fraud.median_loss_pence, Some(200_00));
+    assert_eq!(summary.fraud.median_loss_pence, Some(20_000));
     assert_eq!(summary.fraud.cyber_enabled, 2);
     assert_eq!(summary.cyber.reports, 1);
-    assert_eq!(summary.cyber.loss_pence, 50_00);
+    assert_eq!(summary.cyber.loss_pence, 5_000);
     assert_eq!(summary.all.reports, 4);
     assert_eq!(summary.population, 250_000);
     assert_eq!(summary.year_earlier.fraud.reports, 2);
@@ -145,9 +145,9 @@ fn districts_are_listed_in_order_with_the_unknown_row_last() {
     assert_eq!(
         rows,
         vec![
-            (Some("E06000016"), 2, 400_00),
+            (Some("E06000016"), 2, 40_000),
             (Some("E06000017"), 1, 0),
-            (None, 1, 50_00)
+            (None, 1, 5_000)
         ]
     );
     assert_eq!(summary.by_district[0].reports_per_100k, Some(1.0));

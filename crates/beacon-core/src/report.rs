@@ -211,7 +211,7 @@ pub fn parse_age(raw: &str) -> Result<(Option<u8>, Option<AgeBand>), String> {
         .or_else(|| compact.strip_suffix("andover"))
     {
         let lowest: u8 = lowest.parse().map_err(|_| refuse())?;
-        return if lowest >= 80 && lowest <= 120 {
+        return if (80..=120).contains(&lowest) {
             Ok((None, Some(AgeBand::EightyPlus)))
         } else {
             Err(format!(

@@ -32,7 +32,9 @@ pub enum StoreError {
     #[error("stored data is not as expected: {0}")]
     Corrupt(String),
     /// The database was written by a newer Beacon.
-    #[error("the database has migration {found} but this Beacon knows only up to {known}; upgrade Beacon")]
+    #[error(
+        "the database has migration {found} but this Beacon knows only up to {known}; upgrade Beacon"
+    )]
     TooNew {
         /// Highest migration in the database.
         found: i64,
@@ -153,7 +155,8 @@ pub trait Store: Send {
 
     /// Records the start of a run, and marks stale running runs of the same source as
     /// interrupted (their process is gone: no progress for `stale_after_seconds`).
-    fn begin_run(&mut self, kind: &str, source: &str, stale_after_seconds: i64) -> StoreResult<i64>;
+    fn begin_run(&mut self, kind: &str, source: &str, stale_after_seconds: i64)
+    -> StoreResult<i64>;
     /// Writes a batch, its quarantined rows and the run's counters in one transaction.
     /// Returns the counts for this batch.
     fn store_report_batch(&mut self, run_id: i64, batch: &ReportBatch) -> StoreResult<RunCounts>;
@@ -193,7 +196,9 @@ pub fn open(location: &str) -> StoreResult<Box<dyn Store>> {
     if path.is_empty() || path.contains("://") {
         return Err(StoreError::BadLocation(location.to_owned()));
     }
-    Ok(Box::new(sqlite::SqliteStore::open(std::path::Path::new(path))?))
+    Ok(Box::new(sqlite::SqliteStore::open(std::path::Path::new(
+        path,
+    ))?))
 }
 
 /// Now, as RFC 3339 UTC text (the stored form of times).

@@ -10,7 +10,7 @@ use beacon_core::{
     Category, District, DistrictCode, Districts, Fact, FactSet, FraudType, IngestRun, Period,
     Postcode, RejectedRow, RunCounts, RunStatus,
 };
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use std::path::Path;
 use time::Date;
 
@@ -26,7 +26,7 @@ impl SqliteStore {
     pub fn open(path: &Path) -> StoreResult<SqliteStore> {
         let connection = Connection::open(path)?;
         connection.busy_timeout(std::time::Duration::from_secs(10))?;
-        connection.pragma_update(None, "journal_mode", "WAL")?;
+        set_wal_mode(&connection)?;
         connection.pragma_update(None, "synchronous", "NORMAL")?;
         connection.pragma_update(None, "foreign_keys", "ON")?;
         connection.pragma_update(None, "cache_size", -65_536)?;
@@ -39,6 +39,9 @@ impl SqliteStore {
         Ok(store)
     }
 
+    /// Applies the migrations not yet applied. Each runs in an IMMEDIATE transaction that
+    /// first checks it is still needed: two processes opening a new file at once both see
+    /// version 0, and the second must not apply it again.
     fn migrate(&mut self, migrations: &[Migration]) -> StoreResult<()> {
         self.connection.execute_batch(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
@@ -50,18 +53,48 @@ impl SqliteStore {
         )?;
         let known = migrations.last().map_or(0, |m| m.version);
         if current > known {
-            return Err(StoreError::TooNew { found: current, known });
+            return Err(StoreError::TooNew {
+                found: current,
+                known,
+            });
         }
         for migration in migrations.iter().filter(|m| m.version > current) {
-            let transaction = self.connection.transaction()?;
-            transaction.execute_batch(migration.sql)?;
-            transaction.execute(
-                "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
-                params![migration.version, now_text()],
+            let transaction = self
+                .connection
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let applied: bool = transaction.query_row(
+                "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = ?1)",
+                params![migration.version],
+                |row| row.get(0),
             )?;
+            if !applied {
+                transaction.execute_batch(migration.sql)?;
+                transaction.execute(
+                    "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
+                    params![migration.version, now_text()],
+                )?;
+            }
             transaction.commit()?;
         }
         Ok(())
+    }
+}
+
+/// Switches the file to WAL. Two connections switching a new file at once can each hold
+/// the read lock the other needs; SQLite then refuses one at once instead of calling the
+/// busy handler, so retry for as long as the busy timeout would have waited.
+fn set_wal_mode(connection: &Connection) -> rusqlite::Result<()> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        match connection.pragma_update(None, "journal_mode", "WAL") {
+            Err(rusqlite::Error::SqliteFailure(error, _))
+                if error.code == rusqlite::ErrorCode::DatabaseBusy
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            result => return result,
+        }
     }
 }
 
@@ -173,7 +206,9 @@ impl Store for SqliteStore {
                 Ok(District {
                     code: code
                         .parse()
-                        .map_err(|e: beacon_core::district::DistrictCodeError| StoreError::Corrupt(e.to_string()))?,
+                        .map_err(|e: beacon_core::district::DistrictCodeError| {
+                            StoreError::Corrupt(e.to_string())
+                        })?,
                     name,
                     kind,
                     population_2011,
@@ -294,18 +329,20 @@ impl Store for SqliteStore {
     }
 
     fn postcode_count(&mut self) -> StoreResult<u64> {
-        let count: i64 = self
-            .connection
-            .query_row("SELECT COUNT(*) FROM postcodes", [], |row| row.get(0))?;
+        let count: i64 =
+            self.connection
+                .query_row("SELECT COUNT(*) FROM postcodes", [], |row| row.get(0))?;
         Ok(u64::try_from(count).unwrap_or(0))
     }
 
     fn setting(&mut self, key: &str) -> StoreResult<Option<String>> {
         Ok(self
             .connection
-            .query_row("SELECT value FROM settings WHERE key = ?1", params![key], |row| {
-                row.get(0)
-            })
+            .query_row(
+                "SELECT value FROM settings WHERE key = ?1",
+                params![key],
+                |row| row.get(0),
+            )
             .optional()?)
     }
 
@@ -317,7 +354,12 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    fn begin_run(&mut self, kind: &str, source: &str, stale_after_seconds: i64) -> StoreResult<i64> {
+    fn begin_run(
+        &mut self,
+        kind: &str,
+        source: &str,
+        stale_after_seconds: i64,
+    ) -> StoreResult<i64> {
         let now = now_text();
         let stale_before = utc_text(
             time::OffsetDateTime::now_utc() - time::Duration::seconds(stale_after_seconds),
@@ -394,7 +436,12 @@ impl Store for SqliteStore {
                 "INSERT INTO quarantine (run_id, line, reason, raw) VALUES (?1, ?2, ?3, ?4)",
             )?;
             for reject in &batch.rejects {
-                quarantine.execute(params![run_id, reject.line as i64, reject.reason, reject.raw])?;
+                quarantine.execute(params![
+                    run_id,
+                    reject.line as i64,
+                    reject.reason,
+                    reject.raw
+                ])?;
             }
         }
         transaction.execute(
@@ -486,8 +533,13 @@ impl Store for SqliteStore {
         let mut last_district: Option<(String, Option<u16>)> = None;
         let mut last_type: Option<(String, u16)> = None;
         while let Some(row) = rows.next()? {
-            let reported_on = parse_stored_date(row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?)?;
-            let district = match row.get_ref(1)?.as_str_or_null().map_err(rusqlite::Error::from)? {
+            let reported_on =
+                parse_stored_date(row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?)?;
+            let district = match row
+                .get_ref(1)?
+                .as_str_or_null()
+                .map_err(rusqlite::Error::from)?
+            {
                 None => None,
                 Some(code) => match &last_district {
                     Some((text, index)) if text == code => *index,
@@ -507,19 +559,29 @@ impl Store for SqliteStore {
                     index
                 }
             };
-            let category = Category::from_stored(row.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?)
-                .ok_or_else(|| StoreError::Corrupt("unknown category".into()))?;
-            let victim_type = victim_type_from(row.get_ref(4)?.as_str().map_err(rusqlite::Error::from)?);
+            let category =
+                Category::from_stored(row.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?)
+                    .ok_or_else(|| StoreError::Corrupt("unknown category".into()))?;
+            let victim_type =
+                victim_type_from(row.get_ref(4)?.as_str().map_err(rusqlite::Error::from)?);
             let age_band = row
                 .get_ref(5)?
                 .as_str_or_null()
                 .map_err(rusqlite::Error::from)?
                 .and_then(AgeBand::from_label);
-            let gender = gender_from(row.get_ref(6)?.as_str_or_null().map_err(rusqlite::Error::from)?);
+            let gender = gender_from(
+                row.get_ref(6)?
+                    .as_str_or_null()
+                    .map_err(rusqlite::Error::from)?,
+            );
             let cyber_enabled: Option<bool> = row.get(7)?;
             let loss_pence: Option<i64> = row.get(8)?;
             let issues_text = row.get_ref(9)?.as_str().map_err(rusqlite::Error::from)?;
-            let issues = if issues_text.is_empty() { 0 } else { set.issue_mask(issues_text) };
+            let issues = if issues_text.is_empty() {
+                0
+            } else {
+                set.issue_mask(issues_text)
+            };
             let victim = row
                 .get_ref(10)?
                 .as_str_or_null()
@@ -553,7 +615,10 @@ impl Store for SqliteStore {
             |row| Ok((row.get(0)?, row.get(1)?)),
         )?;
         match range {
-            (Some(first), Some(last)) => Ok(Some((parse_stored_date(&first)?, parse_stored_date(&last)?))),
+            (Some(first), Some(last)) => Ok(Some((
+                parse_stored_date(&first)?,
+                parse_stored_date(&last)?,
+            ))),
             _ => Ok(None),
         }
     }
