@@ -37,31 +37,37 @@ pub struct LocalIssueRules {
 impl LocalIssueRules {
     /// The issues a report has, in rule order.
     ///
-    /// `fraud_type` is the stored key; `tags` are already lower case.
+    /// `fraud_type` is the stored key; `tags` are already lower case. For many reports,
+    /// build an [`IssueMatcher`] once with [`LocalIssueRules::matcher`] instead.
     pub fn classify(
         &self,
         fraud_type: &str,
         tags: &[String],
         summary: Option<&str>,
     ) -> Vec<String> {
-        let folded_type = fold(fraud_type);
-        let summary_words = summary.map(words);
-        self.rules
-            .iter()
-            .filter(|rule| {
-                rule.fraud_types.iter().any(|t| fold(t) == folded_type)
-                    || rule
-                        .tags
+        self.matcher().classify(fraud_type, tags, summary)
+    }
+
+    /// Prepares the rules for matching many reports: names folded and keywords
+    /// normalised once.
+    pub fn matcher(&self) -> IssueMatcher {
+        IssueMatcher {
+            rules: self
+                .rules
+                .iter()
+                .map(|rule| CompiledRule {
+                    issue: rule.issue.clone(),
+                    fraud_types: rule.fraud_types.iter().map(|t| fold(t)).collect(),
+                    tags: rule.tags.iter().map(|t| t.trim().to_lowercase()).collect(),
+                    keywords: rule
+                        .keywords
                         .iter()
-                        .any(|tag| tags.iter().any(|given| given.eq_ignore_ascii_case(tag)))
-                    || summary_words.as_ref().is_some_and(|summary_words| {
-                        rule.keywords
-                            .iter()
-                            .any(|keyword| contains_phrase(summary_words, &words(keyword)))
-                    })
-            })
-            .map(|rule| rule.issue.clone())
-            .collect()
+                        .map(|k| normalise_words(k))
+                        .filter(|k| k.trim() != "")
+                        .collect(),
+                })
+                .collect(),
+        }
     }
 
     /// The label of an issue, or the issue name if no rule has it.
@@ -73,20 +79,70 @@ impl LocalIssueRules {
     }
 }
 
-/// Lower-case words of a text, split on anything that is not a letter or digit.
-fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|word| !word.is_empty())
-        .map(str::to_lowercase)
-        .collect()
+/// Rules prepared for matching: see [`LocalIssueRules::matcher`].
+#[derive(Debug, Clone)]
+pub struct IssueMatcher {
+    rules: Vec<CompiledRule>,
 }
 
-/// True when `phrase` occurs as consecutive whole words in `haystack`.
-fn contains_phrase(haystack: &[String], phrase: &[String]) -> bool {
-    !phrase.is_empty()
-        && haystack
-            .windows(phrase.len())
-            .any(|window| window == phrase)
+#[derive(Debug, Clone)]
+struct CompiledRule {
+    issue: String,
+    fraud_types: Vec<String>,
+    tags: Vec<String>,
+    /// Each keyword as ` word word ` (lower case, single spaces, padded).
+    keywords: Vec<String>,
+}
+
+impl IssueMatcher {
+    /// The issues a report has, in rule order.
+    pub fn classify(
+        &self,
+        fraud_type: &str,
+        tags: &[String],
+        summary: Option<&str>,
+    ) -> Vec<String> {
+        let folded_type = fold(fraud_type);
+        // The summary is normalised once, and only if some rule needs it.
+        let mut summary_words: Option<String> = None;
+        let mut issues = Vec::new();
+        for rule in &self.rules {
+            let matched = rule.fraud_types.iter().any(|t| *t == folded_type)
+                || rule
+                    .tags
+                    .iter()
+                    .any(|tag| tags.iter().any(|given| given == tag))
+                || (!rule.keywords.is_empty()
+                    && summary.is_some_and(|text| {
+                        let words = summary_words.get_or_insert_with(|| normalise_words(text));
+                        rule.keywords
+                            .iter()
+                            .any(|keyword| words.contains(keyword.as_str()))
+                    }));
+            if matched {
+                issues.push(rule.issue.clone());
+            }
+        }
+        issues
+    }
+}
+
+/// Text as ` word word word `: lower case, words of letters and digits separated by
+/// single spaces, padded so a phrase search with padding matches whole words only.
+fn normalise_words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push(' ');
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with(' ') {
+            out.push(' ');
+        }
+    }
+    if !out.ends_with(' ') {
+        out.push(' ');
+    }
+    out
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ pub mod text;
 
 pub use district::{District, DistrictCode, Districts};
 pub use facts::{Fact, FactSet};
-pub use issues::{IssueRule, LocalIssueRules};
+pub use issues::{IssueMatcher, IssueRule, LocalIssueRules};
 pub use money::Pence;
 pub use period::Period;
 pub use postcode::Postcode;

@@ -110,13 +110,15 @@ impl RawText {
 }
 
 impl Window {
+    /// Forgets text before `offset`. The buffer is compacted only once the forgotten
+    /// prefix is large, so each byte is moved a bounded number of times (not once per row).
     fn forget_before(&mut self, offset: u64) {
-        let drop = usize::try_from(offset.saturating_sub(self.base))
+        let forget = usize::try_from(offset.saturating_sub(self.base))
             .unwrap_or(usize::MAX)
             .min(self.bytes.len());
-        if drop > 0 {
-            self.bytes.drain(..drop);
-            self.base += drop as u64;
+        if forget >= 256 * 1024 || (forget > 0 && forget == self.bytes.len()) {
+            self.bytes.drain(..forget);
+            self.base += forget as u64;
         }
     }
 }

@@ -158,6 +158,7 @@ pub fn ingest_reports(
         districts: &districts,
         today: options.today,
     };
+    let issues = options.rules.matcher();
     let mut finder = DistrictFinder {
         cache: HashMap::new(),
     };
@@ -185,11 +186,8 @@ pub fn ingest_reports(
         match row {
             Some(RowOutcome::Report(mut report, _line)) => {
                 finder.place(store, &mut report)?;
-                report.local_issues = options.rules.classify(
-                    &report.fraud_type,
-                    &report.tags,
-                    report.summary.as_deref(),
-                );
+                report.local_issues =
+                    issues.classify(&report.fraud_type, &report.tags, report.summary.as_deref());
                 if taxonomy.get(&report.fraud_type).is_none() {
                     *pending_unknown_types
                         .entry(report.fraud_type.clone())
