@@ -107,7 +107,7 @@ impl IssueMatcher {
         let mut summary_words: Option<String> = None;
         let mut issues = Vec::new();
         for rule in &self.rules {
-            let matched = rule.fraud_types.iter().any(|t| *t == folded_type)
+            let matched = rule.fraud_types.contains(&folded_type)
                 || rule
                     .tags
                     .iter()

@@ -121,77 +121,100 @@ impl DistrictFinder {
     }
 }
 
+/// What the parsing thread sends to the storing thread.
+enum Parsed {
+    /// The header was accepted.
+    Opened {
+        encoding: &'static str,
+        ignored_columns: Vec<String>,
+    },
+    /// The file was refused before any row.
+    Refused(HeaderError),
+    /// A batch of parsed rows, with unknown NFIB codes seen and bytes read so far.
+    Batch {
+        batch: ReportBatch,
+        unknown_types: BTreeMap<String, u64>,
+        bytes_read: u64,
+    },
+    /// Every row was read.
+    Finished { sha256: String },
+}
+
 /// Reads a report CSV into the store. Row problems go to quarantine; only a refused file
 /// or a store failure is an error.
+///
+/// Two stages run side by side: one thread parses, validates and tags rows; the calling
+/// thread places them in districts and writes batches. The channel between them holds
+/// at most two batches, so memory stays flat whatever the file size.
 pub fn ingest_reports(
     store: &mut dyn Store,
     source_name: &str,
-    input: Box<dyn Read>,
+    input: Box<dyn Read + Send>,
     options: &IngestOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<IngestOutcome, IngestError> {
     let span = tracing::info_span!("ingest_reports", source = source_name);
     let _entered = span.enter();
     let run_id = store.begin_run("reports", source_name, options.stale_after_seconds)?;
+    let districts = store.districts()?;
+    let taxonomy = Taxonomy::new(store.fraud_types()?);
+    let batch_size = options.batch_size.max(1);
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Parsed>(2);
+    std::thread::scope(|scope| {
+        let parser = scope.spawn(|| {
+            parse_rows(input, &taxonomy, &districts, options, batch_size, &sender);
+            drop(sender);
+        });
+        let result = store_rows(store, run_id, source_name, &receiver, progress);
+        // Dropping the receiver ends the parser if storing stopped early.
+        drop(receiver);
+        if parser.join().is_err() {
+            tracing::error!("the parsing thread panicked");
+        }
+        result
+    })
+}
+
+/// The parsing stage: rows into batches of reports and rejections.
+fn parse_rows(
+    input: Box<dyn Read + Send>,
+    taxonomy: &Taxonomy,
+    districts: &beacon_core::Districts,
+    options: &IngestOptions,
+    batch_size: usize,
+    sender: &std::sync::mpsc::SyncSender<Parsed>,
+) {
     let mut reader = match ReportReader::open(input) {
         Ok(reader) => reader,
         Err(reason) => {
-            store.finish_run(
-                run_id,
-                &RunEnd {
-                    status: RunStatus::Failed,
-                    sha256: None,
-                    message: Some(reason.to_string()),
-                },
-            )?;
-            return Err(IngestError::Refused {
-                run_id,
-                source_name: source_name.to_owned(),
-                reason,
-            });
+            let _ = sender.send(Parsed::Refused(reason));
+            return;
         }
     };
-    let districts = store.districts()?;
-    let taxonomy = Taxonomy::new(store.fraud_types()?);
+    let opened = Parsed::Opened {
+        encoding: reader.encoding().as_str(),
+        ignored_columns: reader.ignored_columns().to_vec(),
+    };
+    if sender.send(opened).is_err() {
+        return;
+    }
     let rules = ReportRules {
-        taxonomy: &taxonomy,
-        districts: &districts,
+        taxonomy,
+        districts,
         today: options.today,
     };
     let issues = options.rules.matcher();
-    let mut finder = DistrictFinder {
-        cache: HashMap::new(),
-    };
-    let mut outcome = IngestOutcome {
-        run_id,
-        source: source_name.to_owned(),
-        sha256: String::new(),
-        encoding: reader.encoding().as_str().to_owned(),
-        read: 0,
-        stored: 0,
-        duplicates: 0,
-        rejected: 0,
-        district_unknown: 0,
-        unknown_fraud_types: BTreeMap::new(),
-        ignored_columns: reader.ignored_columns().to_vec(),
-        local_issues: BTreeMap::new(),
-    };
-    let batch_size = options.batch_size.max(1);
     let mut batch = ReportBatch::default();
-    // Counted per batch and added once the batch commits.
-    let mut pending_unknown_types: BTreeMap<String, u64> = BTreeMap::new();
+    let mut unknown_types: BTreeMap<String, u64> = BTreeMap::new();
     loop {
         let row = reader.next_row(&rules);
         let finished = row.is_none();
         match row {
             Some(RowOutcome::Report(mut report, _line)) => {
-                finder.place(store, &mut report)?;
                 report.local_issues =
                     issues.classify(&report.fraud_type, &report.tags, report.summary.as_deref());
                 if taxonomy.get(&report.fraud_type).is_none() {
-                    *pending_unknown_types
-                        .entry(report.fraud_type.clone())
-                        .or_default() += 1;
+                    *unknown_types.entry(report.fraud_type.clone()).or_default() += 1;
                 }
                 batch.reports.push(*report);
             }
@@ -199,33 +222,115 @@ pub fn ingest_reports(
             None => {}
         }
         if batch.len() >= batch_size || (finished && !batch.is_empty()) {
-            let counts = store.store_report_batch(run_id, &batch)?;
-            outcome.read += counts.read;
-            outcome.stored += counts.stored;
-            outcome.duplicates += counts.duplicates;
-            outcome.rejected += counts.rejected;
-            for report in &batch.reports {
-                if report.district.is_none() {
-                    outcome.district_unknown += 1;
-                }
-                for issue in &report.local_issues {
-                    *outcome.local_issues.entry(issue.clone()).or_default() += 1;
-                }
+            let full = Parsed::Batch {
+                batch: std::mem::take(&mut batch),
+                unknown_types: std::mem::take(&mut unknown_types),
+                bytes_read: reader.bytes_read(),
+            };
+            if sender.send(full).is_err() {
+                return;
             }
-            for (code, count) in std::mem::take(&mut pending_unknown_types) {
-                *outcome.unknown_fraud_types.entry(code).or_default() += count;
-            }
-            batch.clear();
-            progress(Progress {
-                bytes: reader.bytes_read(),
-                rows: outcome.read,
-            });
         }
         if finished {
-            break;
+            let _ = sender.send(Parsed::Finished {
+                sha256: reader.sha256(),
+            });
+            return;
         }
     }
-    outcome.sha256 = reader.sha256();
+}
+
+/// The storing stage: districts placed, batches written, the run recorded.
+fn store_rows(
+    store: &mut dyn Store,
+    run_id: i64,
+    source_name: &str,
+    receiver: &std::sync::mpsc::Receiver<Parsed>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<IngestOutcome, IngestError> {
+    let mut outcome = IngestOutcome {
+        run_id,
+        source: source_name.to_owned(),
+        sha256: String::new(),
+        encoding: String::new(),
+        read: 0,
+        stored: 0,
+        duplicates: 0,
+        rejected: 0,
+        district_unknown: 0,
+        unknown_fraud_types: BTreeMap::new(),
+        ignored_columns: Vec::new(),
+        local_issues: BTreeMap::new(),
+    };
+    let mut finder = DistrictFinder {
+        cache: HashMap::new(),
+    };
+    let mut finished = false;
+    while let Ok(message) = receiver.recv() {
+        match message {
+            Parsed::Opened {
+                encoding,
+                ignored_columns,
+            } => {
+                outcome.encoding = encoding.to_owned();
+                outcome.ignored_columns = ignored_columns;
+            }
+            Parsed::Refused(reason) => {
+                store.finish_run(
+                    run_id,
+                    &RunEnd {
+                        status: RunStatus::Failed,
+                        sha256: None,
+                        message: Some(reason.to_string()),
+                    },
+                )?;
+                return Err(IngestError::Refused {
+                    run_id,
+                    source_name: source_name.to_owned(),
+                    reason,
+                });
+            }
+            Parsed::Batch {
+                mut batch,
+                unknown_types,
+                bytes_read,
+            } => {
+                for report in &mut batch.reports {
+                    finder.place(store, report)?;
+                }
+                let counts = store.store_report_batch(run_id, &batch)?;
+                outcome.read += counts.read;
+                outcome.stored += counts.stored;
+                outcome.duplicates += counts.duplicates;
+                outcome.rejected += counts.rejected;
+                for report in &batch.reports {
+                    if report.district.is_none() {
+                        outcome.district_unknown += 1;
+                    }
+                    for issue in &report.local_issues {
+                        *outcome.local_issues.entry(issue.clone()).or_default() += 1;
+                    }
+                }
+                for (code, count) in unknown_types {
+                    *outcome.unknown_fraud_types.entry(code).or_default() += count;
+                }
+                progress(Progress {
+                    bytes: bytes_read,
+                    rows: outcome.read,
+                });
+            }
+            Parsed::Finished { sha256 } => {
+                outcome.sha256 = sha256;
+                finished = true;
+            }
+        }
+    }
+    if !finished {
+        // The parser stopped without finishing: only a panic does that.
+        return Err(IngestError::Store(StoreError::Corrupt(
+            "the parsing stage stopped before the end of the file".into(),
+        )));
+    }
     store.finish_run(
         run_id,
         &RunEnd {

@@ -1,0 +1,534 @@
+//! The board update end to end: summaries built by hand with the board paper's figures,
+//! rendered as Markdown and HTML, checked sentence by sentence.
+
+use beacon_analytics::summary::{
+    BandRow, DistrictRow, IssueRow, MonthRow, Summary, TypeRow, VictimProfile, YearEarlier,
+};
+use beacon_analytics::{Measures, Spike, SpikeRule};
+use beacon_core::Category;
+use std::collections::BTreeMap;
+
+const AREA: &str = "Leicester, Leicestershire and Rutland";
+
+const FRAUD_HEADLINE: &str = "There were 4,726 reports of fraud in Leicester, Leicestershire and Rutland between 1 January and 30 June 2017 with a total loss of £3.6 million. In 59% of these a digital device enabled the fraud to take place. This is 12% more than in the same period a year earlier (4,220).";
+
+fn measures(reports: u64, loss_pence: i64) -> Measures {
+    Measures {
+        reports,
+        loss_pence,
+        loss_known: reports / 2,
+        ..Measures::default()
+    }
+}
+
+fn district(name: &str, population: Option<u64>, reports: u64, earlier: u64) -> DistrictRow {
+    DistrictRow {
+        district_code: population.map(|_| format!("E0{name}")),
+        name: name.to_owned(),
+        population,
+        reports,
+        loss_pence: i64::try_from(reports).expect("small") * 50_000,
+        fraud_reports: reports,
+        cyber_reports: 0,
+        reports_per_100k: None,
+        loss_per_100k_pence: None,
+        cyber_enabled_share: None,
+        median_loss_pence: None,
+        repeat_victims: 0,
+        year_earlier_reports: earlier,
+        change_percent: None,
+    }
+}
+
+fn month(label: &str, fraud: u64, cyber: u64) -> MonthRow {
+    MonthRow {
+        month: label.to_owned(),
+        fraud_reports: fraud,
+        cyber_reports: cyber,
+        fraud_loss_pence: 0,
+        cyber_loss_pence: 0,
+        fraud_cyber_enabled: 0,
+    }
+}
+
+fn issue(label: &str, reports: u64, loss_pence: i64, earlier: u64) -> IssueRow {
+    IssueRow {
+        issue: label.to_lowercase().replace(' ', "_"),
+        label: label.to_owned(),
+        reports,
+        loss_pence,
+        median_loss_pence: None,
+        year_earlier_reports: earlier,
+        change_percent: None,
+        monthly: Vec::new(),
+    }
+}
+
+fn fraud_type(index: u64) -> TypeRow {
+    TypeRow {
+        key: format!("NFIB{index}"),
+        name: format!("Type {index:02}"),
+        group: "Advance fee".to_owned(),
+        category: if index == 3 {
+            Category::Cyber
+        } else {
+            Category::Fraud
+        },
+        reports: 1_000 - index * 50,
+        loss_pence: i64::try_from(index).expect("small") * 100_000_000,
+    }
+}
+
+fn profile() -> VictimProfile {
+    let bands = [
+        "0-19", "20-29", "30-39", "40-49", "50-59", "60-69", "70-79", "80+",
+    ];
+    let gender: BTreeMap<String, u64> = [
+        ("female", 2_300),
+        ("male", 2_100),
+        ("other", 3),
+        ("unknown", 97),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    VictimProfile {
+        individuals: 4_500,
+        organisations: 372,
+        age_bands: bands
+            .iter()
+            .map(|band| BandRow {
+                band: (*band).to_owned(),
+                reports: 500,
+                loss_pence: 1_000_000,
+            })
+            .collect(),
+        age_unknown: 500,
+        gender,
+        vulnerable: 310,
+        repeat_victims: 57,
+    }
+}
+
+/// The board paper's first half of 2017.
+fn board_paper() -> Summary {
+    let fraud = Measures {
+        cyber_enabled: 2_788,
+        ..measures(4_726, 360_012_345)
+    };
+    let cyber = measures(146, 11_000_000);
+    let all = measures(4_872, 371_012_345);
+    Summary {
+        area: AREA.to_owned(),
+        from: "2017-01-01".to_owned(),
+        to: "2017-06-30".to_owned(),
+        population: 1_017_697,
+        fraud,
+        cyber,
+        all,
+        year_earlier: YearEarlier {
+            from: "2016-01-01".to_owned(),
+            to: "2016-06-30".to_owned(),
+            fraud: measures(4_220, 300_000_000),
+            cyber: Measures::default(),
+            all: measures(4_220, 300_000_000),
+            fraud_change_percent: Some(11.99),
+            cyber_change_percent: None,
+            all_change_percent: Some(15.45),
+        },
+        by_district: vec![
+            district("Leicester", Some(329_839), 1_700, 1_518),
+            district("Rutland", Some(37_369), 95, 100),
+            district("Charnwood", Some(166_100), 800, 800),
+            district("Melton", Some(50_376), 20, 0),
+            district("Unknown or outside the area", None, 7, 9),
+        ],
+        months: vec![
+            month("2017-01", 700, 20),
+            month("2017-02", 760, 25),
+            month("2017-03", 850, 30),
+            month("2017-04", 800, 22),
+            month("2017-05", 816, 24),
+            month("2017-06", 800, 25),
+        ],
+        fraud_types: (1..=12).map(fraud_type).collect(),
+        local_issues: vec![
+            issue("Ransomware", 12, 4_000_000, 10),
+            issue("Courier fraud", 23, 15_000_000, 25),
+            issue("Romance fraud", 1, 95_000, 0),
+            issue("Sextortion", 0, 0, 0),
+        ],
+        victim_profile: profile(),
+        spike_rule: SpikeRule::default().describe(),
+        spikes: vec![Spike {
+            series: "issue:courier_fraud".to_owned(),
+            label: "Courier fraud".to_owned(),
+            month: "2017-03".to_owned(),
+            observed: 12,
+            expected: 3.25,
+            p_value: 0.0002,
+        }],
+    }
+}
+
+/// The board paper's cyber crime period, April to September 2017.
+fn cyber_period() -> Summary {
+    let mut summary = board_paper();
+    summary.from = "2017-04-01".to_owned();
+    summary.to = "2017-09-30".to_owned();
+    summary
+}
+
+/// A period with no reports at all.
+fn empty() -> Summary {
+    let mut summary = board_paper();
+    summary.fraud = Measures::default();
+    summary.cyber = Measures::default();
+    summary.all = Measures::default();
+    summary.year_earlier.fraud = Measures::default();
+    summary.year_earlier.all = Measures::default();
+    for row in &mut summary.by_district {
+        row.reports = 0;
+        row.loss_pence = 0;
+        row.year_earlier_reports = 0;
+    }
+    for row in &mut summary.months {
+        row.fraud_reports = 0;
+        row.cyber_reports = 0;
+    }
+    summary.fraud_types.clear();
+    summary.local_issues = vec![issue("Ransomware", 0, 0, 0)];
+    summary.victim_profile = VictimProfile {
+        individuals: 0,
+        organisations: 0,
+        age_bands: Vec::new(),
+        age_unknown: 0,
+        gender: BTreeMap::new(),
+        vulnerable: 0,
+        repeat_victims: 0,
+    };
+    summary.spikes.clear();
+    summary
+}
+
+/// The text between `start` and the next `end` after it.
+fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
+    let from = text.find(start).expect("start marker present");
+    let rest = &text[from..];
+    let to = rest.find(end).expect("end marker present");
+    &rest[..to + end.len()]
+}
+
+#[test]
+fn fraud_headline_matches_the_board_paper() {
+    let summary = board_paper();
+    let markdown = beacon_report::markdown(&summary);
+    assert!(
+        markdown.contains(&format!("## Headlines\n\n{FRAUD_HEADLINE}\n")),
+        "{markdown}"
+    );
+    let html = beacon_report::html(&summary);
+    assert!(html.contains(&format!("<p>{FRAUD_HEADLINE}</p>")), "{html}");
+}
+
+#[test]
+fn cyber_headline_matches_the_board_paper() {
+    let expected = "There were 146 reports of cyber crime (computer misuse) in Leicester, Leicestershire and Rutland between 1 April and 30 September 2017 with a total loss of £110k.";
+    let summary = cyber_period();
+    let markdown = beacon_report::markdown(&summary);
+    assert!(markdown.contains(&format!("\n{expected}\n")), "{markdown}");
+    let html = beacon_report::html(&summary);
+    assert!(html.contains(&format!("<p>{expected}</p>")), "{html}");
+}
+
+#[test]
+fn year_on_year_sentence_says_fewer_or_about_the_same() {
+    let mut summary = board_paper();
+    summary.year_earlier.cyber = measures(150, 0);
+    summary.year_earlier.fraud = measures(4_710, 0);
+    let markdown = beacon_report::markdown(&summary);
+    assert!(markdown.contains(
+        "with a total loss of £110k. This is 3% fewer than in the same period a year earlier (150).\n"
+    ));
+    assert!(markdown.contains(
+        "to take place. This is about the same (within 1%) as in the same period a year earlier (4,710).\n"
+    ));
+}
+
+#[test]
+fn zero_report_period_reads_gracefully() {
+    let summary = empty();
+    let markdown = beacon_report::markdown(&summary);
+    assert!(markdown.contains(
+        "\nThere were no reports of fraud in Leicester, Leicestershire and Rutland between 1 January and 30 June 2017.\n"
+    ));
+    assert!(markdown.contains(
+        "\nThere were no reports of cyber crime (computer misuse) in Leicester, Leicestershire and Rutland between 1 January and 30 June 2017.\n"
+    ));
+    assert!(markdown.contains("- Ransomware: no reports.\n"));
+    assert!(markdown.contains("No month was flagged as a spike."));
+    assert!(markdown.contains("There were no reports from individuals or organisations."));
+    assert!(
+        markdown
+            .contains("**Reports by type, most first**\n\nThere were no reports in this period.\n")
+    );
+    let html = beacon_report::html(&summary);
+    assert!(html.contains("<p>There were no reports of fraud in"));
+    assert_eq!(html.matches("role=\"img\"").count(), 2);
+}
+
+#[test]
+fn a_single_report_is_singular() {
+    let mut summary = board_paper();
+    summary.fraud = Measures {
+        cyber_enabled: 1,
+        ..measures(1, 95_000)
+    };
+    summary.year_earlier.fraud = Measures::default();
+    let markdown = beacon_report::markdown(&summary);
+    assert!(markdown.contains(
+        "\nThere was 1 report of fraud in Leicester, Leicestershire and Rutland between 1 January and 30 June 2017 with a total loss of £950. A digital device enabled the fraud to take place.\n"
+    ));
+}
+
+#[test]
+fn district_table_has_rates_changes_and_the_unknown_row() {
+    let markdown = beacon_report::markdown(&board_paper());
+    let expected = "\
+**Reports by district**
+
+| District | Reports | Loss | Rate per 100,000 residents | Change on a year earlier |
+| --- | ---: | ---: | ---: | ---: |
+| Leicester | 1,700 | £850,000 | 515.4 | +12% |
+| Rutland | 95 | £47,500 | 254.2 | −5% |
+| Charnwood | 800 | £400,000 | 481.6 | 0% |
+| Melton | 20 | £10,000 | 39.7 | no earlier data |
+| Unknown or outside the area | 7 | £3,500 | – | −22% |
+| **All of Leicester, Leicestershire and Rutland** | **4,872** | **£3,710,123** | **478.7** | **+15%** |
+";
+    assert!(markdown.contains(expected), "{markdown}");
+    let html = beacon_report::html(&board_paper());
+    assert!(html.contains(
+        "<th scope=\"row\" class=\"govuk-table__header\">Unknown or outside the area</th>"
+    ));
+    assert!(html.contains("<td class=\"govuk-table__cell govuk-table__cell--numeric\">–</td>"));
+}
+
+#[test]
+fn local_issues_have_one_sentence_each_and_a_table() {
+    let markdown = beacon_report::markdown(&board_paper());
+    let expected = "\
+- Ransomware: 12 reports with a total loss of £40k, 20% more than in the same period a year earlier (10).
+- Courier fraud: 23 reports with a total loss of £150k, 8% fewer than in the same period a year earlier (25).
+- Romance fraud: 1 report with a total loss of £950.
+- Sextortion: no reports.
+";
+    assert!(markdown.contains(expected), "{markdown}");
+    assert!(markdown.contains("| Romance fraud | 1 | £950 | no earlier data |\n"));
+}
+
+#[test]
+fn spikes_are_listed_with_the_rule() {
+    let summary = board_paper();
+    let markdown = beacon_report::markdown(&summary);
+    assert!(markdown.contains(&format!(
+        "## Spikes\n\n{}\n",
+        summary.spike_rule.replace('<', "\\<")
+    )));
+    assert!(markdown.contains("| Courier fraud | March 2017 | 12 | 3.3 | 1 in 5,000 |\n"));
+    let html = beacon_report::html(&summary);
+    assert!(html.contains("p &#60; 0.001"));
+    assert!(!html.contains("No month was flagged as a spike."));
+    let mut quiet = summary;
+    quiet.spikes.clear();
+    let html = beacon_report::html(&quiet);
+    assert!(html.contains("No month was flagged as a spike."));
+}
+
+#[test]
+fn victim_profile_gives_shares() {
+    let markdown = beacon_report::markdown(&board_paper());
+    assert!(markdown.contains(
+        "- Of the 4,872 reports, 4,500 (92%) were from individuals and 372 (8%) from organisations.\n- 310 reports were flagged as from a vulnerable victim (6% of all reports).\n- 57 victims reported more than once in the period.\n"
+    ));
+    assert!(markdown.contains("| 80+ | 500 | 11% | £10,000 |\n"));
+    assert!(markdown.contains("| Other | 3 | less than 1% |\n"));
+    assert!(markdown.contains("| Not known | 97 | 2% |\n"));
+}
+
+#[test]
+fn fraud_types_show_the_top_ten() {
+    let markdown = beacon_report::markdown(&board_paper());
+    let table = between(&markdown, "**The 10 most reported types**", "\n\n## ");
+    let rows = table
+        .lines()
+        .filter(|line| line.starts_with("| Type ") && !line.starts_with("| Type |"))
+        .count();
+    assert_eq!(rows, 10);
+    assert!(table.contains("| Type 01 | Fraud | 950 | £1,000,000 |\n"));
+    assert!(table.contains("| Type 03 | Cyber crime | 850 | £3,000,000 |\n"));
+    assert!(!table.contains("Type 11"));
+}
+
+#[test]
+fn data_note_explains_counts_and_losses() {
+    let markdown = beacon_report::markdown(&board_paper());
+    assert!(markdown.contains("- Counts are reports to Action Fraud, by the date they were reported (not the date of the offence).\n"));
+    assert!(markdown.contains(
+        "- Losses count only reports with a known loss: 2,436 of the 4,872 reports recorded one.\n"
+    ));
+    assert!(markdown.contains("same days a year before: 1 January to 30 June 2016."));
+}
+
+#[test]
+fn hostile_names_are_escaped() {
+    let mut summary = board_paper();
+    summary.area = "<script>alert(\"area\")</script>".to_owned();
+    summary.by_district[0].name = "<img src=x onerror=alert(1)> & Co".to_owned();
+    summary.fraud_types[0].name = "</title><script>x</script>".to_owned();
+    let html = beacon_report::html(&summary);
+    assert!(!html.contains("<script"), "{html}");
+    assert!(!html.contains("<img"));
+    // askama writes numeric character references; the charts write named ones.
+    assert!(html.contains(
+        "<h1>Fraud and cyber crime in &#60;script&#62;alert(&#34;area&#34;)&#60;/script&#62;</h1>"
+    ));
+    assert!(html.contains(
+        "<th scope=\"row\" class=\"govuk-table__header\">&#60;img src=x onerror=alert(1)&#62; &#38; Co</th>"
+    ));
+    assert!(html.contains("&#60;/title&#62;&#60;script&#62;x&#60;/script&#62;"));
+    // The district chart escapes the name too.
+    let districts = between(&html, "id=\"districts-title\"", "</svg>");
+    assert!(districts.contains("&lt;img src=x onerror=alert(1)&gt; &amp; Co"));
+    let markdown = beacon_report::markdown(&summary);
+    assert!(
+        markdown
+            .starts_with("# Fraud and cyber crime in \\<script\\>alert(\"area\")\\</script\\>\n")
+    );
+    assert!(markdown.contains("| \\<img src=x onerror=alert(1)\\> \\& Co | 1,700 |"));
+}
+
+#[test]
+fn html_is_a_standalone_accessible_document() {
+    let html = beacon_report::html(&board_paper());
+    assert!(
+        html.starts_with(
+            "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">"
+        )
+    );
+    assert!(html.contains("<title>Fraud and cyber crime in Leicester, Leicestershire and Rutland: board update, 1 January to 30 June 2017</title>"));
+    assert_eq!(html.matches("<h1").count(), 1);
+    assert!(
+        html.contains("<h1>Fraud and cyber crime in Leicester, Leicestershire and Rutland</h1>")
+    );
+    assert!(html.contains("font-family: \"GDS Transport\", arial, sans-serif;"));
+    assert!(html.contains("@media print"));
+    assert!(html.contains("@page { size: A4;"));
+    assert!(html.contains("page-break-inside: avoid"));
+    assert!(html.trim_end().ends_with("</html>"));
+    for forbidden in ["<script", "<link", "src=", "@import", "url("] {
+        assert!(!html.contains(forbidden), "found {forbidden}");
+    }
+    // Headings go h1, then h2 only: no level is skipped.
+    assert_eq!(html.matches("<h3").count(), 0);
+    assert_eq!(html.matches("<h2>").count(), 8);
+}
+
+#[test]
+fn both_charts_are_accessible_figures_with_their_tables() {
+    let html = beacon_report::html(&board_paper());
+    assert_eq!(html.matches("<figure>").count(), 2);
+    assert_eq!(html.matches("role=\"img\"").count(), 2);
+    let trend = between(&html, "<figure>\n<figcaption>Figure 1", "</figure>");
+    assert!(trend.contains("aria-labelledby=\"trend-title trend-desc\""));
+    assert!(
+        trend.contains("<title id=\"trend-title\">Fraud and cyber crime reports per month</title>")
+    );
+    assert!(trend.contains("<desc id=\"trend-desc\">Two bar charts of reports per month, by date reported. Fraud: lowest 700 in January 2017, highest 850 in March 2017."));
+    assert!(trend.contains(">Fraud reports per month</text>"));
+    assert!(trend.contains(">Month reported</text>"));
+    assert!(trend.contains(">Reports</text>"));
+    assert!(trend.contains(
+        "<caption class=\"govuk-table__caption\">Reports per month, by date reported</caption>"
+    ));
+    assert!(trend.contains("<th scope=\"row\" class=\"govuk-table__header\">March 2017</th>"));
+    let districts = between(&html, "<figure>\n<figcaption>Figure 2", "</figure>");
+    assert!(districts.contains(
+        "<title id=\"districts-title\">Reports per 100,000 residents by district</title>"
+    ));
+    assert!(districts.contains("<desc id=\"districts-desc\">"));
+    assert!(districts.contains(">515.4</text>"));
+    assert!(districts.contains(">Area: 478.7</text>"));
+    assert!(!districts.contains("Unknown or outside the area"));
+    let rates = between(districts, "<table", "</table>");
+    let order: Vec<usize> = ["Leicester", "Charnwood", "Rutland", "Melton"]
+        .iter()
+        .map(|name| {
+            rates
+                .find(&format!(">{name}</th>"))
+                .expect("district in table")
+        })
+        .collect();
+    assert!(
+        order.windows(2).all(|pair| pair[0] < pair[1]),
+        "highest rate first"
+    );
+}
+
+#[test]
+fn months_spanning_a_year_boundary() {
+    let mut summary = board_paper();
+    summary.from = "2016-11-01".to_owned();
+    summary.to = "2017-01-31".to_owned();
+    summary.months = vec![
+        month("2016-11", 700, 20),
+        month("2016-12", 650, 18),
+        month("2017-01", 720, 25),
+    ];
+    let markdown = beacon_report::markdown(&summary);
+    assert!(markdown.contains("between 1 November 2016 and 31 January 2017 with a total loss"));
+    assert!(markdown.contains("Board update for 1 November 2016 to 31 January 2017."));
+    assert!(markdown.contains(
+        "| November 2016 | 700 | 20 |\n| December 2016 | 650 | 18 |\n| January 2017 | 720 | 25 |\n"
+    ));
+    let html = beacon_report::html(&summary);
+    let trend = between(&html, "id=\"trend-title\"", "</svg>");
+    // Each panel names the year under its first month and under January.
+    assert_eq!(trend.matches(">2016</text>").count(), 2);
+    assert_eq!(trend.matches(">2017</text>").count(), 2);
+    assert_eq!(trend.matches(">Dec</text>").count(), 2);
+}
+
+#[test]
+fn part_months_and_whole_months_are_named() {
+    let mut summary = board_paper();
+    summary.from = "2017-01-15".to_owned();
+    summary.to = "2017-06-10".to_owned();
+    let markdown = beacon_report::markdown(&summary);
+    assert!(markdown.contains("between 15 January and 10 June 2017"));
+    assert!(markdown.contains("| January 2017 (part) | 700 | 20 |\n"));
+    assert!(markdown.contains("| February 2017 | 760 | 25 |\n"));
+    assert!(markdown.contains("| June 2017 (part) | 800 | 25 |\n"));
+    summary.from = "2017-03-01".to_owned();
+    summary.to = "2017-03-31".to_owned();
+    let markdown = beacon_report::markdown(&summary);
+    assert!(
+        markdown.contains("Leicester, Leicestershire and Rutland in March 2017 with a total loss")
+    );
+}
+
+#[test]
+#[ignore = "writes sample output for a person to look at"]
+fn write_samples() {
+    let dir = std::env::var("BOARD_SAMPLES").unwrap_or_else(|_| "/tmp".to_owned());
+    std::fs::write(
+        format!("{dir}/board.md"),
+        beacon_report::markdown(&board_paper()),
+    )
+    .expect("write");
+    std::fs::write(
+        format!("{dir}/board.html"),
+        beacon_report::html(&board_paper()),
+    )
+    .expect("write");
+}

@@ -1,0 +1,61 @@
+//! `beacon report board`: the board update for a period.
+
+use super::config::Settings;
+use super::output::parse_cli_date;
+use anyhow::Context;
+use clap::{Args, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use time::Date;
+
+/// `beacon report` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// The board update section for a period, from the data.
+    Board(BoardArgs),
+}
+
+/// Output formats of the board update.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum BoardFormat {
+    /// Markdown, ready to paste.
+    Md,
+    /// A standalone HTML page with SVG charts and tables.
+    Html,
+}
+
+/// Arguments of `beacon report board`.
+#[derive(Debug, Args)]
+pub struct BoardArgs {
+    /// First day of the period.
+    #[arg(long, value_parser = parse_cli_date)]
+    pub from: Date,
+    /// Last day of the period.
+    #[arg(long, value_parser = parse_cli_date)]
+    pub to: Date,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "md")]
+    pub format: BoardFormat,
+    /// Write to this file instead of standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// Runs a report subcommand.
+pub fn run(command: ReportCommand, settings: &Settings) -> anyhow::Result<ExitCode> {
+    let ReportCommand::Board(args) = command;
+    let mut store = settings.open_store()?;
+    let rules = settings.rules(None)?;
+    let (summary, _) =
+        super::stats::compute(store.as_mut(), Some(args.from), Some(args.to), &[], &rules)?;
+    let text = match args.format {
+        BoardFormat::Md => beacon_report::markdown(&summary),
+        BoardFormat::Html => beacon_report::html(&summary),
+    };
+    match args.out {
+        Some(path) => std::fs::write(&path, text)
+            .with_context(|| format!("while writing {}", path.display()))?,
+        None => super::output::emit_text(&text),
+    }
+    Ok(ExitCode::SUCCESS)
+}
