@@ -4,8 +4,9 @@ use crate::measures::{Accumulator, Measures};
 use crate::month_label;
 use beacon_core::report::AgeBand;
 use beacon_core::{Category, Fact, FactSet, Period, Taxonomy};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::str::FromStr;
 
 /// A dimension to break figures down by.
@@ -133,12 +134,12 @@ pub fn group_by(
         .collect();
     let issue_position = dimensions.iter().position(|d| *d == Dimension::LocalIssue);
 
-    let mut accumulators: HashMap<Key, Accumulator> = HashMap::new();
-    for fact in facts
-        .facts
-        .iter()
-        .filter(|f| period.contains(f.reported_on))
-    {
+    let may_repeat = crate::measures::repeat_candidates(&facts.facts);
+    let mut accumulators: FxHashMap<Key, Accumulator> = FxHashMap::default();
+    for (fact, &may_repeat) in facts.facts.iter().zip(&may_repeat) {
+        if !period.contains(fact.reported_on) {
+            continue;
+        }
         let mut key: Key = [0; MAX_DIMENSIONS];
         for (slot, dimension) in dimensions.iter().enumerate() {
             key[slot] = code(*dimension, fact, &group_index);
@@ -148,11 +149,11 @@ pub fn group_by(
                 for issue in 0..facts.issues.len() {
                     if fact.issues & (1 << issue) != 0 {
                         key[slot] = issue as u32 + 1;
-                        accumulators.entry(key).or_default().add(fact);
+                        accumulators.entry(key).or_default().add(fact, may_repeat);
                     }
                 }
             }
-            _ => accumulators.entry(key).or_default().add(fact),
+            _ => accumulators.entry(key).or_default().add(fact, may_repeat),
         }
     }
     let mut keys: Vec<Key> = accumulators.keys().copied().collect();

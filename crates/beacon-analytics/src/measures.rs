@@ -1,8 +1,8 @@
 //! The measures every table shows, and the accumulator that computes them in one pass.
 
 use beacon_core::Fact;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// Counts and money for a set of reports. Money is integer pence.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -37,12 +37,13 @@ pub struct Accumulator {
     losses: Vec<i64>,
     cyber_enabled: u64,
     vulnerable: u64,
-    victims: HashMap<u64, u32>,
+    victims: FxHashMap<u64, u32>,
 }
 
 impl Accumulator {
-    /// Adds one report.
-    pub fn add(&mut self, fact: &Fact) {
+    /// Adds one report. `may_repeat` says whether its victim has another report in the
+    /// whole set (see [`repeat_candidates`]); only those victims are tracked.
+    pub fn add(&mut self, fact: &Fact, may_repeat: bool) {
         self.reports += 1;
         if let Some(loss) = fact.loss_pence {
             self.loss_pence += loss;
@@ -54,7 +55,7 @@ impl Accumulator {
         if fact.vulnerable == Some(true) {
             self.vulnerable += 1;
         }
-        if let Some(victim) = fact.victim {
+        if may_repeat && let Some(victim) = fact.victim {
             *self.victims.entry(victim).or_default() += 1;
         }
     }
@@ -85,6 +86,25 @@ impl Accumulator {
             vulnerable: self.vulnerable,
         }
     }
+}
+
+/// For each fact, whether its victim has two or more reports in the whole set.
+///
+/// A victim with one report in the set cannot be a repeat victim in any part of it, so
+/// accumulators track only the others: most victims report once, and this keeps
+/// summaries of a million reports fast.
+pub fn repeat_candidates(facts: &[Fact]) -> Vec<bool> {
+    let mut victims: Vec<u64> = facts.iter().filter_map(|fact| fact.victim).collect();
+    victims.sort_unstable();
+    let repeated: FxHashSet<u64> = victims
+        .windows(2)
+        .filter(|pair| pair[0] == pair[1])
+        .map(|pair| pair[0])
+        .collect();
+    facts
+        .iter()
+        .map(|fact| fact.victim.is_some_and(|victim| repeated.contains(&victim)))
+        .collect()
 }
 
 /// `part` as a percentage of `whole`, or `None` when `whole` is zero.

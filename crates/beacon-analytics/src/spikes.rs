@@ -75,22 +75,22 @@ pub struct Spike {
     pub p_value: f64,
 }
 
-/// P(X ≥ k) for X ~ Poisson(λ), summed in log space so large counts stay accurate.
+/// P(X ≥ k) for X ~ Poisson(λ): the first term in log space (so large counts stay
+/// accurate), the rest by the recurrence pmf(n + 1) = pmf(n) · λ / (n + 1).
 pub fn poisson_upper_tail(lambda: f64, k: u64) -> f64 {
     if k == 0 {
         return 1.0;
     }
-    let ln_pmf = |n: u64| -> f64 { n as f64 * lambda.ln() - lambda - ln_factorial(n) };
-    // Sum the tail from k upwards; terms shrink fast once n > λ.
+    let mut term = (k as f64 * lambda.ln() - lambda - ln_factorial(k)).exp();
     let mut total = 0.0;
     let mut n = k;
     loop {
-        let term = ln_pmf(n).exp();
         total += term;
-        if (n as f64 > lambda && term < total * 1e-12) || n > k + 100_000 {
+        n += 1;
+        term *= lambda / n as f64;
+        if (n as f64 > lambda && term < total * 1e-12) || term == 0.0 || n > k + 1_000_000 {
             break;
         }
-        n += 1;
     }
     total.min(1.0)
 }

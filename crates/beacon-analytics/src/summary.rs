@@ -5,7 +5,7 @@
 //! type. Reports whose district is unknown count in the area's figures and appear as
 //! their own row in the district table.
 
-use crate::measures::{Accumulator, Measures, change_percent};
+use crate::measures::{Accumulator, Measures, change_percent, repeat_candidates};
 use crate::month_label;
 use crate::spikes::{Spike, SpikeRule};
 use beacon_core::period::month_key;
@@ -220,11 +220,6 @@ pub fn summarise(facts: &FactSet, period: Period, context: &StatsContext<'_>) ->
         .collect();
     let population = context.districts.population_in(year);
     let month_list = period.months();
-    let month_index: BTreeMap<i32, usize> = month_list
-        .iter()
-        .enumerate()
-        .map(|(index, (y, m))| (y * 100 + i32::from(*m as u8), index))
-        .collect();
 
     let mut fraud = Accumulator::default();
     let mut cyber = Accumulator::default();
@@ -260,17 +255,27 @@ pub fn summarise(facts: &FactSet, period: Period, context: &StatsContext<'_>) ->
         .collect();
     let (mut individuals, mut organisations) = (0, 0);
 
-    for fact in &facts.facts {
+    let may_repeat = repeat_candidates(&facts.facts);
+    let first_month = month_list
+        .first()
+        .map_or(0, |(y, m)| y * 12 + i32::from(*m as u8) - 1);
+    // Months are found by arithmetic, not by a map lookup per report.
+    let month_slot = |date: Date| -> Option<usize> {
+        let number = date.year() * 12 + i32::from(date.month() as u8) - 1 - first_month;
+        usize::try_from(number)
+            .ok()
+            .filter(|&n| n < month_list.len())
+    };
+    for (fact, &may_repeat) in facts.facts.iter().zip(&may_repeat) {
         let slot = fact.district.map_or(district_slots - 1, usize::from);
         if period.contains(fact.reported_on) {
-            all.add(fact);
-            districts[slot].add(fact);
-            let month = month_index
-                .get(&month_key(fact.reported_on))
-                .map(|&index| &mut months[index]);
+            all.add(fact, may_repeat);
+            districts[slot].add(fact, may_repeat);
+            let month_number = month_slot(fact.reported_on);
+            let month = month_number.map(|index| &mut months[index]);
             match fact.category {
                 Category::Fraud => {
-                    fraud.add(fact);
+                    fraud.add(fact, may_repeat);
                     district_fraud[slot] += 1;
                     if let Some(month) = month {
                         month.fraud_reports += 1;
@@ -279,7 +284,7 @@ pub fn summarise(facts: &FactSet, period: Period, context: &StatsContext<'_>) ->
                     }
                 }
                 Category::Cyber => {
-                    cyber.add(fact);
+                    cyber.add(fact, may_repeat);
                     if let Some(month) = month {
                         month.cyber_reports += 1;
                         month.cyber_loss_pence += fact.loss_pence.unwrap_or(0);
@@ -291,8 +296,8 @@ pub fn summarise(facts: &FactSet, period: Period, context: &StatsContext<'_>) ->
             type_row.1 += fact.loss_pence.unwrap_or(0);
             for (index, accumulator) in issues.iter_mut().enumerate() {
                 if fact.issues & (1 << index) != 0 {
-                    accumulator.add(fact);
-                    if let Some(&month) = month_index.get(&month_key(fact.reported_on)) {
+                    accumulator.add(fact, may_repeat);
+                    if let Some(month) = month_number {
                         issue_monthly[index][month] += 1;
                     }
                 }
@@ -314,11 +319,11 @@ pub fn summarise(facts: &FactSet, period: Period, context: &StatsContext<'_>) ->
                 }
             }
         } else if earlier.contains(fact.reported_on) {
-            earlier_all.add(fact);
+            earlier_all.add(fact, may_repeat);
             district_earlier[slot] += 1;
             match fact.category {
-                Category::Fraud => earlier_fraud.add(fact),
-                Category::Cyber => earlier_cyber.add(fact),
+                Category::Fraud => earlier_fraud.add(fact, may_repeat),
+                Category::Cyber => earlier_cyber.add(fact, may_repeat),
             }
             for (index, count) in issue_earlier.iter_mut().enumerate() {
                 if fact.issues & (1 << index) != 0 {

@@ -132,14 +132,26 @@ impl IssueMatcher {
 fn normalise_words(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push(' ');
+    let mut last_space = true;
     for c in text.chars() {
-        if c.is_alphanumeric() {
+        if c.is_ascii() {
+            // Fast path for the common case: plain ASCII text.
+            if c.is_ascii_alphanumeric() {
+                out.push(c.to_ascii_lowercase());
+                last_space = false;
+            } else if !last_space {
+                out.push(' ');
+                last_space = true;
+            }
+        } else if c.is_alphanumeric() {
             out.extend(c.to_lowercase());
-        } else if !out.ends_with(' ') {
+            last_space = false;
+        } else if !last_space {
             out.push(' ');
+            last_space = true;
         }
     }
-    if !out.ends_with(' ') {
+    if !last_space {
         out.push(' ');
     }
     out

@@ -72,7 +72,7 @@ pub enum VictimType {
 impl VictimType {
     /// Reads `individual`/`person` or `organisation`/`organization`/`business`/`org`.
     pub fn parse(raw: &str) -> Result<VictimType, String> {
-        match raw.trim().to_ascii_lowercase().as_str() {
+        match crate::text::Lowered::new(raw).as_str() {
             "individual" | "person" | "i" => Ok(VictimType::Individual),
             "organisation" | "organization" | "business" | "org" | "o" => {
                 Ok(VictimType::Organisation)
@@ -256,7 +256,7 @@ impl Gender {
     /// Reads `female`/`f`/`woman`, `male`/`m`/`man`, `other`/`non-binary`/`x`; empty or
     /// `unknown`/`not stated` is no value.
     pub fn parse(raw: &str) -> Result<Option<Gender>, String> {
-        match raw.trim().to_ascii_lowercase().as_str() {
+        match crate::text::Lowered::new(raw).as_str() {
             "" | "unknown" | "not stated" | "not known" | "u" => Ok(None),
             "female" | "f" | "woman" => Ok(Some(Gender::Female)),
             "male" | "m" | "man" => Ok(Some(Gender::Male)),
@@ -294,7 +294,7 @@ pub enum OrgSize {
 impl OrgSize {
     /// Reads `micro`, `small`, `medium`, `large` (any case); empty is no value.
     pub fn parse(raw: &str) -> Result<Option<OrgSize>, String> {
-        match raw.trim().to_ascii_lowercase().as_str() {
+        match crate::text::Lowered::new(raw).as_str() {
             "" | "unknown" => Ok(None),
             "micro" => Ok(Some(OrgSize::Micro)),
             "small" => Ok(Some(OrgSize::Small)),
@@ -319,7 +319,7 @@ impl OrgSize {
 
 /// Reads a yes/no flag: `Y/N`, `yes/no`, `true/false`, `1/0` in any case; empty is unknown.
 pub fn parse_flag(field: &str, raw: &str) -> Result<Option<bool>, String> {
-    match raw.trim().to_ascii_lowercase().as_str() {
+    match crate::text::Lowered::new(raw).as_str() {
         "" => Ok(None),
         "y" | "yes" | "true" | "1" | "t" => Ok(Some(true)),
         "n" | "no" | "false" | "0" | "f" => Ok(Some(false)),

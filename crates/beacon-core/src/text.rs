@@ -33,6 +33,49 @@ pub fn slug(value: &str) -> String {
     out
 }
 
+/// A trimmed, ASCII-lower-cased copy of a short value, kept on the stack.
+///
+/// Enumerated fields (`Y`/`N`, `Female`, `Business`…) are matched millions of times
+/// during an ingest; this avoids allocating a `String` for each.
+pub struct Lowered {
+    small: [u8; 24],
+    len: usize,
+    large: Option<String>,
+}
+
+impl Lowered {
+    /// Lower-cases `raw` after trimming it.
+    pub fn new(raw: &str) -> Lowered {
+        let trimmed = raw.trim();
+        let mut small = [0u8; 24];
+        if trimmed.len() <= small.len() {
+            for (slot, byte) in small.iter_mut().zip(trimmed.bytes()) {
+                *slot = byte.to_ascii_lowercase();
+            }
+            Lowered {
+                small,
+                len: trimmed.len(),
+                large: None,
+            }
+        } else {
+            Lowered {
+                small,
+                len: 0,
+                large: Some(trimmed.to_ascii_lowercase()),
+            }
+        }
+    }
+
+    /// The lower-cased text.
+    pub fn as_str(&self) -> &str {
+        match &self.large {
+            Some(large) => large,
+            // Only ASCII bytes were changed, so whole UTF-8 input stays valid.
+            None => std::str::from_utf8(&self.small[..self.len]).unwrap_or(""),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -43,6 +86,17 @@ mod tests {
             fold("Crime Reference-Number"),
             fold("crime_reference_number")
         );
+    }
+
+    #[test]
+    fn lowered_handles_short_long_and_non_ascii_values() {
+        assert_eq!(Lowered::new("  YES ").as_str(), "yes");
+        assert_eq!(
+            Lowered::new("Ünïcode").as_str(),
+            "Ünïcode".to_ascii_lowercase()
+        );
+        let long = "A".repeat(40);
+        assert_eq!(Lowered::new(&long).as_str(), "a".repeat(40));
     }
 
     #[test]
