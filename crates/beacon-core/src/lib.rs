@@ -4,16 +4,22 @@
 //! parsed once at the edge (`FromStr`/`parse` functions here) and trusted afterwards.
 
 pub mod district;
+pub mod event;
 pub mod facts;
 pub mod issues;
 pub mod money;
+pub mod network;
 pub mod period;
 pub mod postcode;
 pub mod report;
 pub mod run;
 pub mod taxonomy;
 pub mod text;
+pub mod tlp;
 
+pub use event::Event;
+pub use network::Cidr;
+pub use tlp::Tlp;
 pub use district::{District, DistrictCode, Districts};
 pub use facts::{Fact, FactSet};
 pub use issues::{IssueMatcher, IssueRule, LocalIssueRules};
