@@ -5,6 +5,7 @@
 //! [`registry`]. `--format auto` asks each format in turn whether it recognises the file.
 
 use beacon_core::{Event, RejectedRow, Tlp};
+use std::io::Read;
 use time::OffsetDateTime;
 
 /// What a parser needs besides the bytes.
@@ -51,8 +52,15 @@ pub trait FeedFormat: Sync {
     fn name(&self) -> &'static str;
     /// True when this format recognises the file from its name and first bytes.
     fn detect(&self, file_name: &str, head: &[u8]) -> bool;
-    /// Parses a whole file into records. Bad records are returned, never raised.
-    fn parse(&self, input: &[u8], context: &FeedContext) -> Result<Vec<FeedRecord>, FeedError>;
+    /// Parses a file into a stream of records, so memory stays flat for line-based
+    /// formats (JSON documents are read whole). Bad records come back as
+    /// [`FeedRecord::Rejected`], never as errors; only a file that cannot be this format
+    /// at all is refused.
+    fn parse<'a>(
+        &self,
+        input: Box<dyn Read + Send + 'a>,
+        context: &FeedContext,
+    ) -> Result<Box<dyn Iterator<Item = FeedRecord> + Send + 'a>, FeedError>;
 }
 
 /// Every format Beacon reads, in the order `--format auto` tries them.
