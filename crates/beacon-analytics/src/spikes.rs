@@ -36,7 +36,7 @@ impl SpikeRule {
         format!(
             "A month is flagged as a spike when it has at least {} reports and a count that high would happen by chance less than once in {} months like the {} before it (one-sided Poisson test against their mean, p < {}).",
             self.min_count,
-            (1.0 / self.p_threshold).round() as u64,
+            beacon_core::money::group_thousands((1.0 / self.p_threshold).round() as u64),
             self.baseline_months,
             self.p_threshold
         )

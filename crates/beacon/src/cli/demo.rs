@@ -161,7 +161,7 @@ fn build_demo(seed: u64, force: bool, settings: &Settings) -> anyhow::Result<Exi
         expected.bad_rows
     );
     out!();
-    out!("Try next:");
+    out!("Try next (from a source checkout, put `cargo run --release --` in place of `beacon`):");
     out!("  beacon stats{database_flag} --from 2017-01-01 --to 2017-06-30");
     out!("  beacon report board{database_flag} --from 2017-01-01 --to 2017-06-30");
     out!(
