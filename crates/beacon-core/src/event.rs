@@ -16,10 +16,21 @@ pub const CLASSIFICATIONS: &[(&str, &[&str])] = &[
     ("abusive-content", &["spam", "harmful-speech", "violence"]),
     (
         "malicious-code",
-        &["infected-system", "c2-server", "malware-distribution", "malware-configuration"],
+        &[
+            "infected-system",
+            "c2-server",
+            "malware-distribution",
+            "malware-configuration",
+        ],
     ),
-    ("information-gathering", &["scanner", "sniffing", "social-engineering"]),
-    ("intrusion-attempts", &["ids-alert", "brute-force", "exploit"]),
+    (
+        "information-gathering",
+        &["scanner", "sniffing", "social-engineering"],
+    ),
+    (
+        "intrusion-attempts",
+        &["ids-alert", "brute-force", "exploit"],
+    ),
     (
         "intrusions",
         &[
@@ -40,7 +51,15 @@ pub const CLASSIFICATIONS: &[(&str, &[&str])] = &[
             "data-leak",
         ],
     ),
-    ("fraud", &["unauthorized-use-of-resources", "copyright", "masquerade", "phishing"]),
+    (
+        "fraud",
+        &[
+            "unauthorized-use-of-resources",
+            "copyright",
+            "masquerade",
+            "phishing",
+        ],
+    ),
     (
         "vulnerable",
         &[
@@ -70,40 +89,88 @@ pub struct Event {
     #[serde(rename = "source.ip", skip_serializing_if = "Option::is_none", default)]
     pub source_ip: Option<IpAddr>,
     /// A network named instead of (or as well as) an address.
-    #[serde(rename = "source.network", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "source.network",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub source_network: Option<Cidr>,
     /// Domain name, lower case.
-    #[serde(rename = "source.fqdn", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "source.fqdn",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub source_fqdn: Option<String>,
     /// URL.
-    #[serde(rename = "source.url", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "source.url",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub source_url: Option<String>,
     /// Port.
-    #[serde(rename = "source.port", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "source.port",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub source_port: Option<u16>,
     /// Autonomous system number.
-    #[serde(rename = "source.asn", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "source.asn",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub source_asn: Option<u32>,
     /// Autonomous system name.
-    #[serde(rename = "source.as_name", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "source.as_name",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub source_as_name: Option<String>,
     /// Country code (ISO 3166-1 alpha-2).
-    #[serde(rename = "source.geolocation.cc", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "source.geolocation.cc",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub source_country: Option<String>,
     /// Destination address, where the feed gives one.
-    #[serde(rename = "destination.ip", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "destination.ip",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub destination_ip: Option<IpAddr>,
     /// Destination domain.
-    #[serde(rename = "destination.fqdn", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "destination.fqdn",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub destination_fqdn: Option<String>,
     /// Destination port.
-    #[serde(rename = "destination.port", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "destination.port",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub destination_port: Option<u16>,
     /// Destination URL.
-    #[serde(rename = "destination.url", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "destination.url",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub destination_url: Option<String>,
     /// Destination autonomous system number.
-    #[serde(rename = "destination.asn", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "destination.asn",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub destination_asn: Option<u32>,
     /// IntelMQ taxonomy, e.g. `malicious-code`.
     #[serde(rename = "classification.taxonomy")]
@@ -112,19 +179,36 @@ pub struct Event {
     #[serde(rename = "classification.type")]
     pub classification_type: String,
     /// Feed-specific identifier, e.g. the malware family or scan name.
-    #[serde(rename = "classification.identifier", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "classification.identifier",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub classification_identifier: Option<String>,
     /// Malware family, lower case.
-    #[serde(rename = "malware.name", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "malware.name",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub malware_name: Option<String>,
     /// Feed name, e.g. `Shadowserver event4_sinkhole_http`.
     #[serde(rename = "feed.name")]
     pub feed_name: String,
     /// Feed provider, e.g. `Shadowserver`.
-    #[serde(rename = "feed.provider", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "feed.provider",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub feed_provider: Option<String>,
     /// When the source saw it.
-    #[serde(rename = "time.source", with = "time::serde::rfc3339::option", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "time.source",
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub time_source: Option<OffsetDateTime>,
     /// When Beacon read it.
     #[serde(rename = "time.observation", with = "time::serde::rfc3339")]
@@ -192,13 +276,20 @@ mod extra_prefix {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
     use std::collections::BTreeMap;
 
-    pub fn serialize<S: Serializer>(extra: &BTreeMap<String, String>, serializer: S) -> Result<S::Ok, S::Error> {
-        let prefixed: BTreeMap<String, &String> =
-            extra.iter().map(|(key, value)| (format!("extra.{key}"), value)).collect();
+    pub fn serialize<S: Serializer>(
+        extra: &BTreeMap<String, String>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let prefixed: BTreeMap<String, &String> = extra
+            .iter()
+            .map(|(key, value)| (format!("extra.{key}"), value))
+            .collect();
         prefixed.serialize(serializer)
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<BTreeMap<String, String>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<BTreeMap<String, String>, D::Error> {
         let all: BTreeMap<String, serde_json_like::Value> = BTreeMap::deserialize(deserializer)?;
         Ok(all
             .into_iter()
@@ -238,11 +329,20 @@ mod extra_prefix {
                     fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
                         Ok(Value(String::new()))
                     }
-                    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-                        while map.next_entry::<de::IgnoredAny, de::IgnoredAny>()?.is_some() {}
+                    fn visit_map<A: de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> Result<Value, A::Error> {
+                        while map
+                            .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+                            .is_some()
+                        {}
                         Ok(Value(String::new()))
                     }
-                    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+                    fn visit_seq<A: de::SeqAccess<'de>>(
+                        self,
+                        mut seq: A,
+                    ) -> Result<Value, A::Error> {
                         while seq.next_element::<de::IgnoredAny>()?.is_some() {}
                         Ok(Value(String::new()))
                     }

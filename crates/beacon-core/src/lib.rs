@@ -17,15 +17,15 @@ pub mod taxonomy;
 pub mod text;
 pub mod tlp;
 
-pub use event::Event;
-pub use network::Cidr;
-pub use tlp::Tlp;
 pub use district::{District, DistrictCode, Districts};
+pub use event::Event;
 pub use facts::{Fact, FactSet};
 pub use issues::{IssueMatcher, IssueRule, LocalIssueRules};
 pub use money::Pence;
+pub use network::Cidr;
 pub use period::Period;
 pub use postcode::Postcode;
 pub use report::{AgeBand, Gender, OrgSize, Report, VictimType};
 pub use run::{IngestRun, RejectedRow, RunCounts, RunStatus};
 pub use taxonomy::{Category, FraudType, Taxonomy};
+pub use tlp::Tlp;

@@ -23,11 +23,19 @@ impl Cidr {
     pub fn new(address: IpAddr, prefix: u8) -> Option<Cidr> {
         let address = match address {
             IpAddr::V4(v4) if prefix <= 32 => {
-                let mask = if prefix == 0 { 0 } else { u32::MAX << (32 - prefix) };
+                let mask = if prefix == 0 {
+                    0
+                } else {
+                    u32::MAX << (32 - prefix)
+                };
                 IpAddr::V4((u32::from(v4) & mask).into())
             }
             IpAddr::V6(v6) if prefix <= 128 => {
-                let mask = if prefix == 0 { 0 } else { u128::MAX << (128 - prefix) };
+                let mask = if prefix == 0 {
+                    0
+                } else {
+                    u128::MAX << (128 - prefix)
+                };
                 IpAddr::V6((u128::from(v6) & mask).into())
             }
             _ => return None,
@@ -101,7 +109,10 @@ mod tests {
         assert_eq!(network.to_string(), "192.0.2.0/24");
         assert!(network.contains("192.0.2.1".parse().expect("ip")));
         assert!(!network.contains("192.0.3.1".parse().expect("ip")));
-        assert_eq!("2001:db8::1/32".parse::<Cidr>().map(|c| c.to_string()), Ok("2001:db8::/32".into()));
+        assert_eq!(
+            "2001:db8::1/32".parse::<Cidr>().map(|c| c.to_string()),
+            Ok("2001:db8::/32".into())
+        );
         assert_eq!("10.0.0.1".parse::<Cidr>().map(|c| c.prefix()), Ok(32));
         assert!("10.0.0.0/33".parse::<Cidr>().is_err());
         assert!("example.org".parse::<Cidr>().is_err());
