@@ -1,19 +1,38 @@
 //! Numbered migrations, embedded in the binary and applied in order.
 
-/// One migration: its number and SQL.
+use crate::StoreResult;
+
+/// One migration: its number, its SQL, and any data work SQL cannot do.
 pub(crate) struct Migration {
     pub version: i64,
     pub sql: &'static str,
+    /// SQLite only: run after `sql` in the same transaction, to fill what SQL cannot
+    /// compute (see the migration's SQL for what).
+    pub fill: Option<fn(&rusqlite::Connection) -> StoreResult<()>>,
 }
 
 /// SQLite migrations in order.
-pub(crate) const SQLITE: &[Migration] = &[Migration {
-    version: 1,
-    sql: include_str!("../migrations/sqlite/0001_foundation.sql"),
-}];
+pub(crate) const SQLITE: &[Migration] = &[
+    Migration {
+        version: 1,
+        sql: include_str!("../migrations/sqlite/0001_foundation.sql"),
+        fill: None,
+    },
+    Migration {
+        version: 2,
+        sql: include_str!("../migrations/sqlite/0002_packed_facts.sql"),
+        fill: Some(crate::sqlite::fill_packed_facts),
+    },
+    Migration {
+        version: 3,
+        sql: include_str!("../migrations/sqlite/0003_packed_facts_index.sql"),
+        fill: None,
+    },
+];
 
 /// PostgreSQL migrations in order.
 pub(crate) const POSTGRES: &[Migration] = &[Migration {
     version: 1,
     sql: include_str!("../migrations/postgres/0001_foundation.sql"),
+    fill: None,
 }];

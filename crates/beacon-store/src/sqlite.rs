@@ -7,18 +7,25 @@ use crate::{
 };
 use beacon_core::report::{AgeBand, Gender, VictimType};
 use beacon_core::{
-    Category, District, DistrictCode, Districts, Fact, FactSet, FraudType, IngestRun, Period,
-    Postcode, RejectedRow, RunCounts, RunStatus,
+    District, DistrictCode, Districts, FactSet, FraudType, IngestRun, Period, Postcode,
+    RejectedRow, RunCounts, RunStatus,
 };
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use std::path::Path;
 use time::Date;
+
+mod packed;
+
+pub(crate) use packed::fill_packed_facts;
+use packed::{FactFields, FactIds, FactReader};
 
 /// A store in one SQLite file.
 pub struct SqliteStore {
     connection: Connection,
     rows_written: u64,
     abort_after_rows: Option<u64>,
+    /// Committed fact dictionary ids, so ingest asks the database once per name.
+    fact_ids: FactIds,
 }
 
 impl SqliteStore {
@@ -33,10 +40,14 @@ impl SqliteStore {
         // Reads map the file instead of copying pages through the page cache: statistics
         // scan the whole facts index, and this halves their time.
         connection.pragma_update(None, "mmap_size", 4_294_967_296_i64)?;
+        // Ingest and the facts scan keep about a dozen statements cached between calls;
+        // the default of 16 would have them evict each other.
+        connection.set_prepared_statement_cache_capacity(64);
         let mut store = SqliteStore {
             connection,
             rows_written: 0,
             abort_after_rows: fault_abort_after_rows(),
+            fact_ids: FactIds::default(),
         };
         store.migrate(SQLITE)?;
         Ok(store)
@@ -72,6 +83,9 @@ impl SqliteStore {
             )?;
             if !applied {
                 transaction.execute_batch(migration.sql)?;
+                if let Some(fill) = migration.fill {
+                    fill(&transaction)?;
+                }
                 transaction.execute(
                     "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
                     params![migration.version, now_text()],
@@ -80,6 +94,114 @@ impl SqliteStore {
             transaction.commit()?;
         }
         Ok(())
+    }
+
+    /// The work of [`Store::store_report_batch`]: the reports with their packed facts, the
+    /// quarantined rows and the run's counters, in one transaction.
+    fn write_report_batch(&mut self, run_id: i64, batch: &ReportBatch) -> StoreResult<RunCounts> {
+        // IMMEDIATE: new dictionary names are looked up, then added; another writer must
+        // not get in between (nor could a deferred read upgrade to a write after one did).
+        let transaction = self
+            .connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut counts = RunCounts {
+            read: batch.len() as u64,
+            rejected: batch.rejects.len() as u64,
+            ..RunCounts::default()
+        };
+        {
+            let mut insert = transaction.prepare_cached(
+                "INSERT OR IGNORE INTO reports (reference, run_id, reported_on, offence_on, fraud_type, category, victim_type,
+                    victim_age, age_band, victim_gender, contact_method, org_sector, org_size, postcode, district_code,
+                    loss_pence, cyber_enabled, vulnerable, repeat_victim, victim_key, tags, local_issues, summary,
+                    day, fact)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23,
+                    ?24, ?25)",
+            )?;
+            for report in &batch.reports {
+                if let Some(limit) = self.abort_after_rows
+                    && self.rows_written >= limit
+                {
+                    // Fault injection for crash tests: die mid-transaction, as kill -9 would.
+                    std::process::abort();
+                }
+                let local_issues = join_labels(&report.local_issues);
+                let packed = FactFields {
+                    reported_on: report.reported_on,
+                    district: report.district.as_ref().map(DistrictCode::as_str),
+                    fraud_type: &report.fraud_type,
+                    category: report.category,
+                    victim_type: report.victim_type,
+                    age_band: report.age_band,
+                    gender: report.victim_gender,
+                    cyber_enabled: report.cyber_enabled,
+                    repeat_victim: report.repeat_victim,
+                    vulnerable: report.vulnerable,
+                    loss_pence: report.loss.map(|loss| loss.0),
+                    local_issues: &local_issues,
+                    victim_key: report.victim_key.as_deref(),
+                }
+                .pack(&transaction, &mut self.fact_ids)?;
+                let inserted = insert.execute(params![
+                    report.reference,
+                    run_id,
+                    date_text(report.reported_on),
+                    report.offence_on.map(date_text),
+                    report.fraud_type,
+                    report.category.as_str(),
+                    report.victim_type.as_str(),
+                    report.victim_age,
+                    report.age_band.map(AgeBand::as_str),
+                    report.victim_gender.map(Gender::as_str),
+                    report.contact_method,
+                    report.org_sector,
+                    report.org_size.map(|size| size.as_str()),
+                    report.postcode.as_ref().map(Postcode::as_str),
+                    report.district.as_ref().map(DistrictCode::as_str),
+                    report.loss.map(|loss| loss.0),
+                    report.cyber_enabled,
+                    report.vulnerable,
+                    report.repeat_victim,
+                    report.victim_key,
+                    join_labels(&report.tags),
+                    local_issues,
+                    report.summary,
+                    packed.day,
+                    packed.fact,
+                ])?;
+                self.rows_written += 1;
+                if inserted == 1 {
+                    counts.stored += 1;
+                } else {
+                    counts.duplicates += 1;
+                }
+            }
+            let mut quarantine = transaction.prepare_cached(
+                "INSERT INTO quarantine (run_id, line, reason, raw) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for reject in &batch.rejects {
+                quarantine.execute(params![
+                    run_id,
+                    reject.line as i64,
+                    reject.reason,
+                    reject.raw
+                ])?;
+            }
+        }
+        transaction.execute(
+            "UPDATE ingest_runs SET rows_read = rows_read + ?2, rows_stored = rows_stored + ?3,
+                rows_duplicate = rows_duplicate + ?4, rows_rejected = rows_rejected + ?5, updated_at = ?6 WHERE id = ?1",
+            params![
+                run_id,
+                counts.read as i64,
+                counts.stored as i64,
+                counts.duplicates as i64,
+                counts.rejected as i64,
+                now_text()
+            ],
+        )?;
+        transaction.commit()?;
+        Ok(counts)
     }
 }
 
@@ -383,86 +505,13 @@ impl Store for SqliteStore {
     }
 
     fn store_report_batch(&mut self, run_id: i64, batch: &ReportBatch) -> StoreResult<RunCounts> {
-        let transaction = self.connection.transaction()?;
-        let mut counts = RunCounts {
-            read: batch.len() as u64,
-            rejected: batch.rejects.len() as u64,
-            ..RunCounts::default()
-        };
-        {
-            let mut insert = transaction.prepare_cached(
-                "INSERT OR IGNORE INTO reports (reference, run_id, reported_on, offence_on, fraud_type, category, victim_type,
-                    victim_age, age_band, victim_gender, contact_method, org_sector, org_size, postcode, district_code,
-                    loss_pence, cyber_enabled, vulnerable, repeat_victim, victim_key, tags, local_issues, summary)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
-            )?;
-            for report in &batch.reports {
-                if let Some(limit) = self.abort_after_rows
-                    && self.rows_written >= limit
-                {
-                    // Fault injection for crash tests: die mid-transaction, as kill -9 would.
-                    std::process::abort();
-                }
-                let inserted = insert.execute(params![
-                    report.reference,
-                    run_id,
-                    date_text(report.reported_on),
-                    report.offence_on.map(date_text),
-                    report.fraud_type,
-                    report.category.as_str(),
-                    report.victim_type.as_str(),
-                    report.victim_age,
-                    report.age_band.map(AgeBand::as_str),
-                    report.victim_gender.map(Gender::as_str),
-                    report.contact_method,
-                    report.org_sector,
-                    report.org_size.map(|size| size.as_str()),
-                    report.postcode.as_ref().map(Postcode::as_str),
-                    report.district.as_ref().map(DistrictCode::as_str),
-                    report.loss.map(|loss| loss.0),
-                    report.cyber_enabled,
-                    report.vulnerable,
-                    report.repeat_victim,
-                    report.victim_key,
-                    join_labels(&report.tags),
-                    join_labels(&report.local_issues),
-                    report.summary,
-                ])?;
-                self.rows_written += 1;
-                if inserted == 1 {
-                    counts.stored += 1;
-                } else {
-                    counts.duplicates += 1;
-                }
-            }
-            let mut quarantine = transaction.prepare_cached(
-                "INSERT INTO quarantine (run_id, line, reason, raw) VALUES (?1, ?2, ?3, ?4)",
-            )?;
-            for reject in &batch.rejects {
-                quarantine.execute(params![
-                    run_id,
-                    reject.line as i64,
-                    reject.reason,
-                    reject.raw
-                ])?;
-            }
+        let written = self.write_report_batch(run_id, batch);
+        if written.is_err() {
+            // The transaction rolled back, taking any dictionary ids it gave with it.
+            self.fact_ids = FactIds::default();
         }
-        transaction.execute(
-            "UPDATE ingest_runs SET rows_read = rows_read + ?2, rows_stored = rows_stored + ?3,
-                rows_duplicate = rows_duplicate + ?4, rows_rejected = rows_rejected + ?5, updated_at = ?6 WHERE id = ?1",
-            params![
-                run_id,
-                counts.read as i64,
-                counts.stored as i64,
-                counts.duplicates as i64,
-                counts.rejected as i64,
-                now_text()
-            ],
-        )?;
-        transaction.commit()?;
-        Ok(counts)
+        written
     }
-
     fn finish_run(&mut self, run_id: i64, end: &RunEnd) -> StoreResult<()> {
         let now = now_text();
         self.connection.execute(
@@ -521,106 +570,37 @@ impl Store for SqliteStore {
 
     fn report_facts(&mut self, period: Option<Period>) -> StoreResult<FactSet> {
         let (from, to) = match period {
-            Some(period) => (date_text(period.from), date_text(period.to)),
-            None => ("0000-00-00".to_owned(), "9999-99-99".to_owned()),
+            Some(period) => (period.from.to_julian_day(), period.to.to_julian_day()),
+            None => (i32::MIN, i32::MAX),
         };
+        let mut reader = FactReader::load(&self.connection)?;
         let mut statement = self.connection.prepare_cached(
-            "SELECT reported_on, district_code, fraud_type, category, victim_type, age_band, victim_gender,
-                    cyber_enabled, loss_pence, local_issues, victim_key, repeat_victim, vulnerable
-             FROM reports INDEXED BY reports_facts WHERE reported_on >= ?1 AND reported_on <= ?2",
+            "SELECT day, fact FROM reports INDEXED BY reports_packed_facts WHERE day >= ?1 AND day <= ?2",
         )?;
-        let mut set = FactSet::default();
         let mut rows = statement.query(params![from, to])?;
-        // Remember the last text seen per column: runs of equal values are common, and
-        // this skips the dictionary search for them.
-        let mut last_district: Option<(String, Option<u16>)> = None;
-        let mut last_type: Option<(String, u16)> = None;
+        let mut set = FactSet::default();
         while let Some(row) = rows.next()? {
-            let reported_on =
-                parse_stored_date(row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?)?;
-            let district = match row
-                .get_ref(1)?
-                .as_str_or_null()
-                .map_err(rusqlite::Error::from)?
-            {
-                None => None,
-                Some(code) => match &last_district {
-                    Some((text, index)) if text == code => *index,
-                    _ => {
-                        let index = set.district_index(code);
-                        last_district = Some((code.to_owned(), index));
-                        index
-                    }
-                },
-            };
-            let type_key = row.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
-            let fraud_type = match &last_type {
-                Some((text, index)) if text == type_key => *index,
-                _ => {
-                    let index = set.fraud_type_index(type_key);
-                    last_type = Some((type_key.to_owned(), index));
-                    index
-                }
-            };
-            let category =
-                Category::from_stored(row.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?)
-                    .ok_or_else(|| StoreError::Corrupt("unknown category".into()))?;
-            let victim_type =
-                victim_type_from(row.get_ref(4)?.as_str().map_err(rusqlite::Error::from)?);
-            let age_band = row
-                .get_ref(5)?
-                .as_str_or_null()
-                .map_err(rusqlite::Error::from)?
-                .and_then(AgeBand::from_label);
-            let gender = gender_from(
-                row.get_ref(6)?
-                    .as_str_or_null()
-                    .map_err(rusqlite::Error::from)?,
-            );
-            let cyber_enabled: Option<bool> = row.get(7)?;
-            let loss_pence: Option<i64> = row.get(8)?;
-            let issues_text = row.get_ref(9)?.as_str().map_err(rusqlite::Error::from)?;
-            let issues = if issues_text.is_empty() {
-                0
-            } else {
-                set.issue_mask(issues_text)
-            };
-            let victim = row
-                .get_ref(10)?
-                .as_str_or_null()
-                .map_err(rusqlite::Error::from)?
-                .map(victim_hash);
-            let repeat_victim: Option<bool> = row.get(11)?;
-            let vulnerable: Option<bool> = row.get(12)?;
-            set.facts.push(Fact {
-                reported_on,
-                district,
-                fraud_type,
-                category,
-                victim_type,
-                age_band,
-                gender,
-                cyber_enabled,
-                loss_pence,
-                issues,
-                victim,
-                repeat_victim,
-                vulnerable,
-            });
+            let day = row.get_ref(0)?.as_i64().map_err(rusqlite::Error::from)?;
+            let fact = row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
+            let fact = reader.fact(&mut set, day, fact)?;
+            set.facts.push(fact);
         }
+        reader.finish(&mut set);
         Ok(set)
     }
 
     fn report_date_range(&mut self) -> StoreResult<Option<(Date, Date)>> {
-        let range: (Option<String>, Option<String>) = self.connection.query_row(
-            "SELECT MIN(reported_on), MAX(reported_on) FROM reports",
+        // Two subqueries: SQLite answers a lone MIN or MAX from the index's ends, but
+        // both in one SELECT would read the whole index.
+        let range: (Option<i64>, Option<i64>) = self.connection.query_row(
+            "SELECT (SELECT MIN(day) FROM reports), (SELECT MAX(day) FROM reports)",
             [],
             |row| Ok((row.get(0)?, row.get(1)?)),
         )?;
         match range {
             (Some(first), Some(last)) => Ok(Some((
-                parse_stored_date(&first)?,
-                parse_stored_date(&last)?,
+                packed::date_of_day(first)?,
+                packed::date_of_day(last)?,
             ))),
             _ => Ok(None),
         }

@@ -261,6 +261,8 @@ stories!(with_store =>
     audit_events_are_listed_newest_first,
     settings_round_trip,
     text_holding_nul_is_still_stored,
+    local_issues_past_64_keep_their_names,
+    a_failed_batch_leaves_no_trace,
 );
 
 // ---------------------------------------------------------------------------------------
@@ -1100,6 +1102,110 @@ fn report_facts_hold_exactly_the_period(store: &mut dyn Store) {
     );
 }
 
+/// Issues are kept as bits while there are at most 64 of them; later ones still come back
+/// by name.
+fn local_issues_past_64_keep_their_names(store: &mut dyn Store) {
+    let run_id = begin(store, "reports", "issues.csv", 3600);
+    // January: seventy issues, a report each, in order.
+    let mut reports: Vec<Report> = (1..=70)
+        .map(|n| Report {
+            local_issues: vec![format!("issue_{n:02}")],
+            ..report(&format!("I-{n}"), date!(2017 - 01 - 01))
+        })
+        .collect();
+    let with_issues = |reference: &str, day: Date, loss: i64, issues: &[&str]| Report {
+        local_issues: issues.iter().map(|name| (*name).to_owned()).collect(),
+        ..report_with_loss(reference, day, loss)
+    };
+    reports.extend([
+        with_issues("F-1", date!(2017 - 02 - 01), 1, &["issue_70", "issue_02"]),
+        with_issues("F-2", date!(2017 - 02 - 02), 2, &["issue_66"]),
+        with_issues("F-3", date!(2017 - 02 - 03), 3, &["issue_03", "issue_64"]),
+        with_issues("F-4", date!(2017 - 02 - 04), 4, &[]),
+    ]);
+    store_batch(store, run_id, &batch(reports, Vec::new()));
+
+    let february = Period::new(date!(2017 - 02 - 01), date!(2017 - 02 - 28)).expect("a period");
+    let set = store.report_facts(Some(february)).expect("facts");
+    let mut issues_by_loss: Vec<(Option<i64>, Vec<&str>)> = set
+        .facts
+        .iter()
+        .map(|fact| (fact.loss_pence, issue_names(&set, fact.issues)))
+        .collect();
+    issues_by_loss.sort();
+    assert_eq!(
+        issues_by_loss,
+        vec![
+            (Some(1), vec!["issue_02", "issue_70"]),
+            (Some(2), vec!["issue_66"]),
+            (Some(3), vec!["issue_03", "issue_64"]),
+            (Some(4), vec![]),
+        ]
+    );
+    let mut names = set.issues.clone();
+    names.sort();
+    assert_eq!(
+        names,
+        ["issue_02", "issue_03", "issue_64", "issue_66", "issue_70"],
+        "the set names only the issues its facts hold"
+    );
+    let everything = store.report_facts(None).expect("facts");
+    assert_eq!(everything.facts.len(), 74);
+    assert_eq!(everything.issues.len(), 32, "a set holds at most 32 issues");
+}
+
+/// A batch that fails part-way is rolled back whole, and leaves nothing behind that could
+/// confuse later batches (such as names it was first to mention).
+fn a_failed_batch_leaves_no_trace(store: &mut dyn Store) {
+    let run_id = begin(store, "reports", "names.csv", 3600);
+    let day = date!(2017 - 05 - 01);
+    let lost = Report {
+        fraud_type: "NFIB90".into(),
+        district: Some(code("E06000017")),
+        local_issues: vec!["first_issue".into()],
+        ..report_with_loss("LOST-1", day, 1)
+    };
+    let kept = Report {
+        fraud_type: "NFIB91".into(),
+        district: Some(code("E07000129")),
+        local_issues: vec!["second_issue".into()],
+        ..report_with_loss("KEPT-1", day, 2)
+    };
+    // The quarantined row names a run that does not exist, so the batch fails after its
+    // report is written.
+    let failing = batch(vec![lost.clone()], vec![rejected(3, "bad", "x")]);
+    assert!(store.store_report_batch(run_id + 1_000, &failing).is_err());
+    assert_eq!(store.report_count().expect("count"), 0);
+    assert_eq!(get_run(store, run_id).counts, RunCounts::default());
+
+    store_batch(store, run_id, &batch(vec![kept], Vec::new()));
+    store_batch(store, run_id, &batch(vec![lost], Vec::new()));
+    let set = store.report_facts(None).expect("facts");
+    let mut facts: Vec<String> = set
+        .facts
+        .iter()
+        .map(|fact| {
+            format!(
+                "{:?} {} {:?} {:?}",
+                fact.loss_pence,
+                set.fraud_types[usize::from(fact.fraud_type)],
+                fact.district
+                    .map(|index| set.districts[usize::from(index)].as_str()),
+                issue_names(&set, fact.issues),
+            )
+        })
+        .collect();
+    facts.sort();
+    assert_eq!(
+        facts,
+        [
+            r#"Some(1) NFIB90 Some("E06000017") ["first_issue"]"#,
+            r#"Some(2) NFIB91 Some("E07000129") ["second_issue"]"#,
+        ]
+    );
+    assert_eq!(get_run(store, run_id).counts, counts(2, 2, 0, 0));
+}
+
 fn report_date_range_and_count_follow_the_reports(store: &mut dyn Store) {
     assert_eq!(store.report_date_range().expect("range"), None);
     assert_eq!(store.report_count().expect("count"), 0);
@@ -1206,6 +1312,99 @@ fn text_holding_nul_is_still_stored(store: &mut dyn Store) {
 // Both backends together.
 // ---------------------------------------------------------------------------------------
 
+/// Each fact as one line of text with its names rather than set indexes, sorted: equal
+/// for two sets holding the same facts, whatever their order and their dictionaries' order.
+fn normalised_facts(set: &FactSet) -> Vec<String> {
+    let mut rows: Vec<String> = set
+        .facts
+        .iter()
+        .map(|fact| {
+            format!(
+                "{} {:?} {} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
+                fact.reported_on,
+                fact.district
+                    .map(|i| set.districts[usize::from(i)].as_str()),
+                set.fraud_types[usize::from(fact.fraud_type)],
+                fact.category,
+                fact.victim_type,
+                fact.age_band,
+                fact.gender,
+                fact.cyber_enabled,
+                fact.loss_pence,
+                issue_names(set, fact.issues),
+                fact.victim,
+                fact.repeat_victim,
+                fact.vulnerable,
+            )
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+/// The names of the issues in a fact's mask, sorted.
+fn issue_names(set: &FactSet, mask: u32) -> Vec<&str> {
+    let mut names: Vec<&str> = set
+        .issues
+        .iter()
+        .enumerate()
+        .filter(|(bit, _)| mask & (1 << bit) != 0)
+        .map(|(_, name)| name.as_str())
+        .collect();
+    names.sort_unstable();
+    names
+}
+
+/// Three hundred varied reports through the first half of 2017.
+fn bulk_reports() -> Vec<Report> {
+    (0..300)
+        .map(|n| Report {
+            district: (n % 3 != 0)
+                .then(|| code(if n % 2 == 0 { "E06000016" } else { "E07000129" })),
+            fraud_type: format!("NFIB{}", n % 7),
+            category: if n % 7 == 5 {
+                Category::Cyber
+            } else {
+                Category::Fraud
+            },
+            victim_type: if n % 10 == 3 {
+                VictimType::Organisation
+            } else {
+                VictimType::Individual
+            },
+            age_band: (n % 9 != 0).then(|| AgeBand::ALL[usize::try_from(n % 8).expect("small")]),
+            victim_gender: [
+                None,
+                Some(Gender::Female),
+                Some(Gender::Male),
+                Some(Gender::Other),
+            ][usize::try_from(n % 4).expect("small")],
+            cyber_enabled: [None, Some(false), Some(true)][usize::try_from(n % 3).expect("small")],
+            repeat_victim: [Some(true), None, Some(false)][usize::try_from(n % 3).expect("small")],
+            vulnerable: [Some(false), Some(true), None][usize::try_from(n % 3).expect("small")],
+            victim_key: (n % 5 != 0).then(|| format!("V-{}", n % 11)),
+            local_issues: if n % 4 == 0 {
+                vec![format!("issue_{}", n % 3)]
+            } else if n % 6 == 1 {
+                vec!["issue_1".to_owned(), "doorstep".to_owned()]
+            } else {
+                Vec::new()
+            },
+            ..report_with_loss(
+                &format!("BULK-{n}"),
+                date!(2017 - 01 - 01) + time::Duration::days(n),
+                n,
+            )
+        })
+        .map(|report| Report {
+            loss: (report.loss != Some(Pence(13)))
+                .then_some(report.loss)
+                .flatten(),
+            ..report
+        })
+        .collect()
+}
+
 /// The same reports give the same facts on both backends, victim hashes included.
 #[test]
 fn facts_agree_across_backends() {
@@ -1214,21 +1413,7 @@ fn facts_agree_across_backends() {
     };
     let sqlite = Place::fresh(Kind::Sqlite).expect("SQLite is always available");
     let mut reports = facts_story_reports();
-    reports.extend((0..300).map(|n| Report {
-        district: (n % 3 != 0).then(|| code(if n % 2 == 0 { "E06000016" } else { "E07000129" })),
-        fraud_type: format!("NFIB{}", n % 7),
-        victim_key: (n % 5 != 0).then(|| format!("V-{}", n % 11)),
-        local_issues: if n % 4 == 0 {
-            vec![format!("issue_{}", n % 3)]
-        } else {
-            Vec::new()
-        },
-        ..report_with_loss(
-            &format!("BULK-{n}"),
-            date!(2017 - 01 - 01) + time::Duration::days(n),
-            n,
-        )
-    }));
+    reports.extend(bulk_reports());
     let mut normalised = Vec::new();
     for place in [&sqlite, &postgres] {
         let mut store = place.open();
@@ -1236,39 +1421,133 @@ fn facts_agree_across_backends() {
         store_batch(store.as_mut(), run_id, &batch(reports.clone(), Vec::new()));
         let period = Period::new(date!(2017 - 02 - 01), date!(2017 - 06 - 30)).expect("a period");
         let set = store.report_facts(Some(period)).expect("facts");
-        let mut rows: Vec<String> = set
-            .facts
-            .iter()
-            .map(|fact| {
-                let issues: Vec<&str> = set
-                    .issues
-                    .iter()
-                    .enumerate()
-                    .filter(|(bit, _)| fact.issues & (1 << bit) != 0)
-                    .map(|(_, name)| name.as_str())
-                    .collect();
-                format!(
-                    "{} {:?} {} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
-                    fact.reported_on,
-                    fact.district
-                        .map(|i| set.districts[usize::from(i)].as_str()),
-                    set.fraud_types[usize::from(fact.fraud_type)],
-                    fact.category,
-                    fact.victim_type,
-                    fact.age_band,
-                    fact.gender,
-                    fact.cyber_enabled,
-                    fact.loss_pence,
-                    issues,
-                    fact.victim,
-                    fact.repeat_victim,
-                    fact.vulnerable,
-                )
-            })
-            .collect();
-        rows.sort();
-        normalised.push(rows);
+        normalised.push(normalised_facts(&set));
     }
     assert!(normalised[0].len() > 100);
     assert_eq!(normalised[0], normalised[1]);
+}
+
+// ---------------------------------------------------------------------------------------
+// Upgrades.
+// ---------------------------------------------------------------------------------------
+
+/// The statement Beacon's ingest ran for a report before packed facts (migration 2), as
+/// SQL text.
+fn insert_as_before_packed_facts(report: &Report, run_id: i64) -> String {
+    let text = |value: Option<&str>| {
+        value.map_or_else(
+            || "NULL".to_owned(),
+            |text| format!("'{}'", text.replace('\'', "''")),
+        )
+    };
+    let number = |value: Option<i64>| value.map_or_else(|| "NULL".to_owned(), |n| n.to_string());
+    let flag = |value: Option<bool>| number(value.map(i64::from));
+    format!(
+        "INSERT INTO reports (reference, run_id, reported_on, fraud_type, category, victim_type,
+            age_band, victim_gender, district_code, loss_pence, cyber_enabled, vulnerable,
+            repeat_victim, victim_key, local_issues)
+         VALUES ({}, {run_id}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {});\n",
+        text(Some(&report.reference)),
+        text(Some(&report.reported_on.to_string())),
+        text(Some(&report.fraud_type)),
+        text(Some(report.category.as_str())),
+        text(Some(report.victim_type.as_str())),
+        text(report.age_band.map(AgeBand::as_str)),
+        text(report.victim_gender.map(Gender::as_str)),
+        text(report.district.as_ref().map(DistrictCode::as_str)),
+        number(report.loss.map(|loss| loss.0)),
+        flag(report.cyber_enabled),
+        flag(report.vulnerable),
+        flag(report.repeat_victim),
+        text(report.victim_key.as_deref()),
+        text(Some(&report.local_issues.join(";"))),
+    )
+}
+
+/// A database from before packed facts (migration 1 only, with reports as that Beacon's
+/// ingest wrote them) is upgraded when opened: every report keeps its facts, the facts
+/// scan uses the new index, and ingest carries on. A database that has only ever had the
+/// new code is the yardstick.
+#[test]
+fn an_upgraded_database_keeps_its_facts() {
+    let old = Place::fresh(Kind::Sqlite).expect("SQLite is always available");
+    let yardstick = Place::fresh(Kind::Sqlite).expect("SQLite is always available");
+    let mut first = facts_story_reports();
+    first.extend(bulk_reports());
+    let mut sql = String::from(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL);
+         INSERT INTO schema_migrations VALUES (1, '2026-01-01T00:00:00.000000Z');
+         INSERT INTO ingest_runs (id, kind, source, status, started_at, updated_at, rows_read, rows_stored)
+         VALUES (1, 'reports', 'old.csv', 'completed', '2026-01-01T00:00:00.000000Z',
+                 '2026-01-01T00:00:00.000000Z', 305, 305);\n",
+    );
+    for report in &first {
+        sql.push_str(&insert_as_before_packed_facts(report, 1));
+    }
+    old.raw_execute(include_str!("../migrations/sqlite/0001_foundation.sql"));
+    old.raw_execute(&sql);
+
+    let mut upgraded = old.open();
+    let mut reference = yardstick.open();
+    let run_id = begin(reference.as_mut(), "reports", "old.csv", 3600);
+    store_batch(reference.as_mut(), run_id, &batch(first, Vec::new()));
+
+    let (count, highest) = migrations_recorded(&old);
+    assert!(highest >= 3, "upgraded to packed facts");
+    assert_eq!(count, highest);
+    let index = |name: &str| {
+        old.raw_number(&format!(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = '{name}'"
+        ))
+    };
+    assert_eq!(index("reports_facts"), 0, "the wide index is gone");
+    assert_eq!(index("reports_packed_facts"), 1);
+
+    let same_facts = |upgraded: &mut dyn Store, reference: &mut dyn Store| {
+        let spring = Period::new(date!(2017 - 02 - 01), date!(2017 - 06 - 30)).expect("a period");
+        for period in [None, Some(spring)] {
+            let facts = normalised_facts(&upgraded.report_facts(period).expect("facts"));
+            assert!(facts.len() > 100);
+            assert_eq!(
+                facts,
+                normalised_facts(&reference.report_facts(period).expect("facts")),
+                "facts over {period:?}"
+            );
+        }
+        assert_eq!(
+            upgraded.report_date_range().expect("range"),
+            reference.report_date_range().expect("range")
+        );
+        assert_eq!(
+            upgraded.report_count().expect("count"),
+            reference.report_count().expect("count")
+        );
+    };
+    same_facts(upgraded.as_mut(), reference.as_mut());
+
+    // Ingest carries on: new names, names the upgrade saw, and a report already stored.
+    let second = vec![
+        Report {
+            district: Some(code("E06000017")),
+            fraud_type: "NFIB99Z".into(),
+            local_issues: vec!["new_issue".into(), "issue_1".into()],
+            victim_key: Some("V-3".into()),
+            ..report_with_loss("AFTER-1", date!(2017 - 03 - 15), 777)
+        },
+        Report {
+            district: Some(code("E07000129")),
+            fraud_type: "NFIB3".into(),
+            ..report("AFTER-2", date!(2017 - 03 - 16))
+        },
+        report("P-FEB-1", date!(2017 - 02 - 01)),
+    ];
+    let next = begin(upgraded.as_mut(), "reports", "new.csv", 3600);
+    let later = begin(reference.as_mut(), "reports", "new.csv", 3600);
+    let second = batch(second, Vec::new());
+    assert_eq!(
+        store_batch(upgraded.as_mut(), next, &second),
+        counts(3, 2, 1, 0)
+    );
+    store_batch(reference.as_mut(), later, &second);
+    same_facts(upgraded.as_mut(), reference.as_mut());
 }
