@@ -375,11 +375,16 @@ impl ReportReader {
             let start = self.csv.position().clone();
             let result = self.csv.read_byte_record(&mut self.record);
             let end = self.csv.position().byte();
+            let (blank_lines, blank_bytes) = self
+                .raw
+                .blank_lines_at(self.record.position().map_or(start.byte(), |p| p.byte()));
             let line = self
                 .record
                 .position()
-                .map_or(start.line(), csv::Position::line);
-            let record_start = self.record.position().map_or(start.byte(), |p| p.byte());
+                .map_or(start.line(), csv::Position::line)
+                + blank_lines;
+            let record_start =
+                self.record.position().map_or(start.byte(), |p| p.byte()) + blank_bytes;
             match result {
                 Ok(false) => return None,
                 Err(error) => {

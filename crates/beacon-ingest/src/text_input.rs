@@ -103,6 +103,23 @@ impl RawText {
         text
     }
 
+    /// Line breaks at `offset` before any other text: the CSV reader reports a record as
+    /// starting before the blank lines it skipped. Returns (lines, bytes) to move past.
+    pub fn blank_lines_at(&self, offset: u64) -> (u64, u64) {
+        let window = self.0.borrow();
+        let from = usize::try_from(offset.saturating_sub(window.base)).unwrap_or(usize::MAX);
+        let (mut lines, mut bytes) = (0, 0);
+        for &byte in window.bytes.get(from..).unwrap_or_default() {
+            match byte {
+                b'\n' => lines += 1,
+                b'\r' => {}
+                _ => break,
+            }
+            bytes += 1;
+        }
+        (lines, bytes)
+    }
+
     /// Forgets text before `offset` (the start of the next record).
     pub fn forget_before(&self, offset: u64) {
         self.0.borrow_mut().forget_before(offset);
