@@ -297,7 +297,9 @@ proptest::proptest! {
 
 #[test]
 fn line_numbers_count_blank_lines() {
-    let text = format!("{HEADER}\n\n\nA1,31/02/2017,NFIB5A,individual,1,,\n\nA2,2017-01-01,NFIB5A,alien,1,,\n");
+    let text = format!(
+        "{HEADER}\n\n\nA1,31/02/2017,NFIB5A,individual,1,,\n\nA2,2017-01-01,NFIB5A,alien,1,,\n"
+    );
     let (_, rejected) = read(text.as_bytes()).expect("header");
     let lines: Vec<u64> = rejected.iter().map(|r| r.line).collect();
     assert_eq!(lines, vec![4, 6]);

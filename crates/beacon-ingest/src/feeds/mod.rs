@@ -4,6 +4,17 @@
 //! Adding a format is adding a module that implements [`FeedFormat`] and listing it in
 //! [`registry`]. `--format auto` asks each format in turn whether it recognises the file.
 
+pub mod misp;
+pub mod stix;
+
+pub mod abusech;
+pub mod cert_eu;
+mod common;
+pub mod generic_csv;
+pub mod lists;
+pub mod shadowserver;
+pub mod spamhaus;
+
 use beacon_core::{Event, RejectedRow, Tlp};
 use std::io::Read;
 use time::OffsetDateTime;
@@ -65,7 +76,19 @@ pub trait FeedFormat: Sync {
 
 /// Every format Beacon reads, in the order `--format auto` tries them.
 pub fn registry() -> Vec<&'static dyn FeedFormat> {
-    Vec::new()
+    vec![
+        &shadowserver::Shadowserver,
+        &abusech::Urlhaus,
+        &abusech::Feodo,
+        &cert_eu::CertEu,
+        &spamhaus::SpamhausDrop,
+        &spamhaus::SpamhausAsnDrop,
+        &lists::OpenPhish,
+        &stix::Stix,
+        &misp::Misp,
+        // Generic lists take almost any file of addresses: keep them last.
+        &lists::GenericList::BLACKLIST,
+    ]
 }
 
 /// The format called `name`.

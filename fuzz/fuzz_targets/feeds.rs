@@ -1,0 +1,79 @@
+//! Fuzz target: arbitrary bytes through every registered feed format (and the generic CSV
+//! with a mapping) never panic; every record comes back as an event, a skip or a
+//! rejection with a line inside the file.
+#![no_main]
+
+use beacon_core::Tlp;
+use beacon_ingest::feeds::generic_csv::GenericCsv;
+use beacon_ingest::feeds::{self, FeedContext, FeedFormat, FeedRecord};
+use libfuzzer_sys::fuzz_target;
+
+/// The first input byte picks a file name, since some formats read the report type or
+/// list kind from it.
+const FILE_NAMES: &[&str] = &[
+    "scan_smb.csv",
+    "event4_sinkhole_http.csv",
+    "event4_sinkhole_http_referer.csv",
+    "compromised_website.csv",
+    "blocklist.csv",
+    "scan_exchange.csv",
+    "edrop.txt",
+    "feed.txt",
+];
+
+/// Starts of real files, so mutated bytes reach the row parsers.
+const PREFIXES: &[&[u8]] = &[
+    b"",
+    b"timestamp,src_ip,src_port,dst_ip,dst_port,infection,tag,http_url,http_host,application\n",
+    b"# id,dateadded,url,url_status,last_online,threat,tags,urlhaus_link,reporter\n",
+    b"[\n{\"ip_address\": ",
+    b"feed code,source ip,source time,tlp,type,url,domain name\n",
+];
+
+const MAPPING: &str = r#"
+feed_name = "Fuzz"
+classification_type = "blacklist"
+time_format = "[year]-[month]-[day]"
+[columns]
+"source.ip" = "ip"
+"time.source" = "seen"
+"source.url" = "url"
+"#;
+
+fn run(format: &dyn FeedFormat, file_name: &str, bytes: &[u8]) {
+    let lines = bytes.iter().filter(|&&byte| byte == b'\n').count() as u64 + 1;
+    let _ = format.detect(file_name, bytes);
+    let context = FeedContext {
+        file_name: file_name.to_owned(),
+        observed_at: time::macros::datetime!(2026-01-01 00:00 UTC),
+        default_tlp: Tlp::Amber,
+    };
+    if let Ok(records) = format.parse(Box::new(std::io::Cursor::new(bytes.to_vec())), &context) {
+        for record in records {
+            let line = match &record {
+                FeedRecord::Event(_, line) | FeedRecord::Skipped { line, .. } => *line,
+                FeedRecord::Rejected(row) => row.line,
+            };
+            assert!(
+                (1..=lines).contains(&line),
+                "{}: line {line} of {lines}",
+                format.name()
+            );
+        }
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&selector, rest)) = data.split_first() else {
+        return;
+    };
+    let file_name = FILE_NAMES[usize::from(selector) % FILE_NAMES.len()];
+    let prefix = PREFIXES[usize::from(selector / 16) % PREFIXES.len()];
+    let mut input = prefix.to_vec();
+    input.extend_from_slice(rest);
+    let generic = GenericCsv::with_mapping(MAPPING).expect("the fuzz mapping is valid");
+    for format in feeds::registry() {
+        run(format, file_name, &input);
+    }
+    run(&generic, file_name, &input);
+});
