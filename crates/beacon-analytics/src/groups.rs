@@ -113,6 +113,48 @@ pub fn group_by(
     district_population: &dyn Fn(&str) -> Option<u64>,
     area_population: u64,
 ) -> Vec<GroupRow> {
+    let may_repeat = crate::measures::repeat_candidates(&facts.facts);
+    group_by_with_candidates(
+        facts,
+        &may_repeat,
+        Breakdown {
+            period,
+            dimensions,
+            taxonomy,
+            district_population,
+            area_population,
+        },
+    )
+}
+
+/// What a breakdown is of, for [`group_by_with_candidates`].
+pub struct Breakdown<'a> {
+    /// The period.
+    pub period: Period,
+    /// The dimensions, in output order.
+    pub dimensions: &'a [Dimension],
+    /// Fraud types, for type groups.
+    pub taxonomy: &'a Taxonomy,
+    /// A district's residents, by code.
+    pub district_population: &'a dyn Fn(&str) -> Option<u64>,
+    /// The area's residents.
+    pub area_population: u64,
+}
+
+/// [`group_by`] with the repeat-victim candidates already found (see
+/// [`crate::measures::repeat_candidates`]).
+pub fn group_by_with_candidates(
+    facts: &FactSet,
+    may_repeat: &[bool],
+    breakdown: Breakdown<'_>,
+) -> Vec<GroupRow> {
+    let Breakdown {
+        period,
+        dimensions,
+        taxonomy,
+        district_population,
+        area_population,
+    } = breakdown;
     let mut dimensions: Vec<Dimension> = dimensions.to_vec();
     dimensions.dedup();
     dimensions.truncate(MAX_DIMENSIONS);
@@ -134,9 +176,8 @@ pub fn group_by(
         .collect();
     let issue_position = dimensions.iter().position(|d| *d == Dimension::LocalIssue);
 
-    let may_repeat = crate::measures::repeat_candidates(&facts.facts);
     let mut accumulators: FxHashMap<Key, Accumulator> = FxHashMap::default();
-    for (fact, &may_repeat) in facts.facts.iter().zip(&may_repeat) {
+    for (fact, &may_repeat) in facts.facts.iter().zip(may_repeat) {
         if !period.contains(fact.reported_on) {
             continue;
         }

@@ -9,10 +9,11 @@ pub mod measures;
 pub mod spikes;
 pub mod summary;
 
-pub use groups::{Dimension, GroupRow, group_by};
+pub use groups::{Breakdown, Dimension, GroupRow, group_by, group_by_with_candidates};
 pub use measures::Measures;
+pub use measures::repeat_candidates;
 pub use spikes::{Spike, SpikeRule};
-pub use summary::{StatsContext, Summary, summarise};
+pub use summary::{StatsContext, Summary, summarise, summarise_with_candidates};
 
 use time::{Date, Month};
 

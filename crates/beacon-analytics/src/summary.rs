@@ -206,6 +206,17 @@ pub struct BandRow {
 /// Summarises `facts` for `period`. `facts` should reach back to
 /// [`crate::history_start`] of the period so year-earlier figures and spikes are right.
 pub fn summarise(facts: &FactSet, period: Period, context: &StatsContext<'_>) -> Summary {
+    summarise_with_candidates(facts, &repeat_candidates(&facts.facts), period, context)
+}
+
+/// [`summarise`] with the repeat-victim candidates already found (see
+/// [`repeat_candidates`]), so a caller that also breaks the facts down finds them once.
+pub fn summarise_with_candidates(
+    facts: &FactSet,
+    may_repeat: &[bool],
+    period: Period,
+    context: &StatsContext<'_>,
+) -> Summary {
     let earlier = period.year_earlier();
     let year = period.midpoint_year();
     let district_population: Vec<Option<u64>> = facts
@@ -255,7 +266,6 @@ pub fn summarise(facts: &FactSet, period: Period, context: &StatsContext<'_>) ->
         .collect();
     let (mut individuals, mut organisations) = (0, 0);
 
-    let may_repeat = repeat_candidates(&facts.facts);
     let first_month = month_list
         .first()
         .map_or(0, |(y, m)| y * 12 + i32::from(*m as u8) - 1);
@@ -266,7 +276,7 @@ pub fn summarise(facts: &FactSet, period: Period, context: &StatsContext<'_>) ->
             .ok()
             .filter(|&n| n < month_list.len())
     };
-    for (fact, &may_repeat) in facts.facts.iter().zip(&may_repeat) {
+    for (fact, &may_repeat) in facts.facts.iter().zip(may_repeat) {
         let slot = fact.district.map_or(district_slots - 1, usize::from);
         if period.contains(fact.reported_on) {
             all.add(fact, may_repeat);

@@ -4,7 +4,8 @@ use super::config::Settings;
 use super::output::{parse_cli_date, pounds, print_csv, print_json};
 use anyhow::Context;
 use beacon_analytics::{
-    Dimension, GroupRow, SpikeRule, StatsContext, Summary, group_by, history_start, summarise,
+    Breakdown, Dimension, GroupRow, SpikeRule, StatsContext, Summary, group_by_with_candidates,
+    history_start, repeat_candidates, summarise_with_candidates,
 };
 use beacon_core::{Period, Taxonomy};
 use beacon_store::Store;
@@ -66,7 +67,9 @@ pub fn compute(
         first_report: range.map(|r| r.0),
         spike_rule: SpikeRule::default(),
     };
-    let summary = summarise(&facts, period, &context);
+    // Found once for the summary and the breakdown.
+    let may_repeat = repeat_candidates(&facts.facts);
+    let summary = summarise_with_candidates(&facts, &may_repeat, period, &context);
     let groups = if by.is_empty() {
         Vec::new()
     } else {
@@ -78,13 +81,16 @@ pub fn compute(
                 .find(|d| d.code.as_str() == code)
                 .map(|d| u64::from(d.population_in(year)))
         };
-        group_by(
+        group_by_with_candidates(
             &facts,
-            period,
-            by,
-            &taxonomy,
-            &population,
-            summary.population,
+            &may_repeat,
+            Breakdown {
+                period,
+                dimensions: by,
+                taxonomy: &taxonomy,
+                district_population: &population,
+                area_population: summary.population,
+            },
         )
     };
     Ok((summary, groups))
