@@ -184,7 +184,7 @@ pub enum PostcodeRow {
 impl PostcodeDirectory {
     /// Opens a directory, finding the postcode and district columns by their header names
     /// (`pcds`/`pcd`/`pcd7`/`postcode`, and `laua`/`oslaua`/`lad_code`/`ladNNcd`).
-    pub fn open(input: Box<dyn Read>) -> Result<PostcodeDirectory, ReferenceError> {
+    pub fn open(input: Box<dyn Read + Send>) -> Result<PostcodeDirectory, ReferenceError> {
         const FILE: &str = "postcode directory";
         let text = open_text(input).map_err(|e| invalid(FILE, e.to_string()))?;
         let mut reader = csv::ReaderBuilder::new()

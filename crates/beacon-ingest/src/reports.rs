@@ -11,9 +11,7 @@ use beacon_core::report::{
 use beacon_core::taxonomy::Resolved;
 use beacon_core::text::fold;
 use beacon_core::{DistrictCode, Districts, Pence, Postcode, Report, Taxonomy};
-use std::cell::RefCell;
 use std::io::Read;
-use std::rc::Rc;
 use time::Date;
 
 /// The columns Beacon reads, in schema order.
@@ -285,13 +283,13 @@ pub struct ReportReader {
     encoding: Encoding,
     hash: SharedHash,
     raw: RawText,
-    bytes_read: Rc<RefCell<u64>>,
+    bytes_read: std::sync::Arc<std::sync::atomic::AtomicU64>,
     record: csv::ByteRecord,
 }
 
 impl ReportReader {
     /// Opens a file and checks its header.
-    pub fn open(input: Box<dyn Read>) -> Result<ReportReader, HeaderError> {
+    pub fn open(input: Box<dyn Read + Send>) -> Result<ReportReader, HeaderError> {
         let text = open_text(input)?;
         let mut csv = csv::ReaderBuilder::new()
             .flexible(true)
@@ -366,7 +364,7 @@ impl ReportReader {
 
     /// Bytes of the file read so far, for progress bars.
     pub fn bytes_read(&self) -> u64 {
-        *self.bytes_read.borrow()
+        self.bytes_read.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Reads the next row, or `None` at the end of the file.
@@ -453,8 +451,8 @@ impl ReportReader {
     }
 }
 
-/// Keeps quarantined raw text to a sensible size.
-fn cut(mut raw: String) -> String {
+/// Keeps quarantined raw text to a sensible size and without its line ending.
+pub(crate) fn cut(mut raw: String) -> String {
     while raw.ends_with(['\n', '\r']) {
         raw.pop();
     }

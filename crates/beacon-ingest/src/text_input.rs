@@ -11,6 +11,8 @@ use sha2::{Digest, Sha256};
 use std::cell::RefCell;
 use std::io::{self, Cursor, Read};
 use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// How many bytes are inspected to decide the encoding.
 const SNIFF_BYTES: usize = 64 * 1024;
@@ -50,27 +52,32 @@ pub enum FileRefused {
 
 /// The SHA-256 of every byte read so far, shared with the caller.
 #[derive(Clone, Default)]
-pub struct SharedHash(Rc<RefCell<Sha256>>);
+pub struct SharedHash(Arc<Mutex<Sha256>>);
 
 impl SharedHash {
     /// The hex digest of what has been read (call once the reader is exhausted).
     pub fn hex(&self) -> String {
-        hex::encode(self.0.borrow().clone().finalize())
+        let hash = self.0.lock().map(|hash| hash.clone()).unwrap_or_default();
+        hex::encode(hash.finalize())
     }
 }
 
-/// Counts and hashes the original bytes as they are read.
+/// Counts and hashes the original bytes as they are read. Shared through `Arc`s so the
+/// reader can move to a parsing thread; the locks are taken once per read call (a
+/// buffer of bytes), not per byte or row.
 struct Hashing<R> {
     inner: R,
     hash: SharedHash,
-    bytes: Rc<RefCell<u64>>,
+    bytes: Arc<AtomicU64>,
 }
 
 impl<R: Read> Read for Hashing<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let read = self.inner.read(buf)?;
-        self.hash.0.borrow_mut().update(&buf[..read]);
-        *self.bytes.borrow_mut() += read as u64;
+        if let Ok(mut hash) = self.hash.0.lock() {
+            hash.update(&buf[..read]);
+        }
+        self.bytes.fetch_add(read as u64, Ordering::Relaxed);
         Ok(read)
     }
 }
@@ -169,30 +176,45 @@ pub struct TextInput {
     /// Raw text of recent records.
     pub raw: RawText,
     /// Original bytes read so far, for progress.
-    pub bytes_read: Rc<RefCell<u64>>,
+    pub bytes_read: Arc<AtomicU64>,
 }
 
 /// Opens a byte stream as text, deciding its encoding from its first 64 KiB.
-pub fn open_text(input: Box<dyn Read>) -> Result<TextInput, FileRefused> {
+pub fn open_text(input: Box<dyn Read + Send>) -> Result<TextInput, FileRefused> {
     let hash = SharedHash::default();
-    let bytes_read = Rc::new(RefCell::new(0));
-    let mut hashing = Hashing {
+    let bytes_read = Arc::new(AtomicU64::new(0));
+    let hashing = Hashing {
         inner: input,
         hash: hash.clone(),
         bytes: bytes_read.clone(),
     };
-    let mut head = Vec::with_capacity(SNIFF_BYTES);
-    (&mut hashing)
+    let (decoded, encoding) = decode_text(Box::new(hashing))?;
+    let raw = RawText::default();
+    Ok(TextInput {
+        reader: Box::new(Recording {
+            inner: decoded,
+            window: raw.clone(),
+        }),
+        encoding,
+        hash,
+        raw,
+        bytes_read,
+    })
+}
+
+/// Decides a stream's encoding from its first 64 KiB and returns it as UTF-8 text without
+/// a byte-order mark: valid UTF-8 as is, other text transcoded from Windows-1252, binary
+/// and UTF-16 refused. Shared by the report reader and the feed parsers.
+pub fn decode_text<'a>(
+    mut input: Box<dyn Read + Send + 'a>,
+) -> Result<(Box<dyn Read + Send + 'a>, Encoding), FileRefused> {
+    let mut head = Vec::with_capacity(8 * 1024);
+    (&mut input)
         .take(SNIFF_BYTES as u64)
         .read_to_end(&mut head)?;
     if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
         return Err(FileRefused::Utf16);
     }
-    let skip_bom = if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        3
-    } else {
-        0
-    };
     if let Some(position) = head.iter().position(|&b| b == 0) {
         return Err(FileRefused::Binary(position));
     }
@@ -205,31 +227,19 @@ pub fn open_text(input: Box<dyn Read>) -> Result<TextInput, FileRefused> {
     if encoding == Encoding::Windows1252 && looks_binary(&head) {
         return Err(FileRefused::Binary(0));
     }
-    let rest = Cursor::new(head).chain(hashing);
-    let decoded: Box<dyn Read> = match encoding {
-        Encoding::Utf8 => {
-            let mut rest = rest;
-            let mut bom = vec![0; skip_bom];
-            rest.read_exact(&mut bom)?;
-            Box::new(rest)
-        }
+    if encoding == Encoding::Utf8 && head.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        head.drain(..3);
+    }
+    let rest = Cursor::new(head).chain(input);
+    let decoded: Box<dyn Read + Send + 'a> = match encoding {
+        Encoding::Utf8 => Box::new(rest),
         Encoding::Windows1252 => Box::new(
             encoding_rs_io::DecodeReaderBytesBuilder::new()
                 .encoding(Some(encoding_rs::WINDOWS_1252))
                 .build(rest),
         ),
     };
-    let raw = RawText::default();
-    Ok(TextInput {
-        reader: Box::new(Recording {
-            inner: decoded,
-            window: raw.clone(),
-        }),
-        encoding,
-        hash,
-        raw,
-        bytes_read,
-    })
+    Ok((decoded, encoding))
 }
 
 /// True when many bytes are control characters that text files do not hold.

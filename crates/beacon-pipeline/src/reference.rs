@@ -59,7 +59,7 @@ pub struct PostcodeLoad {
 /// Loads a postcode directory (NSPL / ONSPD CSV), in batches, then rebuilds sectors.
 pub fn load_postcodes(
     store: &mut dyn Store,
-    input: Box<dyn Read>,
+    input: Box<dyn Read + Send>,
     progress: &mut dyn FnMut(u64),
 ) -> Result<PostcodeLoad, LoadError> {
     let mut directory = PostcodeDirectory::open(input)?;

@@ -6,18 +6,13 @@
 //! record (plus a bounded window of recent text) in memory.
 
 use super::{FeedError, FeedRecord};
-use crate::text_input::FileRefused;
 use beacon_core::{Event, RejectedRow};
 use std::borrow::Cow;
-use std::io::{self, BufRead, BufReader, Cursor, Read};
+use std::io::{self, BufRead, BufReader, Read};
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 
-/// How many bytes are inspected to decide the encoding.
-const SNIFF_BYTES: usize = 64 * 1024;
-/// Longest raw record text kept (in an event or a quarantined row), in bytes.
-pub(crate) const MAX_RAW_BYTES: usize = 16 * 1024;
 /// Longest line a line-based format reads; longer lines are rejected, not buffered.
 pub(crate) const MAX_LINE_BYTES: usize = 1024 * 1024;
 
@@ -29,75 +24,20 @@ pub(crate) fn refuse(format: &'static str, reason: impl Into<String>) -> FeedErr
     }
 }
 
-/// Opens a byte stream as UTF-8 text, deciding the encoding from its first 64 KiB the way
-/// [`crate::text_input::open_text`] does (UTF-8 with or without a byte-order mark, else
-/// Windows-1252; binary and UTF-16 refused). That reader is not `Send`, which feed
-/// iterators must be, so this is its thread-safe twin.
+/// Opens a byte stream as UTF-8 text with the report reader's rules
+/// ([`crate::text_input::decode_text`]), as a whole-file refusal from `format` when it is
+/// binary or UTF-16.
 pub(crate) fn open_text<'a>(
-    mut input: Box<dyn Read + Send + 'a>,
+    input: Box<dyn Read + Send + 'a>,
     format: &'static str,
 ) -> Result<Box<dyn Read + Send + 'a>, FeedError> {
-    let mut head = Vec::with_capacity(8 * 1024);
-    (&mut input)
-        .take(SNIFF_BYTES as u64)
-        .read_to_end(&mut head)
-        .map_err(|error| refuse(format, FileRefused::Io(error).to_string()))?;
-    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
-        return Err(refuse(format, FileRefused::Utf16.to_string()));
-    }
-    if let Some(position) = head.iter().position(|&byte| byte == 0) {
-        return Err(refuse(format, FileRefused::Binary(position).to_string()));
-    }
-    let bom = if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        3
-    } else {
-        0
-    };
-    let utf8 = match std::str::from_utf8(&head) {
-        Ok(_) => true,
-        // A multi-byte character cut at the end of the sniffed block is still UTF-8.
-        Err(error) => error.error_len().is_none(),
-    };
-    if !utf8 && looks_binary(&head) {
-        return Err(refuse(format, FileRefused::Binary(0).to_string()));
-    }
-    head.drain(..bom);
-    let rest = Cursor::new(head).chain(input);
-    Ok(if utf8 {
-        Box::new(rest)
-    } else {
-        Box::new(
-            encoding_rs_io::DecodeReaderBytesBuilder::new()
-                .encoding(Some(encoding_rs::WINDOWS_1252))
-                .build(rest),
-        )
-    })
-}
-
-/// True when many bytes are control characters that text files do not hold.
-fn looks_binary(head: &[u8]) -> bool {
-    let control = head
-        .iter()
-        .filter(|&&byte| byte < 0x20 && !matches!(byte, b'\n' | b'\r' | b'\t' | 0x0C))
-        .count();
-    control * 20 > head.len().max(1)
+    crate::text_input::decode_text(input)
+        .map(|(text, _)| text)
+        .map_err(|error| refuse(format, error.to_string()))
 }
 
 /// Keeps raw text to a sensible size and without its line ending.
-pub(crate) fn cut(mut raw: String) -> String {
-    while raw.ends_with(['\n', '\r']) {
-        raw.pop();
-    }
-    if raw.len() > MAX_RAW_BYTES {
-        let mut end = MAX_RAW_BYTES;
-        while !raw.is_char_boundary(end) {
-            end -= 1;
-        }
-        raw.truncate(end);
-        raw.push_str(" …[cut at 16 KiB]");
-    }
-    raw
-}
+pub(crate) use crate::reports::cut;
 
 /// A rejected record.
 pub(crate) fn rejected(line: u64, reason: impl Into<String>, raw: String) -> FeedRecord {
@@ -713,6 +653,7 @@ pub(crate) fn meaningful(text: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Cursor;
     use time::macros::datetime;
 
     #[test]
