@@ -15,14 +15,17 @@ struct Page<'a> {
     trend_chart: String,
     /// Figure 2, rates by district.
     district_chart: String,
+    /// The district map, when there are boundaries to draw it from.
+    district_map: Option<String>,
 }
 
 /// Renders the whole document.
-pub(crate) fn render(board: &Board) -> String {
+pub(crate) fn render(board: &Board, district_map: Option<String>) -> String {
     let page = Page {
         board,
         trend_chart: charts::month_chart(&board.month_bars),
         district_chart: charts::district_chart(&board.rate_bars, board.area_rate),
+        district_map,
     };
     page.render()
         .unwrap_or_else(|error| failed(&error.to_string()))

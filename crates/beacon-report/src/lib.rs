@@ -9,6 +9,7 @@
 mod board;
 mod charts;
 mod html;
+pub mod map;
 mod markdown;
 pub mod wording;
 
@@ -22,5 +23,26 @@ pub fn markdown(summary: &Summary) -> String {
 /// The board update as a complete standalone HTML5 document (inline CSS, inline SVG
 /// charts, no JavaScript, no external resources).
 pub fn html(summary: &Summary) -> String {
-    html::render(&board::Board::from_summary(summary))
+    html_with_map(summary, None)
+}
+
+/// The board update as HTML, with a district map (a choropleth of reports per 100,000
+/// residents) drawn from `boundaries_geojson` before the district table. With `None`,
+/// or boundaries that cannot be parsed, the map is simply left out: the report never
+/// fails for want of a map.
+pub fn html_with_map(summary: &Summary, boundaries_geojson: Option<&str>) -> String {
+    let map = boundaries_geojson.and_then(|geojson| {
+        let values: Vec<(String, String, Option<f64>)> = summary
+            .by_district
+            .iter()
+            .filter_map(|row| {
+                let code = row.district_code.clone()?;
+                let rate = wording::rate_tenths(row.reports, row.population)
+                    .map(|tenths| tenths as f64 / 10.0);
+                Some((code, row.name.clone(), rate))
+            })
+            .collect();
+        map::district_map(geojson, &values).ok()
+    });
+    html::render(&board::Board::from_summary(summary), map)
 }

@@ -532,3 +532,41 @@ fn write_samples() {
     )
     .expect("write");
 }
+
+const BOUNDARIES: &str = include_str!("../../../data/reference/llr_districts.geojson");
+
+#[test]
+fn html_with_map_includes_the_district_map_before_the_table() {
+    let mut summary = board_paper();
+    let first = summary
+        .by_district
+        .iter_mut()
+        .find(|row| row.population.is_some())
+        .expect("the board paper has a district with a population");
+    first.district_code = Some("E06000016".to_owned());
+    let name = first.name.clone();
+    let html = beacon_report::html_with_map(&summary, Some(BOUNDARIES));
+    assert!(html.contains("<figure class=\"district-map\">"));
+    assert!(html.contains("Figure 2: reports per 100,000 residents by district."));
+    assert!(html.contains("Figure 3: reports per 100,000 residents by district."));
+    assert_eq!(html.matches("data-code=\"").count(), 9);
+    assert!(html.contains(&format!("<title>{name}: ")));
+    let map = html.find("district-map").expect("the map is there");
+    let table = html
+        .find("Reports by district")
+        .expect("the table is there");
+    assert!(map < table, "the map comes before its data table");
+
+    let plain = beacon_report::html(&summary);
+    assert!(!plain.contains("district-map"));
+    assert!(!plain.contains("<figure class=\"district-map\">"));
+    assert!(plain.contains("Figure 2: reports per 100,000 residents by district."));
+}
+
+#[test]
+fn unparseable_boundaries_leave_the_map_out() {
+    let summary = board_paper();
+    let html = beacon_report::html_with_map(&summary, Some("{not geojson"));
+    assert!(!html.contains("district-map"));
+    assert_eq!(html, beacon_report::html(&summary));
+}

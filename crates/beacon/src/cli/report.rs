@@ -50,7 +50,10 @@ pub fn run(command: ReportCommand, settings: &Settings) -> anyhow::Result<ExitCo
         super::stats::compute(store.as_mut(), Some(args.from), Some(args.to), &[], &rules)?;
     let text = match args.format {
         BoardFormat::Md => beacon_report::markdown(&summary),
-        BoardFormat::Html => beacon_report::html(&summary),
+        BoardFormat::Html => beacon_report::html_with_map(
+            &summary,
+            Some(beacon_ingest::reference::SHIPPED_BOUNDARIES),
+        ),
     };
     match args.out {
         Some(path) => std::fs::write(&path, text)
