@@ -125,15 +125,7 @@ impl FeedFormat for CertEu {
         context: &FeedContext,
     ) -> Result<Box<dyn Iterator<Item = FeedRecord> + Send + 'a>, FeedError> {
         let mut source = CsvSource::new(open_text(input, NAME)?, b',', 0);
-        let header = match source.next_record() {
-            Some(CsvRow::Record { .. }) => source.fields_lossy(),
-            Some(CsvRow::Unreadable(_)) | None => {
-                return Err(refuse(
-                    NAME,
-                    "the file is empty: a CERT-EU feed starts with a header row",
-                ));
-            }
-        };
+        let header = source.read_header(NAME, "a CERT-EU feed")?;
         let columns: Vec<Column> = header
             .iter()
             .map(|name| {

@@ -39,6 +39,31 @@ pub(crate) fn open_text<'a>(
 /// Keeps raw text to a sensible size and without its line ending.
 pub(crate) use crate::reports::cut;
 
+/// Largest JSON document a feed parser reads whole (STIX bundles, MISP events).
+pub(crate) const MAX_JSON_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Reads a whole JSON document (UTF-8, with or without a byte-order mark). The refusal's
+/// reason is a verb phrase ("is not valid JSON: …") so callers can name the file first.
+pub(crate) fn read_json(
+    input: Box<dyn Read + Send + '_>,
+    format: &'static str,
+) -> Result<serde_json::Value, FeedError> {
+    let mut bytes = Vec::new();
+    input
+        .take(MAX_JSON_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|error| refuse(format, format!("could not be read: {error}")))?;
+    if bytes.len() as u64 > MAX_JSON_BYTES {
+        return Err(refuse(
+            format,
+            format!("is larger than {} MiB", MAX_JSON_BYTES / (1024 * 1024)),
+        ));
+    }
+    let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&bytes);
+    serde_json::from_slice(body)
+        .map_err(|error| refuse(format, format!("is not valid JSON: {error}")))
+}
+
 /// A rejected record.
 pub(crate) fn rejected(line: u64, reason: impl Into<String>, raw: String) -> FeedRecord {
     FeedRecord::Rejected(RejectedRow {
@@ -248,6 +273,22 @@ impl<'a> CsvSource<'a> {
             expected
         } else {
             len
+        }
+    }
+
+    /// Reads the first record as the header, or refuses the file as `format` when there
+    /// is none (`what` names the file kind, e.g. "a Shadowserver report").
+    pub(crate) fn read_header(
+        &mut self,
+        format: &'static str,
+        what: &str,
+    ) -> Result<Vec<String>, FeedError> {
+        match self.next_record() {
+            Some(CsvRow::Record { .. }) => Ok(self.fields_lossy()),
+            Some(CsvRow::Unreadable(_)) | None => Err(refuse(
+                format,
+                format!("the file is empty: {what} starts with a header row"),
+            )),
         }
     }
 

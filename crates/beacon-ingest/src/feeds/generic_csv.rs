@@ -325,15 +325,7 @@ impl FeedFormat for GenericCsv {
     ) -> Result<Box<dyn Iterator<Item = FeedRecord> + Send + 'a>, FeedError> {
         let mapping = &self.mapping;
         let mut source = CsvSource::new(open_text(input, NAME)?, mapping.delimiter, 0);
-        let header = match source.next_record() {
-            Some(CsvRow::Record { .. }) => source.fields_lossy(),
-            Some(CsvRow::Unreadable(_)) | None => {
-                return Err(refuse(
-                    NAME,
-                    "the file is empty: it should start with a header row",
-                ));
-            }
-        };
+        let header = source.read_header(NAME, "a mapped CSV file")?;
         let lower: Vec<String> = header.iter().map(|name| name.to_lowercase()).collect();
         let mut fields: Vec<Option<Field>> = vec![None; header.len()];
         let mut missing = Vec::new();

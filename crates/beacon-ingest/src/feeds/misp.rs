@@ -25,7 +25,7 @@ use time::OffsetDateTime;
 const NAME: &str = "misp";
 
 /// Largest JSON document read (an event file or a manifest); see the STIX reader's limit.
-pub const MAX_DOCUMENT_BYTES: u64 = 256 * 1024 * 1024;
+pub const MAX_DOCUMENT_BYTES: u64 = super::common::MAX_JSON_BYTES;
 
 /// The reason given for attributes not marked for detection.
 pub const NOT_FOR_DETECTION: &str = "not marked for detection (to_ids is false)";
@@ -51,7 +51,7 @@ impl FeedFormat for Misp {
         input: Box<dyn Read + Send + 'a>,
         context: &FeedContext,
     ) -> Result<Box<dyn Iterator<Item = FeedRecord> + Send + 'a>, FeedError> {
-        let document = read_json(input)?;
+        let document = super::common::read_json(input, NAME)?;
         Ok(Box::new(parse_document(&document, context)?.into_iter()))
     }
 }
@@ -76,7 +76,9 @@ pub fn parse_feed_directory(
     // `read_json`'s reasons start with a verb ("is not valid JSON: …").
     let manifest = File::open(&manifest_path)
         .map_err(|error| format!("could not be opened: {error}"))
-        .and_then(|file| read_json(Box::new(file)).map_err(|error| error.reason))
+        .and_then(|file| {
+            super::common::read_json(Box::new(file), NAME).map_err(|error| error.reason)
+        })
         .map_err(|reason| {
             refuse(
                 NAME,
@@ -104,7 +106,9 @@ pub fn parse_feed_directory(
         let file_name = format!("{uuid}.json");
         let document = File::open(dir.join(&file_name))
             .map_err(|error| format!("could not be read: {error}"))
-            .and_then(|file| read_json(Box::new(file)).map_err(|error| error.reason));
+            .and_then(|file| {
+                super::common::read_json(Box::new(file), NAME).map_err(|error| error.reason)
+            });
         let outcome = document.and_then(|document| {
             // Parse into a scratch reader so a refused file leaves no partial records.
             let mut event_reader = Reader {
@@ -133,24 +137,6 @@ pub fn parse_feed_directory(
         }
     }
     Ok(reader.records)
-}
-
-/// Reads a whole JSON document (UTF-8, with or without a byte-order mark).
-fn read_json(input: Box<dyn Read + Send + '_>) -> Result<Value, FeedError> {
-    let mut bytes = Vec::new();
-    input
-        .take(MAX_DOCUMENT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|error| refuse(NAME, format!("could not be read: {error}")))?;
-    if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
-        return Err(refuse(
-            NAME,
-            format!("is larger than {} MiB", MAX_DOCUMENT_BYTES / (1024 * 1024)),
-        ));
-    }
-    let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&bytes);
-    serde_json::from_slice(body)
-        .map_err(|error| refuse(NAME, format!("is not valid JSON: {error}")))
 }
 
 /// True for `8-4-4-4-12` hex digits.

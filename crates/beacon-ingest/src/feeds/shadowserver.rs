@@ -584,15 +584,7 @@ impl FeedFormat for Shadowserver {
         context: &FeedContext,
     ) -> Result<Box<dyn Iterator<Item = FeedRecord> + Send + 'a>, FeedError> {
         let mut source = CsvSource::new(open_text(input, NAME)?, b',', 0);
-        let header = match source.next_record() {
-            Some(CsvRow::Record { .. }) => source.fields_lossy(),
-            Some(CsvRow::Unreadable(_)) | None => {
-                return Err(refuse(
-                    NAME,
-                    "the file is empty: a Shadowserver report starts with a header row",
-                ));
-            }
-        };
+        let header = source.read_header(NAME, "a Shadowserver report")?;
         let lower: Vec<String> = header.iter().map(|name| name.to_lowercase()).collect();
         let report = report_type_from_file_name(&context.file_name)
             .or_else(|| report_type_from_header(&lower))

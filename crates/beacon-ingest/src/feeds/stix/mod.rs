@@ -26,7 +26,7 @@ const NAME: &str = "stix";
 
 /// Largest document read. JSON is read whole, and a parsed document takes several times
 /// its size in memory.
-pub const MAX_DOCUMENT_BYTES: u64 = 256 * 1024 * 1024;
+pub const MAX_DOCUMENT_BYTES: u64 = super::common::MAX_JSON_BYTES;
 
 /// The STIX 2.1 format, for the [registry](super::registry).
 pub struct Stix;
@@ -87,25 +87,12 @@ pub fn parse_document(
     Ok(records)
 }
 
-/// Reads a whole JSON document (UTF-8, with or without a byte-order mark).
+/// Reads the bundle, naming the file in any refusal.
 fn read_json(input: Box<dyn Read + Send + '_>, format: &'static str) -> Result<Value, FeedError> {
-    let mut bytes = Vec::new();
-    input
-        .take(MAX_DOCUMENT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|error| refuse(format, format!("could not read the file: {error}")))?;
-    if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
-        return Err(refuse(
-            format,
-            format!(
-                "the file is larger than {} MiB; split it into smaller bundles",
-                MAX_DOCUMENT_BYTES / (1024 * 1024)
-            ),
-        ));
-    }
-    let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&bytes);
-    serde_json::from_slice(body)
-        .map_err(|error| refuse(format, format!("the file is not valid JSON: {error}")))
+    super::common::read_json(input, format).map_err(|error| FeedError {
+        reason: format!("the file {}", error.reason),
+        ..error
+    })
 }
 
 /// The objects of a bundle, the one object, or the list.
