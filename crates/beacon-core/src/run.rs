@@ -1,6 +1,7 @@
 //! Ingest runs: what was read from where, and what became of every row.
 //!
-//! **Invariant:** `read = stored + duplicates + rejected` for every run, at every commit.
+//! **Invariant:** `read = stored + duplicates + skipped + rejected` for every run, at every
+//! commit.
 
 use serde::{Deserialize, Serialize};
 
@@ -26,12 +27,16 @@ pub struct RunCounts {
     pub duplicates: u64,
     /// Rows quarantined.
     pub rejected: u64,
+    /// Well-formed records that name nothing Beacon keeps (e.g. a STIX indicator for a
+    /// file hash): counted with their reason in the run's message, not stored.
+    #[serde(default)]
+    pub skipped: u64,
 }
 
 impl RunCounts {
     /// True when every row read is accounted for.
     pub fn adds_up(&self) -> bool {
-        self.read == self.stored + self.duplicates + self.rejected
+        self.read == self.stored + self.duplicates + self.skipped + self.rejected
     }
 }
 

@@ -5,6 +5,7 @@
 //! the reason in plain words and its raw text, for the caller to quarantine.
 
 pub mod feeds;
+pub mod organisations;
 pub mod reference;
 pub mod reports;
 pub mod text_input;

@@ -8,13 +8,22 @@
 //! run's counts adding up.
 
 mod migrate;
+pub mod outbox;
 pub mod postgres;
+pub mod register;
 pub mod sqlite;
 
-use beacon_core::{
-    DistrictCode, Districts, FactSet, FraudType, IngestRun, Period, Postcode, RejectedRow, Report,
-    RunCounts, RunStatus,
+pub use outbox::{NewDigest, OutboxEntry, OutboxStatus};
+pub use register::{
+    AddressFilter, AddressKind, AddressRecord, FeedBatch, RegisterEvent, RegisterTotals,
+    SightingFact,
 };
+
+use beacon_core::{
+    DistrictCode, Districts, Event, FactSet, FraudType, IngestRun, Organisation, Period, Postcode,
+    RejectedRow, Report, RunCounts, RunStatus, StoredOrganisation,
+};
+use time::OffsetDateTime;
 
 /// Why a store operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -180,6 +189,70 @@ pub trait Store: Send {
     fn audit(&mut self, event: &AuditEvent) -> StoreResult<()>;
     /// Audit events, newest first.
     fn audit_events(&mut self, limit: u32) -> StoreResult<Vec<AuditRecord>>;
+
+    /// Adds organisations, or replaces the details and claims of those already registered
+    /// under the same name (any case), in one transaction. Returns their ids in order.
+    fn upsert_organisations(&mut self, organisations: &[Organisation]) -> StoreResult<Vec<i64>>;
+    /// Every registered organisation with its claims, by name.
+    fn organisations(&mut self) -> StoreResult<Vec<StoredOrganisation>>;
+
+    /// Writes a batch of feed events (new events, addresses' first/last seen and
+    /// sightings), its quarantined rows and the run's counters in one transaction.
+    /// Returns the counts for this batch.
+    fn store_feed_batch(&mut self, run_id: i64, batch: &FeedBatch) -> StoreResult<RunCounts>;
+    /// Addresses, most recently seen first.
+    fn addresses(&mut self, filter: &AddressFilter) -> StoreResult<Vec<AddressRecord>>;
+    /// Distinct (address, month, type, feed, owner, district) sightings in a period
+    /// (half-open: `from` inclusive, `to` exclusive; either may be open).
+    fn sighting_facts(
+        &mut self,
+        from: Option<OffsetDateTime>,
+        to: Option<OffsetDateTime>,
+    ) -> StoreResult<Vec<SightingFact>>;
+    /// Events seen in a period (half-open), oldest first, for export.
+    fn feed_events(
+        &mut self,
+        from: Option<OffsetDateTime>,
+        to: Option<OffsetDateTime>,
+        organisation_id: Option<i64>,
+    ) -> StoreResult<Vec<Event>>;
+    /// Register totals.
+    fn register_totals(&mut self) -> StoreResult<RegisterTotals>;
+
+    /// The end of the period an organisation's last digest covered.
+    fn last_digest_at(&mut self, organisation_id: i64) -> StoreResult<Option<OffsetDateTime>>;
+    /// Queues an organisation's digests and moves its watermark to `period_end`, in one
+    /// transaction. Returns the outbox ids.
+    fn enqueue_digests(
+        &mut self,
+        organisation_id: i64,
+        digests: &[NewDigest],
+        period_end: OffsetDateTime,
+        message_domain: &str,
+    ) -> StoreResult<Vec<i64>>;
+    /// Claims up to `limit` due messages for `lease`, counting an attempt on each, in one
+    /// transaction: pending ones, retries whose time has come, and sends whose lease ran
+    /// out (their sender died).
+    fn outbox_claim_due(
+        &mut self,
+        now: OffsetDateTime,
+        lease: time::Duration,
+        limit: u32,
+    ) -> StoreResult<Vec<OutboxEntry>>;
+    /// Records that the mail server accepted a message.
+    fn outbox_record_sent(&mut self, id: i64, at: OffsetDateTime) -> StoreResult<()>;
+    /// Records a failed attempt: retried at `retry_at`, or given up when `None`.
+    fn outbox_record_failure(
+        &mut self,
+        id: i64,
+        error: &str,
+        retry_at: Option<OffsetDateTime>,
+    ) -> StoreResult<()>;
+    /// Outbox messages, newest first.
+    fn outbox(&mut self, limit: u32) -> StoreResult<Vec<OutboxEntry>>;
+    /// Records an acknowledgement; false when there is no such message. The first
+    /// acknowledgement is kept.
+    fn acknowledge_digest(&mut self, id: i64, by: &str, at: OffsetDateTime) -> StoreResult<bool>;
 }
 
 /// Opens a store from a location: a file path or `sqlite:` URL (SQLite), or a
@@ -217,6 +290,12 @@ pub(crate) fn utc_text(moment: time::OffsetDateTime) -> String {
         .to_offset(time::UtcOffset::UTC)
         .format(FORMAT)
         .unwrap_or_default()
+}
+
+/// Reads a stored RFC 3339 time.
+pub(crate) fn parse_utc_text(text: &str) -> StoreResult<time::OffsetDateTime> {
+    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+        .map_err(|_| StoreError::Corrupt(format!("'{text}' is not a stored time")))
 }
 
 /// Joins labels as stored (`a;b`).

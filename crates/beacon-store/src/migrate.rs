@@ -28,11 +28,23 @@ pub(crate) const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0003_packed_facts_index.sql"),
         fill: None,
     },
+    Migration {
+        version: 4,
+        sql: include_str!("../migrations/sqlite/0004_register.sql"),
+        fill: None,
+    },
 ];
 
 /// PostgreSQL migrations in order.
-pub(crate) const POSTGRES: &[Migration] = &[Migration {
-    version: 1,
-    sql: include_str!("../migrations/postgres/0001_foundation.sql"),
-    fill: None,
-}];
+pub(crate) const POSTGRES: &[Migration] = &[
+    Migration {
+        version: 1,
+        sql: include_str!("../migrations/postgres/0001_foundation.sql"),
+        fill: None,
+    },
+    Migration {
+        version: 2,
+        sql: include_str!("../migrations/postgres/0002_register.sql"),
+        fill: None,
+    },
+];

@@ -12,16 +12,19 @@
 //! * PostgreSQL text cannot hold NUL, which a CSV row past the sniffed head of a file can
 //!   carry; NUL is written as U+FFFD rather than failing the whole batch.
 
+mod register;
+
 use crate::migrate::{Migration, POSTGRES};
 use crate::sqlite::{SECTOR_REBUILD_SQL, gender_from, victim_hash, victim_type_from};
 use crate::{
-    AuditEvent, AuditRecord, Backend, QuarantinedRow, ReportBatch, RunEnd, Store, StoreError,
-    StoreResult, fault_abort_after_rows, join_labels, utc_text,
+    AddressFilter, AddressRecord, AuditEvent, AuditRecord, Backend, FeedBatch, NewDigest,
+    OutboxEntry, QuarantinedRow, RegisterTotals, ReportBatch, RunEnd, SightingFact, Store,
+    StoreError, StoreResult, fault_abort_after_rows, join_labels, utc_text,
 };
 use beacon_core::report::{AgeBand, Gender};
 use beacon_core::{
-    Category, District, DistrictCode, Districts, Fact, FactSet, FraudType, IngestRun, Period,
-    Postcode, RejectedRow, Report, RunCounts, RunStatus,
+    Category, District, DistrictCode, Districts, Event, Fact, FactSet, FraudType, IngestRun,
+    Organisation, Period, Postcode, RejectedRow, Report, RunCounts, RunStatus, StoredOrganisation,
 };
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Client, GenericClient, NoTls, Row, Statement};
@@ -76,7 +79,7 @@ const UPSERT_POSTCODES_SQL: &str = "INSERT INTO postcodes (postcode, district_co
     ORDER BY postcode, position DESC
     ON CONFLICT (postcode) DO UPDATE SET district_code = excluded.district_code";
 
-const RUN_COLUMNS: &str = "id, kind, source, sha256, status, started_at, updated_at, finished_at, rows_read, rows_stored, rows_duplicate, rows_rejected, message";
+const RUN_COLUMNS: &str = "id, kind, source, sha256, status, started_at, updated_at, finished_at, rows_read, rows_stored, rows_duplicate, rows_rejected, message, rows_skipped";
 
 const FACT_COLUMNS: &str = "SELECT reported_on, district_code, fraud_type, category, victim_type, age_band,
         victim_gender, cyber_enabled, loss_pence, local_issues, victim_key, repeat_victim, vulnerable
@@ -95,6 +98,8 @@ pub struct PostgresStore {
     prepared: Prepared,
     rows_written: u64,
     abort_after_rows: Option<u64>,
+    /// Committed address ids, so feed ingest asks the database once per address.
+    address_ids: crate::register::AddressIds,
 }
 
 impl PostgresStore {
@@ -112,6 +117,7 @@ impl PostgresStore {
             prepared,
             rows_written: 0,
             abort_after_rows: fault_abort_after_rows(),
+            address_ids: Default::default(),
         })
     }
 }
@@ -199,6 +205,7 @@ fn run_from_row(row: &Row) -> StoreResult<IngestRun> {
             stored: unsigned(row.try_get(9)?),
             duplicates: unsigned(row.try_get(10)?),
             rejected: unsigned(row.try_get(11)?),
+            skipped: unsigned(row.try_get(13)?),
         },
         message: row.try_get(12)?,
     })
@@ -740,5 +747,92 @@ impl Store for PostgresStore {
                 })
             })
             .collect()
+    }
+
+    fn upsert_organisations(&mut self, organisations: &[Organisation]) -> StoreResult<Vec<i64>> {
+        let ids = self.write_organisations(organisations)?;
+        self.address_ids.clear();
+        Ok(ids)
+    }
+
+    fn organisations(&mut self) -> StoreResult<Vec<StoredOrganisation>> {
+        self.read_organisations()
+    }
+
+    fn store_feed_batch(&mut self, run_id: i64, batch: &FeedBatch) -> StoreResult<RunCounts> {
+        let result = self.write_feed_batch(run_id, batch);
+        if result.is_err() {
+            self.address_ids.clear();
+        }
+        result
+    }
+
+    fn addresses(&mut self, filter: &AddressFilter) -> StoreResult<Vec<AddressRecord>> {
+        self.read_addresses(filter)
+    }
+
+    fn sighting_facts(
+        &mut self,
+        from: Option<OffsetDateTime>,
+        to: Option<OffsetDateTime>,
+    ) -> StoreResult<Vec<SightingFact>> {
+        self.read_sighting_facts(from, to)
+    }
+
+    fn feed_events(
+        &mut self,
+        from: Option<OffsetDateTime>,
+        to: Option<OffsetDateTime>,
+        organisation_id: Option<i64>,
+    ) -> StoreResult<Vec<Event>> {
+        self.read_feed_events(from, to, organisation_id)
+    }
+
+    fn register_totals(&mut self) -> StoreResult<RegisterTotals> {
+        self.read_register_totals()
+    }
+
+    fn last_digest_at(&mut self, organisation_id: i64) -> StoreResult<Option<OffsetDateTime>> {
+        self.read_last_digest_at(organisation_id)
+    }
+
+    fn enqueue_digests(
+        &mut self,
+        organisation_id: i64,
+        digests: &[NewDigest],
+        period_end: OffsetDateTime,
+        message_domain: &str,
+    ) -> StoreResult<Vec<i64>> {
+        self.write_digests(organisation_id, digests, period_end, message_domain)
+    }
+
+    fn outbox_claim_due(
+        &mut self,
+        now: OffsetDateTime,
+        lease: time::Duration,
+        limit: u32,
+    ) -> StoreResult<Vec<OutboxEntry>> {
+        self.claim_due(now, lease, limit)
+    }
+
+    fn outbox_record_sent(&mut self, id: i64, at: OffsetDateTime) -> StoreResult<()> {
+        self.record_sent(id, at)
+    }
+
+    fn outbox_record_failure(
+        &mut self,
+        id: i64,
+        error: &str,
+        retry_at: Option<OffsetDateTime>,
+    ) -> StoreResult<()> {
+        self.record_failure(id, error, retry_at)
+    }
+
+    fn outbox(&mut self, limit: u32) -> StoreResult<Vec<OutboxEntry>> {
+        self.read_outbox(limit)
+    }
+
+    fn acknowledge_digest(&mut self, id: i64, by: &str, at: OffsetDateTime) -> StoreResult<bool> {
+        self.acknowledge(id, by, at)
     }
 }

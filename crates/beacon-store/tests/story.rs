@@ -237,6 +237,9 @@ macro_rules! stories {
     };
 }
 
+#[path = "story/register.rs"]
+mod register;
+
 stories!(with_place =>
     migrations_applied_twice_are_a_no_op,
     a_newer_database_is_refused,
@@ -350,6 +353,7 @@ fn counts(read: u64, stored: u64, duplicates: u64, rejected: u64) -> RunCounts {
         stored,
         duplicates,
         rejected,
+        ..RunCounts::default()
     }
 }
 

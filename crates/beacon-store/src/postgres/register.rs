@@ -1,0 +1,634 @@
+//! PostgreSQL: organisations, the threat-address register and the digest outbox, with the
+//! semantics of the SQLite backend. A feed batch costs a handful of `UNNEST` statements.
+
+use super::{PostgresStore, big, pg_opt_text, pg_text, unsigned};
+use crate::outbox::{NewDigest, OutboxEntry, OutboxStatus};
+use crate::register::{
+    AddressDeltas, AddressFilter, AddressKind, AddressRecord, FeedBatch, RegisterTotals,
+    SightingFact, claims_of, event_from_stored, message_id, organisation_from, prepare,
+    tlp_from_rank, tlp_rank,
+};
+use crate::{StoreError, StoreResult};
+use beacon_core::{Event, Organisation, RunCounts, StoredOrganisation};
+use postgres::{GenericClient, Row};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use time::OffsetDateTime;
+
+/// How long an address may go unseen before it counts as gone (as in SQLite).
+const EXPIRY_DAYS: f64 = 30.0;
+
+const OUTBOX_COLUMNS: &str =
+    "o.id, o.organisation_id, g.name, o.recipient, o.recipient_kind, o.subject,
+    o.text_body, o.html_body, o.message_id, o.tlp, o.findings, o.withheld, o.status, o.attempts,
+    o.next_attempt_at, o.last_error, o.created_at, o.sent_at, o.acknowledged_at, o.acknowledged_by";
+
+impl PostgresStore {
+    pub(super) fn write_organisations(
+        &mut self,
+        organisations: &[Organisation],
+    ) -> StoreResult<Vec<i64>> {
+        let mut transaction = self.client.transaction()?;
+        let mut ids = Vec::with_capacity(organisations.len());
+        for organisation in organisations {
+            let id: i64 = transaction
+                .query_one(
+                    "INSERT INTO organisations (name, name_key, sector, district_code, contacts, created_at, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, now(), now())
+                     ON CONFLICT (name_key) DO UPDATE SET name = excluded.name, sector = excluded.sector,
+                        district_code = excluded.district_code, contacts = excluded.contacts, updated_at = now()
+                     RETURNING id",
+                    &[
+                        &pg_text(&organisation.name),
+                        &pg_text(&organisation.name.to_lowercase()),
+                        &pg_text(&organisation.sector),
+                        &organisation.district.as_ref().map(|d| d.as_str()),
+                        &organisation.contacts.join(";"),
+                    ],
+                )?
+                .try_get(0)?;
+            transaction.execute(
+                "DELETE FROM organisation_claims WHERE organisation_id = $1",
+                &[&id],
+            )?;
+            let claims = claims_of(organisation);
+            let kinds: Vec<&str> = claims.iter().map(|(kind, _)| *kind).collect();
+            let values: Vec<&str> = claims.iter().map(|(_, value)| value.as_str()).collect();
+            transaction.execute(
+                "INSERT INTO organisation_claims (organisation_id, kind, value)
+                 SELECT $1, kind, value FROM UNNEST($2::text[], $3::text[]) AS c(kind, value)
+                 ON CONFLICT DO NOTHING",
+                &[&id, &kinds, &values],
+            )?;
+            ids.push(id);
+        }
+        transaction.commit()?;
+        Ok(ids)
+    }
+
+    pub(super) fn read_organisations(&mut self) -> StoreResult<Vec<StoredOrganisation>> {
+        let mut claims: BTreeMap<i64, Vec<(String, String)>> = BTreeMap::new();
+        for row in self.client.query(
+            "SELECT organisation_id, kind, value FROM organisation_claims ORDER BY organisation_id, kind, value",
+            &[],
+        )? {
+            claims
+                .entry(row.try_get(0)?)
+                .or_default()
+                .push((row.try_get(1)?, row.try_get(2)?));
+        }
+        let mut organisations = Vec::new();
+        for row in self.client.query(
+            "SELECT id, name, sector, district_code, contacts FROM organisations ORDER BY name_key",
+            &[],
+        )? {
+            let id: i64 = row.try_get(0)?;
+            let contacts: String = row.try_get(4)?;
+            organisations.push(organisation_from(
+                id,
+                row.try_get(1)?,
+                row.try_get(2)?,
+                row.try_get(3)?,
+                &contacts,
+                claims.remove(&id).unwrap_or_default(),
+            )?);
+        }
+        Ok(organisations)
+    }
+
+    pub(super) fn write_feed_batch(
+        &mut self,
+        run_id: i64,
+        batch: &FeedBatch,
+    ) -> StoreResult<RunCounts> {
+        let (events, guard_skipped) = prepare(batch);
+        let mut counts = RunCounts {
+            read: batch.len() as u64,
+            rejected: batch.rejects.len() as u64,
+            skipped: batch.skipped + guard_skipped,
+            ..RunCounts::default()
+        };
+        let abort = self
+            .abort_after_rows
+            .is_some_and(|limit| self.rows_written + events.len() as u64 > limit);
+        let mut transaction = self.client.transaction()?;
+
+        // Address ids: those not cached are added (with no sightings yet) and read back.
+        let mut ids: HashMap<String, i64> = HashMap::new();
+        let mut missing: Vec<(&str, &str, OffsetDateTime)> = Vec::new();
+        let mut asked: HashSet<&str> = HashSet::new();
+        for prepared in &events {
+            match self.address_ids.get(&prepared.observable) {
+                Some(id) => {
+                    ids.insert(prepared.observable.clone(), id);
+                }
+                None => {
+                    if asked.insert(prepared.observable.as_str()) {
+                        missing.push((
+                            prepared.observable.as_str(),
+                            prepared.kind.as_str(),
+                            prepared.seen_at,
+                        ));
+                    }
+                }
+            }
+        }
+        if !missing.is_empty() {
+            let observables: Vec<Cow<'_, str>> =
+                missing.iter().map(|(o, _, _)| pg_text(o)).collect();
+            let kinds: Vec<&str> = missing.iter().map(|(_, k, _)| *k).collect();
+            let seen: Vec<OffsetDateTime> = missing.iter().map(|(_, _, s)| *s).collect();
+            transaction.execute(
+                "INSERT INTO addresses (observable, kind, first_seen, last_seen, active_since, sightings, tlp)
+                 SELECT o, k, s, s, s, 0, 0 FROM UNNEST($1::text[], $2::text[], $3::timestamptz[]) AS t(o, k, s)
+                 ON CONFLICT (observable) DO NOTHING",
+                &[&observables, &kinds, &seen],
+            )?;
+            for row in transaction.query(
+                "SELECT observable, id FROM addresses WHERE observable = ANY($1)",
+                &[&observables],
+            )? {
+                ids.insert(row.try_get(0)?, row.try_get(1)?);
+            }
+        }
+        let address_of = |observable: &str| -> StoreResult<i64> {
+            ids.get(observable)
+                .or_else(|| ids.get(&*pg_text(observable)))
+                .copied()
+                .ok_or_else(|| {
+                    StoreError::Corrupt(format!("address '{observable}' was not registered"))
+                })
+        };
+
+        // Events: the first of each key in batch order is kept, as SQLite keeps it.
+        let mut stored_keys: HashSet<Vec<u8>> = HashSet::new();
+        if !events.is_empty() {
+            let keys: Vec<&[u8]> = events.iter().map(|e| &e.key[..]).collect();
+            let lines = events
+                .iter()
+                .map(|e| big(e.source.line))
+                .collect::<StoreResult<Vec<i64>>>()?;
+            let address_ids = events
+                .iter()
+                .map(|e| address_of(&e.observable))
+                .collect::<StoreResult<Vec<i64>>>()?;
+            let seen: Vec<OffsetDateTime> = events.iter().map(|e| e.seen_at).collect();
+            let feeds: Vec<Cow<'_, str>> = events
+                .iter()
+                .map(|e| pg_text(&e.source.event.feed_name))
+                .collect();
+            let taxonomies: Vec<Cow<'_, str>> = events
+                .iter()
+                .map(|e| pg_text(&e.source.event.classification_taxonomy))
+                .collect();
+            let types: Vec<Cow<'_, str>> = events
+                .iter()
+                .map(|e| pg_text(&e.source.event.classification_type))
+                .collect();
+            let malware: Vec<Option<Cow<'_, str>>> = events
+                .iter()
+                .map(|e| pg_opt_text(e.source.event.malware_name.as_deref()))
+                .collect();
+            let ports: Vec<Option<i32>> = events
+                .iter()
+                .map(|e| e.source.event.source_port.map(i32::from))
+                .collect();
+            let owners: Vec<Option<i64>> =
+                events.iter().map(|e| e.source.organisation_id).collect();
+            let districts: Vec<Option<&str>> = events
+                .iter()
+                .map(|e| e.source.district.as_ref().map(|d| d.as_str()))
+                .collect();
+            let tlps: Vec<i64> = events
+                .iter()
+                .map(|e| tlp_rank(e.source.event.tlp))
+                .collect();
+            let details: Vec<Cow<'_, str>> = events.iter().map(|e| pg_text(&e.detail)).collect();
+            let raws: Vec<Cow<'_, str>> = events
+                .iter()
+                .map(|e| pg_text(&e.source.event.raw))
+                .collect();
+            for row in transaction.query(
+                "INSERT INTO feed_events (event_key, run_id, line, address_id, seen_at, feed, taxonomy, type, malware,
+                    port, organisation_id, district_code, tlp, detail, raw)
+                 SELECT k, $1, l, a, s, f, tx, ty, m, p, o, d, t, dt, r
+                 FROM UNNEST($2::bytea[], $3::int8[], $4::int8[], $5::timestamptz[], $6::text[], $7::text[],
+                    $8::text[], $9::text[], $10::int4[], $11::int8[], $12::text[], $13::int8[], $14::text[],
+                    $15::text[])
+                    WITH ORDINALITY AS b(k, l, a, s, f, tx, ty, m, p, o, d, t, dt, r, position)
+                 ORDER BY position
+                 ON CONFLICT (event_key) DO NOTHING
+                 RETURNING event_key",
+                &[
+                    &run_id,
+                    &keys,
+                    &lines,
+                    &address_ids,
+                    &seen,
+                    &feeds,
+                    &taxonomies,
+                    &types,
+                    &malware,
+                    &ports,
+                    &owners,
+                    &districts,
+                    &tlps,
+                    &details,
+                    &raws,
+                ],
+            )? {
+                stored_keys.insert(row.try_get(0)?);
+            }
+        }
+        self.rows_written += events.len() as u64;
+        if abort {
+            // Fault injection for crash tests: die mid-transaction, as kill -9 would.
+            std::process::abort();
+        }
+        let mut deltas = AddressDeltas::default();
+        for prepared in &events {
+            if stored_keys.remove(&prepared.key[..]) {
+                counts.stored += 1;
+                deltas.add(address_of(&prepared.observable)?, prepared);
+            } else {
+                counts.duplicates += 1;
+            }
+        }
+        let mut delta_ids = Vec::new();
+        let mut firsts = Vec::new();
+        let mut lasts = Vec::new();
+        let mut sightings = Vec::new();
+        let mut owners = Vec::new();
+        let mut districts = Vec::new();
+        let mut tlps = Vec::new();
+        for (id, delta) in deltas.iter() {
+            delta_ids.push(id);
+            firsts.push(delta.first_seen);
+            lasts.push(delta.last_seen);
+            sightings.push(delta.sightings);
+            owners.push(delta.organisation_id);
+            districts.push(delta.district.clone());
+            tlps.push(delta.tlp_rank);
+        }
+        if !delta_ids.is_empty() {
+            transaction.execute(
+                "UPDATE addresses a SET
+                    active_since = CASE WHEN a.sightings = 0 OR a.last_seen < d.f - make_interval(days => $8::int4)
+                        THEN d.f ELSE a.active_since END,
+                    first_seen = CASE WHEN a.sightings = 0 OR d.f < a.first_seen THEN d.f ELSE a.first_seen END,
+                    organisation_id = CASE WHEN a.sightings = 0 OR d.l >= a.last_seen THEN d.o ELSE a.organisation_id END,
+                    district_code = CASE WHEN a.sightings = 0 OR d.l >= a.last_seen THEN d.d ELSE a.district_code END,
+                    last_seen = CASE WHEN a.sightings = 0 OR d.l > a.last_seen THEN d.l ELSE a.last_seen END,
+                    sightings = a.sightings + d.n,
+                    tlp = GREATEST(a.tlp, d.t)
+                 FROM UNNEST($1::int8[], $2::timestamptz[], $3::timestamptz[], $4::int8[], $5::int8[], $6::text[],
+                    $7::int8[]) AS d(id, f, l, n, o, d, t)
+                 WHERE a.id = d.id",
+                &[
+                    &delta_ids,
+                    &firsts,
+                    &lasts,
+                    &sightings,
+                    &owners,
+                    &districts,
+                    &tlps,
+                    &(EXPIRY_DAYS as i32),
+                ],
+            )?;
+        }
+        if !batch.rejects.is_empty() {
+            let lines = batch
+                .rejects
+                .iter()
+                .map(|reject| big(reject.line))
+                .collect::<StoreResult<Vec<i64>>>()?;
+            let reasons: Vec<Cow<'_, str>> =
+                batch.rejects.iter().map(|r| pg_text(&r.reason)).collect();
+            let raws: Vec<Cow<'_, str>> = batch.rejects.iter().map(|r| pg_text(&r.raw)).collect();
+            transaction.execute(
+                &self.prepared.insert_quarantine,
+                &[&run_id, &lines, &reasons, &raws],
+            )?;
+        }
+        transaction.execute(
+            "UPDATE ingest_runs SET rows_read = rows_read + $2, rows_stored = rows_stored + $3,
+                rows_duplicate = rows_duplicate + $4, rows_rejected = rows_rejected + $5,
+                rows_skipped = rows_skipped + $6, updated_at = now()
+             WHERE id = $1",
+            &[
+                &run_id,
+                &big(counts.read)?,
+                &big(counts.stored)?,
+                &big(counts.duplicates)?,
+                &big(counts.rejected)?,
+                &big(counts.skipped)?,
+            ],
+        )?;
+        transaction.commit()?;
+        self.address_ids.extend(ids);
+        Ok(counts)
+    }
+
+    pub(super) fn read_addresses(
+        &mut self,
+        filter: &AddressFilter,
+    ) -> StoreResult<Vec<AddressRecord>> {
+        let limit = filter.limit.map(i64::from);
+        let rows = self.client.query(
+            "SELECT a.id, a.observable, a.kind, a.organisation_id, a.district_code, a.first_seen, a.last_seen,
+                a.active_since, a.sightings, a.tlp,
+                ARRAY(SELECT DISTINCT feed FROM feed_events e WHERE e.address_id = a.id ORDER BY 1),
+                ARRAY(SELECT DISTINCT type FROM feed_events e WHERE e.address_id = a.id ORDER BY 1),
+                ARRAY(SELECT DISTINCT taxonomy FROM feed_events e WHERE e.address_id = a.id ORDER BY 1),
+                ARRAY(SELECT DISTINCT malware FROM feed_events e WHERE e.address_id = a.id AND malware IS NOT NULL ORDER BY 1),
+                ARRAY(SELECT DISTINCT port FROM feed_events e WHERE e.address_id = a.id AND port IS NOT NULL ORDER BY 1)
+             FROM addresses a
+             WHERE a.sightings > 0
+               AND ($1::int8 IS NULL OR a.organisation_id = $1)
+               AND ($2::timestamptz IS NULL OR a.last_seen >= $2)
+             ORDER BY a.last_seen DESC, a.id
+             LIMIT $3",
+            &[&filter.organisation_id, &filter.seen_since, &limit],
+        )?;
+        rows.iter().map(address_from_row).collect()
+    }
+
+    pub(super) fn read_sighting_facts(
+        &mut self,
+        from: Option<OffsetDateTime>,
+        to: Option<OffsetDateTime>,
+    ) -> StoreResult<Vec<SightingFact>> {
+        let rows = self.client.query(
+            "SELECT address_id, to_char(seen_at AT TIME ZONE 'UTC', 'YYYY-MM'), type, feed, organisation_id, district_code
+             FROM feed_events
+             WHERE ($1::timestamptz IS NULL OR seen_at >= $1) AND ($2::timestamptz IS NULL OR seen_at < $2)
+             GROUP BY 1, 2, 3, 4, 5, 6",
+            &[&from, &to],
+        )?;
+        rows.iter()
+            .map(|row| {
+                Ok(SightingFact {
+                    address_id: row.try_get(0)?,
+                    month: row.try_get(1)?,
+                    classification_type: row.try_get(2)?,
+                    feed: row.try_get(3)?,
+                    organisation_id: row.try_get(4)?,
+                    district: row.try_get(5)?,
+                })
+            })
+            .collect()
+    }
+
+    pub(super) fn read_feed_events(
+        &mut self,
+        from: Option<OffsetDateTime>,
+        to: Option<OffsetDateTime>,
+        organisation_id: Option<i64>,
+    ) -> StoreResult<Vec<Event>> {
+        let rows = self.client.query(
+            "SELECT detail, raw FROM feed_events
+             WHERE ($1::timestamptz IS NULL OR seen_at >= $1) AND ($2::timestamptz IS NULL OR seen_at < $2)
+               AND ($3::int8 IS NULL OR organisation_id = $3)
+             ORDER BY seen_at, id",
+            &[&from, &to, &organisation_id],
+        )?;
+        rows.iter()
+            .map(|row| {
+                let detail: String = row.try_get(0)?;
+                event_from_stored(&detail, row.try_get(1)?).ok_or_else(|| {
+                    StoreError::Corrupt("a stored feed event does not read back".into())
+                })
+            })
+            .collect()
+    }
+
+    pub(super) fn read_register_totals(&mut self) -> StoreResult<RegisterTotals> {
+        let row = self.client.query_one(
+            "SELECT (SELECT count(*) FROM addresses WHERE sightings > 0),
+                    (SELECT count(organisation_id) FROM addresses WHERE sightings > 0),
+                    (SELECT count(*) FROM feed_events)",
+            &[],
+        )?;
+        Ok(RegisterTotals {
+            addresses: unsigned(row.try_get(0)?),
+            attributed_addresses: unsigned(row.try_get(1)?),
+            events: unsigned(row.try_get(2)?),
+        })
+    }
+
+    pub(super) fn read_last_digest_at(
+        &mut self,
+        organisation_id: i64,
+    ) -> StoreResult<Option<OffsetDateTime>> {
+        let row = self.client.query_opt(
+            "SELECT last_digest_at FROM organisations WHERE id = $1",
+            &[&organisation_id],
+        )?;
+        Ok(match row {
+            Some(row) => row.try_get(0)?,
+            None => None,
+        })
+    }
+
+    pub(super) fn write_digests(
+        &mut self,
+        organisation_id: i64,
+        digests: &[NewDigest],
+        period_end: OffsetDateTime,
+        message_domain: &str,
+    ) -> StoreResult<Vec<i64>> {
+        let mut transaction = self.client.transaction()?;
+        let period_start: Option<OffsetDateTime> = transaction
+            .query_one(
+                "SELECT last_digest_at FROM organisations WHERE id = $1 FOR UPDATE",
+                &[&organisation_id],
+            )?
+            .try_get(0)?;
+        let mut ids = Vec::new();
+        for digest in digests {
+            let id: i64 = transaction
+                .query_one(
+                    "INSERT INTO outbox (organisation_id, recipient, recipient_kind, subject, text_body, html_body,
+                        message_id, tlp, findings, withheld, period_start, period_end, status, attempts,
+                        next_attempt_at, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, '', $7, $8, $9, $10, $11, 'pending', 0, now(), now())
+                     RETURNING id",
+                    &[
+                        &organisation_id,
+                        &pg_text(&digest.recipient),
+                        &digest.recipient_kind,
+                        &pg_text(&digest.subject),
+                        &pg_text(&digest.text),
+                        &pg_text(&digest.html),
+                        &tlp_rank(digest.tlp),
+                        &big(digest.findings)?,
+                        &big(digest.withheld)?,
+                        &period_start,
+                        &period_end,
+                    ],
+                )?
+                .try_get(0)?;
+            transaction.execute(
+                "UPDATE outbox SET message_id = $2 WHERE id = $1",
+                &[&id, &message_id(id, period_end, message_domain)],
+            )?;
+            ids.push(id);
+        }
+        transaction.execute(
+            "UPDATE organisations SET last_digest_at = $2 WHERE id = $1",
+            &[&organisation_id, &period_end],
+        )?;
+        transaction.commit()?;
+        Ok(ids)
+    }
+
+    pub(super) fn claim_due(
+        &mut self,
+        now: OffsetDateTime,
+        lease: time::Duration,
+        limit: u32,
+    ) -> StoreResult<Vec<OutboxEntry>> {
+        let mut transaction = self.client.transaction()?;
+        // SKIP LOCKED: two senders running at once claim different messages.
+        let ids: Vec<i64> = transaction
+            .query(
+                "SELECT id FROM outbox
+                 WHERE status = 'pending'
+                    OR (status = 'retrying' AND next_attempt_at <= $1)
+                    OR (status = 'sending' AND claimed_until <= $1)
+                 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED",
+                &[&now, &i64::from(limit)],
+            )?
+            .iter()
+            .map(|row| row.try_get(0))
+            .collect::<Result<_, _>>()?;
+        transaction.execute(
+            "UPDATE outbox SET status = 'sending', claimed_until = $2, attempts = attempts + 1 WHERE id = ANY($1)",
+            &[&ids, &(now + lease)],
+        )?;
+        let entries = outbox_entries(&mut transaction, &ids)?;
+        transaction.commit()?;
+        Ok(entries)
+    }
+
+    pub(super) fn record_sent(&mut self, id: i64, at: OffsetDateTime) -> StoreResult<()> {
+        self.client.execute(
+            "UPDATE outbox SET status = 'sent', sent_at = $2, claimed_until = NULL, last_error = NULL WHERE id = $1",
+            &[&id, &at],
+        )?;
+        Ok(())
+    }
+
+    pub(super) fn record_failure(
+        &mut self,
+        id: i64,
+        error: &str,
+        retry_at: Option<OffsetDateTime>,
+    ) -> StoreResult<()> {
+        let status = if retry_at.is_some() {
+            OutboxStatus::Retrying
+        } else {
+            OutboxStatus::GivenUp
+        };
+        self.client.execute(
+            "UPDATE outbox SET status = $2, last_error = $3, next_attempt_at = COALESCE($4, next_attempt_at),
+                claimed_until = NULL WHERE id = $1 AND status <> 'sent'",
+            &[&id, &status.as_str(), &pg_text(error), &retry_at],
+        )?;
+        Ok(())
+    }
+
+    pub(super) fn read_outbox(&mut self, limit: u32) -> StoreResult<Vec<OutboxEntry>> {
+        let ids: Vec<i64> = self
+            .client
+            .query(
+                "SELECT id FROM outbox ORDER BY id DESC LIMIT $1",
+                &[&i64::from(limit)],
+            )?
+            .iter()
+            .map(|row| row.try_get(0))
+            .collect::<Result<_, _>>()?;
+        let mut entries = outbox_entries(&mut self.client, &ids)?;
+        entries.sort_by(|a, b| b.id.cmp(&a.id));
+        Ok(entries)
+    }
+
+    pub(super) fn acknowledge(
+        &mut self,
+        id: i64,
+        by: &str,
+        at: OffsetDateTime,
+    ) -> StoreResult<bool> {
+        let exists = self
+            .client
+            .query_opt("SELECT 1 FROM outbox WHERE id = $1", &[&id])?
+            .is_some();
+        if exists {
+            self.client.execute(
+                "UPDATE outbox SET acknowledged_at = $2, acknowledged_by = $3 WHERE id = $1 AND acknowledged_at IS NULL",
+                &[&id, &at, &pg_text(by)],
+            )?;
+        }
+        Ok(exists)
+    }
+}
+
+fn outbox_entries(client: &mut impl GenericClient, ids: &[i64]) -> StoreResult<Vec<OutboxEntry>> {
+    let rows = client.query(
+        &format!(
+            "SELECT {OUTBOX_COLUMNS} FROM outbox o JOIN organisations g ON g.id = o.organisation_id
+             WHERE o.id = ANY($1) ORDER BY o.id"
+        ),
+        &[&ids],
+    )?;
+    rows.iter()
+        .map(|row| {
+            Ok(OutboxEntry {
+                id: row.try_get(0)?,
+                organisation_id: row.try_get(1)?,
+                organisation: row.try_get(2)?,
+                recipient: row.try_get(3)?,
+                recipient_kind: row.try_get(4)?,
+                subject: row.try_get(5)?,
+                text: row.try_get(6)?,
+                html: row.try_get(7)?,
+                message_id: row.try_get(8)?,
+                tlp: tlp_from_rank(row.try_get(9)?),
+                findings: unsigned(row.try_get(10)?),
+                withheld: unsigned(row.try_get(11)?),
+                status: OutboxStatus::from_stored(row.try_get(12)?),
+                attempts: u32::try_from(row.try_get::<_, i64>(13)?).unwrap_or(0),
+                next_attempt_at: row.try_get(14)?,
+                last_error: row.try_get(15)?,
+                created_at: row.try_get(16)?,
+                sent_at: row.try_get(17)?,
+                acknowledged_at: row.try_get(18)?,
+                acknowledged_by: row.try_get(19)?,
+            })
+        })
+        .collect()
+}
+
+fn address_from_row(row: &Row) -> StoreResult<AddressRecord> {
+    let ports: Vec<i32> = row.try_get(14)?;
+    Ok(AddressRecord {
+        id: row.try_get(0)?,
+        observable: row.try_get(1)?,
+        kind: AddressKind::from_stored(row.try_get(2)?),
+        organisation_id: row.try_get(3)?,
+        district: row.try_get(4)?,
+        first_seen: row.try_get(5)?,
+        last_seen: row.try_get(6)?,
+        active_since: row.try_get(7)?,
+        sightings: unsigned(row.try_get(8)?),
+        tlp: tlp_from_rank(row.try_get(9)?),
+        feeds: row.try_get(10)?,
+        types: row.try_get(11)?,
+        taxonomies: row.try_get(12)?,
+        malware: row.try_get(13)?,
+        ports: ports
+            .into_iter()
+            .filter_map(|p| u16::try_from(p).ok())
+            .collect(),
+    })
+}

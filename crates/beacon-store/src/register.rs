@@ -1,0 +1,544 @@
+//! The threat-address register's types, and the work both backends share before SQL:
+//! each event's deduplication key, its observable, and per-address sums over a batch.
+//!
+//! An *address* is what an event names, in this order: `source.ip`, `source.network`,
+//! `source.url`, `source.fqdn`. The register keeps each address once, with first and last
+//! seen, sightings (events stored, duplicates not counted), owner and district; its feeds
+//! and classifications are read from its events.
+
+use beacon_core::{Cidr, DistrictCode, Event, Organisation, RejectedRow, StoredOrganisation, Tlp};
+use serde::Serialize;
+use std::collections::HashMap;
+use time::OffsetDateTime;
+
+/// A feed event on its way into the register, with who owns what it names.
+#[derive(Debug, Clone)]
+pub struct RegisterEvent {
+    /// The harmonised event.
+    pub event: Event,
+    /// Line (or record number) in the feed file.
+    pub line: u64,
+    /// The owning organisation's register id, when attribution found one.
+    pub organisation_id: Option<i64>,
+    /// The district the address counts in (the owner's district), when known.
+    pub district: Option<DistrictCode>,
+}
+
+/// A batch of one feed file's records, written in one transaction.
+#[derive(Debug, Default)]
+pub struct FeedBatch {
+    /// Events; those already stored (same key) count as duplicates.
+    pub events: Vec<RegisterEvent>,
+    /// Records that named nothing the register keeps, counted.
+    pub skipped: u64,
+    /// Malformed records for quarantine.
+    pub rejects: Vec<RejectedRow>,
+}
+
+impl FeedBatch {
+    /// Records in the batch.
+    pub fn len(&self) -> usize {
+        self.events.len() + self.rejects.len() + self.skipped as usize
+    }
+
+    /// True when there is nothing to write.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// What kind of thing an address is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AddressKind {
+    /// An IPv4 or IPv6 address.
+    Ip,
+    /// A CIDR range.
+    Network,
+    /// A URL.
+    Url,
+    /// A domain name.
+    Domain,
+}
+
+impl AddressKind {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AddressKind::Ip => "ip",
+            AddressKind::Network => "network",
+            AddressKind::Url => "url",
+            AddressKind::Domain => "domain",
+        }
+    }
+
+    /// Reads the stored spelling.
+    pub fn from_stored(text: &str) -> AddressKind {
+        match text {
+            "network" => AddressKind::Network,
+            "url" => AddressKind::Url,
+            "domain" => AddressKind::Domain,
+            _ => AddressKind::Ip,
+        }
+    }
+}
+
+/// One address as the register holds it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AddressRecord {
+    /// Register id.
+    pub id: i64,
+    /// The address, network, URL or domain.
+    pub observable: String,
+    /// What it is.
+    pub kind: AddressKind,
+    /// Owning organisation's id.
+    pub organisation_id: Option<i64>,
+    /// District it counts in.
+    pub district: Option<String>,
+    /// First sighting (`time.source`, or when read if the feed gave no time).
+    #[serde(with = "time::serde::rfc3339")]
+    pub first_seen: OffsetDateTime,
+    /// Latest sighting.
+    #[serde(with = "time::serde::rfc3339")]
+    pub last_seen: OffsetDateTime,
+    /// Since when it has been continuously active (reset when it comes back after
+    /// expiring).
+    #[serde(with = "time::serde::rfc3339")]
+    pub active_since: OffsetDateTime,
+    /// Events stored for it.
+    pub sightings: u64,
+    /// The most restrictive TLP of its events.
+    pub tlp: Tlp,
+    /// Feeds that reported it.
+    pub feeds: Vec<String>,
+    /// Classification types it was reported under (IntelMQ types).
+    pub types: Vec<String>,
+    /// Taxonomies of those types.
+    pub taxonomies: Vec<String>,
+    /// Malware families named.
+    pub malware: Vec<String>,
+    /// Ports named.
+    pub ports: Vec<u16>,
+}
+
+/// Which addresses to list.
+#[derive(Debug, Clone, Default)]
+pub struct AddressFilter {
+    /// Only this organisation's.
+    pub organisation_id: Option<i64>,
+    /// Only addresses last seen at or after this time.
+    pub seen_since: Option<OffsetDateTime>,
+    /// At most this many, most recently seen first (`None`: all).
+    pub limit: Option<u32>,
+}
+
+/// One address's sightings in one month under one classification and feed: the narrow
+/// form the register's statistics count distinct addresses over.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SightingFact {
+    /// Address id.
+    pub address_id: i64,
+    /// `YYYY-MM`.
+    pub month: String,
+    /// IntelMQ classification type.
+    pub classification_type: String,
+    /// Feed name.
+    pub feed: String,
+    /// Owning organisation's id at the time.
+    pub organisation_id: Option<i64>,
+    /// District.
+    pub district: Option<String>,
+}
+
+/// Tallies of the register as a whole.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct RegisterTotals {
+    /// Distinct addresses ever seen.
+    pub addresses: u64,
+    /// Events stored.
+    pub events: u64,
+    /// Addresses with an owner.
+    pub attributed_addresses: u64,
+}
+
+/// Rank of a TLP label for "most restrictive" sums (CLEAR 0 … RED 4).
+pub(crate) fn tlp_rank(tlp: Tlp) -> i64 {
+    match tlp {
+        Tlp::Clear => 0,
+        Tlp::Green => 1,
+        Tlp::Amber => 2,
+        Tlp::AmberStrict => 3,
+        Tlp::Red => 4,
+    }
+}
+
+/// The TLP label of a stored rank.
+pub(crate) fn tlp_from_rank(rank: i64) -> Tlp {
+    match rank {
+        0 => Tlp::Clear,
+        1 => Tlp::Green,
+        2 => Tlp::Amber,
+        3 => Tlp::AmberStrict,
+        _ => Tlp::Red,
+    }
+}
+
+/// The address an event names, and its kind; `None` when it names none.
+pub fn observable_of(event: &Event) -> Option<(String, AddressKind)> {
+    if let Some(ip) = event.source_ip {
+        return Some((ip.to_string(), AddressKind::Ip));
+    }
+    if let Some(network) = &event.source_network {
+        return Some((network.to_string(), AddressKind::Network));
+    }
+    if let Some(url) = &event.source_url {
+        return Some((url.clone(), AddressKind::Url));
+    }
+    event
+        .source_fqdn
+        .as_ref()
+        .map(|fqdn| (fqdn.clone(), AddressKind::Domain))
+}
+
+/// When an event's address was seen: the feed's own time, else when Beacon read it.
+pub fn seen_at(event: &Event) -> OffsetDateTime {
+    event.time_source.unwrap_or(event.time_observation)
+}
+
+/// The deduplication key of an event: a 128-bit XXH3 hash of every field except when
+/// Beacon read it and the raw text (as IntelMQ's deduplicator ignores `time.observation`
+/// and `raw`), so the same report read twice — from one file or two — is stored once.
+/// XXH3 rather than SHA-256 because it is hashed for every event on the ingest path and
+/// needs no resistance to forgery: at 128 bits accidental collisions are not a concern.
+pub fn event_key(event: &Event) -> [u8; 16] {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut field = |value: &[u8]| {
+        hasher.update(&(value.len() as u64).to_le_bytes());
+        hasher.update(value);
+    };
+    let text = |value: &Option<String>| value.as_deref().unwrap_or("\u{0}").to_owned();
+    field(
+        event
+            .source_ip
+            .map(|ip| ip.to_string())
+            .unwrap_or_default()
+            .as_bytes(),
+    );
+    field(
+        event
+            .source_network
+            .map(|network| network.to_string())
+            .unwrap_or_default()
+            .as_bytes(),
+    );
+    field(text(&event.source_fqdn).as_bytes());
+    field(text(&event.source_url).as_bytes());
+    field(&event.source_port.map_or(-1, i32::from).to_le_bytes());
+    field(&event.source_asn.map_or(-1, i64::from).to_le_bytes());
+    field(text(&event.source_as_name).as_bytes());
+    field(text(&event.source_country).as_bytes());
+    field(
+        event
+            .destination_ip
+            .map(|ip| ip.to_string())
+            .unwrap_or_default()
+            .as_bytes(),
+    );
+    field(text(&event.destination_fqdn).as_bytes());
+    field(&event.destination_port.map_or(-1, i32::from).to_le_bytes());
+    field(text(&event.destination_url).as_bytes());
+    field(&event.destination_asn.map_or(-1, i64::from).to_le_bytes());
+    field(event.classification_taxonomy.as_bytes());
+    field(event.classification_type.as_bytes());
+    field(text(&event.classification_identifier).as_bytes());
+    field(text(&event.malware_name).as_bytes());
+    field(event.feed_name.as_bytes());
+    field(text(&event.feed_provider).as_bytes());
+    field(
+        &event
+            .time_source
+            .map_or(i128::MIN, OffsetDateTime::unix_timestamp_nanos)
+            .to_le_bytes(),
+    );
+    field(event.tlp.as_str().as_bytes());
+    for (key, value) in &event.extra {
+        field(key.as_bytes());
+        field(value.as_bytes());
+    }
+    hasher.digest128().to_le_bytes()
+}
+
+/// An event prepared for SQL: its key, address, time and stored detail.
+pub(crate) struct PreparedEvent<'a> {
+    pub key: [u8; 16],
+    pub observable: String,
+    pub kind: AddressKind,
+    pub seen_at: OffsetDateTime,
+    pub source: &'a RegisterEvent,
+    /// The event as JSON without its raw text (kept in its own column).
+    pub detail: String,
+}
+
+/// Prepares a batch's events; events naming no address are counted as skipped (the
+/// parsers already skip them, so this is a guard).
+pub(crate) fn prepare(batch: &FeedBatch) -> (Vec<PreparedEvent<'_>>, u64) {
+    let mut prepared = Vec::with_capacity(batch.events.len());
+    let mut skipped = 0;
+    for source in &batch.events {
+        let Some((observable, kind)) = observable_of(&source.event) else {
+            skipped += 1;
+            continue;
+        };
+        prepared.push(PreparedEvent {
+            key: event_key(&source.event),
+            observable,
+            kind,
+            seen_at: seen_at(&source.event),
+            detail: event_detail(&source.event),
+            source,
+        });
+    }
+    (prepared, skipped)
+}
+
+/// The event as stored: JSON with IntelMQ's field names, the raw text left out.
+fn event_detail(event: &Event) -> String {
+    #[derive(Serialize)]
+    struct WithoutRaw<'a> {
+        #[serde(flatten)]
+        event: &'a Event,
+    }
+    let mut value = serde_json::to_value(WithoutRaw { event }).unwrap_or_default();
+    if let Some(map) = value.as_object_mut() {
+        map.remove("raw");
+    }
+    value.to_string()
+}
+
+/// Reads a stored event back: its JSON detail plus its raw text.
+pub(crate) fn event_from_stored(detail: &str, raw: String) -> Option<Event> {
+    let mut value: serde_json::Value = serde_json::from_str(detail).ok()?;
+    value
+        .as_object_mut()?
+        .insert("raw".into(), serde_json::Value::String(raw));
+    serde_json::from_value(value).ok()
+}
+
+/// What one batch adds to one address: sums over the events stored (not duplicates).
+#[derive(Debug, Clone)]
+pub(crate) struct AddressDelta {
+    pub first_seen: OffsetDateTime,
+    pub last_seen: OffsetDateTime,
+    pub sightings: i64,
+    pub organisation_id: Option<i64>,
+    pub district: Option<String>,
+    pub tlp_rank: i64,
+}
+
+/// Per-address sums of a batch's stored events, in first-seen order of the batch.
+#[derive(Default)]
+pub(crate) struct AddressDeltas {
+    order: Vec<i64>,
+    by_id: HashMap<i64, AddressDelta>,
+}
+
+impl AddressDeltas {
+    /// Adds one stored event of an address.
+    pub fn add(&mut self, address_id: i64, event: &PreparedEvent<'_>) {
+        let rank = tlp_rank(event.source.event.tlp);
+        match self.by_id.get_mut(&address_id) {
+            Some(delta) => {
+                delta.first_seen = delta.first_seen.min(event.seen_at);
+                if event.seen_at >= delta.last_seen {
+                    delta.last_seen = event.seen_at;
+                    delta.organisation_id = event.source.organisation_id;
+                    delta.district = event.source.district.as_ref().map(|d| d.to_string());
+                }
+                delta.sightings += 1;
+                delta.tlp_rank = delta.tlp_rank.max(rank);
+            }
+            None => {
+                self.order.push(address_id);
+                self.by_id.insert(
+                    address_id,
+                    AddressDelta {
+                        first_seen: event.seen_at,
+                        last_seen: event.seen_at,
+                        sightings: 1,
+                        organisation_id: event.source.organisation_id,
+                        district: event.source.district.as_ref().map(|d| d.to_string()),
+                        tlp_rank: rank,
+                    },
+                );
+            }
+        }
+    }
+
+    /// The sums, one per address.
+    pub fn iter(&self) -> impl Iterator<Item = (i64, &AddressDelta)> {
+        self.order
+            .iter()
+            .filter_map(|id| Some((*id, self.by_id.get(id)?)))
+    }
+}
+
+/// A bounded map from observable to address id, kept between batches so most events
+/// need no lookup. Only committed ids go in; it is emptied when full, so memory stays
+/// flat however many addresses a feed names.
+#[derive(Default)]
+pub(crate) struct AddressIds {
+    ids: HashMap<String, i64>,
+}
+
+impl AddressIds {
+    /// Most ids kept.
+    const CAPACITY: usize = 1 << 20;
+
+    /// The committed id of an observable, if cached.
+    pub fn get(&self, observable: &str) -> Option<i64> {
+        self.ids.get(observable).copied()
+    }
+
+    /// Remembers ids that are now committed.
+    pub fn extend(&mut self, committed: impl IntoIterator<Item = (String, i64)>) {
+        for (observable, id) in committed {
+            if self.ids.len() >= Self::CAPACITY {
+                self.ids.clear();
+            }
+            self.ids.insert(observable, id);
+        }
+    }
+
+    /// Forgets everything (after a rollback, or when organisations change).
+    pub fn clear(&mut self) {
+        self.ids.clear();
+    }
+}
+
+/// The Message-ID of an outbox message: the same on every attempt, unique per message.
+pub(crate) fn message_id(id: i64, period_end: OffsetDateTime, domain: &str) -> String {
+    format!(
+        "beacon-digest-{id}-{}@{domain}",
+        period_end.unix_timestamp()
+    )
+}
+
+/// The claims of an organisation as stored `(kind, value)` pairs.
+pub(crate) fn claims_of(organisation: &Organisation) -> Vec<(&'static str, String)> {
+    let mut claims = Vec::new();
+    claims.extend(
+        organisation
+            .networks
+            .iter()
+            .map(|network| ("network", network.to_string())),
+    );
+    claims.extend(organisation.asns.iter().map(|asn| ("asn", asn.to_string())));
+    claims.extend(
+        organisation
+            .domains
+            .iter()
+            .map(|domain| ("domain", domain.clone())),
+    );
+    claims
+}
+
+/// Rebuilds an organisation from its stored row and claims.
+pub(crate) fn organisation_from(
+    id: i64,
+    name: String,
+    sector: String,
+    district: Option<String>,
+    contacts: &str,
+    claims: Vec<(String, String)>,
+) -> crate::StoreResult<StoredOrganisation> {
+    let corrupt = |what: &str| crate::StoreError::Corrupt(format!("organisation {id}: {what}"));
+    let mut organisation = Organisation {
+        name,
+        sector,
+        district: district
+            .map(|code| code.parse())
+            .transpose()
+            .map_err(|_| corrupt("district code"))?,
+        contacts: contacts
+            .split(';')
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        ..Organisation::default()
+    };
+    for (kind, value) in claims {
+        match kind.as_str() {
+            "network" => organisation
+                .networks
+                .push(value.parse::<Cidr>().map_err(|_| corrupt("network"))?),
+            "asn" => organisation
+                .asns
+                .push(value.parse().map_err(|_| corrupt("ASN"))?),
+            _ => organisation.domains.push(value),
+        }
+    }
+    organisation.networks.sort();
+    organisation.asns.sort_unstable();
+    Ok(StoredOrganisation { id, organisation })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    fn event() -> Event {
+        let mut event = Event::new(
+            "infected-system",
+            "Shadowserver event4_sinkhole_http",
+            datetime!(2026-11-29 10:00 UTC),
+            Tlp::Amber,
+            "raw line".into(),
+        );
+        event.source_ip = Some("192.0.2.7".parse().expect("ip"));
+        event.time_source = Some(datetime!(2026-11-28 23:00 UTC));
+        event.extra.insert("user_agent".into(), "x".into());
+        event
+    }
+
+    #[test]
+    fn key_ignores_read_time_and_raw_only() {
+        let first = event();
+        let mut again = event();
+        again.time_observation = datetime!(2026-12-01 10:00 UTC);
+        again.raw = "other raw".into();
+        assert_eq!(event_key(&first), event_key(&again));
+        let mut other = event();
+        other.extra.insert("user_agent".into(), "y".into());
+        assert_ne!(event_key(&first), event_key(&other));
+        let mut moved = event();
+        moved.time_source = Some(datetime!(2026-11-28 23:00:01 UTC));
+        assert_ne!(event_key(&first), event_key(&moved));
+    }
+
+    #[test]
+    fn observable_prefers_the_address() {
+        let mut event = event();
+        event.source_url = Some("http://bad.example/x".into());
+        assert_eq!(
+            observable_of(&event),
+            Some(("192.0.2.7".to_owned(), AddressKind::Ip))
+        );
+        event.source_ip = None;
+        assert_eq!(
+            observable_of(&event),
+            Some(("http://bad.example/x".to_owned(), AddressKind::Url))
+        );
+    }
+
+    #[test]
+    fn stored_detail_reads_back_with_raw() {
+        let original = event();
+        let detail = event_detail(&original);
+        assert!(!detail.contains("raw line"));
+        assert!(detail.contains("\"extra.user_agent\""));
+        let back = event_from_stored(&detail, "raw line".into()).expect("reads back");
+        assert_eq!(back, original);
+    }
+}

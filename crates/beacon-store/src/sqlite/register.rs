@@ -1,0 +1,598 @@
+//! SQLite: organisations, the threat-address register and the digest outbox.
+
+use super::SqliteStore;
+use crate::outbox::{NewDigest, OutboxEntry, OutboxStatus};
+use crate::register::{
+    AddressDeltas, AddressFilter, AddressKind, AddressRecord, FeedBatch, RegisterTotals,
+    SightingFact, claims_of, event_from_stored, message_id, organisation_from, prepare,
+    tlp_from_rank, tlp_rank,
+};
+use crate::{StoreError, StoreResult, now_text, parse_utc_text, utc_text};
+use beacon_core::{Event, Organisation, RunCounts, StoredOrganisation};
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use std::collections::{BTreeMap, BTreeSet};
+use time::OffsetDateTime;
+
+/// How long an address may go unseen before it counts as gone (and as new again if it
+/// comes back), unless the caller says otherwise.
+const DEFAULT_EXPIRY: time::Duration = time::Duration::days(30);
+
+impl SqliteStore {
+    pub(super) fn write_organisations(
+        &mut self,
+        organisations: &[Organisation],
+    ) -> StoreResult<Vec<i64>> {
+        let transaction = self
+            .connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut ids = Vec::with_capacity(organisations.len());
+        {
+            let now = now_text();
+            let mut upsert = transaction.prepare_cached(
+                "INSERT INTO organisations (name, name_key, sector, district_code, contacts, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
+                 ON CONFLICT (name_key) DO UPDATE SET name = excluded.name, sector = excluded.sector,
+                    district_code = excluded.district_code, contacts = excluded.contacts, updated_at = excluded.updated_at
+                 RETURNING id",
+            )?;
+            let mut forget = transaction
+                .prepare_cached("DELETE FROM organisation_claims WHERE organisation_id = ?1")?;
+            let mut claim = transaction.prepare_cached(
+                "INSERT OR IGNORE INTO organisation_claims (organisation_id, kind, value) VALUES (?1, ?2, ?3)",
+            )?;
+            for organisation in organisations {
+                let id: i64 = upsert.query_row(
+                    params![
+                        organisation.name,
+                        organisation.name.to_lowercase(),
+                        organisation.sector,
+                        organisation.district.as_ref().map(|d| d.as_str()),
+                        organisation.contacts.join(";"),
+                        now,
+                    ],
+                    |row| row.get(0),
+                )?;
+                forget.execute([id])?;
+                for (kind, value) in claims_of(organisation) {
+                    claim.execute(params![id, kind, value])?;
+                }
+                ids.push(id);
+            }
+        }
+        transaction.commit()?;
+        Ok(ids)
+    }
+
+    pub(super) fn read_organisations(&mut self) -> StoreResult<Vec<StoredOrganisation>> {
+        let mut claims: BTreeMap<i64, Vec<(String, String)>> = BTreeMap::new();
+        {
+            let mut statement = self.connection.prepare(
+                "SELECT organisation_id, kind, value FROM organisation_claims ORDER BY organisation_id, kind, value",
+            )?;
+            let mut rows = statement.query([])?;
+            while let Some(row) = rows.next()? {
+                claims
+                    .entry(row.get(0)?)
+                    .or_default()
+                    .push((row.get(1)?, row.get(2)?));
+            }
+        }
+        let mut statement = self.connection.prepare(
+            "SELECT id, name, sector, district_code, contacts FROM organisations ORDER BY name_key",
+        )?;
+        let rows = statement.query_map([], |row| {
+            Ok((
+                row.get::<_, i64>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, Option<String>>(3)?,
+                row.get::<_, String>(4)?,
+            ))
+        })?;
+        let mut organisations = Vec::new();
+        for row in rows {
+            let (id, name, sector, district, contacts) = row?;
+            organisations.push(organisation_from(
+                id,
+                name,
+                sector,
+                district,
+                &contacts,
+                claims.remove(&id).unwrap_or_default(),
+            )?);
+        }
+        Ok(organisations)
+    }
+
+    pub(super) fn write_feed_batch(
+        &mut self,
+        run_id: i64,
+        batch: &FeedBatch,
+    ) -> StoreResult<RunCounts> {
+        let (events, guard_skipped) = prepare(batch);
+        let mut counts = RunCounts {
+            read: batch.len() as u64,
+            rejected: batch.rejects.len() as u64,
+            skipped: batch.skipped + guard_skipped,
+            ..RunCounts::default()
+        };
+        let transaction = self
+            .connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut new_ids: Vec<(String, i64)> = Vec::new();
+        {
+            let mut find =
+                transaction.prepare_cached("SELECT id FROM addresses WHERE observable = ?1")?;
+            let mut add = transaction.prepare_cached(
+                "INSERT INTO addresses (observable, kind, first_seen, last_seen, active_since, sightings, tlp)
+                 VALUES (?1, ?2, ?3, ?3, ?3, 0, 0)",
+            )?;
+            let mut insert = transaction.prepare_cached(
+                "INSERT OR IGNORE INTO feed_events (event_key, run_id, line, address_id, seen_at, feed, taxonomy, type,
+                    malware, port, organisation_id, district_code, tlp, detail, raw)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            )?;
+            let mut pending: std::collections::HashMap<&str, i64> = Default::default();
+            let mut deltas = AddressDeltas::default();
+            for prepared in &events {
+                if let Some(limit) = self.abort_after_rows
+                    && self.rows_written >= limit
+                {
+                    // Fault injection for crash tests: die mid-transaction, as kill -9 would.
+                    std::process::abort();
+                }
+                let seen = utc_text(prepared.seen_at);
+                let address_id = match self
+                    .address_ids
+                    .get(&prepared.observable)
+                    .or_else(|| pending.get(prepared.observable.as_str()).copied())
+                {
+                    Some(id) => id,
+                    None => {
+                        let found: Option<i64> = find
+                            .query_row([&prepared.observable], |row| row.get(0))
+                            .optional()?;
+                        let id = match found {
+                            Some(id) => id,
+                            None => {
+                                add.execute(params![
+                                    prepared.observable,
+                                    prepared.kind.as_str(),
+                                    seen
+                                ])?;
+                                transaction.last_insert_rowid()
+                            }
+                        };
+                        pending.insert(prepared.observable.as_str(), id);
+                        id
+                    }
+                };
+                let event = &prepared.source.event;
+                let inserted = insert.execute(params![
+                    &prepared.key[..],
+                    run_id,
+                    prepared.source.line as i64,
+                    address_id,
+                    seen,
+                    event.feed_name,
+                    event.classification_taxonomy,
+                    event.classification_type,
+                    event.malware_name,
+                    event.source_port,
+                    prepared.source.organisation_id,
+                    prepared.source.district.as_ref().map(|d| d.as_str()),
+                    tlp_rank(event.tlp),
+                    prepared.detail,
+                    event.raw,
+                ])?;
+                self.rows_written += 1;
+                if inserted == 1 {
+                    counts.stored += 1;
+                    deltas.add(address_id, prepared);
+                } else {
+                    counts.duplicates += 1;
+                }
+            }
+            let mut update = transaction.prepare_cached(
+                "UPDATE addresses SET
+                    active_since = CASE WHEN sightings = 0 OR last_seen < ?7 THEN ?2 ELSE active_since END,
+                    first_seen = CASE WHEN sightings = 0 OR ?2 < first_seen THEN ?2 ELSE first_seen END,
+                    organisation_id = CASE WHEN sightings = 0 OR ?3 >= last_seen THEN ?5 ELSE organisation_id END,
+                    district_code = CASE WHEN sightings = 0 OR ?3 >= last_seen THEN ?6 ELSE district_code END,
+                    last_seen = CASE WHEN sightings = 0 OR ?3 > last_seen THEN ?3 ELSE last_seen END,
+                    sightings = sightings + ?4,
+                    tlp = max(tlp, ?8)
+                 WHERE id = ?1",
+            )?;
+            for (address_id, delta) in deltas.iter() {
+                update.execute(params![
+                    address_id,
+                    utc_text(delta.first_seen),
+                    utc_text(delta.last_seen),
+                    delta.sightings,
+                    delta.organisation_id,
+                    delta.district,
+                    utc_text(delta.first_seen - DEFAULT_EXPIRY),
+                    delta.tlp_rank,
+                ])?;
+            }
+            let mut quarantine = transaction.prepare_cached(
+                "INSERT INTO quarantine (run_id, line, reason, raw) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for reject in &batch.rejects {
+                quarantine.execute(params![
+                    run_id,
+                    reject.line as i64,
+                    reject.reason,
+                    reject.raw
+                ])?;
+            }
+            new_ids.extend(pending.into_iter().map(|(k, v)| (k.to_owned(), v)));
+        }
+        transaction.execute(
+            "UPDATE ingest_runs SET rows_read = rows_read + ?2, rows_stored = rows_stored + ?3,
+                rows_duplicate = rows_duplicate + ?4, rows_rejected = rows_rejected + ?5,
+                rows_skipped = rows_skipped + ?6, updated_at = ?7 WHERE id = ?1",
+            params![
+                run_id,
+                counts.read as i64,
+                counts.stored as i64,
+                counts.duplicates as i64,
+                counts.rejected as i64,
+                counts.skipped as i64,
+                now_text()
+            ],
+        )?;
+        transaction.commit()?;
+        self.address_ids.extend(new_ids);
+        Ok(counts)
+    }
+
+    pub(super) fn read_addresses(
+        &mut self,
+        filter: &AddressFilter,
+    ) -> StoreResult<Vec<AddressRecord>> {
+        let mut sql = String::from(
+            "SELECT id, observable, kind, organisation_id, district_code, first_seen, last_seen, active_since, sightings, tlp
+             FROM addresses WHERE sightings > 0",
+        );
+        let mut values: Vec<rusqlite::types::Value> = Vec::new();
+        if let Some(owner) = filter.organisation_id {
+            values.push(owner.into());
+            sql.push_str(&format!(" AND organisation_id = ?{}", values.len()));
+        }
+        if let Some(since) = filter.seen_since {
+            values.push(utc_text(since).into());
+            sql.push_str(&format!(" AND last_seen >= ?{}", values.len()));
+        }
+        sql.push_str(" ORDER BY last_seen DESC, id");
+        if let Some(limit) = filter.limit {
+            sql.push_str(&format!(" LIMIT {limit}"));
+        }
+        let mut records = Vec::new();
+        {
+            let mut statement = self.connection.prepare(&sql)?;
+            let mut rows = statement.query(rusqlite::params_from_iter(values))?;
+            while let Some(row) = rows.next()? {
+                records.push(AddressRecord {
+                    id: row.get(0)?,
+                    observable: row.get(1)?,
+                    kind: AddressKind::from_stored(&row.get::<_, String>(2)?),
+                    organisation_id: row.get(3)?,
+                    district: row.get(4)?,
+                    first_seen: parse_utc_text(&row.get::<_, String>(5)?)?,
+                    last_seen: parse_utc_text(&row.get::<_, String>(6)?)?,
+                    active_since: parse_utc_text(&row.get::<_, String>(7)?)?,
+                    sightings: row.get::<_, i64>(8)?.max(0) as u64,
+                    tlp: tlp_from_rank(row.get(9)?),
+                    feeds: Vec::new(),
+                    types: Vec::new(),
+                    taxonomies: Vec::new(),
+                    malware: Vec::new(),
+                    ports: Vec::new(),
+                });
+            }
+        }
+        let mut labels = self.connection.prepare_cached(
+            "SELECT DISTINCT feed, type, taxonomy, malware, port FROM feed_events WHERE address_id = ?1",
+        )?;
+        for record in &mut records {
+            let mut sets: (BTreeSet<String>, BTreeSet<String>, BTreeSet<String>) =
+                Default::default();
+            let mut malware = BTreeSet::new();
+            let mut ports = BTreeSet::new();
+            let mut rows = labels.query([record.id])?;
+            while let Some(row) = rows.next()? {
+                sets.0.insert(row.get(0)?);
+                sets.1.insert(row.get(1)?);
+                sets.2.insert(row.get(2)?);
+                if let Some(name) = row.get::<_, Option<String>>(3)? {
+                    malware.insert(name);
+                }
+                if let Some(port) = row.get::<_, Option<u16>>(4)? {
+                    ports.insert(port);
+                }
+            }
+            record.feeds = sets.0.into_iter().collect();
+            record.types = sets.1.into_iter().collect();
+            record.taxonomies = sets.2.into_iter().collect();
+            record.malware = malware.into_iter().collect();
+            record.ports = ports.into_iter().collect();
+        }
+        Ok(records)
+    }
+
+    pub(super) fn read_sighting_facts(
+        &mut self,
+        from: Option<OffsetDateTime>,
+        to: Option<OffsetDateTime>,
+    ) -> StoreResult<Vec<SightingFact>> {
+        let mut statement = self.connection.prepare_cached(
+            "SELECT address_id, substr(seen_at, 1, 7), type, feed, organisation_id, district_code
+             FROM feed_events WHERE seen_at >= ?1 AND seen_at < ?2
+             GROUP BY 1, 2, 3, 4, 5, 6",
+        )?;
+        let from = from.map_or_else(|| "0".to_owned(), utc_text);
+        let to = to.map_or_else(|| "9".to_owned(), utc_text);
+        let rows = statement.query_map(params![from, to], |row| {
+            Ok(SightingFact {
+                address_id: row.get(0)?,
+                month: row.get(1)?,
+                classification_type: row.get(2)?,
+                feed: row.get(3)?,
+                organisation_id: row.get(4)?,
+                district: row.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub(super) fn read_feed_events(
+        &mut self,
+        from: Option<OffsetDateTime>,
+        to: Option<OffsetDateTime>,
+        organisation_id: Option<i64>,
+    ) -> StoreResult<Vec<Event>> {
+        let mut statement = self.connection.prepare_cached(
+            "SELECT detail, raw FROM feed_events
+             WHERE seen_at >= ?1 AND seen_at < ?2 AND (?3 IS NULL OR organisation_id = ?3)
+             ORDER BY seen_at, id",
+        )?;
+        let from = from.map_or_else(|| "0".to_owned(), utc_text);
+        let to = to.map_or_else(|| "9".to_owned(), utc_text);
+        let mut rows = statement.query(params![from, to, organisation_id])?;
+        let mut events = Vec::new();
+        while let Some(row) = rows.next()? {
+            let detail: String = row.get(0)?;
+            let event = event_from_stored(&detail, row.get(1)?).ok_or_else(|| {
+                StoreError::Corrupt("a stored feed event does not read back".into())
+            })?;
+            events.push(event);
+        }
+        Ok(events)
+    }
+
+    pub(super) fn read_register_totals(&mut self) -> StoreResult<RegisterTotals> {
+        let (addresses, attributed): (i64, i64) = self.connection.query_row(
+            "SELECT count(*), count(organisation_id) FROM addresses WHERE sightings > 0",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )?;
+        let events: i64 =
+            self.connection
+                .query_row("SELECT count(*) FROM feed_events", [], |row| row.get(0))?;
+        Ok(RegisterTotals {
+            addresses: addresses.max(0) as u64,
+            events: events.max(0) as u64,
+            attributed_addresses: attributed.max(0) as u64,
+        })
+    }
+
+    pub(super) fn read_last_digest_at(
+        &mut self,
+        organisation_id: i64,
+    ) -> StoreResult<Option<OffsetDateTime>> {
+        let text: Option<Option<String>> = self
+            .connection
+            .query_row(
+                "SELECT last_digest_at FROM organisations WHERE id = ?1",
+                [organisation_id],
+                |row| row.get(0),
+            )
+            .optional()?;
+        text.flatten().map(|t| parse_utc_text(&t)).transpose()
+    }
+
+    pub(super) fn write_digests(
+        &mut self,
+        organisation_id: i64,
+        digests: &[NewDigest],
+        period_end: OffsetDateTime,
+        message_domain: &str,
+    ) -> StoreResult<Vec<i64>> {
+        let transaction = self
+            .connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut ids = Vec::new();
+        {
+            let period_start: Option<String> = transaction.query_row(
+                "SELECT last_digest_at FROM organisations WHERE id = ?1",
+                [organisation_id],
+                |row| row.get(0),
+            )?;
+            let now = now_text();
+            let mut insert = transaction.prepare_cached(
+                "INSERT INTO outbox (organisation_id, recipient, recipient_kind, subject, text_body, html_body, message_id,
+                    tlp, findings, withheld, period_start, period_end, status, attempts, next_attempt_at, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, '', ?7, ?8, ?9, ?10, ?11, 'pending', 0, ?12, ?12)",
+            )?;
+            let mut name_it =
+                transaction.prepare_cached("UPDATE outbox SET message_id = ?2 WHERE id = ?1")?;
+            for digest in digests {
+                insert.execute(params![
+                    organisation_id,
+                    digest.recipient,
+                    digest.recipient_kind,
+                    digest.subject,
+                    digest.text,
+                    digest.html,
+                    tlp_rank(digest.tlp),
+                    digest.findings as i64,
+                    digest.withheld as i64,
+                    period_start,
+                    utc_text(period_end),
+                    now,
+                ])?;
+                let id = transaction.last_insert_rowid();
+                name_it.execute(params![id, message_id(id, period_end, message_domain)])?;
+                ids.push(id);
+            }
+            transaction.execute(
+                "UPDATE organisations SET last_digest_at = ?2 WHERE id = ?1",
+                params![organisation_id, utc_text(period_end)],
+            )?;
+        }
+        transaction.commit()?;
+        Ok(ids)
+    }
+
+    pub(super) fn claim_due(
+        &mut self,
+        now: OffsetDateTime,
+        lease: time::Duration,
+        limit: u32,
+    ) -> StoreResult<Vec<OutboxEntry>> {
+        let transaction = self
+            .connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let now_text = utc_text(now);
+        let ids: Vec<i64> = {
+            let mut due = transaction.prepare_cached(
+                "SELECT id FROM outbox
+                 WHERE status = 'pending'
+                    OR (status = 'retrying' AND next_attempt_at <= ?1)
+                    OR (status = 'sending' AND claimed_until <= ?1)
+                 ORDER BY id LIMIT ?2",
+            )?;
+            due.query_map(params![now_text, limit], |row| row.get(0))?
+                .collect::<Result<_, _>>()?
+        };
+        {
+            let mut claim = transaction.prepare_cached(
+                "UPDATE outbox SET status = 'sending', claimed_until = ?2, attempts = attempts + 1 WHERE id = ?1",
+            )?;
+            for id in &ids {
+                claim.execute(params![id, utc_text(now + lease)])?;
+            }
+        }
+        let entries = ids
+            .iter()
+            .map(|id| outbox_entry(&transaction, *id))
+            .collect::<StoreResult<Vec<_>>>()?;
+        transaction.commit()?;
+        Ok(entries.into_iter().flatten().collect())
+    }
+
+    pub(super) fn record_sent(&mut self, id: i64, at: OffsetDateTime) -> StoreResult<()> {
+        self.connection.execute(
+            "UPDATE outbox SET status = 'sent', sent_at = ?2, claimed_until = NULL, last_error = NULL WHERE id = ?1",
+            params![id, utc_text(at)],
+        )?;
+        Ok(())
+    }
+
+    pub(super) fn record_failure(
+        &mut self,
+        id: i64,
+        error: &str,
+        retry_at: Option<OffsetDateTime>,
+    ) -> StoreResult<()> {
+        let status = if retry_at.is_some() {
+            OutboxStatus::Retrying
+        } else {
+            OutboxStatus::GivenUp
+        };
+        self.connection.execute(
+            "UPDATE outbox SET status = ?2, last_error = ?3, next_attempt_at = COALESCE(?4, next_attempt_at),
+                claimed_until = NULL WHERE id = ?1 AND status <> 'sent'",
+            params![id, status.as_str(), error, retry_at.map(utc_text)],
+        )?;
+        Ok(())
+    }
+
+    pub(super) fn read_outbox(&mut self, limit: u32) -> StoreResult<Vec<OutboxEntry>> {
+        let ids: Vec<i64> = {
+            let mut statement = self
+                .connection
+                .prepare_cached("SELECT id FROM outbox ORDER BY id DESC LIMIT ?1")?;
+            statement
+                .query_map([limit], |row| row.get(0))?
+                .collect::<Result<_, _>>()?
+        };
+        let mut entries = Vec::new();
+        for id in ids {
+            entries.extend(outbox_entry(&self.connection, id)?);
+        }
+        Ok(entries)
+    }
+
+    pub(super) fn acknowledge(
+        &mut self,
+        id: i64,
+        by: &str,
+        at: OffsetDateTime,
+    ) -> StoreResult<bool> {
+        let exists: bool = self.connection.query_row(
+            "SELECT EXISTS (SELECT 1 FROM outbox WHERE id = ?1)",
+            [id],
+            |row| row.get(0),
+        )?;
+        if exists {
+            self.connection.execute(
+                "UPDATE outbox SET acknowledged_at = ?2, acknowledged_by = ?3 WHERE id = ?1 AND acknowledged_at IS NULL",
+                params![id, utc_text(at), by],
+            )?;
+        }
+        Ok(exists)
+    }
+}
+
+fn outbox_entry(connection: &rusqlite::Connection, id: i64) -> StoreResult<Option<OutboxEntry>> {
+    let mut statement = connection.prepare_cached(
+        "SELECT o.id, o.organisation_id, g.name, o.recipient, o.recipient_kind, o.subject, o.text_body, o.html_body,
+            o.message_id, o.tlp, o.findings, o.withheld, o.status, o.attempts, o.next_attempt_at, o.last_error,
+            o.created_at, o.sent_at, o.acknowledged_at, o.acknowledged_by
+         FROM outbox o JOIN organisations g ON g.id = o.organisation_id WHERE o.id = ?1",
+    )?;
+    let mut rows = statement.query([id])?;
+    let Some(row) = rows.next()? else {
+        return Ok(None);
+    };
+    let time_at = |index: usize| -> StoreResult<Option<OffsetDateTime>> {
+        row.get::<_, Option<String>>(index)?
+            .map(|t| parse_utc_text(&t))
+            .transpose()
+    };
+    Ok(Some(OutboxEntry {
+        id: row.get(0)?,
+        organisation_id: row.get(1)?,
+        organisation: row.get(2)?,
+        recipient: row.get(3)?,
+        recipient_kind: row.get(4)?,
+        subject: row.get(5)?,
+        text: row.get(6)?,
+        html: row.get(7)?,
+        message_id: row.get(8)?,
+        tlp: tlp_from_rank(row.get(9)?),
+        findings: row.get::<_, i64>(10)?.max(0) as u64,
+        withheld: row.get::<_, i64>(11)?.max(0) as u64,
+        status: OutboxStatus::from_stored(&row.get::<_, String>(12)?),
+        attempts: row.get::<_, i64>(13)?.clamp(0, i64::from(u32::MAX)) as u32,
+        next_attempt_at: parse_utc_text(&row.get::<_, String>(14)?)?,
+        last_error: row.get(15)?,
+        created_at: parse_utc_text(&row.get::<_, String>(16)?)?,
+        sent_at: time_at(17)?,
+        acknowledged_at: time_at(18)?,
+        acknowledged_by: row.get(19)?,
+    }))
+}
