@@ -6,6 +6,7 @@
 
 pub mod groups;
 pub mod measures;
+pub mod register;
 pub mod spikes;
 pub mod summary;
 

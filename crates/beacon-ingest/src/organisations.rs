@@ -229,7 +229,10 @@ mod tests {
         let organisations = parse_organisations(file.as_bytes(), &districts()).expect("parsed");
         assert_eq!(organisations.len(), 2);
         let council = &organisations[0];
-        assert_eq!(council.district.as_ref().map(|d| d.as_str()), Some("E06000016"));
+        assert_eq!(
+            council.district.as_ref().map(|d| d.as_str()),
+            Some("E06000016")
+        );
         assert_eq!(council.contacts.len(), 2);
         assert_eq!(council.networks.len(), 2);
         assert_eq!(council.asns, vec![64500]);
@@ -249,7 +252,11 @@ mod tests {
         };
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].line, 2);
-        assert!(rows[0].reason.contains("name is empty"), "{}", rows[0].reason);
+        assert!(
+            rows[0].reason.contains("name is empty"),
+            "{}",
+            rows[0].reason
+        );
         assert!(rows[0].reason.contains("Nowhere"));
         assert!(rows[0].reason.contains("not-an-email"));
         assert_eq!(rows[1].line, 4);

@@ -179,6 +179,21 @@ pub struct TextInput {
     pub bytes_read: Arc<AtomicU64>,
 }
 
+/// Wraps a byte stream so its SHA-256 and byte count are known as it is read (for run
+/// records and progress bars), whatever then parses it.
+pub fn count_and_hash<'a>(
+    input: Box<dyn Read + Send + 'a>,
+) -> (Box<dyn Read + Send + 'a>, SharedHash, Arc<AtomicU64>) {
+    let hash = SharedHash::default();
+    let bytes_read = Arc::new(AtomicU64::new(0));
+    let hashing = Hashing {
+        inner: input,
+        hash: hash.clone(),
+        bytes: bytes_read.clone(),
+    };
+    (Box::new(hashing), hash, bytes_read)
+}
+
 /// Opens a byte stream as text, deciding its encoding from its first 64 KiB.
 pub fn open_text(input: Box<dyn Read + Send>) -> Result<TextInput, FileRefused> {
     let hash = SharedHash::default();

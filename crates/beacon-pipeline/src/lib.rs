@@ -9,7 +9,12 @@
 //! run's counters are written in the same transaction as its rows; re-running a file
 //! stores nothing new.
 
+pub mod feeds;
+pub mod notify;
 pub mod reference;
 pub mod reports;
 
+pub use feeds::{
+    FeedIngestError, FeedOptions, FeedOutcome, Owners, ingest_feed, ingest_misp_folder,
+};
 pub use reports::{IngestError, IngestOptions, IngestOutcome, Progress, ingest_reports};

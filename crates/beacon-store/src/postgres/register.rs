@@ -549,7 +549,7 @@ impl PostgresStore {
             .map(|row| row.try_get(0))
             .collect::<Result<_, _>>()?;
         let mut entries = outbox_entries(&mut self.client, &ids)?;
-        entries.sort_by(|a, b| b.id.cmp(&a.id));
+        entries.sort_by_key(|entry| std::cmp::Reverse(entry.id));
         Ok(entries)
     }
 

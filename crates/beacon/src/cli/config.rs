@@ -4,6 +4,8 @@
 use anyhow::Context;
 use beacon_core::LocalIssueRules;
 use beacon_ingest::reference::{SHIPPED_RULES, parse_rules};
+use beacon_notify::SmtpSettings;
+use beacon_pipeline::notify::NotifySettings;
 use beacon_store::Store;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -16,6 +18,11 @@ struct ConfigFile {
     database: Option<String>,
     /// Local-issue rules file.
     rules: Option<PathBuf>,
+    /// Owner digests.
+    #[serde(default)]
+    notify: NotifySettings,
+    /// The mail server digests go through.
+    smtp: Option<SmtpSettings>,
 }
 
 /// Resolved settings for a command.
@@ -27,6 +34,10 @@ pub struct Settings {
     pub database_given: bool,
     /// Rules file, if not the shipped default.
     pub rules: Option<PathBuf>,
+    /// Owner digest settings (`[notify]`).
+    pub notify: NotifySettings,
+    /// Mail server (`[smtp]`); the password may come from `BEACON_SMTP_PASSWORD`.
+    pub smtp: Option<SmtpSettings>,
 }
 
 impl Settings {
@@ -47,6 +58,13 @@ impl Settings {
                 .unwrap_or_else(|| "beacon.db".to_owned()),
             database_given,
             rules: file.rules,
+            notify: file.notify,
+            smtp: file.smtp.map(|mut smtp| {
+                if let Ok(password) = std::env::var("BEACON_SMTP_PASSWORD") {
+                    smtp.password = Some(password);
+                }
+                smtp
+            }),
         })
     }
 

@@ -15,6 +15,9 @@ use std::process::ExitCode;
 pub enum IngestCommand {
     /// Load Action Fraud / NFIB report CSV files (see docs/report-schema.md).
     Reports(ReportsArgs),
+    /// Load threat-feed files or MISP feed folders into the address register
+    /// (see docs/feeds/formats.md).
+    Feed(super::feed::FeedArgs),
     /// List ingest runs, newest first.
     Runs(RunsArgs),
     /// Show a run's quarantined rows (victim-level data: the read is audited).
@@ -66,6 +69,7 @@ pub struct RejectsArgs {
 pub fn run(command: IngestCommand, settings: &Settings) -> anyhow::Result<ExitCode> {
     match command {
         IngestCommand::Reports(args) => reports(args, settings),
+        IngestCommand::Feed(args) => super::feed::run(args, settings),
         IngestCommand::Runs(args) => runs(args, settings),
         IngestCommand::Rejects(args) => rejects(args, settings),
     }
@@ -228,6 +232,12 @@ fn runs(args: RunsArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
             run.counts.rejected,
             run.source
         );
+        if run.counts.skipped > 0 {
+            out!(
+                "       {} skipped (named nothing the register keeps)",
+                run.counts.skipped
+            );
+        }
         if let Some(message) = run.message {
             out!("       {message}");
         }

@@ -10,10 +10,15 @@ macro_rules! out {
     };
 }
 
+mod addresses;
 mod admin;
 mod config;
 mod demo;
+mod export;
+mod feed;
 mod ingest;
+mod notify;
+mod org;
 mod output;
 mod report;
 mod stats;
@@ -44,9 +49,19 @@ pub struct Cli {
 /// Top-level commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Load data files (fraud and cyber crime reports) and inspect past runs.
+    /// Load data files (fraud and cyber crime reports, threat feeds) and inspect past runs.
     #[command(subcommand)]
     Ingest(ingest::IngestCommand),
+    /// Distinct addresses the threat feeds saw, by district, type, organisation, feed or month.
+    Addresses(addresses::AddressesArgs),
+    /// Partner organisations and the networks, ASNs and domains they own.
+    #[command(subcommand)]
+    Org(org::OrgCommand),
+    /// Owners' digests of their addresses: queue and send, status, acknowledgements.
+    #[command(subcommand)]
+    Notify(notify::NotifyCommand),
+    /// Export the register as STIX 2.1, a MISP feed or CSV, within a TLP ceiling.
+    Export(export::ExportArgs),
     /// Figures for a period: counts, losses, rates, breakdowns.
     Stats(stats::StatsArgs),
     /// Reports written from the data (the board update).
@@ -64,6 +79,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let settings = Settings::resolve(cli.database.clone(), cli.config.as_deref())?;
     match cli.command {
         Command::Ingest(command) => ingest::run(command, &settings),
+        Command::Addresses(args) => addresses::run(args, &settings),
+        Command::Org(command) => org::run(command, &settings),
+        Command::Notify(command) => notify::run(command, &settings),
+        Command::Export(args) => export::run(args, &settings),
         Command::Stats(args) => stats::run(args, &settings),
         Command::Report(command) => report::run(command, &settings),
         Command::Demo(args) => demo::run(args, &settings),

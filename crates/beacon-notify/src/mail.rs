@@ -1,0 +1,301 @@
+//! Sending one email over SMTP with `lettre`, and sorting failures into "try again later"
+//! and "give up".
+//!
+//! Each message carries the Message-ID the caller gives it, so a message sent again after a
+//! crash is recognisably the same message, and an `X-Beacon-TLP` header with its label.
+
+use beacon_core::Tlp;
+use lettre::message::header::{HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::SmtpTransport;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Tls, TlsParameters};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// How the connection to the SMTP server is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TlsMode {
+    /// Plain text. Only for a relay on the same machine or a test server.
+    None,
+    /// Connect in plain text, then require STARTTLS (usually port 587).
+    StartTls,
+    /// TLS from the first byte (implicit TLS, usually port 465).
+    Tls,
+}
+
+/// Where and how to send mail, read from Beacon's settings.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpSettings {
+    /// The SMTP server's host name (also the name its certificate must carry).
+    pub host: String,
+    /// The SMTP server's port (default 587, the submission port).
+    #[serde(default = "default_port")]
+    pub port: u16,
+    /// How the connection is protected (default STARTTLS).
+    #[serde(default = "default_tls")]
+    pub tls: TlsMode,
+    /// The user name to log in with, if the server needs one.
+    #[serde(default)]
+    pub username: Option<String>,
+    /// The password to log in with; never logged.
+    #[serde(default)]
+    pub password: Option<String>,
+    /// The sender, e.g. `Beacon <beacon@partnership.example>`.
+    pub from: String,
+    /// How long to wait for the server before giving up on this attempt (default 30 s).
+    #[serde(default = "default_timeout")]
+    pub timeout_secs: u64,
+}
+
+fn default_port() -> u16 {
+    587
+}
+
+fn default_tls() -> TlsMode {
+    TlsMode::StartTls
+}
+
+fn default_timeout() -> u64 {
+    30
+}
+
+impl std::fmt::Debug for SmtpSettings {
+    /// Shows everything but the password, so settings can be logged safely.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpSettings")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("tls", &self.tls)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "(hidden)"))
+            .field("from", &self.from)
+            .field("timeout_secs", &self.timeout_secs)
+            .finish()
+    }
+}
+
+/// One email ready to send, as the outbox stores it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingMail {
+    /// The recipient's address (a display name is allowed: `Name <a@b.example>`).
+    pub to: String,
+    /// The subject; line breaks are removed before sending.
+    pub subject: String,
+    /// The plain-text body.
+    pub text: String,
+    /// The HTML body.
+    pub html: String,
+    /// The Message-ID without angle brackets, e.g. `digest-42@beacon.local`. Keep it the
+    /// same across retries so a copy sent twice can be recognised and dropped.
+    pub message_id: String,
+    /// The label of the message as a whole, sent as `X-Beacon-TLP`.
+    pub tlp: Tlp,
+}
+
+/// Why a message was not sent, sorted by what the outbox should do next.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// Worth trying again later: the server was unreachable, timed out or answered 4xx.
+    #[error("could not send for now: {0}")]
+    Transient(String),
+    /// Trying again will not help: the server answered 5xx or the address is not valid.
+    #[error("could not send: {0}")]
+    Permanent(String),
+}
+
+/// Something that can send one email, so the outbox loop can be tested without a server.
+pub trait Transport {
+    /// Sends one message, or says why not.
+    fn send(&self, mail: &OutgoingMail) -> Result<(), SendError>;
+}
+
+/// The sender Beacon uses in production: SMTP through `lettre`, one connection per message.
+#[derive(Debug, Clone)]
+pub struct SmtpMailer {
+    transport: SmtpTransport,
+    from: Mailbox,
+}
+
+/// The header carrying a message's TLP label, for mail filters and audits.
+const TLP_HEADER: HeaderName = HeaderName::new_from_ascii_str("X-Beacon-TLP");
+/// Marks the mail as automatic (RFC 3834), so out-of-office replies are not sent back.
+const AUTO_SUBMITTED: HeaderName = HeaderName::new_from_ascii_str("Auto-Submitted");
+
+impl SmtpMailer {
+    /// A mailer for these settings. Fails, permanently, if the sender address or TLS setup
+    /// is not valid; it does not connect until the first send.
+    pub fn new(settings: SmtpSettings) -> Result<Self, SendError> {
+        let from: Mailbox = settings.from.parse().map_err(|error| {
+            SendError::Permanent(format!(
+                "the sender address {:?} is not valid: {error}",
+                settings.from
+            ))
+        })?;
+        let tls_parameters = || {
+            TlsParameters::new(settings.host.clone()).map_err(|error| {
+                SendError::Permanent(format!(
+                    "could not set up TLS for {}: {error}",
+                    settings.host
+                ))
+            })
+        };
+        let tls = match settings.tls {
+            TlsMode::None => Tls::None,
+            TlsMode::StartTls => Tls::Required(tls_parameters()?),
+            TlsMode::Tls => Tls::Wrapper(tls_parameters()?),
+        };
+        let mut builder = SmtpTransport::builder_dangerous(settings.host.as_str())
+            .port(settings.port)
+            .tls(tls)
+            .timeout(Some(Duration::from_secs(settings.timeout_secs.max(1))));
+        if let Some(username) = settings.username {
+            builder = builder.credentials(Credentials::new(
+                username,
+                settings.password.unwrap_or_default(),
+            ));
+        }
+        Ok(SmtpMailer {
+            transport: builder.build(),
+            from,
+        })
+    }
+
+    fn message(&self, mail: &OutgoingMail) -> Result<lettre::Message, SendError> {
+        let to: Mailbox = mail.to.parse().map_err(|error| {
+            SendError::Permanent(format!(
+                "the recipient address {:?} is not valid: {error}",
+                mail.to
+            ))
+        })?;
+        let message_id = clean_message_id(&mail.message_id)?;
+        lettre::Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(crate::escape::header(&mail.subject))
+            .message_id(Some(format!("<{message_id}>")))
+            .raw_header(HeaderValue::new(TLP_HEADER, mail.tlp.as_str().to_owned()))
+            .raw_header(HeaderValue::new(
+                AUTO_SUBMITTED,
+                "auto-generated".to_owned(),
+            ))
+            .multipart(MultiPart::alternative_plain_html(
+                mail.text.clone(),
+                mail.html.clone(),
+            ))
+            .map_err(|error| SendError::Permanent(format!("could not build the message: {error}")))
+    }
+}
+
+impl Transport for SmtpMailer {
+    fn send(&self, mail: &OutgoingMail) -> Result<(), SendError> {
+        let message = self.message(mail)?;
+        lettre::Transport::send(&self.transport, &message)
+            .map(|_| ())
+            .map_err(classify)
+    }
+}
+
+/// A Message-ID body without brackets, spaces or control characters, or a permanent error:
+/// a bad id is a bug upstream, and retrying would not fix it.
+fn clean_message_id(raw: &str) -> Result<String, SendError> {
+    let id = raw.trim().trim_start_matches('<').trim_end_matches('>');
+    let valid = id.contains('@')
+        && id
+            .chars()
+            .all(|character| character.is_ascii_graphic() && !matches!(character, '<' | '>'));
+    if valid {
+        Ok(id.to_owned())
+    } else {
+        Err(SendError::Permanent(format!(
+            "{raw:?} is not a valid Message-ID"
+        )))
+    }
+}
+
+/// 5xx replies are permanent; everything else (4xx, refused or dropped connections,
+/// timeouts, TLS trouble) may clear up, so is transient.
+fn classify(error: lettre::transport::smtp::Error) -> SendError {
+    if error.is_permanent() {
+        SendError::Permanent(error.to_string())
+    } else {
+        SendError::Transient(error.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> SmtpSettings {
+        SmtpSettings {
+            host: "127.0.0.1".to_owned(),
+            port: 2525,
+            tls: TlsMode::None,
+            username: Some("beacon".to_owned()),
+            password: Some("hunter2".to_owned()),
+            from: "Beacon <beacon@partnership.example>".to_owned(),
+            timeout_secs: 5,
+        }
+    }
+
+    fn mail() -> OutgoingMail {
+        OutgoingMail {
+            to: "it@council.example".to_owned(),
+            subject: "Beacon: 1 new address\r\nBcc: victim@example".to_owned(),
+            text: "TLP:GREEN\nhello".to_owned(),
+            html: "<p>hello</p>".to_owned(),
+            message_id: "digest-42@beacon.local".to_owned(),
+            tlp: Tlp::Green,
+        }
+    }
+
+    #[test]
+    fn builds_multipart_alternative_with_stable_id_and_tlp_header() {
+        let mailer = SmtpMailer::new(settings()).expect("mailer");
+        let raw = String::from_utf8(mailer.message(&mail()).expect("message").formatted())
+            .expect("utf-8");
+        assert!(
+            raw.contains("Message-ID: <digest-42@beacon.local>\r\n"),
+            "{raw}"
+        );
+        assert!(raw.contains("X-Beacon-TLP: TLP:GREEN\r\n"));
+        assert!(raw.contains("Auto-Submitted: auto-generated\r\n"));
+        assert!(raw.contains("Content-Type: multipart/alternative"));
+        assert!(raw.contains("Content-Type: text/plain"));
+        assert!(raw.contains("Content-Type: text/html"));
+        assert!(!raw.contains("\r\nBcc:"));
+    }
+
+    #[test]
+    fn bad_addresses_and_ids_are_permanent() {
+        let mailer = SmtpMailer::new(settings()).expect("mailer");
+        let mut bad_to = mail();
+        bad_to.to = "not an address".to_owned();
+        assert!(matches!(mailer.send(&bad_to), Err(SendError::Permanent(_))));
+        let mut bad_id = mail();
+        bad_id.message_id = "no-at-sign".to_owned();
+        assert!(matches!(mailer.send(&bad_id), Err(SendError::Permanent(_))));
+        let mut bad_from = settings();
+        bad_from.from = "nobody".to_owned();
+        assert!(matches!(
+            SmtpMailer::new(bad_from),
+            Err(SendError::Permanent(_))
+        ));
+    }
+
+    #[test]
+    fn message_ids_may_come_with_or_without_brackets() {
+        assert_eq!(clean_message_id("<a@b>").expect("valid"), "a@b");
+        assert!(clean_message_id("a b@c").is_err());
+        assert!(clean_message_id("a@b\r\nX: y").is_err());
+    }
+
+    #[test]
+    fn debug_hides_the_password() {
+        let shown = format!("{:?}", settings());
+        assert!(!shown.contains("hunter2") && shown.contains("(hidden)"));
+    }
+}

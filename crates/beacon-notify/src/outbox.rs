@@ -1,0 +1,178 @@
+//! The delivery loop over a durable outbox, so no digest is ever lost to a crash, a restart
+//! or a mail server that is down.
+//!
+//! A digest is written to the outbox (in the store, in the same transaction that records
+//! the digest) before anything is sent. This loop claims what is due, sends it, and records
+//! the outcome. Delivery is **at least once**: a crash after the server accepted a message
+//! but before Beacon recorded it means the message is sent again when its claim lapses,
+//! with the same Message-ID so mail systems can drop the copy. SMTP offers no way to do
+//! better. Nothing is ever lost: a message leaves the outbox only as sent or given up.
+
+use crate::mail::{OutgoingMail, SendError, Transport};
+use std::collections::HashSet;
+use time::{Duration, OffsetDateTime};
+
+/// One message claimed from the outbox for sending.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxMessage {
+    /// The outbox row's id.
+    pub id: i64,
+    /// What to send.
+    pub mail: OutgoingMail,
+    /// Attempts so far, counting the one this claim is for.
+    pub attempts: u32,
+}
+
+/// The durable outbox, kept by the caller (`beacon-store`), so this crate stays free of
+/// SQL while deciding what happens to each message.
+pub trait OutboxStore {
+    /// The store's own error.
+    type Error: std::error::Error + Send + Sync + 'static;
+
+    /// Claims messages that are due (pending, or failed with retry time passed, or claimed
+    /// by a process whose lease has expired), marking them claimed until now+lease and
+    /// counting the attempt, in one transaction.
+    fn claim_due(
+        &mut self,
+        now: OffsetDateTime,
+        lease: Duration,
+        limit: usize,
+    ) -> Result<Vec<OutboxMessage>, Self::Error>;
+
+    /// Records that a message was accepted by the mail server; it is never sent again.
+    fn record_sent(&mut self, id: i64, at: OffsetDateTime) -> Result<(), Self::Error>;
+
+    /// Records a failed attempt: retry at `retry_at`, or give up when it is `None`.
+    fn record_failure(
+        &mut self,
+        id: i64,
+        error: &str,
+        retry_at: Option<OffsetDateTime>,
+    ) -> Result<(), Self::Error>;
+}
+
+/// When to try a failed message again: waits double after each failure, up to a cap, and
+/// the message is given up after a set number of attempts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backoff {
+    /// The wait after the first failure.
+    pub first: Duration,
+    /// The longest wait between attempts.
+    pub max: Duration,
+    /// Attempts (including the first) before giving up.
+    pub max_attempts: u32,
+}
+
+impl Default for Backoff {
+    /// 1 minute, doubling, never more than 6 hours, 8 attempts: about two hours of trying
+    /// (1 + 2 + 4 + … + 64 minutes) before giving up. Raise `max_attempts` to ride out
+    /// longer outages; the 6-hour cap starts to matter from the 10th attempt.
+    fn default() -> Self {
+        Backoff {
+            first: Duration::minutes(1),
+            max: Duration::hours(6),
+            max_attempts: 8,
+        }
+    }
+}
+
+impl Backoff {
+    /// When to try again after `attempts` failed attempts, or `None` to give up.
+    ///
+    /// After the first failure the wait is `first`, then twice that, and so on, never more
+    /// than `max` and never less than one second.
+    pub fn next_retry(&self, attempts: u32, now: OffsetDateTime) -> Option<OffsetDateTime> {
+        if attempts >= self.max_attempts {
+            return None;
+        }
+        let doublings = attempts.saturating_sub(1);
+        let wait = 2_i32
+            .checked_pow(doublings)
+            .and_then(|factor| self.first.checked_mul(factor))
+            .map_or(self.max, |wait| wait.min(self.max))
+            .max(Duration::SECOND);
+        Some(now + wait)
+    }
+}
+
+/// What one run of the delivery loop did, for logs and the CLI.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DeliveryReport {
+    /// Messages the mail server accepted.
+    pub sent: usize,
+    /// Messages that failed and will be tried again.
+    pub retrying: usize,
+    /// Messages that failed for good.
+    pub given_up: usize,
+}
+
+/// How many messages to claim at a time.
+const BATCH: usize = 25;
+
+/// Sends every message that is due, recording each outcome, so a periodic call (from a
+/// timer or the CLI) drains the outbox.
+///
+/// Permanent failures are given up at once; transient ones back off. If the store fails,
+/// the error is returned at once: messages already claimed stay claimed until their lease
+/// ends and are then claimed again, so nothing is lost.
+///
+/// Choose a `lease` longer than one batch can take to send (25 messages times the SMTP
+/// timeout, say 15 minutes), or another process may claim a message this one is still
+/// sending and both will send it.
+pub fn deliver_due<S: OutboxStore>(
+    store: &mut S,
+    transport: &dyn Transport,
+    now: OffsetDateTime,
+    backoff: &Backoff,
+    lease: Duration,
+) -> Result<DeliveryReport, S::Error> {
+    let mut report = DeliveryReport::default();
+    let mut seen = HashSet::new();
+    loop {
+        let batch = store.claim_due(now, lease, BATCH)?;
+        let fresh: Vec<OutboxMessage> = batch
+            .into_iter()
+            .filter(|message| seen.insert(message.id))
+            .collect();
+        // Stop when nothing new is due; a store that hands back what this run already
+        // handled must not make the loop spin.
+        if fresh.is_empty() {
+            return Ok(report);
+        }
+        for message in fresh {
+            match transport.send(&message.mail) {
+                Ok(()) => {
+                    if fault_abort_after_send() {
+                        std::process::abort();
+                    }
+                    store.record_sent(message.id, now)?;
+                    report.sent += 1;
+                }
+                Err(SendError::Permanent(error)) => {
+                    store.record_failure(message.id, &error, None)?;
+                    report.given_up += 1;
+                }
+                Err(SendError::Transient(error)) => {
+                    let retry_at = backoff.next_retry(message.attempts, now);
+                    store.record_failure(message.id, &error, retry_at)?;
+                    if retry_at.is_some() {
+                        report.retrying += 1;
+                    } else {
+                        report.given_up += 1;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Test-only fault injection: when `BEACON_FAULT_ABORT_AFTER_SEND` is set (to anything),
+/// the process aborts (as a `kill -9` would end it) right after the mail server accepted a
+/// message and before the outbox records it as sent. Used by the crash tests to show the
+/// message is sent again, with the same Message-ID; unset in normal use.
+fn fault_abort_after_send() -> bool {
+    std::env::var_os("BEACON_FAULT_ABORT_AFTER_SEND").is_some()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,344 @@
+//! Telling the owners: compose each organisation's digest of new and still-active
+//! addresses from the register, queue it in the durable outbox, and deliver what is due.
+
+use beacon_core::StoredOrganisation;
+use beacon_notify::{
+    AckSigner, Backoff, ComposedDigest, DigestInput, Finding, FindingStatus, OutboxMessage,
+    OutboxStore, OutgoingMail, Recipient, RecipientKind, SharingPolicy, Transport,
+};
+use beacon_store::{AddressFilter, AddressRecord, NewDigest, Store, StoreError};
+use serde::{Deserialize, Serialize};
+use time::{Duration, OffsetDateTime};
+
+/// Stands in the stored bodies for the acknowledgement link, which is signed for the
+/// outbox id (known only once the digest is queued) and put in when the mail is sent.
+pub const ACK_LINK_PLACEHOLDER: &str = "BEACON-ACKNOWLEDGEMENT-LINK";
+
+/// How long an acknowledgement link stays valid after the digest is queued.
+const ACK_LINK_VALID_FOR: Duration = Duration::days(30);
+
+/// Digest settings (the `[notify]` table of `beacon.toml`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NotifySettings {
+    /// Beacon's web address, for acknowledgement links (`None`: acknowledge with
+    /// `beacon notify ack`).
+    pub base_url: Option<String>,
+    /// Partnership mailboxes that receive every digest's CLEAR and GREEN findings.
+    pub extra_recipients: Vec<String>,
+    /// May extra recipients receive TLP:CLEAR findings?
+    pub extra_may_receive_clear: bool,
+    /// May extra recipients receive TLP:GREEN findings?
+    pub extra_may_receive_green: bool,
+    /// Addresses not seen for this many days have expired: they leave digests, and count
+    /// as new if they come back.
+    pub expire_after_days: i64,
+    /// The domain of Message-IDs (`beacon-digest-7-…@<domain>`).
+    pub message_domain: String,
+    /// Attempts before a message is given up (waits double from one minute, at most six
+    /// hours apart).
+    pub max_attempts: u32,
+}
+
+impl Default for NotifySettings {
+    fn default() -> Self {
+        NotifySettings {
+            base_url: None,
+            extra_recipients: Vec::new(),
+            extra_may_receive_clear: true,
+            extra_may_receive_green: true,
+            expire_after_days: 30,
+            message_domain: "beacon.invalid".to_owned(),
+            max_attempts: 12,
+        }
+    }
+}
+
+impl NotifySettings {
+    /// The sharing policy for extra recipients.
+    pub fn policy(&self) -> SharingPolicy {
+        SharingPolicy {
+            extra_may_receive_clear: self.extra_may_receive_clear,
+            extra_may_receive_green: self.extra_may_receive_green,
+        }
+    }
+
+    /// The retry schedule.
+    pub fn backoff(&self) -> Backoff {
+        Backoff {
+            max_attempts: self.max_attempts.max(1),
+            ..Backoff::default()
+        }
+    }
+}
+
+/// What composing digests did, per organisation.
+#[derive(Debug, Clone, Serialize)]
+pub struct QueuedDigest {
+    /// Organisation.
+    pub organisation: String,
+    /// Outbox ids, one per recipient.
+    pub outbox_ids: Vec<i64>,
+    /// Findings in the digest (before TLP held any back).
+    pub findings: usize,
+    /// New addresses.
+    pub new: usize,
+    /// Addresses still active from before.
+    pub still_active: usize,
+}
+
+/// The findings of one organisation since its last digest: addresses it owns seen since
+/// then (or, for a first digest, within the expiry window), one finding per
+/// classification type, new when the address became active after the last digest.
+pub fn findings_for(
+    store: &mut dyn Store,
+    organisation_id: i64,
+    since: Option<OffsetDateTime>,
+    now: OffsetDateTime,
+    settings: &NotifySettings,
+) -> Result<Vec<Finding>, StoreError> {
+    let expiry = now - Duration::days(settings.expire_after_days.max(1));
+    let seen_since = since.map_or(expiry, |since| since.max(expiry));
+    let addresses = store.addresses(&AddressFilter {
+        organisation_id: Some(organisation_id),
+        seen_since: Some(seen_since),
+        limit: None,
+    })?;
+    Ok(addresses
+        .iter()
+        .flat_map(|address| findings_of(address, since))
+        .collect())
+}
+
+fn findings_of(address: &AddressRecord, since: Option<OffsetDateTime>) -> Vec<Finding> {
+    let status = match since {
+        Some(since) if address.active_since < since => FindingStatus::StillActive,
+        _ => FindingStatus::New,
+    };
+    address
+        .types
+        .iter()
+        .map(|classification_type| Finding {
+            observable: address.observable.clone(),
+            classification_taxonomy: beacon_core::event::taxonomy_of(classification_type)
+                .unwrap_or("other")
+                .to_owned(),
+            classification_type: classification_type.clone(),
+            identifier: None,
+            malware: (!address.malware.is_empty()).then(|| address.malware.join(", ")),
+            port: address.ports.first().copied(),
+            feeds: address.feeds.clone(),
+            first_seen: address.first_seen,
+            last_seen: address.last_seen,
+            sightings: address.sightings,
+            tlp: address.tlp,
+            status,
+        })
+        .collect()
+}
+
+/// Composes and queues every organisation's digest that has findings. Each
+/// organisation's digests and its new watermark are written in one transaction, so a
+/// crash never loses a digest nor queues one twice.
+pub fn queue_digests(
+    store: &mut dyn Store,
+    now: OffsetDateTime,
+    settings: &NotifySettings,
+) -> Result<Vec<QueuedDigest>, StoreError> {
+    let organisations = store.organisations()?;
+    let mut queued = Vec::new();
+    for organisation in &organisations {
+        if let Some(digest) = queue_one(store, organisation, now, settings)? {
+            queued.push(digest);
+        }
+    }
+    Ok(queued)
+}
+
+fn queue_one(
+    store: &mut dyn Store,
+    stored: &StoredOrganisation,
+    now: OffsetDateTime,
+    settings: &NotifySettings,
+) -> Result<Option<QueuedDigest>, StoreError> {
+    let since = store.last_digest_at(stored.id)?;
+    let findings = findings_for(store, stored.id, since, now, settings)?;
+    if findings.is_empty() {
+        return Ok(None);
+    }
+    let input = DigestInput {
+        organisation: &stored.organisation.name,
+        period_start: since,
+        period_end: now,
+        findings: &findings,
+        ack_url: Some(ACK_LINK_PLACEHOLDER),
+        beacon_url: settings.base_url.as_deref(),
+    };
+    let recipients = stored
+        .organisation
+        .contacts
+        .iter()
+        .map(|email| (email, RecipientKind::OwnContact))
+        .chain(
+            settings
+                .extra_recipients
+                .iter()
+                .map(|email| (email, RecipientKind::Extra)),
+        );
+    let policy = settings.policy();
+    let mut digests = Vec::new();
+    for (email, kind) in recipients {
+        let recipient = Recipient {
+            email: email.clone(),
+            kind,
+        };
+        if let Some(composed) = beacon_notify::compose(&input, &recipient, &policy) {
+            digests.push(new_digest(stored.id, &recipient, composed));
+        }
+    }
+    let outbox_ids = store.enqueue_digests(stored.id, &digests, now, &settings.message_domain)?;
+    let new = findings
+        .iter()
+        .filter(|f| f.status == FindingStatus::New)
+        .count();
+    Ok(Some(QueuedDigest {
+        organisation: stored.organisation.name.clone(),
+        outbox_ids,
+        findings: findings.len(),
+        new,
+        still_active: findings.len() - new,
+    }))
+}
+
+fn new_digest(organisation_id: i64, recipient: &Recipient, composed: ComposedDigest) -> NewDigest {
+    NewDigest {
+        organisation_id,
+        recipient: recipient.email.clone(),
+        recipient_kind: match recipient.kind {
+            RecipientKind::OwnContact => "own",
+            RecipientKind::Extra => "extra",
+        }
+        .to_owned(),
+        subject: composed.subject,
+        text: composed.text,
+        html: composed.html,
+        tlp: composed.tlp,
+        findings: composed.included as u64,
+        withheld: composed.withheld as u64,
+    }
+}
+
+/// The outbox as `beacon-notify`'s delivery loop sees it: the store's outbox, with the
+/// acknowledgement link signed for each message as it is sent.
+pub struct StoreOutbox<'a> {
+    store: &'a mut dyn Store,
+    links: Option<(AckSigner, String)>,
+}
+
+impl<'a> StoreOutbox<'a> {
+    /// Wraps a store. With a signer and Beacon's web address, mails carry signed links
+    /// (`<base>/ack/<token>`); without, they say to acknowledge in Beacon.
+    pub fn new(store: &'a mut dyn Store, links: Option<(AckSigner, String)>) -> StoreOutbox<'a> {
+        StoreOutbox { store, links }
+    }
+
+    fn ack_text(&self, id: i64, created_at: OffsetDateTime) -> String {
+        match &self.links {
+            Some((signer, base)) => format!(
+                "{}/ack/{}",
+                base.trim_end_matches('/'),
+                signer.sign(id, created_at + ACK_LINK_VALID_FOR)
+            ),
+            None => format!("beacon notify ack {id}"),
+        }
+    }
+}
+
+impl OutboxStore for StoreOutbox<'_> {
+    type Error = StoreError;
+
+    fn claim_due(
+        &mut self,
+        now: OffsetDateTime,
+        lease: Duration,
+        limit: usize,
+    ) -> Result<Vec<OutboxMessage>, StoreError> {
+        let limit = u32::try_from(limit).unwrap_or(u32::MAX);
+        let entries = self.store.outbox_claim_due(now, lease, limit)?;
+        Ok(entries
+            .into_iter()
+            .map(|entry| {
+                let link = self.ack_text(entry.id, entry.created_at);
+                OutboxMessage {
+                    id: entry.id,
+                    attempts: entry.attempts,
+                    mail: OutgoingMail {
+                        to: entry.recipient,
+                        subject: entry.subject,
+                        text: entry.text.replace(ACK_LINK_PLACEHOLDER, &link),
+                        html: entry.html.replace(ACK_LINK_PLACEHOLDER, &link),
+                        message_id: entry.message_id,
+                        tlp: entry.tlp,
+                    },
+                }
+            })
+            .collect())
+    }
+
+    fn record_sent(&mut self, id: i64, at: OffsetDateTime) -> Result<(), StoreError> {
+        self.store.outbox_record_sent(id, at)
+    }
+
+    fn record_failure(
+        &mut self,
+        id: i64,
+        error: &str,
+        retry_at: Option<OffsetDateTime>,
+    ) -> Result<(), StoreError> {
+        self.store.outbox_record_failure(id, error, retry_at)
+    }
+}
+
+/// How long a sender holds a claimed message: longer than a batch of sends can take.
+pub const SEND_LEASE: Duration = Duration::minutes(15);
+
+/// Sends what is due through the transport.
+pub fn deliver(
+    store: &mut dyn Store,
+    transport: &dyn Transport,
+    links: Option<(AckSigner, String)>,
+    now: OffsetDateTime,
+    settings: &NotifySettings,
+) -> Result<beacon_notify::DeliveryReport, StoreError> {
+    let mut outbox = StoreOutbox::new(store, links);
+    beacon_notify::deliver_due(&mut outbox, transport, now, &settings.backoff(), SEND_LEASE)
+}
+
+/// Why an acknowledgement was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum AckRefused {
+    /// The link is not one Beacon signed, or has expired.
+    #[error("this acknowledgement link is not valid: {0}")]
+    Link(#[from] beacon_notify::AckError),
+    /// No such digest.
+    #[error("there is no digest {0}")]
+    NoSuchDigest(i64),
+    /// The store failed.
+    #[error("the store failed: {0}")]
+    Store(#[from] StoreError),
+}
+
+/// Records an acknowledgement from a signed link; returns the digest id.
+pub fn acknowledge_link(
+    store: &mut dyn Store,
+    signer: &AckSigner,
+    token: &str,
+    now: OffsetDateTime,
+) -> Result<i64, AckRefused> {
+    let id = signer.verify(token, now)?;
+    if store.acknowledge_digest(id, "link", now)? {
+        Ok(id)
+    } else {
+        Err(AckRefused::NoSuchDigest(id))
+    }
+}

@@ -1,0 +1,225 @@
+//! `beacon notify …`: owners' digests of their addresses in the register — queue and send,
+//! see where each stands, and record acknowledgements.
+
+use super::config::{Settings, actor};
+use super::output::print_json;
+use anyhow::Context;
+use beacon_notify::{AckSigner, SmtpMailer};
+use beacon_pipeline::notify::{acknowledge_link, deliver, queue_digests};
+use beacon_store::{AuditEvent, Store};
+use clap::{Args, Subcommand};
+use std::process::ExitCode;
+use time::OffsetDateTime;
+
+/// The store setting holding the acknowledgement-link secret when none is configured.
+const ACK_SECRET_SETTING: &str = "ack_secret";
+
+/// `beacon notify` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum NotifyCommand {
+    /// Queue each organisation's digest of new and still-active addresses since its last
+    /// one, then send what is due through the `[smtp]` server.
+    Run(RunArgs),
+    /// Show the outbox: what was queued, sent, retried, given up and acknowledged.
+    Status(StatusArgs),
+    /// Record that an organisation has acknowledged a digest (by its number, or the token
+    /// from its acknowledgement link).
+    Ack(AckArgs),
+}
+
+/// Arguments of `beacon notify run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Queue digests but send nothing.
+    #[arg(long)]
+    pub queue_only: bool,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `beacon notify status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// How many messages to list, newest first.
+    #[arg(long, default_value_t = 50)]
+    pub limit: u32,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `beacon notify ack`.
+#[derive(Debug, Args)]
+pub struct AckArgs {
+    /// The digest's number (from `beacon notify status`).
+    #[arg(required_unless_present = "token", conflicts_with = "token")]
+    pub digest: Option<i64>,
+    /// The token from an acknowledgement link (the part after `/ack/`).
+    #[arg(long)]
+    pub token: Option<String>,
+}
+
+/// Runs a notify subcommand.
+pub fn run(command: NotifyCommand, settings: &Settings) -> anyhow::Result<ExitCode> {
+    match command {
+        NotifyCommand::Run(args) => run_digests(args, settings),
+        NotifyCommand::Status(args) => status(args, settings),
+        NotifyCommand::Ack(args) => ack(args, settings),
+    }
+}
+
+/// The acknowledgement-link signer: `BEACON_ACK_SECRET`, else a secret Beacon made and
+/// keeps in its database.
+pub fn ack_signer(store: &mut dyn Store) -> anyhow::Result<AckSigner> {
+    if let Ok(secret) = std::env::var("BEACON_ACK_SECRET")
+        && !secret.is_empty()
+    {
+        return Ok(AckSigner::new(secret.as_bytes()));
+    }
+    let secret = match store.setting(ACK_SECRET_SETTING)? {
+        Some(secret) => secret,
+        None => {
+            let made: String = rand::random::<[u8; 32]>()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            store.set_setting(ACK_SECRET_SETTING, &made)?;
+            made
+        }
+    };
+    Ok(AckSigner::new(secret.as_bytes()))
+}
+
+fn run_digests(args: RunArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
+    let mut store = settings.open_store()?;
+    let now = OffsetDateTime::now_utc();
+    let queued = queue_digests(store.as_mut(), now, &settings.notify)?;
+    let report = if args.queue_only {
+        None
+    } else {
+        let smtp = settings.smtp.clone().context(
+            "no mail server is configured: add an [smtp] table (host, port, tls, from) to beacon.toml, \
+             or queue only with --queue-only",
+        )?;
+        let mailer = SmtpMailer::new(smtp).map_err(|error| anyhow::anyhow!("{error}"))?;
+        let links = match &settings.notify.base_url {
+            Some(base) => Some((ack_signer(store.as_mut())?, base.clone())),
+            None => None,
+        };
+        Some(deliver(
+            store.as_mut(),
+            &mailer,
+            links,
+            now,
+            &settings.notify,
+        )?)
+    };
+    if args.json {
+        print_json(&serde_json::json!({
+            "queued": queued,
+            "sent": report.as_ref().map(|r| r.sent),
+            "retrying": report.as_ref().map(|r| r.retrying),
+            "given_up": report.as_ref().map(|r| r.given_up),
+        }))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if queued.is_empty() {
+        out!("No organisation has new or still-active addresses since its last digest.");
+    }
+    for digest in &queued {
+        out!(
+            "Queued {}'s digest: {} new, {} still active, to {} recipient(s).",
+            digest.organisation,
+            digest.new,
+            digest.still_active,
+            digest.outbox_ids.len()
+        );
+    }
+    if let Some(report) = report {
+        out!(
+            "Sent {}; {} will be retried; {} given up.",
+            report.sent,
+            report.retrying,
+            report.given_up
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn status(args: StatusArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
+    let mut store = settings.open_store()?;
+    let entries = store.outbox(args.limit)?;
+    if args.json {
+        print_json(&entries)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if entries.is_empty() {
+        out!("The outbox is empty. Queue digests with: beacon notify run");
+        return Ok(ExitCode::SUCCESS);
+    }
+    out!(
+        "{:>5}  {:<9}  {:>8}  {:<17}  {:<17}  {:<30}  organisation",
+        "id",
+        "status",
+        "attempts",
+        "sent (UTC)",
+        "acknowledged",
+        "to"
+    );
+    let short = |at: Option<OffsetDateTime>| {
+        at.map(|t| {
+            format!(
+                "{}-{:02}-{:02} {:02}:{:02}",
+                t.year(),
+                u8::from(t.month()),
+                t.day(),
+                t.hour(),
+                t.minute()
+            )
+        })
+        .unwrap_or_else(|| "-".into())
+    };
+    for entry in entries {
+        out!(
+            "{:>5}  {:<9}  {:>8}  {:<17}  {:<17}  {:<30}  {}",
+            entry.id,
+            entry.status.as_str(),
+            entry.attempts,
+            short(entry.sent_at),
+            short(entry.acknowledged_at),
+            entry.recipient,
+            entry.organisation
+        );
+        if let Some(error) = entry.last_error {
+            out!("       last error: {error}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn ack(args: AckArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
+    let mut store = settings.open_store()?;
+    let now = OffsetDateTime::now_utc();
+    let id = match (&args.token, args.digest) {
+        (Some(token), _) => {
+            let signer = ack_signer(store.as_mut())?;
+            acknowledge_link(store.as_mut(), &signer, token, now)?
+        }
+        (None, Some(id)) => {
+            if !store.acknowledge_digest(id, &actor(), now)? {
+                anyhow::bail!("there is no digest {id} (see beacon notify status)");
+            }
+            id
+        }
+        (None, None) => anyhow::bail!("name a digest number or give --token"),
+    };
+    store.audit(&AuditEvent {
+        actor: actor(),
+        action: "acknowledge_digest".into(),
+        subject: format!("outbox:{id}"),
+        detail: String::new(),
+    })?;
+    out!("Digest {id} is acknowledged.");
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,248 @@
+//! `beacon org …`: the partner organisations the register attributes addresses to.
+
+use super::config::{Settings, actor};
+use super::output::{print_csv, print_json};
+use anyhow::Context;
+use beacon_ingest::organisations::{
+    DirectoryError, ORGANISATION_COLUMNS, build, parse_organisations,
+};
+use beacon_pipeline::feeds::Owners;
+use beacon_store::AuditEvent;
+use clap::{Args, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// `beacon org` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// Add an organisation, or replace the details of the one with this name.
+    Add(AddArgs),
+    /// Add or update organisations from a CSV file (name, sector, district, contacts,
+    /// networks, asns, domains); the file is imported whole or not at all.
+    Import(ImportArgs),
+    /// List organisations and what they own.
+    List(ListArgs),
+}
+
+/// Arguments of `beacon org add`.
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// The organisation's name (unique, any case).
+    pub name: String,
+    /// Sector, e.g. local-government, health, education, business.
+    #[arg(long, default_value = "")]
+    pub sector: String,
+    /// District: an ONS code or a district name.
+    #[arg(long, default_value = "")]
+    pub district: String,
+    /// A security contact's email address (repeat for more).
+    #[arg(long = "contact")]
+    pub contacts: Vec<String>,
+    /// An IPv4 or IPv6 range it owns, e.g. 192.0.2.0/24 (repeat for more).
+    #[arg(long = "network")]
+    pub networks: Vec<String>,
+    /// An autonomous system number it operates (repeat for more).
+    #[arg(long = "asn")]
+    pub asns: Vec<String>,
+    /// A domain it owns; names below it are its too (repeat for more).
+    #[arg(long = "domain")]
+    pub domains: Vec<String>,
+}
+
+/// Arguments of `beacon org import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The CSV file.
+    pub file: PathBuf,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `beacon org list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Print JSON.
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// Print CSV in the import file's layout.
+    #[arg(long)]
+    pub csv: bool,
+}
+
+/// Runs an org subcommand.
+pub fn run(command: OrgCommand, settings: &Settings) -> anyhow::Result<ExitCode> {
+    match command {
+        OrgCommand::Add(args) => add(args, settings),
+        OrgCommand::Import(args) => import(args, settings),
+        OrgCommand::List(args) => list(args, settings),
+    }
+}
+
+fn add(args: AddArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
+    let mut store = settings.open_store()?;
+    let districts = store.districts()?;
+    let organisation = build(
+        args.name.trim(),
+        args.sector.trim(),
+        args.district.trim(),
+        [
+            &args.contacts.join(";"),
+            &args.networks.join(";"),
+            &args.asns.join(";"),
+            &args.domains.join(";"),
+        ],
+        &districts,
+    )
+    .map_err(|reasons| anyhow::anyhow!("{}", reasons.join("\n")))?;
+    let id = store.upsert_organisations(std::slice::from_ref(&organisation))?[0];
+    store.audit(&AuditEvent {
+        actor: actor(),
+        action: "change_organisation".into(),
+        subject: format!("organisation:{id}"),
+        detail: organisation.name.clone(),
+    })?;
+    out!("{} is organisation {id}.", organisation.name);
+    warn_conflicts(store.as_mut())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn import(args: ImportArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
+    let bytes = std::fs::read(&args.file)
+        .with_context(|| format!("while reading {}", args.file.display()))?;
+    let mut store = settings.open_store()?;
+    let districts = store.districts()?;
+    let organisations = match parse_organisations(&bytes, &districts) {
+        Ok(organisations) => organisations,
+        Err(DirectoryError::Rows(rows)) => {
+            eprintln!(
+                "{}: {} row(s) need fixing; nothing was imported.",
+                args.file.display(),
+                rows.len()
+            );
+            for row in &rows {
+                eprintln!("  line {}: {}", row.line, row.reason);
+            }
+            return Ok(ExitCode::FAILURE);
+        }
+        Err(error) => anyhow::bail!("{}: {error}", args.file.display()),
+    };
+    let ids = store.upsert_organisations(&organisations)?;
+    store.audit(&AuditEvent {
+        actor: actor(),
+        action: "import_organisations".into(),
+        subject: args.file.display().to_string(),
+        detail: format!("{} organisations", ids.len()),
+    })?;
+    let ranges: usize = organisations.iter().map(|o| o.networks.len()).sum();
+    if args.json {
+        print_json(&serde_json::json!({
+            "organisations": ids.len(),
+            "networks": ranges,
+            "ids": ids,
+        }))?;
+    } else {
+        out!(
+            "Imported {} organisations with {ranges} network ranges from {}.",
+            ids.len(),
+            args.file.display()
+        );
+    }
+    warn_conflicts(store.as_mut())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn list(args: ListArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
+    let mut store = settings.open_store()?;
+    let organisations = store.organisations()?;
+    if args.json {
+        print_json(&organisations)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if args.csv {
+        print_csv(
+            &ORGANISATION_COLUMNS,
+            organisations.iter().map(|stored| {
+                let o = &stored.organisation;
+                vec![
+                    o.name.clone(),
+                    o.sector.clone(),
+                    o.district
+                        .as_ref()
+                        .map(|d| d.to_string())
+                        .unwrap_or_default(),
+                    o.contacts.join(";"),
+                    join(&o.networks),
+                    join(&o.asns),
+                    o.domains.join(";"),
+                ]
+            }),
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if organisations.is_empty() {
+        out!(
+            "No organisations yet. Add one with: beacon org add NAME --network CIDR --contact EMAIL"
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let districts = store.districts()?;
+    for stored in &organisations {
+        let o = &stored.organisation;
+        let district = o
+            .district
+            .as_ref()
+            .map(|code| {
+                districts
+                    .get(code)
+                    .map_or_else(|| code.to_string(), |d| d.name.clone())
+            })
+            .unwrap_or_else(|| "district not set".into());
+        out!(
+            "{:>4}  {} ({}, {district})",
+            stored.id,
+            o.name,
+            if o.sector.is_empty() {
+                "no sector"
+            } else {
+                &o.sector
+            }
+        );
+        if !o.contacts.is_empty() {
+            out!("      contacts: {}", o.contacts.join(", "));
+        }
+        if !o.networks.is_empty() {
+            out!("      networks: {}", join(&o.networks));
+        }
+        if !o.asns.is_empty() {
+            out!("      ASNs: {}", join(&o.asns));
+        }
+        if !o.domains.is_empty() {
+            out!("      domains: {}", o.domains.join(", "));
+        }
+    }
+    warn_conflicts(store.as_mut())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn join<T: std::fmt::Display>(items: &[T]) -> String {
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// Tells the administrator about claims two organisations both make.
+fn warn_conflicts(store: &mut dyn beacon_store::Store) -> anyhow::Result<()> {
+    let owners = Owners::load(store)?;
+    for conflict in owners.conflicts() {
+        let ids: Vec<String> = conflict.owners.iter().map(|o| o.0.to_string()).collect();
+        eprintln!(
+            "Warning: {:?} is claimed by organisations {}; the first is used until this is fixed.",
+            conflict.claim,
+            ids.join(", ")
+        );
+    }
+    Ok(())
+}
