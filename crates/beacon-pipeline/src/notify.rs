@@ -38,6 +38,9 @@ pub struct NotifySettings {
     /// Attempts before a message is given up (waits double from one minute, at most six
     /// hours apart).
     pub max_attempts: u32,
+    /// How long a sender holds a claimed message before another may send it: longer than
+    /// a batch of sends can take (a sender that dies mid-send is taken over after this).
+    pub send_lease_seconds: i64,
 }
 
 impl Default for NotifySettings {
@@ -50,6 +53,7 @@ impl Default for NotifySettings {
             expire_after_days: 30,
             message_domain: "beacon.invalid".to_owned(),
             max_attempts: 12,
+            send_lease_seconds: 900,
         }
     }
 }
@@ -299,9 +303,6 @@ impl OutboxStore for StoreOutbox<'_> {
     }
 }
 
-/// How long a sender holds a claimed message: longer than a batch of sends can take.
-pub const SEND_LEASE: Duration = Duration::minutes(15);
-
 /// Sends what is due through the transport.
 pub fn deliver(
     store: &mut dyn Store,
@@ -311,7 +312,8 @@ pub fn deliver(
     settings: &NotifySettings,
 ) -> Result<beacon_notify::DeliveryReport, StoreError> {
     let mut outbox = StoreOutbox::new(store, links);
-    beacon_notify::deliver_due(&mut outbox, transport, now, &settings.backoff(), SEND_LEASE)
+    let lease = Duration::seconds(settings.send_lease_seconds.max(1));
+    beacon_notify::deliver_due(&mut outbox, transport, now, &settings.backoff(), lease)
 }
 
 /// Why an acknowledgement was refused.
