@@ -219,6 +219,7 @@ pub struct Event {
     #[serde(flatten, with = "extra_prefix")]
     pub extra: BTreeMap<String, String>,
     /// The record as it appeared in the feed.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub raw: String,
 }
 

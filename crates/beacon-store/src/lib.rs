@@ -283,13 +283,28 @@ pub(crate) fn now_text() -> String {
 /// `2026-11-29T03:04:05.123456Z`. The width never varies, so the text sorts in time order
 /// (SQLite compares stored times as text); both backends return this shape.
 pub(crate) fn utc_text(moment: time::OffsetDateTime) -> String {
-    const FORMAT: &[time::format_description::BorrowedFormatItem<'_>] = time::macros::format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z"
-    );
-    moment
-        .to_offset(time::UtcOffset::UTC)
-        .format(FORMAT)
-        .unwrap_or_default()
+    // Written by hand rather than with a format description: feed ingest formats a time
+    // for every event, and this is several times faster.
+    let utc = moment.to_offset(time::UtcOffset::UTC);
+    let mut text = String::with_capacity(27);
+    let mut digits = |value: u32, width: usize, after: char| {
+        let mut buffer = [b'0'; 6];
+        let mut rest = value;
+        for slot in buffer[..width].iter_mut().rev() {
+            *slot = b'0' + (rest % 10) as u8;
+            rest /= 10;
+        }
+        text.extend(buffer[..width].iter().map(|&b| char::from(b)));
+        text.push(after);
+    };
+    digits(u32::try_from(utc.year()).unwrap_or(0), 4, '-');
+    digits(u32::from(u8::from(utc.month())), 2, '-');
+    digits(u32::from(utc.day()), 2, 'T');
+    digits(u32::from(utc.hour()), 2, ':');
+    digits(u32::from(utc.minute()), 2, ':');
+    digits(u32::from(utc.second()), 2, '.');
+    digits(utc.microsecond(), 6, 'Z');
+    text
 }
 
 /// Reads a stored RFC 3339 time.
@@ -310,4 +325,27 @@ pub(crate) fn fault_abort_after_rows() -> Option<u64> {
     std::env::var("BEACON_FAULT_ABORT_AFTER_ROWS")
         .ok()
         .and_then(|value| value.parse().ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn times_are_fixed_width_utc_text() {
+        assert_eq!(
+            utc_text(datetime!(2026-11-29 03:04:05.123456789 +01:00)),
+            "2026-11-29T02:04:05.123456Z"
+        );
+        assert_eq!(
+            utc_text(datetime!(0999-01-02 00:00 UTC)),
+            "0999-01-02T00:00:00.000000Z"
+        );
+        let text = utc_text(datetime!(2026-01-01 23:59:59.5 UTC));
+        assert_eq!(
+            parse_utc_text(&text).ok(),
+            Some(datetime!(2026-01-01 23:59:59.5 UTC))
+        );
+    }
 }

@@ -11,7 +11,9 @@ use serde::Serialize;
 use std::collections::HashMap;
 use time::OffsetDateTime;
 
-/// A feed event on its way into the register, with who owns what it names.
+/// A feed event on its way into the register, with who owns what it names. Built with
+/// [`RegisterEvent::new`], which also works out its deduplication key and stored form, so
+/// that work happens on the thread that parses, not the one that writes.
 #[derive(Debug, Clone)]
 pub struct RegisterEvent {
     /// The harmonised event.
@@ -22,6 +24,31 @@ pub struct RegisterEvent {
     pub organisation_id: Option<i64>,
     /// The district the address counts in (the owner's district), when known.
     pub district: Option<DistrictCode>,
+    /// [`event_key`] of the event.
+    key: [u8; 16],
+    /// The event as stored: JSON without its raw text.
+    detail: String,
+}
+
+impl RegisterEvent {
+    /// An event ready for the register.
+    pub fn new(
+        event: Event,
+        line: u64,
+        organisation_id: Option<i64>,
+        district: Option<DistrictCode>,
+    ) -> RegisterEvent {
+        let key = event_key(&event);
+        let (detail, event) = event_detail(event);
+        RegisterEvent {
+            event,
+            line,
+            organisation_id,
+            district,
+            key,
+            detail,
+        }
+    }
 }
 
 /// A batch of one feed file's records, written in one transaction.
@@ -277,7 +304,7 @@ pub(crate) struct PreparedEvent<'a> {
     pub seen_at: OffsetDateTime,
     pub source: &'a RegisterEvent,
     /// The event as JSON without its raw text (kept in its own column).
-    pub detail: String,
+    pub detail: &'a str,
 }
 
 /// Prepares a batch's events; events naming no address are counted as skipped (the
@@ -291,29 +318,24 @@ pub(crate) fn prepare(batch: &FeedBatch) -> (Vec<PreparedEvent<'_>>, u64) {
             continue;
         };
         prepared.push(PreparedEvent {
-            key: event_key(&source.event),
+            key: source.key,
             observable,
             kind,
             seen_at: seen_at(&source.event),
-            detail: event_detail(&source.event),
+            detail: &source.detail,
             source,
         });
     }
     (prepared, skipped)
 }
 
-/// The event as stored: JSON with IntelMQ's field names, the raw text left out.
-fn event_detail(event: &Event) -> String {
-    #[derive(Serialize)]
-    struct WithoutRaw<'a> {
-        #[serde(flatten)]
-        event: &'a Event,
-    }
-    let mut value = serde_json::to_value(WithoutRaw { event }).unwrap_or_default();
-    if let Some(map) = value.as_object_mut() {
-        map.remove("raw");
-    }
-    value.to_string()
+/// The event as stored: JSON with IntelMQ's field names, the raw text left out (an empty
+/// `raw` is not written). Takes the event and gives it back unchanged, to avoid a copy.
+fn event_detail(mut event: Event) -> (String, Event) {
+    let raw = std::mem::take(&mut event.raw);
+    let detail = serde_json::to_string(&event).unwrap_or_default();
+    event.raw = raw;
+    (detail, event)
 }
 
 /// Reads a stored event back: its JSON detail plus its raw text.
@@ -534,8 +556,7 @@ mod tests {
 
     #[test]
     fn stored_detail_reads_back_with_raw() {
-        let original = event();
-        let detail = event_detail(&original);
+        let (detail, original) = event_detail(event());
         assert!(!detail.contains("raw line"));
         assert!(detail.contains("\"extra.user_agent\""));
         let back = event_from_stored(&detail, "raw line".into()).expect("reads back");

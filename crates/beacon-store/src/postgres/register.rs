@@ -203,7 +203,7 @@ impl PostgresStore {
                 .iter()
                 .map(|e| tlp_rank(e.source.event.tlp))
                 .collect();
-            let details: Vec<Cow<'_, str>> = events.iter().map(|e| pg_text(&e.detail)).collect();
+            let details: Vec<Cow<'_, str>> = events.iter().map(|e| pg_text(e.detail)).collect();
             let raws: Vec<Cow<'_, str>> = events
                 .iter()
                 .map(|e| pg_text(&e.source.event.raw))

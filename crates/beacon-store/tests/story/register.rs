@@ -50,12 +50,7 @@ fn sighting(ip: &str, at: OffsetDateTime, kind: &str) -> Event {
 }
 
 fn register_event(event: Event, line: u64, owner: Option<i64>) -> RegisterEvent {
-    RegisterEvent {
-        event,
-        line,
-        organisation_id: owner,
-        district: owner.map(|_| code("E06000016")),
-    }
+    RegisterEvent::new(event, line, owner, owner.map(|_| code("E06000016")))
 }
 
 fn store_feed(store: &mut dyn Store, batch: &FeedBatch) -> (i64, RunCounts) {
