@@ -281,11 +281,17 @@ mod extra_prefix {
         extra: &BTreeMap<String, String>,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let prefixed: BTreeMap<String, &String> = extra
-            .iter()
-            .map(|(key, value)| (format!("extra.{key}"), value))
-            .collect();
-        prefixed.serialize(serializer)
+        serializer.collect_map(extra.iter().map(|(key, value)| (Prefixed(key), value)))
+    }
+
+    /// A key written as `extra.<key>` without building the string: feed ingest writes
+    /// every event's extra fields.
+    struct Prefixed<'a>(&'a str);
+
+    impl Serialize for Prefixed<'_> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.collect_str(&format_args!("extra.{}", self.0))
+        }
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(

@@ -320,7 +320,7 @@ pub fn deliver(
 #[derive(Debug, thiserror::Error)]
 pub enum AckRefused {
     /// The link is not one Beacon signed, or has expired.
-    #[error("this acknowledgement link is not valid: {0}")]
+    #[error("{0}")]
     Link(#[from] beacon_notify::AckError),
     /// No such digest.
     #[error("there is no digest {0}")]

@@ -21,6 +21,7 @@ mod notify;
 mod org;
 mod output;
 mod report;
+mod serve;
 mod stats;
 
 use clap::{Parser, Subcommand};
@@ -62,6 +63,8 @@ pub enum Command {
     Notify(notify::NotifyCommand),
     /// Export the register as STIX 2.1, a MISP feed or CSV, within a TLP ceiling.
     Export(export::ExportArgs),
+    /// Run the web server (digest acknowledgement links).
+    Serve(serve::ServeArgs),
     /// Figures for a period: counts, losses, rates, breakdowns.
     Stats(stats::StatsArgs),
     /// Reports written from the data (the board update).
@@ -83,6 +86,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Org(command) => org::run(command, &settings),
         Command::Notify(command) => notify::run(command, &settings),
         Command::Export(args) => export::run(args, &settings),
+        Command::Serve(args) => serve::run(args, &settings),
         Command::Stats(args) => stats::run(args, &settings),
         Command::Report(command) => report::run(command, &settings),
         Command::Demo(args) => demo::run(args, &settings),
