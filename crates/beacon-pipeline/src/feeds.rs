@@ -35,12 +35,14 @@ pub struct FeedOptions {
 
 impl FeedOptions {
     /// Defaults: recognise the format, TLP:AMBER when the feed says none (the safe
-    /// reading of an unlabelled feed), 20,000-record batches.
+    /// reading of an unlabelled feed), 50,000-record batches (memory stays flat: each event's
+    /// full form is compressed into its batch's block as it is added). Large batches matter:
+    /// a commit writes every index page its batch touched.
     pub fn new(observed_at: OffsetDateTime) -> FeedOptions {
         FeedOptions {
             format: None,
             default_tlp: Tlp::Amber,
-            batch_size: 20_000,
+            batch_size: 50_000,
             stale_after_seconds: 600,
             observed_at,
         }
@@ -226,6 +228,7 @@ pub fn ingest_feed(
             for record in records {
                 add_record(&mut batch, &mut reasons, record, owners);
                 if batch.len() >= batch_size {
+                    batch.seal();
                     if sender.send(std::mem::take(&mut batch)).is_err() {
                         return reasons;
                     }
@@ -235,6 +238,7 @@ pub fn ingest_feed(
                 }
             }
             if !batch.is_empty() {
+                batch.seal();
                 let _ = sender.send(batch);
             }
             reasons
@@ -288,11 +292,13 @@ pub fn ingest_misp_folder(
     for record in records {
         add_record(&mut batch, &mut reasons, record, owners);
         if batch.len() >= options.batch_size.max(1) {
+            batch.seal();
             outcome.add(store.store_feed_batch(run_id, &batch)?, &batch);
             batch = FeedBatch::default();
         }
     }
     if !batch.is_empty() {
+        batch.seal();
         outcome.add(store.store_feed_batch(run_id, &batch)?, &batch);
     }
     outcome.skipped_reasons = reasons;
@@ -324,7 +330,7 @@ fn add_record(
     match record {
         FeedRecord::Event(event, line) => {
             let owner = owners.owner_of(&event);
-            batch.events.push(RegisterEvent::new(
+            batch.push(RegisterEvent::new(
                 *event,
                 line,
                 owner.map(|(id, _)| *id),

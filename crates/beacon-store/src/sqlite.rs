@@ -31,6 +31,8 @@ pub struct SqliteStore {
     fact_ids: FactIds,
     /// Committed address ids, so feed ingest asks the database once per address.
     address_ids: crate::register::AddressIds,
+    /// Set once this connection has written feed events (and stopped mapping the file).
+    bulk_feed_writes: bool,
 }
 
 impl SqliteStore {
@@ -58,6 +60,7 @@ impl SqliteStore {
             abort_after_rows: fault_abort_after_rows(),
             fact_ids: FactIds::default(),
             address_ids: Default::default(),
+            bulk_feed_writes: false,
         };
         store.migrate(SQLITE)?;
         Ok(store)

@@ -35,6 +35,13 @@ CREATE TABLE addresses (
 );
 CREATE INDEX addresses_by_owner ON addresses (organisation_id, last_seen);
 
+CREATE TABLE feed_event_blocks (
+    id BIGSERIAL PRIMARY KEY,
+    run_id BIGINT NOT NULL,
+    events INTEGER NOT NULL,
+    data BYTEA NOT NULL
+);
+
 CREATE TABLE feed_events (
     id BIGSERIAL PRIMARY KEY,
     event_key BYTEA NOT NULL UNIQUE,
@@ -50,8 +57,8 @@ CREATE TABLE feed_events (
     organisation_id BIGINT,
     district_code TEXT,
     tlp BIGINT NOT NULL,
-    detail TEXT NOT NULL,
-    raw TEXT NOT NULL
+    block_id BIGINT NOT NULL,
+    block_index INTEGER NOT NULL
 );
 CREATE INDEX feed_events_by_address ON feed_events (address_id);
 CREATE INDEX feed_events_by_time ON feed_events (seen_at);

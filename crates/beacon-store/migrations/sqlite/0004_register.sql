@@ -35,6 +35,15 @@ CREATE TABLE addresses (
 );
 CREATE INDEX addresses_by_owner ON addresses (organisation_id, last_seen);
 
+-- Each batch's events in full (the harmonised event as JSON with IntelMQ field names,
+-- and the raw record), zstd-compressed together; feed_events rows point into them.
+CREATE TABLE feed_event_blocks (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL,
+    events INTEGER NOT NULL,
+    data BLOB NOT NULL
+);
+
 CREATE TABLE feed_events (
     id INTEGER PRIMARY KEY,
     event_key BLOB NOT NULL UNIQUE,         -- 128-bit hash of the harmonised fields
@@ -50,8 +59,8 @@ CREATE TABLE feed_events (
     organisation_id INTEGER,
     district_code TEXT,
     tlp INTEGER NOT NULL,
-    detail TEXT NOT NULL,                   -- the event as JSON, IntelMQ field names, without raw
-    raw TEXT NOT NULL
+    block_id INTEGER NOT NULL,              -- feed_event_blocks row holding its full form
+    block_index INTEGER NOT NULL            -- its position in that block
 );
 CREATE INDEX feed_events_by_address ON feed_events (address_id);
 

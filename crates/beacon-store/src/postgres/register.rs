@@ -5,8 +5,8 @@ use super::{PostgresStore, big, pg_opt_text, pg_text, unsigned};
 use crate::outbox::{NewDigest, OutboxEntry, OutboxStatus};
 use crate::register::{
     AddressDeltas, AddressFilter, AddressKind, AddressRecord, FeedBatch, RegisterTotals,
-    SightingFact, claims_of, event_from_stored, message_id, organisation_from, prepare,
-    tlp_from_rank, tlp_rank,
+    SightingFact, claims_of, message_id, organisation_from, prepare, read_events, tlp_from_rank,
+    tlp_rank,
 };
 use crate::{StoreError, StoreResult};
 use beacon_core::{Event, Organisation, RunCounts, StoredOrganisation};
@@ -101,6 +101,9 @@ impl PostgresStore {
         run_id: i64,
         batch: &FeedBatch,
     ) -> StoreResult<RunCounts> {
+        let block = batch.block().ok_or_else(|| {
+            StoreError::Corrupt("a feed batch was stored before it was sealed".into())
+        })?;
         let (events, guard_skipped) = prepare(batch);
         let mut counts = RunCounts {
             read: batch.len() as u64,
@@ -162,6 +165,16 @@ impl PostgresStore {
 
         // Events: the first of each key in batch order is kept, as SQLite keeps it.
         let mut stored_keys: HashSet<Vec<u8>> = HashSet::new();
+        let block_id: i64 = if events.is_empty() {
+            0
+        } else {
+            transaction
+                .query_one(
+                    "INSERT INTO feed_event_blocks (run_id, events, data) VALUES ($1, $2, $3) RETURNING id",
+                    &[&run_id, &(batch.events.len() as i32), &&block[..]],
+                )?
+                .try_get(0)?
+        };
         if !events.is_empty() {
             let keys: Vec<&[u8]> = events.iter().map(|e| &e.key[..]).collect();
             let lines = events
@@ -203,19 +216,17 @@ impl PostgresStore {
                 .iter()
                 .map(|e| tlp_rank(e.source.event.tlp))
                 .collect();
-            let details: Vec<Cow<'_, str>> = events.iter().map(|e| pg_text(e.detail)).collect();
-            let raws: Vec<Cow<'_, str>> = events
+            let block_indexes: Vec<i32> = events
                 .iter()
-                .map(|e| pg_text(&e.source.event.raw))
+                .map(|e| i32::try_from(e.block_index).unwrap_or(i32::MAX))
                 .collect();
             for row in transaction.query(
                 "INSERT INTO feed_events (event_key, run_id, line, address_id, seen_at, feed, taxonomy, type, malware,
-                    port, organisation_id, district_code, tlp, detail, raw)
-                 SELECT k, $1, l, a, s, f, tx, ty, m, p, o, d, t, dt, r
+                    port, organisation_id, district_code, tlp, block_id, block_index)
+                 SELECT k, $1, l, a, s, f, tx, ty, m, p, o, d, t, $14, bi
                  FROM UNNEST($2::bytea[], $3::int8[], $4::int8[], $5::timestamptz[], $6::text[], $7::text[],
-                    $8::text[], $9::text[], $10::int4[], $11::int8[], $12::text[], $13::int8[], $14::text[],
-                    $15::text[])
-                    WITH ORDINALITY AS b(k, l, a, s, f, tx, ty, m, p, o, d, t, dt, r, position)
+                    $8::text[], $9::text[], $10::int4[], $11::int8[], $12::text[], $13::int8[], $15::int4[])
+                    WITH ORDINALITY AS b(k, l, a, s, f, tx, ty, m, p, o, d, t, bi, position)
                  ORDER BY position
                  ON CONFLICT (event_key) DO NOTHING
                  RETURNING event_key",
@@ -233,8 +244,8 @@ impl PostgresStore {
                     &owners,
                     &districts,
                     &tlps,
-                    &details,
-                    &raws,
+                    &block_id,
+                    &block_indexes,
                 ],
             )? {
                 stored_keys.insert(row.try_get(0)?);
@@ -244,6 +255,10 @@ impl PostgresStore {
         if abort {
             // Fault injection for crash tests: die mid-transaction, as kill -9 would.
             std::process::abort();
+        }
+        if stored_keys.is_empty() && block_id != 0 {
+            // Nothing new (a file read again): keep no block for it.
+            transaction.execute("DELETE FROM feed_event_blocks WHERE id = $1", &[&block_id])?;
         }
         let mut deltas = AddressDeltas::default();
         for prepared in &events {
@@ -385,21 +400,24 @@ impl PostgresStore {
         to: Option<OffsetDateTime>,
         organisation_id: Option<i64>,
     ) -> StoreResult<Vec<Event>> {
-        let rows = self.client.query(
-            "SELECT detail, raw FROM feed_events
-             WHERE ($1::timestamptz IS NULL OR seen_at >= $1) AND ($2::timestamptz IS NULL OR seen_at < $2)
-               AND ($3::int8 IS NULL OR organisation_id = $3)
-             ORDER BY seen_at, id",
-            &[&from, &to, &organisation_id],
-        )?;
-        rows.iter()
-            .map(|row| {
-                let detail: String = row.try_get(0)?;
-                event_from_stored(&detail, row.try_get(1)?).ok_or_else(|| {
-                    StoreError::Corrupt("a stored feed event does not read back".into())
-                })
-            })
-            .collect()
+        let places: Vec<(i64, i64)> = self
+            .client
+            .query(
+                "SELECT block_id, block_index::int8 FROM feed_events
+                 WHERE ($1::timestamptz IS NULL OR seen_at >= $1) AND ($2::timestamptz IS NULL OR seen_at < $2)
+                   AND ($3::int8 IS NULL OR organisation_id = $3)
+                 ORDER BY seen_at, id",
+                &[&from, &to, &organisation_id],
+            )?
+            .iter()
+            .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+            .collect::<StoreResult<_>>()?;
+        let client = &mut self.client;
+        read_events(&places, |id| {
+            Ok(client
+                .query_one("SELECT data FROM feed_event_blocks WHERE id = $1", &[&id])?
+                .try_get(0)?)
+        })
     }
 
     pub(super) fn read_register_totals(&mut self) -> StoreResult<RegisterTotals> {

@@ -4,10 +4,10 @@ use super::SqliteStore;
 use crate::outbox::{NewDigest, OutboxEntry, OutboxStatus};
 use crate::register::{
     AddressDeltas, AddressFilter, AddressKind, AddressRecord, FeedBatch, RegisterTotals,
-    SightingFact, claims_of, event_from_stored, message_id, organisation_from, prepare,
-    tlp_from_rank, tlp_rank,
+    SightingFact, claims_of, message_id, organisation_from, prepare, read_events, tlp_from_rank,
+    tlp_rank,
 };
-use crate::{StoreError, StoreResult, now_text, parse_utc_text, utc_text};
+use crate::{StoreResult, now_text, parse_utc_text, utc_text};
 use beacon_core::{Event, Organisation, RunCounts, StoredOrganisation};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use std::collections::{BTreeMap, BTreeSet};
@@ -109,6 +109,15 @@ impl SqliteStore {
         run_id: i64,
         batch: &FeedBatch,
     ) -> StoreResult<RunCounts> {
+        if !self.bulk_feed_writes {
+            // Writing feed events never reads through the map, and a mapped file of
+            // gigabytes shows as resident memory: stop mapping it on this connection.
+            self.connection.pragma_update(None, "mmap_size", 0)?;
+            self.bulk_feed_writes = true;
+        }
+        let block = batch.block().ok_or_else(|| {
+            crate::StoreError::Corrupt("a feed batch was stored before it was sealed".into())
+        })?;
         let (events, guard_skipped) = prepare(batch);
         let mut counts = RunCounts {
             read: batch.len() as u64,
@@ -129,9 +138,18 @@ impl SqliteStore {
             )?;
             let mut insert = transaction.prepare_cached(
                 "INSERT OR IGNORE INTO feed_events (event_key, run_id, line, address_id, seen_at, feed, taxonomy, type,
-                    malware, port, organisation_id, district_code, tlp, detail, raw)
+                    malware, port, organisation_id, district_code, tlp, block_id, block_index)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             )?;
+            let block_id = if events.is_empty() {
+                0
+            } else {
+                transaction.execute(
+                    "INSERT INTO feed_event_blocks (run_id, events, data) VALUES (?1, ?2, ?3)",
+                    params![run_id, batch.events.len() as i64, &block[..]],
+                )?;
+                transaction.last_insert_rowid()
+            };
             let mut pending: std::collections::HashMap<&str, i64> = Default::default();
             let mut deltas = AddressDeltas::default();
             for prepared in &events {
@@ -182,8 +200,8 @@ impl SqliteStore {
                     prepared.source.organisation_id,
                     prepared.source.district.as_ref().map(|d| d.as_str()),
                     tlp_rank(event.tlp),
-                    prepared.detail,
-                    event.raw,
+                    block_id,
+                    prepared.block_index,
                 ])?;
                 self.rows_written += 1;
                 if inserted == 1 {
@@ -228,6 +246,10 @@ impl SqliteStore {
                 ])?;
             }
             new_ids.extend(pending.into_iter().map(|(k, v)| (k.to_owned(), v)));
+            if counts.stored == 0 && block_id != 0 {
+                // Nothing new (a file read again): keep no block for it.
+                transaction.execute("DELETE FROM feed_event_blocks WHERE id = ?1", [block_id])?;
+            }
         }
         transaction.execute(
             "UPDATE ingest_runs SET rows_read = rows_read + ?2, rows_stored = rows_stored + ?3,
@@ -354,22 +376,23 @@ impl SqliteStore {
         organisation_id: Option<i64>,
     ) -> StoreResult<Vec<Event>> {
         let mut statement = self.connection.prepare_cached(
-            "SELECT detail, raw FROM feed_events
+            "SELECT block_id, block_index FROM feed_events
              WHERE seen_at >= ?1 AND seen_at < ?2 AND (?3 IS NULL OR organisation_id = ?3)
              ORDER BY seen_at, id",
         )?;
         let from = from.map_or_else(|| "0".to_owned(), utc_text);
         let to = to.map_or_else(|| "9".to_owned(), utc_text);
-        let mut rows = statement.query(params![from, to, organisation_id])?;
-        let mut events = Vec::new();
-        while let Some(row) = rows.next()? {
-            let detail: String = row.get(0)?;
-            let event = event_from_stored(&detail, row.get(1)?).ok_or_else(|| {
-                StoreError::Corrupt("a stored feed event does not read back".into())
-            })?;
-            events.push(event);
-        }
-        Ok(events)
+        let places: Vec<(i64, i64)> = statement
+            .query_map(params![from, to, organisation_id], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })?
+            .collect::<Result<_, _>>()?;
+        let mut block_data = self
+            .connection
+            .prepare_cached("SELECT data FROM feed_event_blocks WHERE id = ?1")?;
+        read_events(&places, |id| {
+            Ok(block_data.query_row([id], |row| row.get::<_, Vec<u8>>(0))?)
+        })
     }
 
     pub(super) fn read_register_totals(&mut self) -> StoreResult<RegisterTotals> {

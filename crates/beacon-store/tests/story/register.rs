@@ -101,8 +101,8 @@ fn a_feed_batch_counts_events_duplicates_skips_and_rejects(store: &mut dyn Store
         datetime!(2026-11-01 10:00 UTC),
         "infected-system",
     );
-    let batch = FeedBatch {
-        events: vec![
+    let batch = FeedBatch::new(
+        vec![
             register_event(first.clone(), 2, None),
             register_event(first.clone(), 3, None),
             register_event(
@@ -111,9 +111,9 @@ fn a_feed_batch_counts_events_duplicates_skips_and_rejects(store: &mut dyn Store
                 None,
             ),
         ],
-        skipped: 2,
-        rejects: vec![rejected(5, "bad address", "x,y")],
-    };
+        2,
+        vec![rejected(5, "bad address", "x,y")],
+    );
     let (run_id, counts) = store_feed(store, &batch);
     assert_eq!(
         counts,
@@ -139,8 +139,8 @@ fn addresses_keep_first_and_last_seen_and_sightings(store: &mut dyn Store) {
     let owner = store
         .upsert_organisations(&[organisation("City Council", "192.0.2.0/24")])
         .expect("stored")[0];
-    let batch = FeedBatch {
-        events: vec![
+    let batch = FeedBatch::new(
+        vec![
             register_event(
                 sighting(
                     "192.0.2.1",
@@ -165,11 +165,12 @@ fn addresses_keep_first_and_last_seen_and_sightings(store: &mut dyn Store) {
                 None,
             ),
         ],
-        ..FeedBatch::default()
-    };
+        0,
+        Vec::new(),
+    );
     store_feed(store, &batch);
-    let later = FeedBatch {
-        events: vec![register_event(
+    let later = FeedBatch::new(
+        vec![register_event(
             sighting(
                 "192.0.2.1",
                 datetime!(2026-11-05 08:00 UTC),
@@ -178,8 +179,9 @@ fn addresses_keep_first_and_last_seen_and_sightings(store: &mut dyn Store) {
             2,
             Some(owner),
         )],
-        ..FeedBatch::default()
-    };
+        0,
+        Vec::new(),
+    );
     store_feed(store, &later);
     let owned = store
         .addresses(&AddressFilter {
@@ -233,14 +235,15 @@ fn stored_events_read_back_whole_and_count_by_month(store: &mut dyn Store) {
         ),
         sighting("192.0.2.2", datetime!(2026-11-15 00:00 UTC), "phishing"),
     ];
-    let batch = FeedBatch {
-        events: events
+    let batch = FeedBatch::new(
+        events
             .iter()
             .enumerate()
             .map(|(i, e)| register_event(e.clone(), i as u64 + 2, None))
             .collect(),
-        ..FeedBatch::default()
-    };
+        0,
+        Vec::new(),
+    );
     store_feed(store, &batch);
     let back = store.feed_events(None, None, None).expect("events");
     assert_eq!(
@@ -260,23 +263,25 @@ fn stored_events_read_back_whole_and_count_by_month(store: &mut dyn Store) {
 }
 
 fn an_address_back_after_expiry_is_active_again(store: &mut dyn Store) {
-    let first = FeedBatch {
-        events: vec![register_event(
+    let first = FeedBatch::new(
+        vec![register_event(
             sighting("192.0.2.1", datetime!(2026-01-01 00:00 UTC), "scanner"),
             2,
             None,
         )],
-        ..FeedBatch::default()
-    };
+        0,
+        Vec::new(),
+    );
     store_feed(store, &first);
-    let back = FeedBatch {
-        events: vec![register_event(
+    let back = FeedBatch::new(
+        vec![register_event(
             sighting("192.0.2.1", datetime!(2026-06-01 00:00 UTC), "scanner"),
             2,
             None,
         )],
-        ..FeedBatch::default()
-    };
+        0,
+        Vec::new(),
+    );
     store_feed(store, &back);
     let address = &store
         .addresses(&AddressFilter::default())

@@ -25,7 +25,7 @@ pub struct FeedArgs {
     #[arg(long, default_value = "AMBER")]
     pub tlp: Tlp,
     /// Records per transaction.
-    #[arg(long, default_value_t = 20_000)]
+    #[arg(long, default_value_t = 50_000)]
     pub batch_size: usize,
     /// Print one JSON object instead of text.
     #[arg(long)]
