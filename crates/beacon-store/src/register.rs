@@ -535,6 +535,102 @@ pub(crate) struct AddressDelta {
     pub organisation_id: Option<i64>,
     pub district: Option<String>,
     pub tlp_rank: i64,
+    /// Labels this batch adds, each `;`-joined and sorted (see [`merge_labels`]).
+    pub labels: Labels,
+}
+
+/// What an address's events said, kept on the address so reading it needs no scan of
+/// its events: feeds, classification types, malware families and ports.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Labels {
+    pub feeds: std::collections::BTreeSet<String>,
+    pub types: std::collections::BTreeSet<String>,
+    pub malware: std::collections::BTreeSet<String>,
+    pub ports: std::collections::BTreeSet<u16>,
+}
+
+impl Labels {
+    fn add(&mut self, event: &Event) {
+        if !self.feeds.contains(&event.feed_name) {
+            self.feeds.insert(event.feed_name.clone());
+        }
+        if !self.types.contains(&event.classification_type) {
+            self.types.insert(event.classification_type.clone());
+        }
+        if let Some(malware) = &event.malware_name
+            && !self.malware.contains(malware)
+        {
+            self.malware.insert(malware.clone());
+        }
+        if let Some(port) = event.source_port {
+            self.ports.insert(port);
+        }
+    }
+
+    /// Each kind as stored: `;`-joined (labels holding `;` have it replaced by `,`).
+    pub fn joined(&self) -> [String; 4] {
+        let join = |set: &std::collections::BTreeSet<String>| {
+            set.iter()
+                .map(|label| label.replace(';', ","))
+                .collect::<Vec<_>>()
+                .join(";")
+        };
+        [
+            join(&self.feeds),
+            join(&self.types),
+            join(&self.malware),
+            self.ports
+                .iter()
+                .map(u16::to_string)
+                .collect::<Vec<_>>()
+                .join(";"),
+        ]
+    }
+}
+
+/// The union of two `;`-joined label lists, sorted bytewise, without empty labels: how
+/// an address's stored labels take in a batch's (SQLite calls it as
+/// `beacon_merge_labels`; PostgreSQL has the same function in SQL).
+pub fn merge_labels(stored: &str, added: &str) -> String {
+    let mut labels: Vec<&str> = stored
+        .split(';')
+        .chain(added.split(';'))
+        .filter(|label| !label.is_empty())
+        .collect();
+    labels.sort_unstable();
+    labels.dedup();
+    labels.join(";")
+}
+
+/// Splits a stored label list.
+pub(crate) fn split_labels(stored: &str) -> Vec<String> {
+    stored
+        .split(';')
+        .filter(|label| !label.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Taxonomies of stored types, and ports as numbers in order.
+pub(crate) fn taxonomies_of(types: &[String]) -> Vec<String> {
+    let mut taxonomies: Vec<String> = types
+        .iter()
+        .map(|t| {
+            beacon_core::event::taxonomy_of(t)
+                .unwrap_or("other")
+                .to_owned()
+        })
+        .collect();
+    taxonomies.sort();
+    taxonomies.dedup();
+    taxonomies
+}
+
+/// Ports from a stored list, in numeric order.
+pub(crate) fn ports_of(stored: &str) -> Vec<u16> {
+    let mut ports: Vec<u16> = stored.split(';').filter_map(|p| p.parse().ok()).collect();
+    ports.sort_unstable();
+    ports
 }
 
 /// Per-address sums of a batch's stored events, in first-seen order of the batch.
@@ -558,9 +654,12 @@ impl AddressDeltas {
                 }
                 delta.sightings += 1;
                 delta.tlp_rank = delta.tlp_rank.max(rank);
+                delta.labels.add(&event.source.event);
             }
             None => {
                 self.order.push(address_id);
+                let mut labels = Labels::default();
+                labels.add(&event.source.event);
                 self.by_id.insert(
                     address_id,
                     AddressDelta {
@@ -570,6 +669,7 @@ impl AddressDeltas {
                         organisation_id: event.source.organisation_id,
                         district: event.source.district.as_ref().map(|d| d.to_string()),
                         tlp_rank: rank,
+                        labels,
                     },
                 );
             }
@@ -716,6 +816,14 @@ mod tests {
         let mut moved = event();
         moved.time_source = Some(datetime!(2026-11-28 23:00:01 UTC));
         assert_ne!(event_key(&first), event_key(&moved));
+    }
+
+    #[test]
+    fn labels_merge_as_sorted_sets() {
+        assert_eq!(merge_labels("", "b;a"), "a;b");
+        assert_eq!(merge_labels("a;c", "b;a"), "a;b;c");
+        assert_eq!(merge_labels("a", ""), "a");
+        assert_eq!(ports_of("443;80;8080"), vec![80, 443, 8080]);
     }
 
     #[test]

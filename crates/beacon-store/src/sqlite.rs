@@ -54,6 +54,17 @@ impl SqliteStore {
         // Ingest and the facts scan keep about a dozen statements cached between calls;
         // the default of 16 would have them evict each other.
         connection.set_prepared_statement_cache_capacity(64);
+        connection.create_scalar_function(
+            "beacon_merge_labels",
+            2,
+            rusqlite::functions::FunctionFlags::SQLITE_UTF8
+                | rusqlite::functions::FunctionFlags::SQLITE_DETERMINISTIC,
+            |context| {
+                let stored: String = context.get(0)?;
+                let added: String = context.get(1)?;
+                Ok(crate::register::merge_labels(&stored, &added))
+            },
+        )?;
         let mut store = SqliteStore {
             connection,
             rows_written: 0,

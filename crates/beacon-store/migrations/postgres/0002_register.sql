@@ -31,8 +31,23 @@ CREATE TABLE addresses (
     last_seen TIMESTAMPTZ NOT NULL,
     active_since TIMESTAMPTZ NOT NULL,
     sightings BIGINT NOT NULL DEFAULT 0,
-    tlp BIGINT NOT NULL DEFAULT 0
+    tlp BIGINT NOT NULL DEFAULT 0,
+    feeds TEXT NOT NULL DEFAULT '',
+    types TEXT NOT NULL DEFAULT '',
+    malware TEXT NOT NULL DEFAULT '',
+    ports TEXT NOT NULL DEFAULT ''
 );
+
+-- The union of two ';'-joined label lists, sorted, without empties (as SQLite's
+-- beacon_merge_labels, which Beacon registers on each connection).
+CREATE FUNCTION beacon_merge_labels(a TEXT, b TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE AS $$
+    SELECT COALESCE(array_to_string(ARRAY(
+        SELECT label FROM (
+            SELECT DISTINCT label COLLATE "C" AS label
+            FROM unnest(string_to_array(a, ';') || string_to_array(b, ';')) AS given(label)
+            WHERE label <> '') AS labels
+        ORDER BY label), ';'), '')
+$$;
 CREATE INDEX addresses_by_owner ON addresses (organisation_id, last_seen);
 
 CREATE TABLE feed_event_blocks (
@@ -60,7 +75,6 @@ CREATE TABLE feed_events (
     block_id BIGINT NOT NULL,
     block_index INTEGER NOT NULL
 );
-CREATE INDEX feed_events_by_address ON feed_events (address_id);
 CREATE INDEX feed_events_by_time ON feed_events (seen_at);
 
 CREATE TABLE outbox (

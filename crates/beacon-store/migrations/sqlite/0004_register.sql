@@ -31,7 +31,11 @@ CREATE TABLE addresses (
     last_seen TEXT NOT NULL,
     active_since TEXT NOT NULL,
     sightings INTEGER NOT NULL DEFAULT 0,
-    tlp INTEGER NOT NULL DEFAULT 0          -- most restrictive TLP of its events: 0 CLEAR … 4 RED
+    tlp INTEGER NOT NULL DEFAULT 0,         -- most restrictive TLP of its events: 0 CLEAR … 4 RED
+    feeds TEXT NOT NULL DEFAULT '',         -- ';'-joined, sorted: what its events said
+    types TEXT NOT NULL DEFAULT '',
+    malware TEXT NOT NULL DEFAULT '',
+    ports TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX addresses_by_owner ON addresses (organisation_id, last_seen);
 
@@ -62,7 +66,6 @@ CREATE TABLE feed_events (
     block_id INTEGER NOT NULL,              -- feed_event_blocks row holding its full form
     block_index INTEGER NOT NULL            -- its position in that block
 );
-CREATE INDEX feed_events_by_address ON feed_events (address_id);
 
 CREATE TABLE outbox (
     id INTEGER PRIMARY KEY,

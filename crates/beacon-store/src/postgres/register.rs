@@ -5,8 +5,8 @@ use super::{PostgresStore, big, pg_opt_text, pg_text, unsigned};
 use crate::outbox::{NewDigest, OutboxEntry, OutboxStatus};
 use crate::register::{
     AddressDeltas, AddressFilter, AddressKind, AddressRecord, FeedBatch, RegisterTotals,
-    SightingFact, claims_of, message_id, organisation_from, prepare, read_events, tlp_from_rank,
-    tlp_rank,
+    SightingFact, claims_of, message_id, organisation_from, ports_of, prepare, read_events,
+    split_labels, taxonomies_of, tlp_from_rank, tlp_rank,
 };
 use crate::{StoreError, StoreResult};
 use beacon_core::{Event, Organisation, RunCounts, StoredOrganisation};
@@ -276,7 +276,11 @@ impl PostgresStore {
         let mut owners = Vec::new();
         let mut districts = Vec::new();
         let mut tlps = Vec::new();
+        let mut labels: [Vec<String>; 4] = Default::default();
         for (id, delta) in deltas.iter() {
+            for (list, joined) in labels.iter_mut().zip(delta.labels.joined()) {
+                list.push(pg_text(&joined).into_owned());
+            }
             delta_ids.push(id);
             firsts.push(delta.first_seen);
             lasts.push(delta.last_seen);
@@ -295,9 +299,14 @@ impl PostgresStore {
                     district_code = CASE WHEN a.sightings = 0 OR d.l >= a.last_seen THEN d.d ELSE a.district_code END,
                     last_seen = CASE WHEN a.sightings = 0 OR d.l > a.last_seen THEN d.l ELSE a.last_seen END,
                     sightings = a.sightings + d.n,
-                    tlp = GREATEST(a.tlp, d.t)
+                    tlp = GREATEST(a.tlp, d.t),
+                    feeds = beacon_merge_labels(a.feeds, d.fe),
+                    types = beacon_merge_labels(a.types, d.ty),
+                    malware = beacon_merge_labels(a.malware, d.ma),
+                    ports = beacon_merge_labels(a.ports, d.po)
                  FROM UNNEST($1::int8[], $2::timestamptz[], $3::timestamptz[], $4::int8[], $5::int8[], $6::text[],
-                    $7::int8[]) AS d(id, f, l, n, o, d, t)
+                    $7::int8[], $9::text[], $10::text[], $11::text[], $12::text[])
+                    AS d(id, f, l, n, o, d, t, fe, ty, ma, po)
                  WHERE a.id = d.id",
                 &[
                     &delta_ids,
@@ -308,6 +317,10 @@ impl PostgresStore {
                     &districts,
                     &tlps,
                     &(EXPIRY_DAYS as i32),
+                    &labels[0],
+                    &labels[1],
+                    &labels[2],
+                    &labels[3],
                 ],
             )?;
         }
@@ -351,12 +364,7 @@ impl PostgresStore {
         let limit = filter.limit.map(i64::from);
         let rows = self.client.query(
             "SELECT a.id, a.observable, a.kind, a.organisation_id, a.district_code, a.first_seen, a.last_seen,
-                a.active_since, a.sightings, a.tlp,
-                ARRAY(SELECT DISTINCT feed FROM feed_events e WHERE e.address_id = a.id ORDER BY 1),
-                ARRAY(SELECT DISTINCT type FROM feed_events e WHERE e.address_id = a.id ORDER BY 1),
-                ARRAY(SELECT DISTINCT taxonomy FROM feed_events e WHERE e.address_id = a.id ORDER BY 1),
-                ARRAY(SELECT DISTINCT malware FROM feed_events e WHERE e.address_id = a.id AND malware IS NOT NULL ORDER BY 1),
-                ARRAY(SELECT DISTINCT port FROM feed_events e WHERE e.address_id = a.id AND port IS NOT NULL ORDER BY 1)
+                a.active_since, a.sightings, a.tlp, a.feeds, a.types, a.malware, a.ports
              FROM addresses a
              WHERE a.sightings > 0
                AND ($1::int8 IS NULL OR a.organisation_id = $1)
@@ -628,7 +636,7 @@ fn outbox_entries(client: &mut impl GenericClient, ids: &[i64]) -> StoreResult<V
 }
 
 fn address_from_row(row: &Row) -> StoreResult<AddressRecord> {
-    let ports: Vec<i32> = row.try_get(14)?;
+    let types = split_labels(row.try_get(11)?);
     Ok(AddressRecord {
         id: row.try_get(0)?,
         observable: row.try_get(1)?,
@@ -640,13 +648,10 @@ fn address_from_row(row: &Row) -> StoreResult<AddressRecord> {
         active_since: row.try_get(7)?,
         sightings: unsigned(row.try_get(8)?),
         tlp: tlp_from_rank(row.try_get(9)?),
-        feeds: row.try_get(10)?,
-        types: row.try_get(11)?,
-        taxonomies: row.try_get(12)?,
-        malware: row.try_get(13)?,
-        ports: ports
-            .into_iter()
-            .filter_map(|p| u16::try_from(p).ok())
-            .collect(),
+        feeds: split_labels(row.try_get(10)?),
+        taxonomies: taxonomies_of(&types),
+        types,
+        malware: split_labels(row.try_get(12)?),
+        ports: ports_of(row.try_get(13)?),
     })
 }

@@ -4,13 +4,13 @@ use super::SqliteStore;
 use crate::outbox::{NewDigest, OutboxEntry, OutboxStatus};
 use crate::register::{
     AddressDeltas, AddressFilter, AddressKind, AddressRecord, FeedBatch, RegisterTotals,
-    SightingFact, claims_of, message_id, organisation_from, prepare, read_events, tlp_from_rank,
-    tlp_rank,
+    SightingFact, claims_of, message_id, organisation_from, ports_of, prepare, read_events,
+    split_labels, taxonomies_of, tlp_from_rank, tlp_rank,
 };
 use crate::{StoreResult, now_text, parse_utc_text, utc_text};
 use beacon_core::{Event, Organisation, RunCounts, StoredOrganisation};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
 /// How long an address may go unseen before it counts as gone (and as new again if it
@@ -219,10 +219,15 @@ impl SqliteStore {
                     district_code = CASE WHEN sightings = 0 OR ?3 >= last_seen THEN ?6 ELSE district_code END,
                     last_seen = CASE WHEN sightings = 0 OR ?3 > last_seen THEN ?3 ELSE last_seen END,
                     sightings = sightings + ?4,
-                    tlp = max(tlp, ?8)
+                    tlp = max(tlp, ?8),
+                    feeds = beacon_merge_labels(feeds, ?9),
+                    types = beacon_merge_labels(types, ?10),
+                    malware = beacon_merge_labels(malware, ?11),
+                    ports = beacon_merge_labels(ports, ?12)
                  WHERE id = ?1",
             )?;
             for (address_id, delta) in deltas.iter() {
+                let [feeds, types, malware, ports] = delta.labels.joined();
                 update.execute(params![
                     address_id,
                     utc_text(delta.first_seen),
@@ -232,6 +237,10 @@ impl SqliteStore {
                     delta.district,
                     utc_text(delta.first_seen - DEFAULT_EXPIRY),
                     delta.tlp_rank,
+                    feeds,
+                    types,
+                    malware,
+                    ports,
                 ])?;
             }
             let mut quarantine = transaction.prepare_cached(
@@ -275,7 +284,8 @@ impl SqliteStore {
         filter: &AddressFilter,
     ) -> StoreResult<Vec<AddressRecord>> {
         let mut sql = String::from(
-            "SELECT id, observable, kind, organisation_id, district_code, first_seen, last_seen, active_since, sightings, tlp
+            "SELECT id, observable, kind, organisation_id, district_code, first_seen, last_seen, active_since, sightings, tlp,
+                feeds, types, malware, ports
              FROM addresses WHERE sightings > 0",
         );
         let mut values: Vec<rusqlite::types::Value> = Vec::new();
@@ -292,54 +302,27 @@ impl SqliteStore {
             sql.push_str(&format!(" LIMIT {limit}"));
         }
         let mut records = Vec::new();
-        {
-            let mut statement = self.connection.prepare(&sql)?;
-            let mut rows = statement.query(rusqlite::params_from_iter(values))?;
-            while let Some(row) = rows.next()? {
-                records.push(AddressRecord {
-                    id: row.get(0)?,
-                    observable: row.get(1)?,
-                    kind: AddressKind::from_stored(&row.get::<_, String>(2)?),
-                    organisation_id: row.get(3)?,
-                    district: row.get(4)?,
-                    first_seen: parse_utc_text(&row.get::<_, String>(5)?)?,
-                    last_seen: parse_utc_text(&row.get::<_, String>(6)?)?,
-                    active_since: parse_utc_text(&row.get::<_, String>(7)?)?,
-                    sightings: row.get::<_, i64>(8)?.max(0) as u64,
-                    tlp: tlp_from_rank(row.get(9)?),
-                    feeds: Vec::new(),
-                    types: Vec::new(),
-                    taxonomies: Vec::new(),
-                    malware: Vec::new(),
-                    ports: Vec::new(),
-                });
-            }
-        }
-        let mut labels = self.connection.prepare_cached(
-            "SELECT DISTINCT feed, type, taxonomy, malware, port FROM feed_events WHERE address_id = ?1",
-        )?;
-        for record in &mut records {
-            let mut sets: (BTreeSet<String>, BTreeSet<String>, BTreeSet<String>) =
-                Default::default();
-            let mut malware = BTreeSet::new();
-            let mut ports = BTreeSet::new();
-            let mut rows = labels.query([record.id])?;
-            while let Some(row) = rows.next()? {
-                sets.0.insert(row.get(0)?);
-                sets.1.insert(row.get(1)?);
-                sets.2.insert(row.get(2)?);
-                if let Some(name) = row.get::<_, Option<String>>(3)? {
-                    malware.insert(name);
-                }
-                if let Some(port) = row.get::<_, Option<u16>>(4)? {
-                    ports.insert(port);
-                }
-            }
-            record.feeds = sets.0.into_iter().collect();
-            record.types = sets.1.into_iter().collect();
-            record.taxonomies = sets.2.into_iter().collect();
-            record.malware = malware.into_iter().collect();
-            record.ports = ports.into_iter().collect();
+        let mut statement = self.connection.prepare(&sql)?;
+        let mut rows = statement.query(rusqlite::params_from_iter(values))?;
+        while let Some(row) = rows.next()? {
+            let types = split_labels(&row.get::<_, String>(11)?);
+            records.push(AddressRecord {
+                id: row.get(0)?,
+                observable: row.get(1)?,
+                kind: AddressKind::from_stored(&row.get::<_, String>(2)?),
+                organisation_id: row.get(3)?,
+                district: row.get(4)?,
+                first_seen: parse_utc_text(&row.get::<_, String>(5)?)?,
+                last_seen: parse_utc_text(&row.get::<_, String>(6)?)?,
+                active_since: parse_utc_text(&row.get::<_, String>(7)?)?,
+                sightings: row.get::<_, i64>(8)?.max(0) as u64,
+                tlp: tlp_from_rank(row.get(9)?),
+                feeds: split_labels(&row.get::<_, String>(10)?),
+                taxonomies: taxonomies_of(&types),
+                types,
+                malware: split_labels(&row.get::<_, String>(12)?),
+                ports: ports_of(&row.get::<_, String>(13)?),
+            });
         }
         Ok(records)
     }
