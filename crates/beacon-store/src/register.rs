@@ -588,9 +588,13 @@ impl Labels {
     }
 }
 
-/// The union of two `;`-joined label lists, sorted bytewise, without empty labels: how
-/// an address's stored labels take in a batch's (SQLite calls it as
-/// `beacon_merge_labels`; PostgreSQL has the same function in SQL).
+/// Most labels of one kind an address keeps (a sinkhole sees a new client port on every
+/// connection; the first few say enough).
+pub const MAX_LABELS: usize = 16;
+
+/// The union of two `;`-joined label lists, sorted bytewise, without empty labels, at
+/// most [`MAX_LABELS`]: how an address's stored labels take in a batch's (SQLite calls it
+/// as `beacon_merge_labels`; PostgreSQL has the same function in SQL).
 pub fn merge_labels(stored: &str, added: &str) -> String {
     let mut labels: Vec<&str> = stored
         .split(';')
@@ -599,6 +603,7 @@ pub fn merge_labels(stored: &str, added: &str) -> String {
         .collect();
     labels.sort_unstable();
     labels.dedup();
+    labels.truncate(MAX_LABELS);
     labels.join(";")
 }
 
@@ -824,6 +829,11 @@ mod tests {
         assert_eq!(merge_labels("a;c", "b;a"), "a;b;c");
         assert_eq!(merge_labels("a", ""), "a");
         assert_eq!(ports_of("443;80;8080"), vec![80, 443, 8080]);
+        let many: Vec<String> = (0..40).map(|n| format!("{n:02}")).collect();
+        assert_eq!(
+            merge_labels("", &many.join(";")).split(';').count(),
+            MAX_LABELS
+        );
     }
 
     #[test]

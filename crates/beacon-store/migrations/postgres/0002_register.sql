@@ -38,15 +38,15 @@ CREATE TABLE addresses (
     ports TEXT NOT NULL DEFAULT ''
 );
 
--- The union of two ';'-joined label lists, sorted, without empties (as SQLite's
--- beacon_merge_labels, which Beacon registers on each connection).
+-- The union of two ';'-joined label lists, sorted, without empties, at most 16 (as
+-- SQLite's beacon_merge_labels, which Beacon registers on each connection).
 CREATE FUNCTION beacon_merge_labels(a TEXT, b TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE AS $$
     SELECT COALESCE(array_to_string(ARRAY(
         SELECT label FROM (
             SELECT DISTINCT label COLLATE "C" AS label
             FROM unnest(string_to_array(a, ';') || string_to_array(b, ';')) AS given(label)
             WHERE label <> '') AS labels
-        ORDER BY label), ';'), '')
+        ORDER BY label LIMIT 16), ';'), '')
 $$;
 CREATE INDEX addresses_by_owner ON addresses (organisation_id, last_seen);
 

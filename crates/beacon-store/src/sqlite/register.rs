@@ -220,10 +220,10 @@ impl SqliteStore {
                     last_seen = CASE WHEN sightings = 0 OR ?3 > last_seen THEN ?3 ELSE last_seen END,
                     sightings = sightings + ?4,
                     tlp = max(tlp, ?8),
-                    feeds = beacon_merge_labels(feeds, ?9),
-                    types = beacon_merge_labels(types, ?10),
-                    malware = beacon_merge_labels(malware, ?11),
-                    ports = beacon_merge_labels(ports, ?12)
+                    feeds = CASE WHEN instr(';' || feeds || ';', ';' || ?9 || ';') > 0 THEN feeds ELSE beacon_merge_labels(feeds, ?9) END,
+                    types = CASE WHEN instr(';' || types || ';', ';' || ?10 || ';') > 0 THEN types ELSE beacon_merge_labels(types, ?10) END,
+                    malware = CASE WHEN instr(';' || malware || ';', ';' || ?11 || ';') > 0 THEN malware ELSE beacon_merge_labels(malware, ?11) END,
+                    ports = CASE WHEN instr(';' || ports || ';', ';' || ?12 || ';') > 0 THEN ports ELSE beacon_merge_labels(ports, ?12) END
                  WHERE id = ?1",
             )?;
             for (address_id, delta) in deltas.iter() {
