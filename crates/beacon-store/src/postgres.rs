@@ -17,14 +17,13 @@ mod register;
 use crate::migrate::{Migration, POSTGRES};
 use crate::sqlite::{SECTOR_REBUILD_SQL, gender_from, victim_hash, victim_type_from};
 use crate::{
-    AddressFilter, AddressRecord, AuditEvent, AuditRecord, Backend, FeedBatch, NewDigest,
-    OutboxEntry, QuarantinedRow, RegisterTotals, ReportBatch, RunEnd, SightingFact, Store,
-    StoreError, StoreResult, fault_abort_after_rows, join_labels, utc_text,
+    AuditEvent, AuditRecord, Backend, QuarantinedRow, ReportBatch, RunEnd, Store, StoreError,
+    StoreResult, fault_abort_after_rows, join_labels, utc_text,
 };
 use beacon_core::report::{AgeBand, Gender};
 use beacon_core::{
-    Category, District, DistrictCode, Districts, Event, Fact, FactSet, FraudType, IngestRun,
-    Organisation, Period, Postcode, RejectedRow, Report, RunCounts, RunStatus, StoredOrganisation,
+    Category, District, DistrictCode, Districts, Fact, FactSet, FraudType, IngestRun, Period,
+    Postcode, RejectedRow, Report, RunCounts, RunStatus,
 };
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Client, GenericClient, NoTls, Row, Statement};
@@ -749,90 +748,5 @@ impl Store for PostgresStore {
             .collect()
     }
 
-    fn upsert_organisations(&mut self, organisations: &[Organisation]) -> StoreResult<Vec<i64>> {
-        let ids = self.write_organisations(organisations)?;
-        self.address_ids.clear();
-        Ok(ids)
-    }
-
-    fn organisations(&mut self) -> StoreResult<Vec<StoredOrganisation>> {
-        self.read_organisations()
-    }
-
-    fn store_feed_batch(&mut self, run_id: i64, batch: &FeedBatch) -> StoreResult<RunCounts> {
-        let result = self.write_feed_batch(run_id, batch);
-        if result.is_err() {
-            self.address_ids.clear();
-        }
-        result
-    }
-
-    fn addresses(&mut self, filter: &AddressFilter) -> StoreResult<Vec<AddressRecord>> {
-        self.read_addresses(filter)
-    }
-
-    fn sighting_facts(
-        &mut self,
-        from: Option<OffsetDateTime>,
-        to: Option<OffsetDateTime>,
-    ) -> StoreResult<Vec<SightingFact>> {
-        self.read_sighting_facts(from, to)
-    }
-
-    fn feed_events(
-        &mut self,
-        from: Option<OffsetDateTime>,
-        to: Option<OffsetDateTime>,
-        organisation_id: Option<i64>,
-    ) -> StoreResult<Vec<Event>> {
-        self.read_feed_events(from, to, organisation_id)
-    }
-
-    fn register_totals(&mut self) -> StoreResult<RegisterTotals> {
-        self.read_register_totals()
-    }
-
-    fn last_digest_at(&mut self, organisation_id: i64) -> StoreResult<Option<OffsetDateTime>> {
-        self.read_last_digest_at(organisation_id)
-    }
-
-    fn enqueue_digests(
-        &mut self,
-        organisation_id: i64,
-        digests: &[NewDigest],
-        period_end: OffsetDateTime,
-        message_domain: &str,
-    ) -> StoreResult<Vec<i64>> {
-        self.write_digests(organisation_id, digests, period_end, message_domain)
-    }
-
-    fn outbox_claim_due(
-        &mut self,
-        now: OffsetDateTime,
-        lease: time::Duration,
-        limit: u32,
-    ) -> StoreResult<Vec<OutboxEntry>> {
-        self.claim_due(now, lease, limit)
-    }
-
-    fn outbox_record_sent(&mut self, id: i64, at: OffsetDateTime) -> StoreResult<()> {
-        self.record_sent(id, at)
-    }
-
-    fn outbox_record_failure(
-        &mut self,
-        id: i64,
-        error: &str,
-        retry_at: Option<OffsetDateTime>,
-    ) -> StoreResult<()> {
-        self.record_failure(id, error, retry_at)
-    }
-
-    fn outbox(&mut self, limit: u32) -> StoreResult<Vec<OutboxEntry>> {
-        self.read_outbox(limit)
-    }
-
-    fn acknowledge_digest(&mut self, id: i64, by: &str, at: OffsetDateTime) -> StoreResult<bool> {
-        self.acknowledge(id, by, at)
-    }
+    crate::register::register_methods!();
 }

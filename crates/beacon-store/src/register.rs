@@ -789,6 +789,123 @@ pub(crate) fn organisation_from(
     Ok(StoredOrganisation { id, organisation })
 }
 
+/// The register's `Store` methods, the same in both backends: each calls the backend's
+/// inherent method of the same job (`write_organisations`, `write_feed_batch`, …), which
+/// holds its SQL.
+macro_rules! register_methods {
+    () => {
+        fn upsert_organisations(
+            &mut self,
+            organisations: &[::beacon_core::Organisation],
+        ) -> $crate::StoreResult<Vec<i64>> {
+            let ids = self.write_organisations(organisations)?;
+            self.address_ids.clear();
+            Ok(ids)
+        }
+
+        fn organisations(&mut self) -> $crate::StoreResult<Vec<::beacon_core::StoredOrganisation>> {
+            self.read_organisations()
+        }
+
+        fn store_feed_batch(
+            &mut self,
+            run_id: i64,
+            batch: &$crate::FeedBatch,
+        ) -> $crate::StoreResult<::beacon_core::RunCounts> {
+            let result = self.write_feed_batch(run_id, batch);
+            if result.is_err() {
+                self.address_ids.clear();
+            }
+            result
+        }
+
+        fn addresses(
+            &mut self,
+            filter: &$crate::AddressFilter,
+        ) -> $crate::StoreResult<Vec<$crate::AddressRecord>> {
+            self.read_addresses(filter)
+        }
+
+        fn sighting_facts(
+            &mut self,
+            from: Option<::time::OffsetDateTime>,
+            to: Option<::time::OffsetDateTime>,
+        ) -> $crate::StoreResult<Vec<$crate::SightingFact>> {
+            self.read_sighting_facts(from, to)
+        }
+
+        fn feed_events(
+            &mut self,
+            from: Option<::time::OffsetDateTime>,
+            to: Option<::time::OffsetDateTime>,
+            organisation_id: Option<i64>,
+        ) -> $crate::StoreResult<Vec<::beacon_core::Event>> {
+            self.read_feed_events(from, to, organisation_id)
+        }
+
+        fn register_totals(&mut self) -> $crate::StoreResult<$crate::RegisterTotals> {
+            self.read_register_totals()
+        }
+
+        fn last_digest_at(
+            &mut self,
+            organisation_id: i64,
+        ) -> $crate::StoreResult<Option<::time::OffsetDateTime>> {
+            self.read_last_digest_at(organisation_id)
+        }
+
+        fn enqueue_digests(
+            &mut self,
+            organisation_id: i64,
+            digests: &[$crate::NewDigest],
+            period_end: ::time::OffsetDateTime,
+            message_domain: &str,
+        ) -> $crate::StoreResult<Vec<i64>> {
+            self.write_digests(organisation_id, digests, period_end, message_domain)
+        }
+
+        fn outbox_claim_due(
+            &mut self,
+            now: ::time::OffsetDateTime,
+            lease: time::Duration,
+            limit: u32,
+        ) -> $crate::StoreResult<Vec<$crate::OutboxEntry>> {
+            self.claim_due(now, lease, limit)
+        }
+
+        fn outbox_record_sent(
+            &mut self,
+            id: i64,
+            at: ::time::OffsetDateTime,
+        ) -> $crate::StoreResult<()> {
+            self.record_sent(id, at)
+        }
+
+        fn outbox_record_failure(
+            &mut self,
+            id: i64,
+            error: &str,
+            retry_at: Option<::time::OffsetDateTime>,
+        ) -> $crate::StoreResult<()> {
+            self.record_failure(id, error, retry_at)
+        }
+
+        fn outbox(&mut self, limit: u32) -> $crate::StoreResult<Vec<$crate::OutboxEntry>> {
+            self.read_outbox(limit)
+        }
+
+        fn acknowledge_digest(
+            &mut self,
+            id: i64,
+            by: &str,
+            at: ::time::OffsetDateTime,
+        ) -> $crate::StoreResult<bool> {
+            self.acknowledge(id, by, at)
+        }
+    };
+}
+pub(crate) use register_methods;
+
 #[cfg(test)]
 mod tests {
     use super::*;
