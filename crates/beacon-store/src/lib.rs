@@ -7,12 +7,18 @@
 //! run's counters are written in one transaction, so a crash at any point leaves every
 //! run's counts adding up.
 
+pub mod accounts;
+pub mod explore;
 mod migrate;
 pub mod outbox;
 pub mod postgres;
 pub mod register;
 pub mod sqlite;
 
+pub use accounts::{
+    Accounts, ApiTokenRecord, AuditFilter, NewSession, NewUser, SessionRecord, User, UserChange,
+};
+pub use explore::{Explore, LOSS_BANDS, ReportFilter, ReportGroup, ReportRow, ReportSort};
 pub use outbox::{NewDigest, OutboxEntry, OutboxStatus};
 pub use register::{
     AddressFilter, AddressKind, AddressRecord, FeedBatch, RegisterEvent, RegisterTotals,
@@ -137,7 +143,7 @@ pub struct AuditRecord {
 
 /// Everything Beacon keeps. Callers are written against this trait and never know the
 /// backend; the same story test runs on both.
-pub trait Store: Send {
+pub trait Store: Accounts + Explore + Send {
     /// Which backend this is.
     fn backend(&self) -> Backend;
 

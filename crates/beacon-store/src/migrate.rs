@@ -33,6 +33,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0004_register.sql"),
         fill: None,
     },
+    Migration {
+        version: 5,
+        sql: include_str!("../migrations/sqlite/0005_web.sql"),
+        fill: None,
+    },
 ];
 
 /// PostgreSQL migrations in order.
@@ -45,6 +50,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
     Migration {
         version: 2,
         sql: include_str!("../migrations/postgres/0002_register.sql"),
+        fill: None,
+    },
+    Migration {
+        version: 3,
+        sql: include_str!("../migrations/postgres/0003_web.sql"),
         fill: None,
     },
 ];

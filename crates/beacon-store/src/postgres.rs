@@ -13,6 +13,7 @@
 //!   carry; NUL is written as U+FFFD rather than failing the whole batch.
 
 mod register;
+mod web;
 
 use crate::migrate::{Migration, POSTGRES};
 use crate::sqlite::{SECTOR_REBUILD_SQL, gender_from, victim_hash, victim_type_from};

@@ -16,6 +16,7 @@ use time::Date;
 
 mod packed;
 mod register;
+mod web;
 
 pub(crate) use packed::fill_packed_facts;
 use packed::{FactFields, FactIds, FactReader};

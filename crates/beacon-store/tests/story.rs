@@ -239,6 +239,8 @@ macro_rules! stories {
 
 #[path = "story/register.rs"]
 mod register;
+#[path = "story/web.rs"]
+mod web;
 
 stories!(with_place =>
     migrations_applied_twice_are_a_no_op,

@@ -1,0 +1,148 @@
+//! Who may do what: the partnership's roles and the permissions each one carries.
+//!
+//! Least privilege lives here, in one table, so every route and API call asks the same
+//! question ("may this role do that?") and the answer is tested once for every pair.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// A user's role in the partnership (see the design's table of users and roles).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Runs the partnership: everything in the area, including user administration.
+    Coordinator,
+    /// Loads data, explores reports and indicators, writes board updates.
+    Analyst,
+    /// Works with vulnerable victims: sees victim details.
+    VulnerabilityOfficer,
+    /// Sees the alerts for their own organisation.
+    PartnerItManager,
+    /// A business: reads advice about its own reports and subscriptions.
+    BusinessUser,
+}
+
+/// Something a role may or may not do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// Area statistics: dashboard, district pages, aggregate explorer, statistics API.
+    ViewStatistics,
+    /// Victim-level report rows (age, postcode, summary); every read is audited.
+    ViewVictimDetails,
+    /// Upload report files and see ingest runs and their quarantined rows.
+    LoadData,
+    /// The board update pages and downloads.
+    ViewBoard,
+    /// The whole threat-address register, organisations and outbox.
+    ViewRegister,
+    /// The register's addresses and digests of the user's own organisation.
+    ViewOwnOrganisation,
+    /// Create, change and disable accounts.
+    ManageUsers,
+    /// Read the audit log.
+    ViewAudit,
+}
+
+impl Role {
+    /// Every role, in the order pages list them.
+    pub const ALL: [Role; 5] = [
+        Role::Coordinator,
+        Role::Analyst,
+        Role::VulnerabilityOfficer,
+        Role::PartnerItManager,
+        Role::BusinessUser,
+    ];
+
+    /// Whether this role carries `permission`.
+    pub fn may(self, permission: Permission) -> bool {
+        use Permission as P;
+        match self {
+            Role::Coordinator => true,
+            Role::Analyst => matches!(
+                permission,
+                P::ViewStatistics | P::LoadData | P::ViewBoard | P::ViewRegister
+            ),
+            Role::VulnerabilityOfficer => matches!(
+                permission,
+                P::ViewStatistics | P::ViewVictimDetails | P::ViewBoard
+            ),
+            Role::PartnerItManager => matches!(permission, P::ViewOwnOrganisation),
+            Role::BusinessUser => false,
+        }
+    }
+
+    /// The stored and typed form, e.g. `vulnerability_officer`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Coordinator => "coordinator",
+            Role::Analyst => "analyst",
+            Role::VulnerabilityOfficer => "vulnerability_officer",
+            Role::PartnerItManager => "partner_it_manager",
+            Role::BusinessUser => "business_user",
+        }
+    }
+
+    /// How pages name the role.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Coordinator => "Coordinator",
+            Role::Analyst => "Analyst",
+            Role::VulnerabilityOfficer => "Vulnerability officer",
+            Role::PartnerItManager => "Partner IT manager",
+            Role::BusinessUser => "Business user",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A role name that is not one of Beacon's roles.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "'{0}' is not a role: use coordinator, analyst, vulnerability_officer, partner_it_manager or business_user"
+)]
+pub struct UnknownRole(pub String);
+
+impl FromStr for Role {
+    type Err = UnknownRole;
+
+    fn from_str(text: &str) -> Result<Role, UnknownRole> {
+        let key = text.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+        Role::ALL
+            .into_iter()
+            .find(|role| role.as_str() == key)
+            .ok_or_else(|| UnknownRole(text.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_round_trip_through_text() {
+        for role in Role::ALL {
+            assert_eq!(role.as_str().parse::<Role>(), Ok(role));
+        }
+        assert_eq!(
+            "Vulnerability officer".parse::<Role>(),
+            Ok(Role::VulnerabilityOfficer)
+        );
+        assert!("admin".parse::<Role>().is_err());
+    }
+
+    #[test]
+    fn only_coordinators_and_officers_see_victims() {
+        let allowed: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|role| role.may(Permission::ViewVictimDetails))
+            .collect();
+        assert_eq!(allowed, [Role::Coordinator, Role::VulnerabilityOfficer]);
+        assert!(!Role::Analyst.may(Permission::ManageUsers));
+        assert!(!Role::BusinessUser.may(Permission::ViewStatistics));
+    }
+}

@@ -1,0 +1,272 @@
+//! The web application's story: accounts, lock-out, sessions, API tokens, the audit
+//! search and the report explorer, on both backends.
+
+use super::*;
+use beacon_core::Role;
+use beacon_store::{AuditFilter, NewSession, NewUser, ReportFilter, ReportSort, UserChange};
+use time::{Duration, OffsetDateTime};
+
+stories!(with_store =>
+    accounts_are_unique_by_name_in_any_case,
+    failed_sign_ins_lock_and_a_passed_lock_starts_a_new_count,
+    sessions_expire_and_end_when_the_account_changes,
+    api_tokens_name_their_user_until_revoked,
+    audit_events_filter_by_actor_and_action,
+    the_explorer_filters_groups_and_pages_reports,
+);
+
+fn new_user(name: &str, role: Role) -> NewUser {
+    NewUser {
+        username: name.to_owned(),
+        display_name: format!("{name} Person"),
+        role,
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".to_owned(),
+        organisation_id: None,
+    }
+}
+
+fn accounts_are_unique_by_name_in_any_case(store: &mut dyn Store) {
+    let id = store
+        .create_user(&new_user("Asha", Role::Analyst))
+        .expect("create")
+        .expect("new");
+    assert_eq!(
+        store
+            .create_user(&new_user("asha", Role::Coordinator))
+            .expect("create"),
+        None
+    );
+    let (user, hash) = store
+        .user_for_sign_in(" ASHA ")
+        .expect("read")
+        .expect("found");
+    assert_eq!(user.id, id);
+    assert_eq!(user.role, Role::Analyst);
+    assert!(hash.starts_with("$argon2id$"));
+    assert_eq!(store.users().expect("users").len(), 1);
+}
+
+fn failed_sign_ins_lock_and_a_passed_lock_starts_a_new_count(store: &mut dyn Store) {
+    let id = store
+        .create_user(&new_user("ben", Role::Analyst))
+        .expect("create")
+        .expect("new");
+    let now = OffsetDateTime::now_utc();
+    let until = now + Duration::minutes(15);
+    for attempt in 1..=4 {
+        let user = store
+            .record_failed_sign_in(id, 5, now, until)
+            .expect("fail")
+            .expect("user");
+        assert_eq!(user.failed_sign_ins, attempt);
+        assert_eq!(user.locked_until, None);
+    }
+    let user = store
+        .record_failed_sign_in(id, 5, now, until)
+        .expect("fail")
+        .expect("user");
+    assert_eq!(user.failed_sign_ins, 5);
+    assert!(user.locked_until.is_some_and(|t| t > now));
+    // Once the lock has passed, a failure starts a new count.
+    let later = until + Duration::minutes(1);
+    let user = store
+        .record_failed_sign_in(id, 5, later, later + Duration::minutes(15))
+        .expect("fail")
+        .expect("user");
+    assert_eq!((user.failed_sign_ins, user.locked_until), (1, None));
+    store.record_sign_in(id, later).expect("sign in");
+    let user = store.user(id).expect("read").expect("user");
+    assert_eq!(user.failed_sign_ins, 0);
+    assert!(user.last_sign_in_at.is_some());
+}
+
+fn sessions_expire_and_end_when_the_account_changes(store: &mut dyn Store) {
+    let id = store
+        .create_user(&new_user("cat", Role::Analyst))
+        .expect("create")
+        .expect("new");
+    let now = OffsetDateTime::now_utc();
+    for (hash, expires) in [
+        ("live", now + Duration::hours(8)),
+        ("old", now - Duration::seconds(1)),
+    ] {
+        store
+            .create_session(&NewSession {
+                token_hash: hash.into(),
+                user_id: id,
+                csrf_token: format!("csrf-{hash}"),
+                expires_at: expires,
+            })
+            .expect("session");
+    }
+    let live = store.session("live", now).expect("read").expect("live");
+    assert_eq!((live.user.id, live.csrf_token.as_str()), (id, "csrf-live"));
+    assert!(store.session("old", now).expect("read").is_none());
+    // The same role and state keep the session; a new role ends it.
+    let same = UserChange {
+        role: Role::Analyst,
+        disabled: false,
+        unlock: true,
+    };
+    assert!(store.change_user(id, &same).expect("change"));
+    assert!(store.session("live", now).expect("read").is_some());
+    let promoted = UserChange {
+        role: Role::Coordinator,
+        disabled: false,
+        unlock: false,
+    };
+    assert!(store.change_user(id, &promoted).expect("change"));
+    assert!(store.session("live", now).expect("read").is_none());
+    assert!(!store.change_user(id + 1000, &promoted).expect("change"));
+    store.end_session("nothing", now).expect("end");
+}
+
+fn api_tokens_name_their_user_until_revoked(store: &mut dyn Store) {
+    let id = store
+        .create_user(&new_user("dev", Role::Analyst))
+        .expect("create")
+        .expect("new");
+    let token = store
+        .create_api_token(id, "nightly export", "hash-1")
+        .expect("token");
+    assert_eq!(
+        store.api_token_user("hash-1").expect("read").map(|u| u.id),
+        Some(id)
+    );
+    assert_eq!(store.api_tokens().expect("list")[0].name, "nightly export");
+    let off = UserChange {
+        role: Role::Analyst,
+        disabled: true,
+        unlock: false,
+    };
+    store.change_user(id, &off).expect("disable");
+    assert!(
+        store.api_token_user("hash-1").expect("read").is_none(),
+        "a disabled account's token is refused"
+    );
+    assert!(store.revoke_api_token(token).expect("revoke"));
+    assert!(store.api_tokens().expect("list").is_empty());
+}
+
+fn audit_events_filter_by_actor_and_action(store: &mut dyn Store) {
+    for (actor, action) in [
+        ("ann", "view_reports"),
+        ("bob", "view_reports"),
+        ("ann", "sign_in"),
+    ] {
+        store
+            .audit(&AuditEvent {
+                actor: actor.into(),
+                action: action.into(),
+                subject: "reports".into(),
+                detail: String::new(),
+            })
+            .expect("audit");
+    }
+    let filter = |actor: Option<&str>, action: Option<&str>| AuditFilter {
+        actor: actor.map(str::to_owned),
+        action: action.map(str::to_owned),
+        limit: 50,
+        ..AuditFilter::default()
+    };
+    assert_eq!(
+        store.audit_search(&filter(None, None)).expect("all").len(),
+        3
+    );
+    let ann = store.audit_search(&filter(Some("ann"), None)).expect("ann");
+    assert_eq!(
+        ann.iter()
+            .map(|e| e.event.action.as_str())
+            .collect::<Vec<_>>(),
+        ["sign_in", "view_reports"]
+    );
+    assert_eq!(
+        store
+            .audit_search(&filter(None, Some("view_reports")))
+            .expect("views")
+            .len(),
+        2
+    );
+    let future = AuditFilter {
+        from: Some(OffsetDateTime::now_utc() + Duration::hours(1)),
+        limit: 50,
+        ..AuditFilter::default()
+    };
+    assert!(store.audit_search(&future).expect("none").is_empty());
+}
+
+fn the_explorer_filters_groups_and_pages_reports(store: &mut dyn Store) {
+    let before = store.data_version().expect("version");
+    let run = begin(store, "reports", "explore.csv", 600);
+    let mut reports = Vec::new();
+    for index in 0..30 {
+        let mut report = report_with_loss(
+            &format!("NFRC{index:04}"),
+            date!(2017 - 01 - 01) + time::Duration::days(index),
+            (index + 1) * 50_000,
+        );
+        if index % 3 == 0 {
+            report.local_issues = vec!["courier_fraud".into()];
+        } else {
+            report.district = Some(code("E06000016"));
+        }
+        reports.push(report);
+    }
+    store_batch(store, run, &batch(reports, Vec::new()));
+    assert_ne!(store.data_version().expect("version"), before);
+
+    let everything = ReportFilter::default();
+    let groups = store.report_groups(&everything).expect("groups");
+    assert_eq!(groups.iter().map(|g| g.reports).sum::<u64>(), 30);
+
+    let unknown = ReportFilter {
+        district: Some("unknown".into()),
+        ..ReportFilter::default()
+    };
+    let (total, rows) = store
+        .report_rows(&unknown, ReportSort::LargestLoss, 4, 0)
+        .expect("rows");
+    assert_eq!((total, rows.len()), (10, 4));
+    assert_eq!(rows[0].loss_pence, Some(28 * 50_000));
+    assert!(
+        rows.iter()
+            .all(|r| r.district_code.is_none() && r.local_issues == "courier_fraud")
+    );
+    let (_, next) = store
+        .report_rows(&unknown, ReportSort::LargestLoss, 4, 8)
+        .expect("page 3");
+    assert_eq!(next.len(), 2);
+    // £10,000 (the 20th report) starts the next band.
+    let ten_k = ReportFilter {
+        loss_band: Some("10k_100k".into()),
+        ..ReportFilter::default()
+    };
+    let (_, rows) = store
+        .report_rows(&ten_k, ReportSort::SmallestLoss, 1, 0)
+        .expect("rows");
+    assert_eq!(rows[0].loss_pence, Some(1_000_000));
+
+    let courier = ReportFilter {
+        local_issue: Some("courier_fraud".into()),
+        ..ReportFilter::default()
+    };
+    assert_eq!(
+        store
+            .report_rows(&courier, ReportSort::NewestFirst, 100, 0)
+            .expect("rows")
+            .0,
+        10
+    );
+    let january = ReportFilter {
+        from: Some(date!(2017 - 01 - 10)),
+        to: Some(date!(2017 - 01 - 19)),
+        loss_band: Some("1k_10k".into()),
+        ..ReportFilter::default()
+    };
+    // 10 to 19 January carry £5,000 to £9,500, all in the band.
+    let (total, rows) = store
+        .report_rows(&january, ReportSort::OldestFirst, 100, 0)
+        .expect("rows");
+    assert_eq!(total, 10);
+    assert_eq!(rows[0].reported_on, "2017-01-10");
+}
