@@ -2,7 +2,7 @@
 //! from a [`Summary`] and rendered by both the Markdown and the HTML writers, so the two
 //! always say the same thing. Nothing here is escaped; each writer escapes for itself.
 
-use crate::charts::{MonthBar, RateBar};
+use crate::charts::{IssueTrend, MonthBar, RateBar};
 use crate::wording;
 use beacon_analytics::Spike;
 use beacon_analytics::summary::{DistrictRow, IssueRow, Summary, TypeRow, VictimProfile};
@@ -101,6 +101,11 @@ pub(crate) struct Board {
     pub issue_sentences: Vec<String>,
     /// The local issues table.
     pub issues: Table,
+    /// Each local issue's reports per month, for the small charts the web sections
+    /// show (the standalone document and the Markdown leave them out).
+    pub issue_trends: Vec<IssueTrend>,
+    /// The issue charts' data table: months down, issues across.
+    pub issue_months: Table,
     /// The spike rule in plain words.
     pub spike_rule: String,
     /// The spikes table (its empty text says no month was flagged).
@@ -136,6 +141,7 @@ impl Board {
         let (month_bars, months) = months(summary);
         let (rate_bars, rates) = rates(summary);
         let (issue_sentences, issues) = issues(&summary.local_issues);
+        let (issue_trends, issue_months) = issue_trends(&summary.local_issues, &month_bars);
         Board {
             title: format!("Fraud and cyber crime in {}", summary.area),
             range,
@@ -151,6 +157,8 @@ impl Board {
             rates,
             issue_sentences,
             issues,
+            issue_trends,
+            issue_months,
             spike_rule: summary.spike_rule.clone(),
             spikes: spikes(&summary.spikes),
             victim_sentences: victim_sentences(&summary.victim_profile, summary.all.reports),
@@ -390,6 +398,51 @@ fn issues(rows: &[IssueRow]) -> (Vec<String>, Table) {
         ]);
     }
     (rows.iter().map(issue_sentence).collect(), table)
+}
+
+/// Each local issue's monthly counts, and their table (months down, issues across).
+/// `IssueRow::monthly` is aligned with the summary's months; a month it has no count
+/// for shows as not applicable rather than as a made-up zero.
+fn issue_trends(rows: &[IssueRow], months: &[MonthBar]) -> (Vec<IssueTrend>, Table) {
+    let trends: Vec<IssueTrend> = rows
+        .iter()
+        .map(|row| IssueTrend {
+            issue: row.issue.clone(),
+            label: row.label.clone(),
+            counts: (0..months.len())
+                .map(|index| row.monthly.get(index).copied())
+                .collect(),
+        })
+        .collect();
+    let columns: Vec<&str> = std::iter::once("Month")
+        .chain(rows.iter().map(|row| row.label.as_str()))
+        .collect();
+    let empty = if rows.is_empty() {
+        "No local issues are set up."
+    } else {
+        "There are no months in this period."
+    };
+    let mut table = Table::new(
+        "Local issue reports per month, by date reported",
+        &columns,
+        1,
+        empty,
+    );
+    if !trends.is_empty() {
+        for (index, month) in months.iter().enumerate() {
+            let mut texts = vec![month.name.clone()];
+            texts.extend(trends.iter().map(|trend| {
+                trend
+                    .counts
+                    .get(index)
+                    .copied()
+                    .flatten()
+                    .map_or_else(|| wording::NOT_APPLICABLE.to_owned(), wording::count)
+            }));
+            table.push(texts);
+        }
+    }
+    (trends, table)
 }
 
 /// The spikes table.

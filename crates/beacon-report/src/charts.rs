@@ -1,6 +1,7 @@
-//! The two SVG charts of the HTML board update, written by hand.
+//! The SVG charts of the HTML board update, written by hand: the two charts of the
+//! standalone document and the small per-issue trend charts the web sections add.
 //!
-//! Why by hand: the board update needs two simple charts (bars per month, bars per
+//! Why by hand: the board update needs simple charts (bars per month, bars per
 //! district) with accessible markup (`role="img"`, `<title>`, `<desc>`, text labels on
 //! every bar). That is a few small functions; a plotting dependency would bring far
 //! more than it gives and would not produce this markup. Every piece of text is escaped
@@ -8,6 +9,11 @@
 //!
 //! Colours meet WCAG AA against white (bars 5.2:1 and 11:1, text 19:1), and no meaning
 //! is carried by colour alone: each panel and bar has a text label.
+//!
+//! Charts are styled only with presentation attributes (`fill`, `stroke`, `font-size`),
+//! never `style=`, so pages whose Content-Security-Policy forbids inline styles can embed
+//! them. Each chart's ids start with the id it is given, so charts on one page never
+//! share an id.
 
 use crate::wording;
 use std::fmt::Write as _;
@@ -36,6 +42,18 @@ pub(crate) struct MonthBar {
     pub fraud: u64,
     /// Cyber crime reports.
     pub cyber: u64,
+}
+
+/// One local issue's reports per month, for its small trend chart.
+#[derive(Debug, Clone)]
+pub(crate) struct IssueTrend {
+    /// The issue's name in the rules, e.g. `courier_fraud` (stable, so ids come from it).
+    pub issue: String,
+    /// The issue in plain words, e.g. "Courier fraud".
+    pub label: String,
+    /// Reports per month, aligned with the months; `None` where the summary has no
+    /// count for that month.
+    pub counts: Vec<Option<u64>>,
 }
 
 /// One district of the rate chart.
@@ -91,10 +109,20 @@ fn clip(text: &str, limit: usize) -> String {
     format!("{kept}…")
 }
 
-/// Opens an accessible SVG: `role="img"` named by its `<title>` and `<desc>`.
+/// Opens an accessible full-width chart: `role="img"` named by its `<title>` and
+/// `<desc>`, whose ids start with `id`.
 fn open(id: &str, height: f64, title: &str, desc: &str) -> String {
     format!(
-        "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\">\n<title id=\"{id}-title\">{}</title>\n<desc id=\"{id}-desc\">{}</desc>\n",
+        "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" font-size=\"14\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\">\n{}",
+        title_and_desc(id, title, desc)
+    )
+}
+
+/// The `<title>` and `<desc>` that name a chart, with the ids its `aria-labelledby`
+/// points at.
+fn title_and_desc(id: &str, title: &str, desc: &str) -> String {
+    format!(
+        "<title id=\"{id}-title\">{}</title>\n<desc id=\"{id}-desc\">{}</desc>\n",
         escape(title),
         escape(desc)
     )
@@ -248,15 +276,20 @@ fn month_panel(svg: &mut String, panel: &Panel<'_>, months: &[MonthBar]) {
 
 /// The lowest and highest months of a series, in words.
 fn range_words(months: &[MonthBar], values: &[u64]) -> String {
-    let pairs = months.iter().zip(values);
-    let low = pairs.clone().min_by_key(|(_, v)| **v);
-    let high = pairs.max_by_key(|(_, v)| **v);
+    range_words_of(months.iter().zip(values.iter().copied()))
+}
+
+/// The lowest and highest of (month, count) pairs, in words (on ties, the first lowest
+/// and the last highest month, as the month chart has always said).
+fn range_words_of<'a>(pairs: impl Iterator<Item = (&'a MonthBar, u64)> + Clone) -> String {
+    let low = pairs.clone().min_by_key(|(_, v)| *v);
+    let high = pairs.max_by_key(|(_, v)| *v);
     match (low, high) {
         (Some((low_month, low)), Some((high_month, high))) => format!(
             "lowest {} in {}, highest {} in {}",
-            wording::count(*low),
+            wording::count(low),
             low_month.name,
-            wording::count(*high),
+            wording::count(high),
             high_month.name
         ),
         _ => "no months".to_owned(),
@@ -447,6 +480,92 @@ fn district_desc(bars: &[RateBar], area_rate: Option<u64>) -> String {
     desc
 }
 
+/// Width of a small issue chart, in SVG units and, by default, in CSS pixels.
+const SMALL_WIDTH: f64 = 340.0;
+/// Height of a small issue chart.
+const SMALL_HEIGHT: f64 = 170.0;
+/// Left edge of a small chart's plot area (room for the count labels).
+const SMALL_LEFT: f64 = 44.0;
+/// Right edge of a small chart's plot area.
+const SMALL_RIGHT: f64 = SMALL_WIDTH - 10.0;
+/// Top of a small chart's plot area (room for the heading and the top bar's count).
+const SMALL_TOP: f64 = 46.0;
+/// Height of a small chart's plot area.
+const SMALL_PLOT: f64 = 80.0;
+/// Narrowest month slot of a small chart that still has room for its count.
+const SMALL_SLOT_FOR_LABEL: f64 = 22.0;
+/// Room a month's axis label needs, so labels are thinned out when months are narrow.
+const SMALL_MONTH_LABEL: f64 = 24.0;
+/// Room a year's label needs before the next one.
+const SMALL_YEAR_LABEL: f64 = 36.0;
+/// Longest issue name drawn as a small chart's heading before it is clipped.
+const SMALL_HEADING_CHARS: usize = 44;
+
+/// One local issue's reports per month as a small bar chart (a small multiple: one per
+/// issue, each with its own scale, every bar labelled with its count where there is
+/// room). `id` names the chart: its `<title>` and `<desc>` get `{id}-title` and
+/// `{id}-desc`, so several charts can share a page. The chart has a width and height,
+/// so it keeps its size on a page with no stylesheet for it.
+pub(crate) fn issue_chart(id: &str, trend: &IssueTrend, months: &[MonthBar]) -> String {
+    let known = || {
+        months
+            .iter()
+            .zip(&trend.counts)
+            .filter_map(|(month, count)| count.map(|count| (month, count)))
+    };
+    let title = format!("{}: reports per month", trend.label);
+    let desc = format!(
+        "Bar chart of reports per month for {}, by date reported: {}. The table below the charts gives every month's figures.",
+        trend.label,
+        range_words_of(known())
+    );
+    let mut svg = format!(
+        "<svg class=\"issue-trend-chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{SMALL_WIDTH}\" height=\"{SMALL_HEIGHT}\" viewBox=\"0 0 {SMALL_WIDTH} {SMALL_HEIGHT}\" font-size=\"12\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\">\n{}",
+        title_and_desc(id, &title, &desc)
+    );
+    heading(
+        &mut svg,
+        4.0,
+        18.0,
+        &clip(&trend.label, SMALL_HEADING_CHARS),
+    );
+    let (top_value, step) = nice_scale(known().map(|(_, count)| count).max().unwrap_or(0));
+    let bottom = SMALL_TOP + SMALL_PLOT;
+    let y = |value: u64| bottom - value as f64 / top_value as f64 * SMALL_PLOT;
+    let step_by = usize::try_from(step).unwrap_or(usize::MAX);
+    for tick in (0..=top_value).step_by(step_by) {
+        line(&mut svg, (SMALL_LEFT, y(tick)), (SMALL_RIGHT, y(tick)), GRID, false);
+        text(&mut svg, SMALL_LEFT - 6.0, y(tick) + 4.0, "end", &wording::count(tick));
+    }
+    let slot = (SMALL_RIGHT - SMALL_LEFT) / months.len().max(1) as f64;
+    // Every `stride`-th month is named on the axis, so narrow months' names never overlap.
+    let stride = (SMALL_MONTH_LABEL / slot).ceil().max(1.0) as usize;
+    let mut last_year: Option<f64> = None;
+    for (index, month) in months.iter().enumerate() {
+        let centre = SMALL_LEFT + slot * (index as f64 + 0.5);
+        if let Some(&Some(count)) = trend.counts.get(index) {
+            let width = slot * 0.6;
+            let top = y(count);
+            rect(&mut svg, (centre - width / 2.0, top), (width, bottom - top), FRAUD);
+            if slot >= SMALL_SLOT_FOR_LABEL {
+                text(&mut svg, centre, top - 4.0, "middle", &wording::count(count));
+            }
+        }
+        if index % stride == 0 {
+            text(&mut svg, centre, bottom + 16.0, "middle", &month.short);
+        }
+        if let Some(year) = &month.year
+            && last_year.is_none_or(|x| centre - x >= SMALL_YEAR_LABEL)
+        {
+            text(&mut svg, centre, bottom + 32.0, "middle", year);
+            last_year = Some(centre);
+        }
+    }
+    line(&mut svg, (SMALL_LEFT, bottom), (SMALL_RIGHT, bottom), TEXT, false);
+    svg.push_str("</svg>");
+    svg
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -481,6 +600,57 @@ mod tests {
         assert_eq!(tick_label(15, 5), "1.5");
     }
 
+    fn months(count: usize) -> Vec<MonthBar> {
+        (0..count)
+            .map(|index| MonthBar {
+                name: format!("Month {index}"),
+                short: format!("M{index}"),
+                year: (index % 12 == 0).then(|| format!("Y{}", index / 12)),
+                fraud: 0,
+                cyber: 0,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_issue_chart_is_named_by_its_own_ids_and_labels_every_bar() {
+        let trend = IssueTrend {
+            issue: "courier_fraud".to_owned(),
+            label: "Courier & doorstep fraud".to_owned(),
+            counts: vec![Some(3), Some(12), Some(0)],
+        };
+        let svg = issue_chart("chart-issue-courier_fraud", &trend, &months(3));
+        assert!(svg.contains("role=\"img\""));
+        assert!(svg.contains(
+            "aria-labelledby=\"chart-issue-courier_fraud-title chart-issue-courier_fraud-desc\""
+        ));
+        assert!(svg.contains(
+            "<title id=\"chart-issue-courier_fraud-title\">Courier &amp; doorstep fraud: reports per month</title>"
+        ));
+        assert!(svg.contains("lowest 0 in Month 2, highest 12 in Month 1"));
+        assert_eq!(svg.matches(&format!("fill=\"{FRAUD}\"")).count(), 3);
+        for label in [">3</text>", ">12</text>", ">M0</text>", ">Y0</text>"] {
+            assert!(svg.contains(label), "{label} in {svg}");
+        }
+        assert!(!svg.contains("style"));
+    }
+
+    #[test]
+    fn an_issue_chart_thins_its_month_names_and_skips_missing_counts() {
+        let trend = IssueTrend {
+            issue: "x".to_owned(),
+            label: "X".to_owned(),
+            counts: vec![Some(1); 20],
+        };
+        let svg = issue_chart("chart-issue-x", &trend, &months(24));
+        // 24 months are 11.9 units each: every other month is named, no count is drawn
+        // above its bar, and only the 20 known months have bars.
+        assert_eq!(svg.matches(&format!("fill=\"{FRAUD}\"")).count(), 20);
+        assert!(svg.contains(">M0</text>") && !svg.contains(">M1</text>"));
+        assert!(svg.contains(">M22</text>") && !svg.contains(">M23</text>"));
+        assert!(svg.contains(">Y1</text>"));
+    }
+
     #[test]
     fn an_empty_chart_still_renders() {
         let svg = district_chart(&[], None);
@@ -488,5 +658,12 @@ mod tests {
         assert!(svg.ends_with("</svg>"));
         let svg = month_chart(&[]);
         assert!(svg.contains("no months"));
+        let trend = IssueTrend {
+            issue: "x".to_owned(),
+            label: "X".to_owned(),
+            counts: Vec::new(),
+        };
+        let svg = issue_chart("chart-issue-x", &trend, &[]);
+        assert!(svg.contains("no months") && svg.ends_with("</svg>"));
     }
 }

@@ -209,6 +209,24 @@ fn like_literal(text: &str) -> String {
     escaped
 }
 
+/// The explorer's reads, on either backend.
+pub trait Explore {
+    /// Changes whenever stored reports may have changed (any ingest run starting,
+    /// progressing or ending): caches of statistics are keyed by it.
+    fn data_version(&mut self) -> crate::StoreResult<String>;
+    /// The filtered reports by district and fraud type (no victim data).
+    fn report_groups(&mut self, filter: &ReportFilter) -> crate::StoreResult<Vec<ReportGroup>>;
+    /// How many reports match, and one page of them at victim level. The caller must be
+    /// allowed to see victim details and must audit the read.
+    fn report_rows(
+        &mut self,
+        filter: &ReportFilter,
+        sort: ReportSort,
+        limit: u32,
+        offset: u64,
+    ) -> crate::StoreResult<(u64, Vec<ReportRow>)>;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,22 +254,4 @@ mod tests {
             "WHERE district_code IS NULL"
         );
     }
-}
-
-/// The explorer's reads, on either backend.
-pub trait Explore {
-    /// Changes whenever stored reports may have changed (any ingest run starting,
-    /// progressing or ending): caches of statistics are keyed by it.
-    fn data_version(&mut self) -> crate::StoreResult<String>;
-    /// The filtered reports by district and fraud type (no victim data).
-    fn report_groups(&mut self, filter: &ReportFilter) -> crate::StoreResult<Vec<ReportGroup>>;
-    /// How many reports match, and one page of them at victim level. The caller must be
-    /// allowed to see victim details and must audit the read.
-    fn report_rows(
-        &mut self,
-        filter: &ReportFilter,
-        sort: ReportSort,
-        limit: u32,
-        offset: u64,
-    ) -> crate::StoreResult<(u64, Vec<ReportRow>)>;
 }
