@@ -5,12 +5,14 @@
 //! year-on-year change and spike baselines) and passes both.
 
 pub mod groups;
+pub mod load;
 pub mod measures;
 pub mod register;
 pub mod spikes;
 pub mod summary;
 
 pub use groups::{Breakdown, Dimension, GroupRow, group_by, group_by_with_candidates};
+pub use load::PeriodFacts;
 pub use measures::Measures;
 pub use measures::repeat_candidates;
 pub use spikes::{Spike, SpikeRule};

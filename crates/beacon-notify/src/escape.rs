@@ -47,7 +47,7 @@ fn is_unsafe(character: char) -> bool {
 /// Makes a domain or URL unclickable (`hxxps://bad[.]example/x`); IP addresses and
 /// networks are left as they are, since mail clients do not turn them into links and
 /// people copy them into firewalls.
-pub(crate) fn defang(observable: &str) -> String {
+pub fn defang(observable: &str) -> String {
     let observable = one_line(observable.trim());
     let address = observable.split('/').next().unwrap_or_default();
     if address.parse::<std::net::IpAddr>().is_ok() {

@@ -28,6 +28,7 @@ pub mod policy;
 pub use ack::{AckError, AckSigner};
 pub use advice::{Advice, advice_for};
 pub use digest::{ComposedDigest, DigestInput, compose};
+pub use escape::defang;
 pub use findings::{Finding, FindingStatus};
 pub use mail::{OutgoingMail, SendError, SmtpMailer, SmtpSettings, TlsMode, Transport};
 pub use outbox::{Backoff, DeliveryReport, OutboxMessage, OutboxStore, deliver_due};

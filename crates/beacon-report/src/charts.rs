@@ -534,8 +534,20 @@ pub(crate) fn issue_chart(id: &str, trend: &IssueTrend, months: &[MonthBar]) -> 
     let y = |value: u64| bottom - value as f64 / top_value as f64 * SMALL_PLOT;
     let step_by = usize::try_from(step).unwrap_or(usize::MAX);
     for tick in (0..=top_value).step_by(step_by) {
-        line(&mut svg, (SMALL_LEFT, y(tick)), (SMALL_RIGHT, y(tick)), GRID, false);
-        text(&mut svg, SMALL_LEFT - 6.0, y(tick) + 4.0, "end", &wording::count(tick));
+        line(
+            &mut svg,
+            (SMALL_LEFT, y(tick)),
+            (SMALL_RIGHT, y(tick)),
+            GRID,
+            false,
+        );
+        text(
+            &mut svg,
+            SMALL_LEFT - 6.0,
+            y(tick) + 4.0,
+            "end",
+            &wording::count(tick),
+        );
     }
     let slot = (SMALL_RIGHT - SMALL_LEFT) / months.len().max(1) as f64;
     // Every `stride`-th month is named on the axis, so narrow months' names never overlap.
@@ -546,9 +558,20 @@ pub(crate) fn issue_chart(id: &str, trend: &IssueTrend, months: &[MonthBar]) -> 
         if let Some(&Some(count)) = trend.counts.get(index) {
             let width = slot * 0.6;
             let top = y(count);
-            rect(&mut svg, (centre - width / 2.0, top), (width, bottom - top), FRAUD);
+            rect(
+                &mut svg,
+                (centre - width / 2.0, top),
+                (width, bottom - top),
+                FRAUD,
+            );
             if slot >= SMALL_SLOT_FOR_LABEL {
-                text(&mut svg, centre, top - 4.0, "middle", &wording::count(count));
+                text(
+                    &mut svg,
+                    centre,
+                    top - 4.0,
+                    "middle",
+                    &wording::count(count),
+                );
             }
         }
         if index % stride == 0 {
@@ -561,7 +584,13 @@ pub(crate) fn issue_chart(id: &str, trend: &IssueTrend, months: &[MonthBar]) -> 
             last_year = Some(centre);
         }
     }
-    line(&mut svg, (SMALL_LEFT, bottom), (SMALL_RIGHT, bottom), TEXT, false);
+    line(
+        &mut svg,
+        (SMALL_LEFT, bottom),
+        (SMALL_RIGHT, bottom),
+        TEXT,
+        false,
+    );
     svg.push_str("</svg>");
     svg
 }
@@ -640,14 +669,16 @@ mod tests {
         let trend = IssueTrend {
             issue: "x".to_owned(),
             label: "X".to_owned(),
-            counts: vec![Some(1); 20],
+            counts: vec![Some(7); 20],
         };
         let svg = issue_chart("chart-issue-x", &trend, &months(24));
-        // 24 months are 11.9 units each: every other month is named, no count is drawn
-        // above its bar, and only the 20 known months have bars.
+        // 24 months are 11.9 units each, and a name needs 24: every third month is
+        // named, no count is drawn above its bar, and only the 20 known months have bars.
         assert_eq!(svg.matches(&format!("fill=\"{FRAUD}\"")).count(), 20);
         assert!(svg.contains(">M0</text>") && !svg.contains(">M1</text>"));
-        assert!(svg.contains(">M22</text>") && !svg.contains(">M23</text>"));
+        assert!(svg.contains(">M21</text>") && !svg.contains(">M22</text>"));
+        assert!(!svg.contains(">7</text>"));
+        assert!(svg.contains(">8</text>"), "the scale's top is labelled");
         assert!(svg.contains(">Y1</text>"));
     }
 

@@ -1,32 +1,25 @@
-//! The board update as a standalone HTML5 document: askama template with
-//! auto-escaping, inline CSS for screen and A4 print, two hand-written SVG charts.
+//! The board update as a standalone HTML5 document: the page (inline CSS for screen and
+//! A4 print) around the body that [`mod@crate::sections`] lays out, so the document and the
+//! web sections are one rendering.
 
-use crate::board::Board;
 use crate::charts;
 use askama::Template;
 
-/// The page: the board update and its two charts, already rendered (and escaped).
+/// The page around the body.
 #[derive(Template)]
 #[template(path = "board.html")]
 struct Page<'a> {
-    /// What the update says.
-    board: &'a Board,
-    /// Figure 1, reports per month.
-    trend_chart: String,
-    /// Figure 2, rates by district.
-    district_chart: String,
-    /// The district map, when there are boundaries to draw it from.
-    district_map: Option<String>,
+    /// The update's main heading, for the document's `<title>`.
+    title: &'a str,
+    /// The period, for the document's `<title>`.
+    range: &'a str,
+    /// The body, already rendered and escaped.
+    body: &'a str,
 }
 
-/// Renders the whole document.
-pub(crate) fn render(board: &Board, district_map: Option<String>) -> String {
-    let page = Page {
-        board,
-        trend_chart: charts::month_chart(&board.month_bars),
-        district_chart: charts::district_chart(&board.rate_bars, board.area_rate),
-        district_map,
-    };
+/// Renders the whole document around `body`.
+pub(crate) fn render(title: &str, range: &str, body: &str) -> String {
+    let page = Page { title, range, body };
     page.render()
         .unwrap_or_else(|error| failed(&error.to_string()))
 }

@@ -3,6 +3,9 @@
 //! as a standalone, printable HTML document with two accessible SVG charts.
 //!
 //! Both outputs are built from one set of sentences and tables, so they always agree.
+//! Pages with a layout of their own (the web app) take the same update as rendered,
+//! escaped parts ([`sections()`]) or as the document's body ([`html_fragment`]); the
+//! standalone document is that body inside a page, so none of them can disagree.
 //! The rounding and phrasing rules live in [`wording`]; `docs/board-update.md` states
 //! them for readers.
 
@@ -11,7 +14,10 @@ mod charts;
 mod html;
 pub mod map;
 mod markdown;
+pub mod sections;
 pub mod wording;
+
+pub use sections::{Sections, html_fragment, sections};
 
 use beacon_analytics::Summary;
 
@@ -31,18 +37,6 @@ pub fn html(summary: &Summary) -> String {
 /// or boundaries that cannot be parsed, the map is simply left out: the report never
 /// fails for want of a map.
 pub fn html_with_map(summary: &Summary, boundaries_geojson: Option<&str>) -> String {
-    let map = boundaries_geojson.and_then(|geojson| {
-        let values: Vec<(String, String, Option<f64>)> = summary
-            .by_district
-            .iter()
-            .filter_map(|row| {
-                let code = row.district_code.clone()?;
-                let rate = wording::rate_tenths(row.reports, row.population)
-                    .map(|tenths| tenths as f64 / 10.0);
-                Some((code, row.name.clone(), rate))
-            })
-            .collect();
-        map::district_map(geojson, &values).ok()
-    });
-    html::render(&board::Board::from_summary(summary), map)
+    let page = sections::titled_body(summary, boundaries_geojson);
+    html::render(&page.title, &page.range, &page.body)
 }

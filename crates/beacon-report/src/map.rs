@@ -13,6 +13,10 @@
 //! Districts with no value are hatched grey. Colour never carries meaning alone: the
 //! legend gives each class's range as text and every district's `<title>` gives its
 //! value; the district table beside the map is its data table.
+//!
+//! Every id in the map starts with `district-map-` (each district's path is
+//! `district-map-area-<code>`), so it can share a page with the charts, and it is styled
+//! with presentation attributes only, never `style=`, for pages that forbid inline styles.
 
 use crate::charts::escape;
 use crate::wording;
@@ -202,12 +206,16 @@ pub fn district_map(
     let mut svg = String::new();
     let _ = write!(
         svg,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" role=\"img\" aria-labelledby=\"district-map-title district-map-desc\" class=\"chart map\">\
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" font-size=\"14\" role=\"img\" aria-labelledby=\"district-map-title district-map-desc\" class=\"chart map\">\
 <title id=\"district-map-title\">Map of reports per 100,000 residents by district</title>\
 <desc id=\"district-map-desc\">A map of the area's districts shaded in five equal-interval classes from light blue (lowest rate) to dark blue (highest rate); hatched grey districts have no data. The table of districts gives every value.</desc>\
 <defs><pattern id=\"district-map-nodata\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#dddddd\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#767676\" stroke-width=\"1.5\"/></pattern></defs>\
 <g stroke=\"#ffffff\" stroke-width=\"1\" stroke-linejoin=\"round\">"
     );
+    // Each district's path has an id (for a page's stylesheet or links), starting with
+    // `district-map-area-` so it cannot meet the map's other ids; a code given twice keeps
+    // its id on its first outline only, so ids stay unique.
+    let mut ids = std::collections::HashSet::new();
     for district in &districts {
         let found = values.iter().find(|(code, _, _)| *code == district.code);
         let name = found.map_or(district.code.as_str(), |(_, name, _)| name.as_str());
@@ -233,9 +241,14 @@ pub fn district_map(
             }
         }
         let code = escape(&district.code);
+        let id = if !code.contains(char::is_whitespace) && ids.insert(code.clone()) {
+            format!(" id=\"district-map-area-{code}\"")
+        } else {
+            String::new()
+        };
         let _ = write!(
             svg,
-            "<path id=\"district-{code}\" data-code=\"{code}\" fill=\"{fill}\" fill-rule=\"evenodd\" d=\"{d}\"><title>{}</title></path>",
+            "<path{id} data-code=\"{code}\" fill=\"{fill}\" fill-rule=\"evenodd\" d=\"{d}\"><title>{}</title></path>",
             escape(&label)
         );
     }
@@ -306,7 +319,7 @@ mod tests {
 
     fn path_of<'a>(svg: &'a str, code: &str) -> &'a str {
         let start = svg
-            .find(&format!("<path id=\"district-{code}\""))
+            .find(&format!("<path id=\"district-map-area-{code}\""))
             .expect("the district has a path");
         let end = svg[start..].find("</path>").expect("the path closes") + start;
         &svg[start..end]

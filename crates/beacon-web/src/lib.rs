@@ -1,171 +1,226 @@
-//! Beacon's web server. For now it serves what partners reach from a browser outside
-//! Beacon: the signed acknowledgement links in owners' digests, and a health check.
+//! Beacon's web application: server-rendered pages in the GOV.UK Design System's look,
+//! and a JSON API under `/api/v1`, over the report intelligence and the register.
 //!
-//! **Architecture invariants:** handlers never hold the store across an `await`: each
-//! request takes the store's lock inside `spawn_blocking`, as the store is synchronous.
-//! A link opened (GET) never changes anything — mail scanners open links too — only the
-//! form it shows (POST) records the acknowledgement. Pages send no referrer, since the
-//! token is in the address.
+//! **Architecture invariants:**
+//! * Handlers never hold a store connection across an `await`: each borrows one from
+//!   the [`pool::StorePool`] inside `spawn_blocking` ([`AppState::blocking`]).
+//! * Every route states the [`beacon_core::Permission`] it needs and checks it on the
+//!   server ([`auth::Viewer::require`]); pages only hide links as a courtesy.
+//! * Every form carries the session's anti-forgery token and every POST checks it.
+//! * Every read of victim-level data (report rows, quarantined rows) writes an audit
+//!   event before the data leaves the server.
+//! * Every response carries the security headers of [`security_headers`].
 
-use askama::Template;
+pub mod ack;
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod forms;
+pub mod jobs;
+pub mod pages;
+pub mod pool;
+pub mod stats;
+
 use axum::Router;
-use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderValue, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use beacon_core::LocalIssueRules;
 use beacon_notify::AckSigner;
-use beacon_pipeline::notify::{AckRefused, acknowledge_link};
-use beacon_store::Store;
-use std::sync::{Arc, Mutex};
-use time::OffsetDateTime;
+use beacon_store::{AuditEvent, Store};
+use error::WebError;
+use pool::StorePool;
+use std::path::PathBuf;
+use std::sync::Arc;
 
-/// What every request shares: the store, and the signer of acknowledgement links.
+/// How the web application behaves; the defaults suit one area on one machine.
 #[derive(Clone)]
-pub struct AppState {
-    store: Arc<Mutex<Box<dyn Store>>>,
-    signer: Arc<AckSigner>,
+pub struct WebSettings {
+    /// Mark cookies `Secure` (set when Beacon is served over HTTPS, directly or behind a
+    /// proxy that sends `X-Forwarded-Proto: https`, which is honoured too).
+    pub secure_cookies: bool,
+    /// How long a session lasts.
+    pub session_hours: i64,
+    /// Failed sign-ins in a row that lock an account.
+    pub lock_after: i64,
+    /// How long a lock lasts.
+    pub lock_minutes: i64,
+    /// Sign-in attempts allowed per client address per five minutes.
+    pub sign_ins_per_address: usize,
+    /// Headless Chromium for board PDFs, if installed.
+    pub chromium: Option<PathBuf>,
+    /// Local-issue rules for uploaded reports.
+    pub rules: LocalIssueRules,
+    /// The largest upload accepted.
+    pub max_upload_bytes: usize,
+    /// District boundaries (GeoJSON) for the map.
+    pub boundaries: Arc<str>,
 }
 
-impl AppState {
-    /// Shares a store and a signer between requests.
-    pub fn new(store: Box<dyn Store>, signer: AckSigner) -> AppState {
-        AppState {
-            store: Arc::new(Mutex::new(store)),
-            signer: Arc::new(signer),
+impl WebSettings {
+    /// Defaults: 8-hour sessions, lock after 5 failures for 15 minutes, 20 sign-in attempts
+    /// per address per 5 minutes, 1 GiB uploads, the shipped rules and boundaries, and
+    /// Chromium wherever Debian installs it.
+    pub fn new(rules: LocalIssueRules) -> WebSettings {
+        WebSettings {
+            secure_cookies: false,
+            session_hours: 8,
+            lock_after: 5,
+            lock_minutes: 15,
+            sign_ins_per_address: 20,
+            chromium: [
+                "/usr/bin/chromium",
+                "/usr/bin/chromium-browser",
+                "/usr/bin/google-chrome",
+            ]
+            .into_iter()
+            .map(PathBuf::from)
+            .find(|path| path.exists()),
+            rules,
+            max_upload_bytes: 1 << 30,
+            boundaries: Arc::from(beacon_ingest::reference::SHIPPED_BOUNDARIES),
         }
     }
 }
 
-/// The routes.
+/// What every request shares.
+#[derive(Clone)]
+pub struct AppState {
+    pool: Arc<StorePool>,
+    signer: Arc<AckSigner>,
+    settings: Arc<WebSettings>,
+    stats: Arc<stats::StatsCache>,
+    limiter: Arc<auth::SignInLimiter>,
+    jobs: Arc<jobs::Jobs>,
+}
+
+impl AppState {
+    /// One connection, the shipped rules and default settings (tests, small installs).
+    pub fn new(store: Box<dyn Store>, signer: AckSigner) -> AppState {
+        let rules = beacon_ingest::reference::parse_rules(beacon_ingest::reference::SHIPPED_RULES)
+            .unwrap_or_default();
+        AppState::with_pool(
+            StorePool::new(vec![store], None),
+            signer,
+            WebSettings::new(rules),
+        )
+    }
+
+    /// A pool of connections and explicit settings (`beacon serve`).
+    pub fn with_pool(pool: StorePool, signer: AckSigner, settings: WebSettings) -> AppState {
+        let limiter = auth::SignInLimiter::new(
+            settings.sign_ins_per_address,
+            std::time::Duration::from_secs(300),
+        );
+        AppState {
+            pool: Arc::new(pool),
+            signer: Arc::new(signer),
+            settings: Arc::new(settings),
+            stats: Arc::new(stats::StatsCache::default()),
+            limiter: Arc::new(limiter),
+            jobs: Arc::new(jobs::Jobs::default()),
+        }
+    }
+
+    /// Runs store work on the blocking pool with a borrowed connection.
+    ///
+    /// # Errors
+    /// [`WebError::Internal`] if the work panicked.
+    pub async fn blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut dyn Store) -> T + Send + 'static,
+    ) -> Result<T, WebError> {
+        let pool = Arc::clone(&self.pool);
+        tokio::task::spawn_blocking(move || pool.with(work))
+            .await
+            .map_err(|error| WebError::Internal(format!("a request's store work failed: {error}")))
+    }
+
+    /// Writes an audit event.
+    ///
+    /// # Errors
+    /// When the store cannot record it: the caller must then not show the data.
+    pub async fn audit(&self, event: AuditEvent) -> Result<(), WebError> {
+        self.blocking(move |store| store.audit(&event)).await??;
+        Ok(())
+    }
+
+    /// The settings.
+    pub fn settings(&self) -> &WebSettings {
+        &self.settings
+    }
+}
+
+/// Every route. Each handler checks its own permission.
 pub fn router(state: AppState) -> Router {
+    let upload_limit = state.settings.max_upload_bytes;
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
-        .route("/ack/{token}", get(confirm_ack).post(record_ack))
+        .route("/assets/beacon.css", get(stylesheet))
+        .route("/ack/{token}", get(ack::confirm_ack).post(ack::record_ack))
+        .merge(pages::routes())
+        .route(
+            "/upload",
+            get(pages::upload::form).post(pages::upload::receive),
+        )
+        .layer(DefaultBodyLimit::max(upload_limit))
+        .nest("/api/v1", api::routes())
+        .route("/sign-out", post(pages::sign_in::sign_out))
+        .layer(middleware::from_fn(security_headers))
         .with_state(state)
 }
 
 /// Serves on `listener` until Ctrl-C.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-}
-
-/// What the acknowledgement page shows.
-enum Outcome {
-    /// The link is good: ask to confirm.
-    Confirm(i64),
-    /// Recorded.
-    Recorded(i64),
-    /// The link cannot be used, and why.
-    Refused(String),
-}
-
-#[derive(Template)]
-#[template(path = "ack.html")]
-struct AckPage {
-    title: &'static str,
-    outcome: Outcome,
-}
-
-async fn confirm_ack(State(state): State<AppState>, Path(token): Path<String>) -> Response {
-    match state.signer.verify(&token, OffsetDateTime::now_utc()) {
-        Ok(digest) => page(
-            StatusCode::OK,
-            "Acknowledge a digest",
-            Outcome::Confirm(digest),
-        ),
-        Err(error) => refused(&AckRefused::Link(error)),
-    }
-}
-
-async fn record_ack(State(state): State<AppState>, Path(token): Path<String>) -> Response {
-    let result = tokio::task::spawn_blocking(move || {
-        let mut store = state
-            .store
-            .lock()
-            .map_err(|_| "the store is unavailable after an earlier failure".to_owned())?;
-        acknowledge_link(
-            store.as_mut(),
-            &state.signer,
-            &token,
-            OffsetDateTime::now_utc(),
-        )
-        .map_err(|error| {
-            if matches!(error, AckRefused::Store(_)) {
-                tracing::error!(%error, "acknowledgement not recorded");
-            }
-            match error {
-                AckRefused::Store(_) => {
-                    "Beacon could not record this just now; please try again later".to_owned()
-                }
-                other => other.to_string(),
-            }
-        })
-    })
-    .await;
-    match result {
-        Ok(Ok(digest)) => page(
-            StatusCode::OK,
-            "Digest acknowledged",
-            Outcome::Recorded(digest),
-        ),
-        Ok(Err(reason)) => page(
-            StatusCode::BAD_REQUEST,
-            "This link cannot be used",
-            Outcome::Refused(capitalise(&reason)),
-        ),
-        Err(_) => page(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Something went wrong",
-            Outcome::Refused(
-                "Beacon could not record this just now; please try again later.".into(),
-            ),
-        ),
-    }
-}
-
-fn refused(error: &AckRefused) -> Response {
-    page(
-        StatusCode::BAD_REQUEST,
-        "This link cannot be used",
-        Outcome::Refused(capitalise(&error.to_string())),
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
 }
 
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    let mut out: String = chars
-        .next()
-        .map(|c| c.to_uppercase().collect())
-        .unwrap_or_default();
-    out.push_str(chars.as_str());
-    if !out.ends_with('.') {
-        out.push('.');
-    }
-    out
+/// The stylesheet, written for Beacon in the GOV.UK Design System's patterns.
+const STYLESHEET: &str = include_str!("../assets/beacon.css");
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        STYLESHEET,
+    )
+        .into_response()
 }
 
-/// Renders the page with the headers every page carries.
-fn page(status: StatusCode, title: &'static str, outcome: Outcome) -> Response {
-    let body = AckPage { title, outcome }
-        .render()
-        .unwrap_or_else(|_| "Beacon could not show this page.".to_owned());
-    let mut response = (status, Html(body)).into_response();
+/// The headers every response carries: a strict Content-Security-Policy (scripts and
+/// styles only from Beacon itself, no framing), no MIME sniffing, no referrer (tokens
+/// appear in some addresses), and no caching of pages that may hold personal data.
+pub async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
     let headers = response.headers_mut();
     for (name, value) in [
         (
             header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
         ),
         (header::REFERRER_POLICY, "no-referrer"),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::X_FRAME_OPTIONS, "DENY"),
-        (header::CACHE_CONTROL, "no-store"),
+        (
+            header::HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ),
     ] {
         headers.insert(name, HeaderValue::from_static(value));
+    }
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response
 }

@@ -95,7 +95,7 @@ async fn opening_a_link_asks_and_confirming_records() {
         headers["content-security-policy"]
             .to_str()
             .expect("ascii")
-            .contains("default-src 'none'")
+            .contains("frame-ancestors 'none'")
     );
     assert_eq!(
         acknowledged_by(&dir),

@@ -4,6 +4,7 @@ use super::config::Settings;
 use super::output::{print_json, progress_bar};
 use anyhow::Context;
 use beacon_pipeline::reference::{load_districts, load_fraud_types, load_postcodes};
+use beacon_store::AuditEvent;
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -19,6 +20,39 @@ pub enum AdminCommand {
     LoadFraudTypes(FileArgs),
     /// Show the audit log, newest first.
     Audit(AuditArgs),
+    /// Create a web account (prints a generated password unless --password-stdin).
+    CreateUser(CreateUserArgs),
+    /// Make an API token for an account's scripts (printed once, stored only hashed).
+    CreateToken(CreateTokenArgs),
+}
+
+/// Arguments of `beacon admin create-user`.
+#[derive(Debug, Args)]
+pub struct CreateUserArgs {
+    /// Sign-in name.
+    pub username: String,
+    /// Role: coordinator, analyst, vulnerability_officer, partner_it_manager, business_user.
+    #[arg(long)]
+    pub role: beacon_core::Role,
+    /// The person's name as pages show it (default: the username).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Their organisation in the register (partner IT managers, business users).
+    #[arg(long)]
+    pub organisation: Option<String>,
+    /// Read the password from the first line of standard input instead of generating one.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+/// Arguments of `beacon admin create-token`.
+#[derive(Debug, Args)]
+pub struct CreateTokenArgs {
+    /// The account the token acts as.
+    pub username: String,
+    /// What the token is for, e.g. "nightly statistics export".
+    #[arg(long)]
+    pub name: String,
 }
 
 /// A file to load.
@@ -117,6 +151,85 @@ pub fn run(command: AdminCommand, settings: &Settings) -> anyhow::Result<ExitCod
                 }
             }
         }
+        AdminCommand::CreateUser(args) => create_user(store.as_mut(), args)?,
+        AdminCommand::CreateToken(args) => {
+            let (user, _) = store
+                .user_for_sign_in(&args.username)?
+                .with_context(|| format!("there is no account called {}", args.username))?;
+            let token = beacon_web::auth::new_token();
+            store.create_api_token(user.id, &args.name, &beacon_web::auth::token_hash(&token))?;
+            store.audit(&AuditEvent {
+                actor: super::config::actor(),
+                action: "create_api_token".into(),
+                subject: format!("user:{}", user.id),
+                detail: args.name.clone(),
+            })?;
+            out!("{token}");
+            eprintln!(
+                "This token acts as {} ({}). It is shown only now; send it as 'Authorization: Bearer <token>'.",
+                user.username,
+                user.role.label()
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A random password of 20 characters from an unambiguous alphabet.
+pub fn generated_password() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    (0..20)
+        .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
+        .collect()
+}
+
+fn create_user(store: &mut dyn beacon_store::Store, args: CreateUserArgs) -> anyhow::Result<()> {
+    let organisation_id = match &args.organisation {
+        None => None,
+        Some(name) => Some(
+            store
+                .organisations()?
+                .into_iter()
+                .find(|o| o.organisation.name.eq_ignore_ascii_case(name))
+                .with_context(|| {
+                    format!("there is no organisation called {name}; add it with `beacon org add`")
+                })?
+                .id,
+        ),
+    };
+    let (password, generated) = if args.password_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .context("while reading the password")?;
+        (line.trim_end_matches(['\r', '\n']).to_owned(), false)
+    } else {
+        (generated_password(), true)
+    };
+    if let Some(problem) = beacon_web::auth::password_problem(&password) {
+        anyhow::bail!("{problem}");
+    }
+    let hash = beacon_web::auth::hash_password(&password).map_err(anyhow::Error::msg)?;
+    let id = store
+        .create_user(&beacon_store::NewUser {
+            username: args.username.clone(),
+            display_name: args.name.clone().unwrap_or_else(|| args.username.clone()),
+            role: args.role,
+            password_hash: hash,
+            organisation_id,
+        })?
+        .with_context(|| format!("there is already an account called {}", args.username))?;
+    store.audit(&AuditEvent {
+        actor: super::config::actor(),
+        action: "create_user".into(),
+        subject: format!("user:{id}"),
+        detail: format!("{} as {}", args.username, args.role),
+    })?;
+    out!("Created {} ({}).", args.username, args.role.label());
+    if generated {
+        out!("Password (shown only now): {password}");
+    }
+    Ok(())
 }

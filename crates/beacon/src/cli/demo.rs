@@ -21,6 +21,12 @@ pub struct DemoArgs {
     /// Replace an existing demo database.
     #[arg(long)]
     pub force: bool,
+    /// Build the demo database (and its demo accounts) without starting the web server.
+    #[arg(long)]
+    pub no_serve: bool,
+    /// How to serve it.
+    #[command(flatten)]
+    pub serve: super::serve::ServeArgs,
 }
 
 /// `beacon demo` subcommands.
@@ -63,8 +69,87 @@ pub struct GenerateArgs {
 pub fn run(args: DemoArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
     match args.command {
         Some(DemoCommand::Generate(generate_args)) => generate_file(generate_args),
-        None => build_demo(args.seed, args.force, settings),
+        None => {
+            let location = demo_location(settings);
+            let exists = if is_file(&location) {
+                std::path::Path::new(&location).exists()
+            } else {
+                open_store(&location)?.report_count()? > 0
+            };
+            if exists && !args.force {
+                out!(
+                    "Using the demo database already at {} (`beacon demo --force` rebuilds it).",
+                    redact(&location)
+                );
+            } else {
+                build_demo(&location, args.seed, args.force, settings)?;
+            }
+            let password = demo_accounts(&location)?;
+            let banner = format!(
+                "Sign in as demo-coordinator (or demo-analyst, demo-officer, demo-partner, demo-business) with the password {password}"
+            );
+            if args.no_serve {
+                out!("{banner}");
+                return Ok(ExitCode::SUCCESS);
+            }
+            super::serve::serve(&args.serve, settings, &location, Some(&banner))?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
+}
+
+fn demo_location(settings: &Settings) -> String {
+    if settings.database_given {
+        settings.database.clone()
+    } else {
+        "beacon-demo.db".to_owned()
+    }
+}
+
+fn is_file(location: &str) -> bool {
+    !location.contains("://")
+}
+
+/// The demo accounts, one per role, all with one password: `BEACON_DEMO_PASSWORD` if set,
+/// else a new random one each time (existing demo accounts get it too).
+fn demo_accounts(location: &str) -> anyhow::Result<String> {
+    use beacon_core::Role;
+    let password = std::env::var("BEACON_DEMO_PASSWORD")
+        .ok()
+        .filter(|p| beacon_web::auth::password_problem(p).is_none())
+        .unwrap_or_else(super::admin::generated_password);
+    let hash = beacon_web::auth::hash_password(&password).map_err(anyhow::Error::msg)?;
+    let mut store = open_store(location)?;
+    for (username, name, role) in [
+        ("demo-coordinator", "Demo Coordinator", Role::Coordinator),
+        ("demo-analyst", "Demo Analyst", Role::Analyst),
+        (
+            "demo-officer",
+            "Demo Vulnerability Officer",
+            Role::VulnerabilityOfficer,
+        ),
+        (
+            "demo-partner",
+            "Demo Partner IT Manager",
+            Role::PartnerItManager,
+        ),
+        ("demo-business", "Demo Business User", Role::BusinessUser),
+    ] {
+        let created = store.create_user(&beacon_store::NewUser {
+            username: username.into(),
+            display_name: name.into(),
+            role,
+            password_hash: hash.clone(),
+            organisation_id: None,
+        })?;
+        if created.is_none() {
+            let (user, _) = store
+                .user_for_sign_in(username)?
+                .context("a demo account vanished")?;
+            store.set_password(user.id, &hash)?;
+        }
+    }
+    Ok(password)
 }
 
 fn generate_file(args: GenerateArgs) -> anyhow::Result<ExitCode> {
@@ -98,14 +183,9 @@ fn generate_file(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn build_demo(seed: u64, force: bool, settings: &Settings) -> anyhow::Result<ExitCode> {
-    let location = if settings.database_given {
-        settings.database.clone()
-    } else {
-        "beacon-demo.db".to_owned()
-    };
-    let is_file = !location.contains("://");
-    if is_file && std::path::Path::new(&location).exists() {
+fn build_demo(location: &str, seed: u64, force: bool, settings: &Settings) -> anyhow::Result<()> {
+    let location = location.to_owned();
+    if is_file(&location) && std::path::Path::new(&location).exists() {
         if !force {
             anyhow::bail!(
                 "{location} already exists; run `beacon demo --force` to rebuild it, or choose another file with --database"
@@ -172,5 +252,5 @@ fn build_demo(seed: u64, force: bool, settings: &Settings) -> anyhow::Result<Exi
     );
     out!("  beacon ingest runs{database_flag}");
     out!("  beacon ingest rejects{database_flag} {}", outcome.run_id);
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }

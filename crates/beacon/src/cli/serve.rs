@@ -1,9 +1,10 @@
-//! `beacon serve`: the web server (for now: digest acknowledgement links and a health
-//! check).
+//! `beacon serve`: the web application.
 
-use super::config::Settings;
+use super::config::{Settings, open_store};
 use super::notify::ack_signer;
 use anyhow::Context;
+use beacon_web::pool::StorePool;
+use beacon_web::{AppState, WebSettings};
 use clap::Args;
 use std::process::ExitCode;
 
@@ -13,27 +14,56 @@ pub struct ServeArgs {
     /// Address and port to listen on.
     #[arg(long, env = "BEACON_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: String,
+    /// Mark cookies Secure: set this when Beacon is reached over HTTPS (a proxy sending
+    /// `X-Forwarded-Proto: https` has the same effect per request).
+    #[arg(long, env = "BEACON_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// Store connections shared by requests.
+    #[arg(long, default_value_t = 4)]
+    pub connections: usize,
 }
 
 /// Runs the web server until Ctrl-C.
 pub fn run(args: ServeArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
-    let mut store = settings.open_store()?;
-    let signer = ack_signer(store.as_mut())?;
-    let state = beacon_web::AppState::new(store, signer);
+    serve(&args, settings, &settings.database, None)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Serves the database at `location`; `banner` is printed once listening.
+pub fn serve(
+    args: &ServeArgs,
+    settings: &Settings,
+    location: &str,
+    banner: Option<&str>,
+) -> anyhow::Result<()> {
+    let mut first = open_store(location)?;
+    let signer = ack_signer(first.as_mut())?;
+    let mut connections = vec![first];
+    for _ in 1..args.connections.max(1) {
+        connections.push(open_store(location)?);
+    }
+    let opener_location = location.to_owned();
+    let pool = StorePool::new(
+        connections,
+        Some(Box::new(move || beacon_store::open(&opener_location))),
+    );
+    let mut web = WebSettings::new(settings.rules(None)?);
+    web.secure_cookies = args.secure_cookies;
+    let state = AppState::with_pool(pool, signer, web);
     let runtime = tokio::runtime::Runtime::new().context("while starting the web server")?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(&args.listen)
             .await
             .with_context(|| format!("cannot listen on {}", args.listen))?;
-        eprintln!(
-            "Beacon is listening on http://{} (Ctrl-C stops it).",
-            listener
-                .local_addr()
-                .map_or(args.listen.clone(), |a| a.to_string())
-        );
+        let address = listener
+            .local_addr()
+            .map_or(args.listen.clone(), |a| a.to_string());
+        eprintln!("Beacon is listening on http://{address}/ (Ctrl-C stops it).");
+        if let Some(banner) = banner {
+            eprintln!("{banner}");
+        }
         beacon_web::serve(listener, state)
             .await
             .context("the web server stopped")
-    })?;
-    Ok(ExitCode::SUCCESS)
+    })
 }

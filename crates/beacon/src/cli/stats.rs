@@ -4,10 +4,9 @@ use super::config::Settings;
 use super::output::{parse_cli_date, pounds, print_csv, print_json};
 use anyhow::Context;
 use beacon_analytics::{
-    Breakdown, Dimension, GroupRow, SpikeRule, StatsContext, Summary, group_by_with_candidates,
-    history_start, repeat_candidates, summarise_with_candidates,
+    Breakdown, Dimension, GroupRow, PeriodFacts, Summary, group_by_with_candidates,
 };
-use beacon_core::{Period, Taxonomy};
+use beacon_core::Period;
 use beacon_store::Store;
 use clap::Args;
 use serde::Serialize;
@@ -57,19 +56,14 @@ pub fn compute(
     let from = from.or(range.map(|r| r.0)).unwrap_or(today);
     let to = to.or(range.map(|r| r.1)).unwrap_or(today);
     let period = Period::new(from, to).context("--from must not be after --to")?;
-    let districts = store.districts()?;
-    let taxonomy = Taxonomy::new(store.fraud_types()?);
-    let facts = store.report_facts(Some(Period::new(history_start(period.from), period.to)?))?;
-    let context = StatsContext {
-        districts: &districts,
-        taxonomy: &taxonomy,
-        rules,
-        first_report: range.map(|r| r.0),
-        spike_rule: SpikeRule::default(),
-    };
-    // Found once for the summary and the breakdown.
-    let may_repeat = repeat_candidates(&facts.facts);
-    let summary = summarise_with_candidates(&facts, &may_repeat, period, &context);
+    let loaded = PeriodFacts::load(store, period)?;
+    let summary = loaded.summary(rules);
+    let (facts, may_repeat, districts, taxonomy) = (
+        &loaded.facts,
+        &loaded.may_repeat,
+        &loaded.districts,
+        &loaded.taxonomy,
+    );
     let groups = if by.is_empty() {
         Vec::new()
     } else {
@@ -82,12 +76,12 @@ pub fn compute(
                 .map(|d| u64::from(d.population_in(year)))
         };
         group_by_with_candidates(
-            &facts,
-            &may_repeat,
+            facts,
+            may_repeat,
             Breakdown {
                 period,
                 dimensions: by,
-                taxonomy: &taxonomy,
+                taxonomy,
                 district_population: &population,
                 area_population: summary.population,
             },

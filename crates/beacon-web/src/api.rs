@@ -1,0 +1,150 @@
+//! The JSON API under `/api/v1`: statistics and ingest runs for scripts, with bearer
+//! tokens (`beacon admin create-token`) or a browser session, and the same role checks
+//! as the pages. `openapi.json` describes it.
+
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::error::WebError;
+use crate::pages::dashboard::{PeriodQuery, resolve_period, summary_for};
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use beacon_core::{DistrictCode, Permission};
+
+/// The OpenAPI 3.1 document (kept beside the code and checked against the routes by the
+/// tests).
+pub const OPENAPI: &str = include_str!("../openapi.json");
+
+/// A JSON error body: `{"error": "..."}`.
+pub fn error_json(status: StatusCode, message: &str) -> Response {
+    (status, Json(serde_json::json!({ "error": message }))).into_response()
+}
+
+/// A failure answered as JSON.
+pub struct ApiError(WebError);
+
+impl From<WebError> for ApiError {
+    fn from(error: WebError) -> ApiError {
+        ApiError(error)
+    }
+}
+
+impl From<beacon_store::StoreError> for ApiError {
+    fn from(error: beacon_store::StoreError) -> ApiError {
+        ApiError(WebError::Store(error))
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, message) = match &self.0 {
+            WebError::SignInNeeded { .. } => (
+                StatusCode::UNAUTHORIZED,
+                "send a token in the Authorization header: Bearer <token>".to_owned(),
+            ),
+            WebError::Forbidden => (
+                StatusCode::FORBIDDEN,
+                "your role does not allow this".to_owned(),
+            ),
+            WebError::NotFound => (StatusCode::NOT_FOUND, "not found".to_owned()),
+            WebError::BadRequest(message) => (StatusCode::BAD_REQUEST, message.clone()),
+            WebError::Csrf => (StatusCode::FORBIDDEN, self.0.to_string()),
+            WebError::Store(_) | WebError::Internal(_) => {
+                tracing::error!(error = %self.0, "API request failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Beacon could not answer; try again later".to_owned(),
+                )
+            }
+        };
+        error_json(status, &message)
+    }
+}
+
+type ApiResult = Result<Response, ApiError>;
+
+/// The API's routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/me", get(me))
+        .route("/summary", get(summary))
+        .route("/districts/{code}/summary", get(district_summary))
+        .route("/runs", get(runs))
+        .route("/runs/{id}", get(run))
+        .fallback(|| async { error_json(StatusCode::NOT_FOUND, "no such API route") })
+}
+
+async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+}
+
+async fn me(viewer: Result<Viewer, WebError>) -> ApiResult {
+    let viewer = viewer?;
+    Ok(Json(serde_json::json!({
+        "username": viewer.user.username,
+        "display_name": viewer.user.display_name,
+        "role": viewer.user.role,
+    }))
+    .into_response())
+}
+
+async fn summary(
+    State(state): State<AppState>,
+    viewer: Result<Viewer, WebError>,
+    Query(query): Query<PeriodQuery>,
+) -> ApiResult {
+    let viewer = viewer?;
+    viewer.require(Permission::ViewStatistics)?;
+    let (chosen, _) = resolve_period(&state, &query).await?;
+    let summary = summary_for(&state, &chosen, None).await?;
+    Ok(Json(&*summary).into_response())
+}
+
+async fn district_summary(
+    State(state): State<AppState>,
+    viewer: Result<Viewer, WebError>,
+    Path(code): Path<String>,
+    Query(query): Query<PeriodQuery>,
+) -> ApiResult {
+    let viewer = viewer?;
+    viewer.require(Permission::ViewStatistics)?;
+    let code: DistrictCode = code.parse().map_err(|_| WebError::NotFound)?;
+    let (chosen, _) = resolve_period(&state, &query).await?;
+    let summary = summary_for(&state, &chosen, Some(code)).await?;
+    Ok(Json(&*summary).into_response())
+}
+
+/// The query of `GET /runs`.
+#[derive(serde::Deserialize)]
+struct RunsQuery {
+    limit: Option<u32>,
+}
+
+async fn runs(
+    State(state): State<AppState>,
+    viewer: Result<Viewer, WebError>,
+    Query(query): Query<RunsQuery>,
+) -> ApiResult {
+    let viewer = viewer?;
+    viewer.require(Permission::LoadData)?;
+    let limit = query.limit.unwrap_or(50).clamp(1, 1000);
+    let runs = state.blocking(move |store| store.runs(limit)).await??;
+    Ok(Json(runs).into_response())
+}
+
+async fn run(
+    State(state): State<AppState>,
+    viewer: Result<Viewer, WebError>,
+    Path(id): Path<i64>,
+) -> ApiResult {
+    let viewer = viewer?;
+    viewer.require(Permission::LoadData)?;
+    let run = state
+        .blocking(move |store| store.run(id))
+        .await??
+        .ok_or(WebError::NotFound)?;
+    Ok(Json(run).into_response())
+}

@@ -1,0 +1,265 @@
+//! Signing in: Argon2id password hashes, session and API tokens, the signed-in viewer,
+//! sign-in rate limiting and account lock-out.
+//!
+//! Tokens are 32 random bytes; the store keeps only their SHA-256, so a copy of the
+//! database cannot be used to sign in. Sessions live in the store, so they survive a
+//! restart and are shared by every server process on PostgreSQL.
+
+use crate::AppState;
+use crate::error::WebError;
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use axum::extract::FromRequestParts;
+use axum::http::header;
+use axum::http::request::Parts;
+use beacon_core::Permission;
+use beacon_store::User;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use std::collections::{HashMap, VecDeque};
+use std::net::IpAddr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use time::OffsetDateTime;
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "beacon_session";
+/// The cookie carrying the sign-in form's anti-forgery token (before any session).
+pub const SIGN_IN_COOKIE: &str = "beacon_sign_in";
+
+/// Hashes a password with Argon2id (OWASP's recommended parameters, the crate default).
+///
+/// # Errors
+/// Only if the hasher refuses its parameters, which the defaults never are.
+pub fn hash_password(password: &str) -> Result<String, String> {
+    let mut salt = [0u8; 16];
+    rand::rng().fill_bytes(&mut salt);
+    let salt = SaltString::encode_b64(&salt).map_err(|e| e.to_string())?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|e| e.to_string())
+}
+
+/// Whether `password` matches a stored hash. A malformed hash never matches.
+pub fn verify_password(stored: &str, password: &str) -> bool {
+    PasswordHash::new(stored).is_ok_and(|hash| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &hash)
+            .is_ok()
+    })
+}
+
+/// A hash of no one's password, checked when the name is unknown so that a wrong name
+/// takes as long to refuse as a wrong password.
+pub fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash_password("not a password anyone has").unwrap_or_default())
+}
+
+/// What a password must be: long enough to resist guessing (NCSC: length over rules).
+pub fn password_problem(password: &str) -> Option<&'static str> {
+    (password.chars().count() < 12).then_some("Enter a password of at least 12 characters")
+}
+
+/// A new random token, URL-safe.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// The SHA-256 of a token, as stored.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Compares two secrets in time that does not depend on where they differ.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// How a request proved who it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    /// The session cookie (pages).
+    Session,
+    /// A bearer token (scripts).
+    Token,
+}
+
+/// The signed-in user of a request.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    /// Who.
+    pub user: User,
+    /// The session's anti-forgery token (empty for API tokens, which forms never use).
+    pub csrf: String,
+    /// How they proved it.
+    pub via: Via,
+}
+
+impl Viewer {
+    /// Refuses the request unless the role allows `permission`.
+    ///
+    /// # Errors
+    /// [`WebError::Forbidden`].
+    pub fn require(&self, permission: Permission) -> Result<(), WebError> {
+        if self.user.role.may(permission) {
+            Ok(())
+        } else {
+            Err(WebError::Forbidden)
+        }
+    }
+
+    /// Whether the role allows `permission`.
+    pub fn may(&self, permission: Permission) -> bool {
+        self.user.role.may(permission)
+    }
+
+    /// Refuses a form whose anti-forgery token is not this session's.
+    ///
+    /// # Errors
+    /// [`WebError::Csrf`].
+    pub fn check_csrf(&self, sent: &str) -> Result<(), WebError> {
+        if self.via == Via::Session && same_secret(&self.csrf, sent) {
+            Ok(())
+        } else {
+            Err(WebError::Csrf)
+        }
+    }
+}
+
+/// A cookie's value from the request.
+pub fn cookie<'a>(parts: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
+    parts
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Viewer, WebError> {
+        let api = parts.uri.path().starts_with("/api/");
+        let bearer = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .map(|token| token_hash(token.trim()));
+        let session = cookie(&parts.headers, SESSION_COOKIE).map(token_hash);
+        let next = parts
+            .uri
+            .path_and_query()
+            .map_or("/".to_owned(), |p| p.as_str().to_owned());
+        let refused = WebError::SignInNeeded { next, api };
+        let found = state
+            .blocking(move |store| -> beacon_store::StoreResult<Option<Viewer>> {
+                if let Some(hash) = bearer {
+                    return Ok(store.api_token_user(&hash)?.map(|user| Viewer {
+                        user,
+                        csrf: String::new(),
+                        via: Via::Token,
+                    }));
+                }
+                let Some(hash) = session else {
+                    return Ok(None);
+                };
+                Ok(store
+                    .session(&hash, OffsetDateTime::now_utc())?
+                    .map(|record| Viewer {
+                        user: record.user,
+                        csrf: record.csrf_token,
+                        via: Via::Session,
+                    }))
+            })
+            .await??;
+        found.ok_or(refused)
+    }
+}
+
+/// Sign-in attempts per client address in a sliding window: a brake on guessing across
+/// many accounts, which per-account lock-out alone does not stop.
+pub struct SignInLimiter {
+    attempts: Mutex<HashMap<IpAddr, VecDeque<Instant>>>,
+    /// Attempts allowed per window.
+    pub limit: usize,
+    /// The window.
+    pub window: Duration,
+}
+
+impl SignInLimiter {
+    /// `limit` attempts per `window` per address.
+    pub fn new(limit: usize, window: Duration) -> SignInLimiter {
+        SignInLimiter {
+            attempts: Mutex::new(HashMap::new()),
+            limit,
+            window,
+        }
+    }
+
+    /// Counts an attempt; `false` when the address has used its allowance.
+    pub fn allow(&self, address: IpAddr) -> bool {
+        let now = Instant::now();
+        let mut attempts = self
+            .attempts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if attempts.len() > 10_000 {
+            attempts.retain(|_, times| times.back().is_some_and(|t| now - *t < self.window));
+        }
+        let times = attempts.entry(address).or_default();
+        while times.front().is_some_and(|t| now - *t >= self.window) {
+            times.pop_front();
+        }
+        if times.len() >= self.limit {
+            return false;
+        }
+        times.push_back(now);
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_hash_with_argon2id_and_verify() {
+        let hash = hash_password("correct horse battery").expect("hash");
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password(&hash, "correct horse battery"));
+        assert!(!verify_password(&hash, "correct horse battery!"));
+        assert!(!verify_password("not a hash", "anything"));
+    }
+
+    #[test]
+    fn tokens_are_random_and_stored_hashed() {
+        let (a, b) = (new_token(), new_token());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 64);
+        assert_eq!(token_hash(&a).len(), 64);
+        assert_ne!(token_hash(&a), a);
+        assert!(same_secret(&a, &a.clone()));
+        assert!(!same_secret(&a, &b));
+    }
+
+    #[test]
+    fn the_limiter_refuses_past_its_allowance() {
+        let limiter = SignInLimiter::new(3, Duration::from_secs(60));
+        let address: IpAddr = "192.0.2.1".parse().expect("address");
+        assert!((0..3).all(|_| limiter.allow(address)));
+        assert!(!limiter.allow(address));
+        assert!(limiter.allow("192.0.2.2".parse().expect("address")));
+    }
+}

@@ -1,0 +1,81 @@
+//! What can go wrong in a request, and the page (or JSON) each failure shows.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+/// A request that cannot be answered as asked.
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    /// Not signed in: pages redirect to sign-in, the API answers 401.
+    #[error("sign in to see this page")]
+    SignInNeeded {
+        /// Where to come back to.
+        next: String,
+        /// The request was for the API.
+        api: bool,
+    },
+    /// Signed in, but the role does not allow it.
+    #[error("your role does not allow this")]
+    Forbidden,
+    /// No such thing.
+    #[error("not found")]
+    NotFound,
+    /// The request itself is wrong, with what to fix.
+    #[error("{0}")]
+    BadRequest(String),
+    /// A form without the right anti-forgery token.
+    #[error(
+        "this form has expired or was not sent from Beacon; go back, reload the page and try again"
+    )]
+    Csrf,
+    /// The store failed.
+    #[error("store: {0}")]
+    Store(#[from] beacon_store::StoreError),
+    /// Anything else on our side.
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl WebError {
+    fn status(&self) -> StatusCode {
+        match self {
+            WebError::SignInNeeded { .. } => StatusCode::UNAUTHORIZED,
+            WebError::Forbidden | WebError::Csrf => StatusCode::FORBIDDEN,
+            WebError::NotFound => StatusCode::NOT_FOUND,
+            WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::Store(_) | WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// What the user is told: internal details stay in the log.
+    fn public_message(&self) -> String {
+        match self {
+            WebError::Store(_) | WebError::Internal(_) => {
+                "Sorry, there is a problem with Beacon. Try again later.".to_owned()
+            }
+            other => other.to_string(),
+        }
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        if matches!(self, WebError::Store(_) | WebError::Internal(_)) {
+            tracing::error!(error = %self, "request failed");
+        }
+        match &self {
+            WebError::SignInNeeded { next, api: false } => {
+                let target = format!("/sign-in?next={}", crate::forms::url_encode(next));
+                axum::response::Redirect::to(&target).into_response()
+            }
+            WebError::SignInNeeded { api: true, .. } => crate::api::error_json(
+                StatusCode::UNAUTHORIZED,
+                "send a token in the Authorization header: Bearer <token>",
+            ),
+            _ => crate::pages::error_page(self.status(), &self.public_message()),
+        }
+    }
+}
+
+/// Result of a handler.
+pub type WebResult<T> = Result<T, WebError>;

@@ -1,0 +1,92 @@
+//! The signed-in person's own account: who they are and changing their password.
+
+use super::{Chrome, render};
+use crate::AppState;
+use crate::auth::{Viewer, hash_password, password_problem, verify_password};
+use crate::error::{WebError, WebResult};
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use beacon_store::AuditEvent;
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    chrome: Chrome,
+    username: String,
+    role: &'static str,
+    error: Option<String>,
+}
+
+fn account(viewer: &Viewer, status: StatusCode, error: Option<String>) -> Response {
+    render(
+        status,
+        &AccountPage {
+            chrome: Chrome::for_viewer(viewer, "Your account", "/account"),
+            username: viewer.user.username.clone(),
+            role: viewer.user.role.label(),
+            error,
+        },
+    )
+}
+
+/// The account page.
+pub async fn page(viewer: Viewer) -> Response {
+    account(&viewer, StatusCode::OK, None)
+}
+
+/// What the password form sends.
+#[derive(serde::Deserialize)]
+pub struct PasswordForm {
+    csrf_token: String,
+    current: String,
+    new: String,
+}
+
+/// Changes the password (which signs the person out everywhere).
+pub async fn change_password(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(form): Form<PasswordForm>,
+) -> WebResult<Response> {
+    viewer.check_csrf(&form.csrf_token)?;
+    if let Some(problem) = password_problem(&form.new) {
+        return Ok(account(
+            &viewer,
+            StatusCode::BAD_REQUEST,
+            Some(problem.to_owned()),
+        ));
+    }
+    let new_hash = hash_password(&form.new).map_err(WebError::Internal)?;
+    let username = viewer.user.username.clone();
+    let id = viewer.user.id;
+    let changed = state
+        .blocking(move |store| -> beacon_store::StoreResult<bool> {
+            let Some((_, hash)) = store.user_for_sign_in(&username)? else {
+                return Ok(false);
+            };
+            if !verify_password(&hash, &form.current) {
+                return Ok(false);
+            }
+            store.set_password(id, &new_hash)?;
+            store.audit(&AuditEvent {
+                actor: username,
+                action: "change_password".into(),
+                subject: format!("user:{id}"),
+                detail: String::new(),
+            })?;
+            Ok(true)
+        })
+        .await??;
+    if changed {
+        Ok(Redirect::to("/sign-in").into_response())
+    } else {
+        Ok(account(
+            &viewer,
+            StatusCode::BAD_REQUEST,
+            Some("Enter your current password correctly".into()),
+        ))
+    }
+}

@@ -1,0 +1,169 @@
+//! The board update for a period: on screen (and printable with the print stylesheet),
+//! as Markdown, and as PDF.
+//!
+//! No Rust crate lays out HTML with SVG charts into PDF faithfully, so the PDF is printed
+//! by headless Chromium from the same standalone HTML document `beacon report board`
+//! writes; where Chromium is not installed the page says so and offers printing.
+
+use super::dashboard::{PeriodForm, PeriodQuery, resolve_period, summary_for};
+use super::{Chrome, render};
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::error::{WebError, WebResult};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use beacon_core::Permission;
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+#[derive(Template)]
+#[template(path = "board.html")]
+struct BoardPage {
+    chrome: Chrome,
+    form: PeriodForm,
+    action: &'static str,
+    body: String,
+    pdf_available: bool,
+}
+
+/// The board update page.
+pub async fn page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(query): Query<PeriodQuery>,
+) -> WebResult<Response> {
+    viewer.require(Permission::ViewBoard)?;
+    let (chosen, form) = resolve_period(&state, &query).await?;
+    let summary = summary_for(&state, &chosen, None).await?;
+    let body = beacon_report::html_fragment(&summary, Some(&state.settings().boundaries));
+    Ok(render(
+        StatusCode::OK,
+        &BoardPage {
+            chrome: Chrome::for_viewer(&viewer, "Board update", "/board"),
+            form,
+            action: "/board",
+            body,
+            pdf_available: state.settings().chromium.is_some(),
+        },
+    ))
+}
+
+fn download(content_type: &str, name: String, body: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// The board update as Markdown.
+pub async fn markdown(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(query): Query<PeriodQuery>,
+) -> WebResult<Response> {
+    viewer.require(Permission::ViewBoard)?;
+    let (chosen, _) = resolve_period(&state, &query).await?;
+    let summary = summary_for(&state, &chosen, None).await?;
+    Ok(download(
+        "text/markdown; charset=utf-8",
+        format!(
+            "board-update-{}-to-{}.md",
+            chosen.period.from, chosen.period.to
+        ),
+        beacon_report::markdown(&summary).into_bytes(),
+    ))
+}
+
+/// The board update as PDF, printed by headless Chromium.
+pub async fn pdf(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(query): Query<PeriodQuery>,
+) -> WebResult<Response> {
+    viewer.require(Permission::ViewBoard)?;
+    let Some(chromium) = state.settings().chromium.clone() else {
+        return Err(WebError::BadRequest(
+            "PDFs need Chromium, which is not installed on this server. Use your browser's print command on the board update page and choose 'Save as PDF'.".into(),
+        ));
+    };
+    let (chosen, _) = resolve_period(&state, &query).await?;
+    let summary = summary_for(&state, &chosen, None).await?;
+    let html = beacon_report::html_with_map(&summary, Some(&state.settings().boundaries));
+    let pdf = tokio::task::spawn_blocking(move || print_pdf(&chromium, &html))
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?
+        .map_err(WebError::Internal)?;
+    Ok(download(
+        "application/pdf",
+        format!(
+            "board-update-{}-to-{}.pdf",
+            chosen.period.from, chosen.period.to
+        ),
+        pdf,
+    ))
+}
+
+/// Prints a standalone HTML document to PDF with headless Chromium, in a fresh profile,
+/// with no network access beyond the file itself.
+///
+/// # Errors
+/// A message when Chromium fails or takes more than a minute.
+pub fn print_pdf(chromium: &Path, html: &str) -> Result<Vec<u8>, String> {
+    let work = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let page = work.path().join("board.html");
+    let out = work.path().join("board.pdf");
+    std::fs::write(&page, html).map_err(|e| e.to_string())?;
+    let mut child = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            work.path().join("profile").display()
+        ))
+        .arg(format!("--print-to-pdf={}", out.display()))
+        .arg(format!("file://{}", page.display()))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start Chromium: {e}"))?;
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+            if !status.success() {
+                return Err(format!(
+                    "Chromium failed to print the board update ({status})"
+                ));
+            }
+            break;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            return Err("Chromium took more than a minute to print the board update".into());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let pdf = std::fs::read(&out).map_err(|e| format!("Chromium wrote no PDF: {e}"))?;
+    if !pdf.starts_with(b"%PDF") {
+        return Err("Chromium's output is not a PDF".into());
+    }
+    Ok(pdf)
+}

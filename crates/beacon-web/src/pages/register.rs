@@ -1,0 +1,194 @@
+//! The threat-address register's pages: addresses, organisations and the digest outbox
+//! for analysts and coordinators, and a partner IT manager's view of their own
+//! organisation (TLP:RED findings are held back there, as they are from email).
+
+use super::{Chrome, render};
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::error::{WebError, WebResult};
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use beacon_core::{Permission, StoredOrganisation, Tlp};
+use beacon_store::{AddressFilter, AddressRecord, OutboxEntry, RegisterTotals};
+
+/// An address as the tables show it.
+pub struct AddressLine {
+    /// IP, network, URL or domain (defanged so it cannot be clicked).
+    pub observable: String,
+    /// Kind.
+    pub kind: &'static str,
+    /// Owner's name.
+    pub organisation: String,
+    /// District code.
+    pub district: String,
+    /// First seen.
+    pub first_seen: String,
+    /// Last seen.
+    pub last_seen: String,
+    /// Sightings.
+    pub sightings: u64,
+    /// TLP label.
+    pub tlp: &'static str,
+    /// Types.
+    pub types: String,
+    /// Feeds.
+    pub feeds: String,
+}
+
+fn day(moment: time::OffsetDateTime) -> String {
+    moment.date().to_string()
+}
+
+fn address_line(record: &AddressRecord, organisations: &[StoredOrganisation]) -> AddressLine {
+    AddressLine {
+        observable: beacon_notify::defang(&record.observable),
+        kind: record.kind.as_str(),
+        organisation: record
+            .organisation_id
+            .and_then(|id| organisations.iter().find(|o| o.id == id))
+            .map(|o| o.organisation.name.clone())
+            .unwrap_or_else(|| "Not attributed".into()),
+        district: record.district.clone().unwrap_or_else(|| "unknown".into()),
+        first_seen: day(record.first_seen),
+        last_seen: day(record.last_seen),
+        sightings: record.sightings,
+        tlp: record.tlp.as_str(),
+        types: record.types.join(", "),
+        feeds: record.feeds.join(", "),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "register_addresses.html")]
+struct AddressesPage {
+    chrome: Chrome,
+    heading: String,
+    totals: Option<RegisterTotals>,
+    addresses: Vec<AddressLine>,
+    withheld: usize,
+    digests: Vec<OutboxEntry>,
+}
+
+/// The most recently seen addresses.
+pub async fn addresses(State(state): State<AppState>, viewer: Viewer) -> WebResult<Response> {
+    viewer.require(Permission::ViewRegister)?;
+    let (totals, organisations, records) = state
+        .blocking(|store| -> beacon_store::StoreResult<_> {
+            Ok((
+                store.register_totals()?,
+                store.organisations()?,
+                store.addresses(&AddressFilter {
+                    limit: Some(200),
+                    ..AddressFilter::default()
+                })?,
+            ))
+        })
+        .await??;
+    Ok(render(
+        StatusCode::OK,
+        &AddressesPage {
+            chrome: Chrome::for_viewer(&viewer, "Register: addresses", "/register/addresses"),
+            heading: "Threat-address register".into(),
+            totals: Some(totals),
+            addresses: records
+                .iter()
+                .map(|r| address_line(r, &organisations))
+                .collect(),
+            withheld: 0,
+            digests: Vec::new(),
+        },
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "register_organisations.html")]
+struct OrganisationsPage {
+    chrome: Chrome,
+    organisations: Vec<StoredOrganisation>,
+}
+
+/// Registered organisations and what they own.
+pub async fn organisations(State(state): State<AppState>, viewer: Viewer) -> WebResult<Response> {
+    viewer.require(Permission::ViewRegister)?;
+    let organisations = state.blocking(|store| store.organisations()).await??;
+    Ok(render(
+        StatusCode::OK,
+        &OrganisationsPage {
+            chrome: Chrome::for_viewer(&viewer, "Register: organisations", "/register/addresses"),
+            organisations,
+        },
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "register_outbox.html")]
+struct OutboxPage {
+    chrome: Chrome,
+    entries: Vec<OutboxEntry>,
+}
+
+/// Digests queued, sent and acknowledged.
+pub async fn outbox(State(state): State<AppState>, viewer: Viewer) -> WebResult<Response> {
+    viewer.require(Permission::ViewRegister)?;
+    let entries = state.blocking(|store| store.outbox(200)).await??;
+    Ok(render(
+        StatusCode::OK,
+        &OutboxPage {
+            chrome: Chrome::for_viewer(&viewer, "Register: outbox", "/register/addresses"),
+            entries,
+        },
+    ))
+}
+
+/// A partner IT manager's own organisation: its addresses and digests.
+pub async fn my_organisation(State(state): State<AppState>, viewer: Viewer) -> WebResult<Response> {
+    viewer.require(Permission::ViewOwnOrganisation)?;
+    let Some(organisation_id) = viewer.user.organisation_id else {
+        return Err(WebError::BadRequest(
+            "Your account is not linked to an organisation yet; ask the partnership coordinator to link it".into(),
+        ));
+    };
+    let (organisations, records, digests) = state
+        .blocking(move |store| -> beacon_store::StoreResult<_> {
+            let digests: Vec<OutboxEntry> = store
+                .outbox(500)?
+                .into_iter()
+                .filter(|entry| entry.organisation_id == organisation_id)
+                .collect();
+            Ok((
+                store.organisations()?,
+                store.addresses(&AddressFilter {
+                    organisation_id: Some(organisation_id),
+                    limit: Some(500),
+                    ..AddressFilter::default()
+                })?,
+                digests,
+            ))
+        })
+        .await??;
+    let name = organisations
+        .iter()
+        .find(|o| o.id == organisation_id)
+        .map_or_else(
+            || "Your organisation".to_owned(),
+            |o| o.organisation.name.clone(),
+        );
+    let (shown, held): (Vec<&AddressRecord>, Vec<&AddressRecord>) =
+        records.iter().partition(|r| r.tlp != Tlp::Red);
+    Ok(render(
+        StatusCode::OK,
+        &AddressesPage {
+            chrome: Chrome::for_viewer(&viewer, name.clone(), "/my-organisation"),
+            heading: name,
+            totals: None,
+            addresses: shown
+                .into_iter()
+                .map(|r| address_line(r, &organisations))
+                .collect(),
+            withheld: held.len(),
+            digests,
+        },
+    ))
+}
