@@ -12,8 +12,8 @@ use crate::auth::Viewer;
 use crate::error::{WebError, WebResult};
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use beacon_core::Permission;
 use std::path::Path;
 use std::process::Command;
@@ -51,20 +51,6 @@ pub async fn page(
     ))
 }
 
-fn download(content_type: &str, name: String, body: Vec<u8>) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response()
-}
-
 /// The board update as Markdown.
 pub async fn markdown(
     State(state): State<AppState>,
@@ -74,9 +60,9 @@ pub async fn markdown(
     viewer.require(Permission::ViewBoard)?;
     let (chosen, _) = resolve_period(&state, &query).await?;
     let summary = summary_for(&state, &chosen, None).await?;
-    Ok(download(
+    Ok(super::download::attachment(
         "text/markdown; charset=utf-8",
-        format!(
+        &format!(
             "board-update-{}-to-{}.md",
             chosen.period.from, chosen.period.to
         ),
@@ -103,9 +89,9 @@ pub async fn pdf(
         .await
         .map_err(|e| WebError::Internal(e.to_string()))?
         .map_err(WebError::Internal)?;
-    Ok(download(
+    Ok(super::download::attachment(
         "application/pdf",
-        format!(
+        &format!(
             "board-update-{}-to-{}.pdf",
             chosen.period.from, chosen.period.to
         ),

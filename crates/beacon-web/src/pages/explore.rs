@@ -10,8 +10,8 @@ use crate::error::WebResult;
 use crate::forms::given;
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use beacon_core::{Permission, Taxonomy};
 use beacon_report::wording;
 use beacon_store::{AuditEvent, LOSS_BANDS, ReportFilter, ReportGroup, ReportRow, ReportSort};
@@ -425,45 +425,6 @@ fn filter_selects(
     ]
 }
 
-fn csv_response(name: &str, body: Vec<u8>) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response()
-}
-
-fn write_csv(headers: &[&str], rows: impl Iterator<Item = Vec<String>>) -> WebResult<Vec<u8>> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let failed = |e: csv::Error| crate::error::WebError::Internal(e.to_string());
-    writer.write_record(headers).map_err(failed)?;
-    for row in rows {
-        // Cells starting with a formula character are quoted so spreadsheets do not run them.
-        let row: Vec<String> = row
-            .into_iter()
-            .map(|cell| {
-                if cell.starts_with(['=', '+', '-', '@', '\t', '\r'])
-                    && cell.parse::<f64>().is_err()
-                {
-                    format!("'{cell}")
-                } else {
-                    cell
-                }
-            })
-            .collect();
-        writer.write_record(&row).map_err(failed)?;
-    }
-    writer
-        .into_inner()
-        .map_err(|e| crate::error::WebError::Internal(e.to_string()))
-}
-
 /// The filtered groups as CSV (no victim data).
 pub async fn groups_csv(
     State(state): State<AppState>,
@@ -476,7 +437,8 @@ pub async fn groups_csv(
     let groups: Vec<ReportGroup> = state
         .blocking(move |store| store.report_groups(&filter))
         .await??;
-    let body = write_csv(
+    super::download::csv(
+        "beacon-report-groups.csv",
         &[
             "district_code",
             "fraud_type",
@@ -493,8 +455,7 @@ pub async fn groups_csv(
                 g.cyber_enabled.to_string(),
             ]
         }),
-    )?;
-    Ok(csv_response("beacon-report-groups.csv", body))
+    )
 }
 
 /// The filtered reports at victim level as CSV (audited).
@@ -521,7 +482,8 @@ pub async fn reports_csv(
     if total > u64::from(MAX_DOWNLOAD_ROWS) {
         tracing::info!(total, "victim-level download capped");
     }
-    let body = write_csv(
+    super::download::csv(
+        "beacon-reports.csv",
         &[
             "reference",
             "reported_on",
@@ -552,6 +514,5 @@ pub async fn reports_csv(
                 r.summary.unwrap_or_default(),
             ]
         }),
-    )?;
-    Ok(csv_response("beacon-reports.csv", body))
+    )
 }

@@ -5,6 +5,7 @@ pub mod account;
 pub mod audit;
 pub mod board;
 pub mod dashboard;
+pub mod download;
 pub mod explore;
 pub mod register;
 pub mod runs;

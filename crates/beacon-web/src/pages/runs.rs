@@ -7,8 +7,8 @@ use crate::auth::Viewer;
 use crate::error::{WebError, WebResult};
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use beacon_core::{IngestRun, Permission, RunStatus};
 use beacon_store::{AuditEvent, QuarantinedRow};
 
@@ -104,32 +104,11 @@ pub async fn rejects_csv(
 ) -> WebResult<Response> {
     viewer.require(Permission::LoadData)?;
     let (_, rejects) = run_and_rejects(&state, &viewer, id, "download_quarantine").await?;
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let failed = |e: csv::Error| WebError::Internal(e.to_string());
-    writer
-        .write_record(["line", "reason", "raw"])
-        .map_err(failed)?;
-    for row in &rejects {
-        writer
-            .write_record([
-                row.row.line.to_string(),
-                row.row.reason.clone(),
-                row.row.raw.clone(),
-            ])
-            .map_err(failed)?;
-    }
-    let body = writer
-        .into_inner()
-        .map_err(|e| WebError::Internal(e.to_string()))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"beacon-run-{id}-quarantine.csv\""),
-            ),
-        ],
-        body,
+    super::download::csv(
+        &format!("beacon-run-{id}-quarantine.csv"),
+        &["line", "reason", "raw"],
+        rejects
+            .into_iter()
+            .map(|row| vec![row.row.line.to_string(), row.row.reason, row.row.raw]),
     )
-        .into_response())
 }
