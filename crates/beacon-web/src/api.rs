@@ -100,7 +100,8 @@ async fn summary(
     viewer.require(Permission::ViewStatistics)?;
     let (chosen, _) = resolve_period(&state, &query).await?;
     let summary = summary_for(&state, &chosen, None).await?;
-    Ok(Json(&*summary).into_response())
+    let summary = &summary.summary;
+    Ok(Json(summary).into_response())
 }
 
 async fn district_summary(
@@ -114,7 +115,8 @@ async fn district_summary(
     let code: DistrictCode = code.parse().map_err(|_| WebError::NotFound)?;
     let (chosen, _) = resolve_period(&state, &query).await?;
     let summary = summary_for(&state, &chosen, Some(code)).await?;
-    Ok(Json(&*summary).into_response())
+    let summary = &summary.summary;
+    Ok(Json(summary).into_response())
 }
 
 /// The query of `GET /runs`.

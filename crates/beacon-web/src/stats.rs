@@ -12,7 +12,7 @@ use beacon_analytics::{PeriodFacts, Summary};
 use beacon_core::{DistrictCode, LocalIssueRules, Period};
 use beacon_store::Store;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use time::{Date, Month};
 
 /// Period presets the pages offer.
@@ -112,12 +112,29 @@ pub fn choose(
     })
 }
 
+/// A summary, and its page sections rendered once on first use.
+pub struct Cached {
+    /// The summary.
+    pub summary: Summary,
+    sections: OnceLock<beacon_report::Sections>,
+}
+
+impl Cached {
+    /// The summary's board sections (tables, charts, map), rendered on first use. A
+    /// given summary is always shown with the same boundaries (the area's with the map,
+    /// a district's without), so the first caller's choice holds.
+    pub fn sections(&self, boundaries: Option<&str>) -> &beacon_report::Sections {
+        self.sections
+            .get_or_init(|| beacon_report::sections(&self.summary, boundaries))
+    }
+}
+
 #[derive(Default)]
 struct Entries {
     version: String,
     latest: Option<Option<Date>>,
     facts: HashMap<(Date, Date), Arc<PeriodFacts>>,
-    summaries: HashMap<(Date, Date, Option<String>), Arc<Summary>>,
+    summaries: HashMap<(Date, Date, Option<String>), Arc<Cached>>,
 }
 
 /// Summaries and facts, valid for one data version.
@@ -177,7 +194,7 @@ impl StatsCache {
         period: Period,
         district: Option<&DistrictCode>,
         rules: &LocalIssueRules,
-    ) -> Result<Option<Arc<Summary>>, WebError> {
+    ) -> Result<Option<Arc<Cached>>, WebError> {
         self.check_version(store)?;
         let key = (
             period.from,
@@ -199,7 +216,12 @@ impl StatsCache {
             None => Some(facts.summary(rules)),
             Some(code) => facts.district_summary(code, rules),
         };
-        let Some(summary) = summary.map(Arc::new) else {
+        let Some(summary) = summary.map(|summary| {
+            Arc::new(Cached {
+                summary,
+                sections: OnceLock::new(),
+            })
+        }) else {
             return Ok(None);
         };
         let mut entries = self.entries();

@@ -38,7 +38,8 @@ pub async fn page(
     viewer.require(Permission::ViewBoard)?;
     let (chosen, form) = resolve_period(&state, &query).await?;
     let summary = summary_for(&state, &chosen, None).await?;
-    let body = beacon_report::html_fragment(&summary, Some(&state.settings().boundaries));
+    let summary = &summary.summary;
+    let body = beacon_report::html_fragment(summary, Some(&state.settings().boundaries));
     Ok(render(
         StatusCode::OK,
         &BoardPage {
@@ -60,13 +61,14 @@ pub async fn markdown(
     viewer.require(Permission::ViewBoard)?;
     let (chosen, _) = resolve_period(&state, &query).await?;
     let summary = summary_for(&state, &chosen, None).await?;
+    let summary = &summary.summary;
     Ok(super::download::attachment(
         "text/markdown; charset=utf-8",
         &format!(
             "board-update-{}-to-{}.md",
             chosen.period.from, chosen.period.to
         ),
-        beacon_report::markdown(&summary).into_bytes(),
+        beacon_report::markdown(summary).into_bytes(),
     ))
 }
 
@@ -84,7 +86,8 @@ pub async fn pdf(
     };
     let (chosen, _) = resolve_period(&state, &query).await?;
     let summary = summary_for(&state, &chosen, None).await?;
-    let html = beacon_report::html_with_map(&summary, Some(&state.settings().boundaries));
+    let summary = &summary.summary;
+    let html = beacon_report::html_with_map(summary, Some(&state.settings().boundaries));
     let pdf = tokio::task::spawn_blocking(move || print_pdf(&chromium, &html))
         .await
         .map_err(|e| WebError::Internal(e.to_string()))?

@@ -6,7 +6,7 @@ use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::{WebError, WebResult};
 use crate::forms::{date_field, given};
-use crate::stats::{Chosen, PRESETS, choose};
+use crate::stats::{Cached, Chosen, PRESETS, choose};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -138,7 +138,7 @@ pub async fn summary_for(
     state: &AppState,
     chosen: &Chosen,
     district: Option<DistrictCode>,
-) -> WebResult<Arc<Summary>> {
+) -> WebResult<Arc<Cached>> {
     let stats = Arc::clone(&state.stats);
     let rules = state.settings().rules.clone();
     let period = chosen.period;
@@ -220,13 +220,13 @@ fn district_lines(summary: &Summary) -> Vec<DistrictLine> {
 
 #[derive(Template)]
 #[template(path = "dashboard.html")]
-struct DashboardPage {
+struct DashboardPage<'a> {
     chrome: Chrome,
     form: PeriodForm,
     area: String,
     figures: Vec<Figure>,
     districts: Vec<DistrictLine>,
-    sections: beacon_report::Sections,
+    sections: &'a beacon_report::Sections,
     spikes: usize,
     action: &'static str,
 }
@@ -239,16 +239,17 @@ pub async fn page(
 ) -> WebResult<Response> {
     viewer.require(Permission::ViewStatistics)?;
     let (chosen, form) = resolve_period(&state, &query).await?;
-    let summary = summary_for(&state, &chosen, None).await?;
-    let sections = beacon_report::sections(&summary, Some(&state.settings().boundaries));
+    let cached = summary_for(&state, &chosen, None).await?;
+    let summary = &cached.summary;
+    let sections = cached.sections(Some(&state.settings().boundaries));
     Ok(render(
         StatusCode::OK,
         &DashboardPage {
             chrome: Chrome::for_viewer(&viewer, "Dashboard", "/dashboard"),
             form,
             area: summary.area.clone(),
-            figures: figures(&summary),
-            districts: district_lines(&summary),
+            figures: figures(summary),
+            districts: district_lines(summary),
             spikes: summary.spikes.len(),
             sections,
             action: "/dashboard",
@@ -268,14 +269,14 @@ pub struct Comparison {
 
 #[derive(Template)]
 #[template(path = "district.html")]
-struct DistrictPage {
+struct DistrictPage<'a> {
     chrome: Chrome,
     form: PeriodForm,
     name: String,
     area: String,
     figures: Vec<Figure>,
     comparisons: Vec<Comparison>,
-    sections: beacon_report::Sections,
+    sections: &'a beacon_report::Sections,
     action: String,
 }
 
@@ -336,17 +337,18 @@ pub async fn district(
     let code: DistrictCode = code.parse().map_err(|_| WebError::NotFound)?;
     let (chosen, form) = resolve_period(&state, &query).await?;
     let area = summary_for(&state, &chosen, None).await?;
-    let summary = summary_for(&state, &chosen, Some(code.clone())).await?;
-    let sections = beacon_report::sections(&summary, None);
+    let cached = summary_for(&state, &chosen, Some(code.clone())).await?;
+    let summary = &cached.summary;
+    let sections = cached.sections(None);
     Ok(render(
         StatusCode::OK,
         &DistrictPage {
             chrome: Chrome::for_viewer(&viewer, summary.area.clone(), "/dashboard"),
             form,
             name: summary.area.clone(),
-            area: area.area.clone(),
-            figures: figures(&summary),
-            comparisons: comparisons(&summary, &area),
+            area: area.summary.area.clone(),
+            figures: figures(summary),
+            comparisons: comparisons(summary, &area.summary),
             sections,
             action: format!("/districts/{}", code.as_str()),
         },
