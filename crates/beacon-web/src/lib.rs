@@ -159,6 +159,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/assets/beacon.css", get(stylesheet))
+        .route("/assets/progress.js", get(progress_script))
         .route("/ack/{token}", get(ack::confirm_ack).post(ack::record_ack))
         .merge(pages::routes())
         .route(
@@ -194,6 +195,20 @@ async fn stylesheet() -> Response {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         STYLESHEET,
+    )
+        .into_response()
+}
+
+/// The upload page's progress script (an enhancement; the page works without it).
+const PROGRESS_SCRIPT: &str = include_str!("../assets/progress.js");
+
+async fn progress_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        PROGRESS_SCRIPT,
     )
         .into_response()
 }

@@ -50,8 +50,8 @@ pub struct Chrome {
     pub nav: Vec<NavLink>,
     /// The session's anti-forgery token, for forms.
     pub csrf: String,
-    /// Reload the page after this many seconds (progress pages); 0 for never.
-    pub refresh_seconds: u32,
+    /// Beacon's own scripts the page loads (enhancements only: every page works without).
+    pub scripts: Vec<&'static str>,
 }
 
 /// The menu, in order, with the permission each entry needs.
@@ -99,7 +99,7 @@ impl Chrome {
             }),
             nav,
             csrf: viewer.csrf.clone(),
-            refresh_seconds: 0,
+            scripts: Vec::new(),
         }
     }
 
@@ -110,7 +110,7 @@ impl Chrome {
             user: None,
             nav: Vec::new(),
             csrf: String::new(),
-            refresh_seconds: 0,
+            scripts: Vec::new(),
         }
     }
 }
@@ -183,6 +183,7 @@ pub fn routes() -> Router<AppState> {
         .route("/explore/groups.csv", get(explore::groups_csv))
         .route("/explore/reports.csv", get(explore::reports_csv))
         .route("/upload/{job}", get(upload::progress))
+        .route("/upload/{job}/status", get(upload::status))
         .route("/runs", get(runs::list))
         .route("/runs/{id}", get(runs::show))
         .route("/runs/{id}/rejects.csv", get(runs::rejects_csv))

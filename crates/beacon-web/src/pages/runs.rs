@@ -9,7 +9,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use beacon_core::{IngestRun, Permission, RunStatus};
+use beacon_core::{IngestRun, Permission};
 use beacon_store::{AuditEvent, QuarantinedRow};
 
 #[derive(Template)]
@@ -81,10 +81,7 @@ pub async fn show(
 ) -> WebResult<Response> {
     viewer.require(Permission::LoadData)?;
     let (run, rejects) = run_and_rejects(&state, &viewer, id, "read_quarantine").await?;
-    let mut chrome = Chrome::for_viewer(&viewer, format!("Load {id}"), "/runs");
-    if run.status == RunStatus::Running {
-        chrome.refresh_seconds = 2;
-    }
+    let chrome = Chrome::for_viewer(&viewer, format!("Load {id}"), "/runs");
     Ok(render(
         StatusCode::OK,
         &RunPage {

@@ -170,6 +170,7 @@ fn load(state: &AppState, job: &str, actor: &str, name: &str, file: tempfile::Na
 #[template(path = "upload_progress.html")]
 struct ProgressPage {
     chrome: Chrome,
+    job: String,
     file_name: String,
     percent: u64,
     rows: String,
@@ -201,16 +202,43 @@ pub async fn progress(
     };
     let mut chrome = Chrome::for_viewer(&viewer, "Loading reports", "/runs");
     if failed.is_none() {
-        chrome.refresh_seconds = 1;
+        chrome.scripts.push("/assets/progress.js");
     }
     Ok(render(
         StatusCode::OK,
         &ProgressPage {
             chrome,
+            job,
             file_name: found.file_name,
             percent: percent.min(100),
             rows,
             failed,
         },
     ))
+}
+
+/// An upload's progress as JSON, for the progress page's script.
+pub async fn status(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(job): Path<String>,
+) -> WebResult<Response> {
+    viewer.require(Permission::LoadData)?;
+    let found = state
+        .jobs
+        .get(&job)
+        .filter(|j| j.owner == viewer.user.id)
+        .ok_or(WebError::NotFound)?;
+    let body = match found.state {
+        JobState::Loading { bytes, rows } => serde_json::json!({
+            "state": "loading",
+            "percent": (bytes.saturating_mul(100) / found.total_bytes.max(1)).min(100),
+            "rows": rows,
+        }),
+        JobState::Finished { run_id } => {
+            serde_json::json!({ "state": "finished", "run_id": run_id })
+        }
+        JobState::Failed(message) => serde_json::json!({ "state": "failed", "error": message }),
+    };
+    Ok(axum::Json(body).into_response())
 }

@@ -1,0 +1,258 @@
+//! Beacon in a real browser: a demo database is built and served by the `beacon` binary,
+//! and `tests/browser/run.mjs` drives headless Chromium through it (sign-in, dashboard,
+//! a district, the explorer, the board update, data loading with an upload that is
+//! followed to its quarantine table, the audit log, users, the register, the account
+//! page). axe-core checks every page against WCAG 2.0/2.1/2.2 A and AA; a serious or
+//! critical violation fails the test. Full-page screenshots land in target/screenshots.
+//!
+//! Needs Chromium (`/usr/bin/chromium`, or `CHROMIUM`), Node.js, and playwright-core and
+//! axe-core installed outside the repository in `BEACON_BROWSER_NODE_MODULES` (default
+//! `/tmp/beacon-browser-node/node_modules`); `.ci/run` installs them. Without them the
+//! test says so and passes, unless `CI` is set.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The demo accounts' password (12 or more characters, as Beacon requires).
+const DEMO_PASSWORD: &str = "browser-check-demo-pass";
+/// Rows that `beacon demo generate` deliberately breaks in the upload file.
+const BAD_ROWS: u32 = 5;
+
+const INSTALL: &str = "install them with:\n  \
+    DEBIAN_FRONTEND=noninteractive apt-get install -y chromium nodejs\n  \
+    npm install --no-save --prefix /tmp/beacon-browser-node playwright-core axe-core\n\
+    and set BEACON_BROWSER_NODE_MODULES=/tmp/beacon-browser-node/node_modules (.ci/run does all this)";
+
+/// What the browser check needs from the machine.
+struct Tools {
+    chromium: PathBuf,
+    node: PathBuf,
+    node_modules: PathBuf,
+}
+
+/// Finds Chromium, node and the node modules; `None` (with a note) when something is
+/// missing outside CI, a panic inside it.
+fn tools() -> Option<Tools> {
+    let chromium = std::env::var_os("CHROMIUM")
+        .map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
+    let node = find_on_path("node");
+    let node_modules = std::env::var_os("BEACON_BROWSER_NODE_MODULES").map_or_else(
+        || PathBuf::from("/tmp/beacon-browser-node/node_modules"),
+        PathBuf::from,
+    );
+    let mut missing = Vec::new();
+    if !chromium.is_file() {
+        missing.push(format!("Chromium ({})", chromium.display()));
+    }
+    if node.is_none() {
+        missing.push("node (on PATH)".to_owned());
+    }
+    for module in ["playwright-core", "axe-core"] {
+        if !node_modules.join(module).join("package.json").is_file() {
+            missing.push(format!("{module} (in {})", node_modules.display()));
+        }
+    }
+    if !missing.is_empty() {
+        let message = format!("the browser check needs {}; {INSTALL}", missing.join(", "));
+        assert!(std::env::var_os("CI").is_none(), "CI is set and {message}");
+        eprintln!("skipping the browser check: {message}");
+        return None;
+    }
+    Some(Tools {
+        chromium,
+        node: node?,
+        node_modules,
+    })
+}
+
+fn find_on_path(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|candidate| candidate.is_file())
+}
+
+/// The `beacon` binary with no configuration from the environment.
+fn beacon(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_beacon"));
+    command
+        .current_dir(dir)
+        .env_remove("BEACON_CONFIG")
+        .env_remove("BEACON_DATABASE")
+        .env_remove("BEACON_LISTEN")
+        .env_remove("BEACON_SECURE_COOKIES")
+        .env_remove("BEACON_FAULT_ABORT_AFTER_ROWS");
+    command
+}
+
+fn run_ok(command: &mut Command, what: &str) {
+    let output = command
+        .output()
+        .unwrap_or_else(|error| panic!("{what}: cannot run: {error}"));
+    assert!(
+        output.status.success(),
+        "{what} failed ({}):\n{}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// The web server, killed when dropped (also when the test panics).
+struct Server {
+    child: Child,
+    base_url: String,
+    log: PathBuf,
+}
+
+impl Server {
+    /// Starts `beacon serve` on a free loopback port and waits for /healthz.
+    fn start(dir: &Path, database: &Path) -> Server {
+        let mut last_problem = String::new();
+        for attempt in 0..3 {
+            let port = free_port();
+            let log = dir.join(format!("server-{attempt}.log"));
+            let log_file = std::fs::File::create(&log).expect("server log file");
+            let child = beacon(dir)
+                .arg("--database")
+                .arg(database)
+                .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+                .stdin(Stdio::null())
+                .stdout(log_file.try_clone().expect("server log file"))
+                .stderr(log_file)
+                .spawn()
+                .expect("beacon serve starts");
+            let mut server = Server {
+                child,
+                base_url: format!("http://127.0.0.1:{port}"),
+                log,
+            };
+            match server.wait_healthy(port, Duration::from_secs(60)) {
+                Ok(()) => return server,
+                Err(problem) => {
+                    last_problem = format!("{problem}\n{}", server.log_text());
+                    // Dropping the server kills it; a port taken in the meantime is
+                    // retried with another.
+                }
+            }
+        }
+        panic!("the web server did not become healthy: {last_problem}");
+    }
+
+    fn wait_healthy(&mut self, port: u16, limit: Duration) -> Result<(), String> {
+        let start = Instant::now();
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Err(format!("beacon serve exited early ({status})"));
+            }
+            if healthz(port) {
+                return Ok(());
+            }
+            if start.elapsed() > limit {
+                return Err(format!("no answer from /healthz after {limit:?}"));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .expect("a free loopback port")
+}
+
+/// Whether `GET /healthz` answers 200 "ok".
+fn healthz(port: u16) -> bool {
+    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    if stream
+        .write_all(b"GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        .is_err()
+    {
+        return false;
+    }
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    response.starts_with("HTTP/1.") && response.contains(" 200 ") && response.ends_with("ok")
+}
+
+#[test]
+fn pages_work_and_are_accessible_in_a_browser() {
+    let Some(tools) = tools() else {
+        return;
+    };
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let workspace = crate_dir
+        .parent()
+        .and_then(Path::parent)
+        .expect("crates/beacon sits two folders below the workspace");
+    let script = crate_dir.join("tests/browser/run.mjs");
+    let screenshots = std::env::var_os("BEACON_SCREENSHOTS_DIR")
+        .map_or_else(|| workspace.join("target/screenshots"), PathBuf::from);
+    std::fs::create_dir_all(&screenshots).expect("screenshots folder");
+
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let database = dir.path().join("demo.db");
+    run_ok(
+        beacon(dir.path())
+            .arg("--database")
+            .arg(&database)
+            .args(["demo", "--no-serve"])
+            .env("BEACON_DEMO_PASSWORD", DEMO_PASSWORD),
+        "beacon demo --no-serve",
+    );
+    let upload = dir.path().join("upload.csv");
+    run_ok(
+        beacon(dir.path())
+            .args(["demo", "generate", "--rows", "200", "--bad-rows"])
+            .arg(BAD_ROWS.to_string())
+            .args(["--duplicate-rows", "3", "--seed", "7", "--out"])
+            .arg(&upload),
+        "beacon demo generate",
+    );
+
+    let server = Server::start(dir.path(), &database);
+    let output = Command::new(&tools.node)
+        .arg(&script)
+        .current_dir(workspace)
+        .env("BASE_URL", &server.base_url)
+        .env("USERNAME", "demo-coordinator")
+        .env("PASSWORD", DEMO_PASSWORD)
+        .env("SCREENSHOTS_DIR", &screenshots)
+        .env("UPLOAD_CSV", &upload)
+        .env("EXPECTED_QUARANTINED", BAD_ROWS.to_string())
+        .env("CHROMIUM", &tools.chromium)
+        .env("NODE_PATH", &tools.node_modules)
+        .env("BEACON_BROWSER_NODE_MODULES", &tools.node_modules)
+        .stdin(Stdio::null())
+        .output()
+        .expect("node runs the browser check");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "the browser check failed ({}):\n{stdout}\n{stderr}\n-- server log --\n{}",
+        output.status,
+        server.log_text()
+    );
+    eprintln!("{stdout}{stderr}");
+    drop(server);
+}
