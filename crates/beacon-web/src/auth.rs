@@ -158,10 +158,11 @@ impl FromRequestParts<AppState> for Viewer {
             .and_then(|value| value.strip_prefix("Bearer "))
             .map(|token| token_hash(token.trim()));
         let session = cookie(&parts.headers, SESSION_COOKIE).map(token_hash);
-        let next = parts
-            .uri
-            .path_and_query()
-            .map_or("/".to_owned(), |p| p.as_str().to_owned());
+        // Only a page can be come back to after signing in; a form post cannot.
+        let next = match (&parts.method, parts.uri.path_and_query()) {
+            (&axum::http::Method::GET, Some(path)) => path.as_str().to_owned(),
+            _ => "/".to_owned(),
+        };
         let refused = WebError::SignInNeeded { next, api };
         let found = state
             .blocking(move |store| -> beacon_store::StoreResult<Option<Viewer>> {

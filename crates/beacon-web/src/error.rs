@@ -72,6 +72,11 @@ impl IntoResponse for WebError {
                 StatusCode::UNAUTHORIZED,
                 "send a token in the Authorization header: Bearer <token>",
             ),
+            WebError::Csrf => crate::pages::error_page_titled(
+                self.status(),
+                "This form could not be accepted",
+                &self.public_message(),
+            ),
             _ => crate::pages::error_page(self.status(), &self.public_message()),
         }
     }

@@ -64,3 +64,20 @@ impl StorePool {
         }
     }
 }
+
+impl Drop for StorePool {
+    /// Closes the connections on a thread of their own: a PostgreSQL client closes
+    /// through a runtime of its own, which must not start inside the server's runtime
+    /// (where the last handle to the pool is usually dropped).
+    fn drop(&mut self) {
+        let idle = std::mem::take(
+            self.idle
+                .get_mut()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+        let closing = std::thread::spawn(move || drop(idle));
+        if closing.join().is_err() {
+            tracing::warn!("closing the store connections failed");
+        }
+    }
+}

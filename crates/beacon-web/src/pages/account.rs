@@ -40,6 +40,7 @@ pub async fn page(viewer: Viewer) -> Response {
 /// What the password form sends.
 #[derive(serde::Deserialize)]
 pub struct PasswordForm {
+    #[serde(default)]
     csrf_token: String,
     current: String,
     new: String,

@@ -147,6 +147,11 @@ pub fn error_page(status: StatusCode, message: &str) -> Response {
         StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
         _ => "Sorry, there is a problem with Beacon",
     };
+    error_page_titled(status, heading, message)
+}
+
+/// The page for a failed request, with its own heading.
+pub fn error_page_titled(status: StatusCode, heading: &str, message: &str) -> Response {
     render(
         status,
         &ErrorPage {

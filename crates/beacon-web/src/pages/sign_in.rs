@@ -111,6 +111,7 @@ pub async fn form(
 pub struct SignInForm {
     username: String,
     password: String,
+    #[serde(default)]
     csrf_token: String,
     next: Option<String>,
 }
@@ -254,6 +255,7 @@ pub async fn submit(
 /// What the sign-out form sends.
 #[derive(serde::Deserialize)]
 pub struct SignOutForm {
+    #[serde(default)]
     csrf_token: String,
 }
 

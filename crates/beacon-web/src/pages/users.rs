@@ -65,6 +65,7 @@ pub async fn page(State(state): State<AppState>, viewer: Viewer) -> WebResult<Re
 /// What the new-account form sends.
 #[derive(serde::Deserialize)]
 pub struct CreateForm {
+    #[serde(default)]
     csrf_token: String,
     username: String,
     display_name: String,
@@ -154,6 +155,7 @@ pub async fn create(
 /// What a user's change form sends.
 #[derive(serde::Deserialize)]
 pub struct ChangeForm {
+    #[serde(default)]
     csrf_token: String,
     role: String,
     disabled: Option<String>,
