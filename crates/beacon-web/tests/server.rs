@@ -1811,11 +1811,7 @@ fn every_route_answers_each_role_as_its_permissions_say(kind: Kind) {
                 }
                 (303, None) if !matches!(needs, Needs::Nothing) => {
                     // A page is come back to after signing in; a form post is not.
-                    let back = if method.to_string() == "GET" {
-                        path.as_str()
-                    } else {
-                        "/"
-                    };
+                    let back = if *method == "GET" { path.as_str() } else { "/" };
                     assert_sent_to_sign_in(&reply, back);
                 }
                 (303, Some(role)) => {
