@@ -5,7 +5,7 @@
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::WebError;
-use crate::pages::dashboard::{PeriodQuery, resolve_period, summary_for};
+use crate::pages::dashboard::{PeriodQuery, area_view, view};
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -98,8 +98,7 @@ async fn summary(
 ) -> ApiResult {
     let viewer = viewer?;
     viewer.require(Permission::ViewStatistics)?;
-    let (chosen, _) = resolve_period(&state, &query).await?;
-    let summary = summary_for(&state, &chosen, None).await?;
+    let (_, _, summary) = area_view(&state, &query).await?;
     let summary = &summary.summary;
     Ok(Json(summary).into_response())
 }
@@ -113,8 +112,8 @@ async fn district_summary(
     let viewer = viewer?;
     viewer.require(Permission::ViewStatistics)?;
     let code: DistrictCode = code.parse().map_err(|_| WebError::NotFound)?;
-    let (chosen, _) = resolve_period(&state, &query).await?;
-    let summary = summary_for(&state, &chosen, Some(code)).await?;
+    let (_, _, mut summaries) = view(&state, &query, vec![Some(code)]).await?;
+    let summary = summaries.pop().ok_or(WebError::NotFound)?;
     let summary = &summary.summary;
     Ok(Json(summary).into_response())
 }

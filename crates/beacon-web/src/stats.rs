@@ -137,6 +137,9 @@ struct Entries {
     summaries: HashMap<(Date, Date, Option<String>), Arc<Cached>>,
 }
 
+/// The summaries a page asked for, in order; `None` for a district not in the area.
+pub type Summaries = Vec<Option<Arc<Cached>>>;
+
 /// Summaries and facts, valid for one data version.
 #[derive(Default)]
 pub struct StatsCache {
@@ -169,12 +172,7 @@ impl StatsCache {
         Ok(())
     }
 
-    /// The latest report's date, if any.
-    ///
-    /// # Errors
-    /// When the store fails.
-    pub fn latest_report(&self, store: &mut dyn Store) -> Result<Option<Date>, WebError> {
-        self.check_version(store)?;
+    fn latest_unchecked(&self, store: &mut dyn Store) -> Result<Option<Date>, WebError> {
         if let Some(latest) = self.entries().latest {
             return Ok(latest);
         }
@@ -183,19 +181,35 @@ impl StatsCache {
         Ok(latest)
     }
 
-    /// The summary of a period for the area (`district` `None`) or one district; `None`
-    /// when the district is not one of the area's.
+    /// A page's period and summaries in one visit to the store (one version check): the
+    /// period is chosen from the latest report's date, then each wanted summary (`None`
+    /// for the area, or a district) is found. `None` in the result for an unknown district.
     ///
     /// # Errors
-    /// When the store fails.
-    pub fn summary(
+    /// When the period cannot be chosen or the store fails.
+    pub fn view(
+        &self,
+        store: &mut dyn Store,
+        choose: impl FnOnce(Option<Date>) -> Result<Chosen, WebError>,
+        wanted: &[Option<DistrictCode>],
+        rules: &LocalIssueRules,
+    ) -> Result<(Chosen, Summaries), WebError> {
+        self.check_version(store)?;
+        let chosen = choose(self.latest_unchecked(store)?)?;
+        let summaries = wanted
+            .iter()
+            .map(|district| self.summary_unchecked(store, chosen.period, district.as_ref(), rules))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((chosen, summaries))
+    }
+
+    fn summary_unchecked(
         &self,
         store: &mut dyn Store,
         period: Period,
         district: Option<&DistrictCode>,
         rules: &LocalIssueRules,
     ) -> Result<Option<Arc<Cached>>, WebError> {
-        self.check_version(store)?;
         let key = (
             period.from,
             period.to,

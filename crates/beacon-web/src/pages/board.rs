@@ -5,7 +5,7 @@
 //! by headless Chromium from the same standalone HTML document `beacon report board`
 //! writes; where Chromium is not installed the page says so and offers printing.
 
-use super::dashboard::{PeriodForm, PeriodQuery, resolve_period, summary_for};
+use super::dashboard::{PeriodForm, PeriodQuery, area_view};
 use super::{Chrome, render};
 use crate::AppState;
 use crate::auth::Viewer;
@@ -36,8 +36,7 @@ pub async fn page(
     Query(query): Query<PeriodQuery>,
 ) -> WebResult<Response> {
     viewer.require(Permission::ViewBoard)?;
-    let (chosen, form) = resolve_period(&state, &query).await?;
-    let summary = summary_for(&state, &chosen, None).await?;
+    let (_, form, summary) = area_view(&state, &query).await?;
     let summary = &summary.summary;
     let body = beacon_report::html_fragment(summary, Some(&state.settings().boundaries));
     Ok(render(
@@ -59,8 +58,7 @@ pub async fn markdown(
     Query(query): Query<PeriodQuery>,
 ) -> WebResult<Response> {
     viewer.require(Permission::ViewBoard)?;
-    let (chosen, _) = resolve_period(&state, &query).await?;
-    let summary = summary_for(&state, &chosen, None).await?;
+    let (chosen, _, summary) = area_view(&state, &query).await?;
     let summary = &summary.summary;
     Ok(super::download::attachment(
         "text/markdown; charset=utf-8",
@@ -84,8 +82,7 @@ pub async fn pdf(
             "PDFs need Chromium, which is not installed on this server. Use your browser's print command on the board update page and choose 'Save as PDF'.".into(),
         ));
     };
-    let (chosen, _) = resolve_period(&state, &query).await?;
-    let summary = summary_for(&state, &chosen, None).await?;
+    let (chosen, _, summary) = area_view(&state, &query).await?;
     let summary = &summary.summary;
     let html = beacon_report::html_with_map(summary, Some(&state.settings().boundaries));
     let pdf = tokio::task::spawn_blocking(move || print_pdf(&chromium, &html))

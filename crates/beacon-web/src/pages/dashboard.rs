@@ -89,23 +89,10 @@ pub struct DistrictLine {
     pub change: String,
 }
 
-/// Resolves a page's period, answering bad dates with a clear message.
-///
-/// # Errors
-/// [`WebError::BadRequest`] for dates that cannot be used.
-pub async fn resolve_period(
-    state: &AppState,
-    query: &PeriodQuery,
-) -> WebResult<(Chosen, PeriodForm)> {
-    let from = date_field(&query.from, "The start date").map_err(WebError::BadRequest)?;
-    let to = date_field(&query.to, "The end date").map_err(WebError::BadRequest)?;
-    let stats = Arc::clone(&state.stats);
-    let latest = state
-        .blocking(move |store| stats.latest_report(store))
-        .await??;
-    let today = time::OffsetDateTime::now_utc().date();
-    let chosen = choose(given(&query.period).as_deref(), from, to, latest, today)?;
-    let form = PeriodForm {
+/// The period form for a chosen period.
+fn period_form(chosen: &Chosen) -> PeriodForm {
+    let custom = chosen.preset == "custom";
+    PeriodForm {
         presets: PRESETS
             .iter()
             .map(|&(key, label)| PresetOption {
@@ -114,38 +101,79 @@ pub async fn resolve_period(
                 selected: key == chosen.preset,
             })
             .collect(),
-        from: if chosen.preset == "custom" {
+        from: if custom {
             chosen.period.from.to_string()
         } else {
             String::new()
         },
-        to: if chosen.preset == "custom" {
+        to: if custom {
             chosen.period.to.to_string()
         } else {
             String::new()
         },
         words: wording::date_range(chosen.period.from, chosen.period.to),
-        query: PeriodQuery::query_of(&chosen),
-    };
+        query: PeriodQuery::query_of(chosen),
+    }
+}
+
+/// Resolves a page's period and loads (or reuses) the summaries it shows — `None` for
+/// the area, or a district — in one visit to the store.
+///
+/// # Errors
+/// [`WebError::BadRequest`] for dates that cannot be used, [`WebError::NotFound`] for a
+/// district not in the area; store failures.
+pub async fn view(
+    state: &AppState,
+    query: &PeriodQuery,
+    wanted: Vec<Option<DistrictCode>>,
+) -> WebResult<(Chosen, PeriodForm, Vec<Arc<Cached>>)> {
+    let from = date_field(&query.from, "The start date").map_err(WebError::BadRequest)?;
+    let to = date_field(&query.to, "The end date").map_err(WebError::BadRequest)?;
+    let preset = given(&query.period);
+    let stats = Arc::clone(&state.stats);
+    let rules = state.settings().rules.clone();
+    let today = time::OffsetDateTime::now_utc().date();
+    let (chosen, summaries) = state
+        .blocking(move |store| {
+            stats.view(
+                store,
+                |latest| choose(preset.as_deref(), from, to, latest, today),
+                &wanted,
+                &rules,
+            )
+        })
+        .await??;
+    let summaries = summaries
+        .into_iter()
+        .collect::<Option<Vec<_>>>()
+        .ok_or(WebError::NotFound)?;
+    let form = period_form(&chosen);
+    Ok((chosen, form, summaries))
+}
+
+/// Resolves a page's period alone (pages that do not show a summary).
+///
+/// # Errors
+/// As [`view`].
+pub async fn resolve_period(
+    state: &AppState,
+    query: &PeriodQuery,
+) -> WebResult<(Chosen, PeriodForm)> {
+    let (chosen, form, _) = view(state, query, Vec::new()).await?;
     Ok((chosen, form))
 }
 
-/// Loads (or reuses) the summary of a period for the area or a district.
+/// The area's summary for a page's period.
 ///
 /// # Errors
-/// [`WebError::NotFound`] for a district not in the area; store failures.
-pub async fn summary_for(
+/// As [`view`].
+pub async fn area_view(
     state: &AppState,
-    chosen: &Chosen,
-    district: Option<DistrictCode>,
-) -> WebResult<Arc<Cached>> {
-    let stats = Arc::clone(&state.stats);
-    let rules = state.settings().rules.clone();
-    let period = chosen.period;
-    state
-        .blocking(move |store| stats.summary(store, period, district.as_ref(), &rules))
-        .await??
-        .ok_or(WebError::NotFound)
+    query: &PeriodQuery,
+) -> WebResult<(Chosen, PeriodForm, Arc<Cached>)> {
+    let (chosen, form, mut summaries) = view(state, query, vec![None]).await?;
+    let area = summaries.pop().ok_or(WebError::NotFound)?;
+    Ok((chosen, form, area))
 }
 
 fn change_words(now: u64, earlier: u64) -> String {
@@ -238,8 +266,7 @@ pub async fn page(
     Query(query): Query<PeriodQuery>,
 ) -> WebResult<Response> {
     viewer.require(Permission::ViewStatistics)?;
-    let (chosen, form) = resolve_period(&state, &query).await?;
-    let cached = summary_for(&state, &chosen, None).await?;
+    let (_, form, cached) = area_view(&state, &query).await?;
     let summary = &cached.summary;
     let sections = cached.sections(Some(&state.settings().boundaries));
     Ok(render(
@@ -335,9 +362,8 @@ pub async fn district(
 ) -> WebResult<Response> {
     viewer.require(Permission::ViewStatistics)?;
     let code: DistrictCode = code.parse().map_err(|_| WebError::NotFound)?;
-    let (chosen, form) = resolve_period(&state, &query).await?;
-    let area = summary_for(&state, &chosen, None).await?;
-    let cached = summary_for(&state, &chosen, Some(code.clone())).await?;
+    let (_, form, summaries) = view(&state, &query, vec![None, Some(code.clone())]).await?;
+    let [area, cached] = <[Arc<Cached>; 2]>::try_from(summaries).map_err(|_| WebError::NotFound)?;
     let summary = &cached.summary;
     let sections = cached.sections(None);
     Ok(render(
