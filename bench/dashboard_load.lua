@@ -1,0 +1,48 @@
+-- wrk script for bench/dashboard_load.sh.
+--
+-- Counts every answer that is not 200 (wrk itself only counts statuses >= 400, so a
+-- redirect to /sign-in after a lost session would pass as a success), optionally stops
+-- the run after a fixed number of responses (`-- N`, for one thread and one connection:
+-- the serial measurement makes exactly N requests, then ends wrk), and prints
+-- machine-readable figures at the end:
+--   BENCH requests N / duration_us N / p50_us N / p99_us N / non200 N / socket_errors N
+
+local threads = {}
+
+function setup(thread)
+   table.insert(threads, thread)
+end
+
+function init(args)
+   seen = 0
+   non200 = 0
+   limit = tonumber(args[1]) or 0
+end
+
+function response(status, headers, body)
+   seen = seen + 1
+   if status ~= 200 then
+      non200 = non200 + 1
+   end
+   if limit > 0 and seen == limit then
+      wrk.thread:stop()
+      -- wrk's main thread otherwise sleeps out the whole -d duration: its SIGINT
+      -- handler ends that sleep early. The shell's parent is wrk itself; io.popen,
+      -- not os.execute, whose system() ignores SIGINT in wrk while the shell runs.
+      io.popen("kill -INT $PPID"):close()
+   end
+end
+
+function done(summary, latency, requests)
+   local bad = 0
+   for _, thread in ipairs(threads) do
+      bad = bad + (thread:get("non200") or 0)
+   end
+   local e = summary.errors
+   io.write(string.format("BENCH requests %d\n", summary.requests))
+   io.write(string.format("BENCH duration_us %d\n", summary.duration))
+   io.write(string.format("BENCH p50_us %d\n", latency:percentile(50)))
+   io.write(string.format("BENCH p99_us %d\n", latency:percentile(99)))
+   io.write(string.format("BENCH non200 %d\n", bad))
+   io.write(string.format("BENCH socket_errors %d\n", e.connect + e.read + e.write + e.timeout))
+end
