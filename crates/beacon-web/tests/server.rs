@@ -1275,9 +1275,13 @@ fn every_page_shows_the_known_figures(kind: Kind) {
         "{row:?}"
     );
     let run = browser.get(&run_link);
+    let count = beacon_report::wording::count;
     run.expect(200).shows(&format!(
         "{} rows read: {} stored, {} duplicates, {} quarantined.",
-        outcome.read, outcome.stored, outcome.duplicates, outcome.rejected
+        count(outcome.read),
+        count(outcome.stored),
+        count(outcome.duplicates),
+        count(outcome.rejected)
     ));
     run.shows("Counts add up Yes").shows("Quarantined rows");
     assert_eq!(

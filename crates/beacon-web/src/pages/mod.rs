@@ -85,6 +85,10 @@ impl Chrome {
         let nav = MENU
             .iter()
             .filter(|(_, _, needs)| needs.is_none_or(|p| viewer.may(p)))
+            // "My organisation" only for accounts linked to one.
+            .filter(|(href, _, _)| {
+                *href != "/my-organisation" || viewer.user.organisation_id.is_some()
+            })
             .map(|&(href, label, _)| NavLink {
                 href,
                 label,

@@ -32,6 +32,20 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer) -> WebResult<Re
     ))
 }
 
+impl RunsPage {
+    /// A count as pages write numbers (`12,345`).
+    fn count(&self, value: &u64) -> String {
+        beacon_report::wording::count(*value)
+    }
+}
+
+impl RunPage {
+    /// A count as pages write numbers (`12,345`).
+    fn count(&self, value: &u64) -> String {
+        beacon_report::wording::count(*value)
+    }
+}
+
 #[derive(Template)]
 #[template(path = "run.html")]
 struct RunPage {
