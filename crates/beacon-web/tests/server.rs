@@ -1264,18 +1264,18 @@ fn every_page_shows_the_known_figures(kind: Kind) {
         .into_iter()
         .find(|cells| cells.first() == Some(&outcome.run_id.to_string()))
         .expect("the run's row");
+    let count = beacon_report::wording::count;
     assert_eq!(
         row[4..8],
         [
-            outcome.read.to_string(),
-            outcome.stored.to_string(),
-            outcome.duplicates.to_string(),
-            outcome.rejected.to_string()
+            count(outcome.read),
+            count(outcome.stored),
+            count(outcome.duplicates),
+            count(outcome.rejected)
         ],
         "{row:?}"
     );
     let run = browser.get(&run_link);
-    let count = beacon_report::wording::count;
     run.expect(200).shows(&format!(
         "{} rows read: {} stored, {} duplicates, {} quarantined.",
         count(outcome.read),
