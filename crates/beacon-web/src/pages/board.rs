@@ -153,3 +153,26 @@ pub fn print_pdf(chromium: &Path, html: &str) -> Result<Vec<u8>, String> {
     }
     Ok(pdf)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::print_pdf;
+    use std::path::Path;
+
+    #[test]
+    fn chromium_prints_a_board_update_to_pdf() {
+        let chromium = Path::new("/usr/bin/chromium");
+        if !chromium.exists() {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI needs Chromium for board PDFs: apt-get install chromium"
+            );
+            eprintln!("note: /usr/bin/chromium is not installed; board PDFs are not tested");
+            return;
+        }
+        let html = "<!DOCTYPE html><html lang=\"en-GB\"><head><meta charset=\"utf-8\"><title>Board update</title></head><body><h1>Board update</h1><p>There were 4,726 reports of fraud.</p></body></html>";
+        let pdf = print_pdf(chromium, html).expect("a PDF");
+        assert!(pdf.starts_with(b"%PDF"));
+        assert!(pdf.len() > 1_000, "{} bytes", pdf.len());
+    }
+}
