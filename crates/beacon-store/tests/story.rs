@@ -1,125 +1,41 @@
 //! The storage story: every behaviour Beacon relies on from its store, told once and run
 //! against both backends (`<story>::sqlite` and `<story>::postgres`).
 //!
-//! Each PostgreSQL test gets a fresh database on the server named by
-//! `BEACON_TEST_POSTGRES` (default `postgres://postgres@127.0.0.1:5432/postgres`), dropped
-//! afterwards. When the server cannot be reached the PostgreSQL tests are skipped with a
-//! note, unless `CI` is set, in which case they fail.
+//! Each test gets a fresh database from `beacon_testing::TestDatabase`: on PostgreSQL, one
+//! created on the server named by `BEACON_TEST_POSTGRES` (default
+//! `postgres://postgres@127.0.0.1:5432/postgres`) and dropped afterwards. When the server
+//! cannot be reached the PostgreSQL tests are skipped with a note, unless `CI` is set, in
+//! which case they fail.
 
 use beacon_core::{
     AgeBand, Category, District, DistrictCode, Districts, FactSet, FraudType, Gender, IngestRun,
     Pence, Period, Postcode, RejectedRow, Report, RunCounts, RunStatus, VictimType,
 };
 use beacon_store::{AuditEvent, Backend, ReportBatch, RunEnd, Store, StoreError};
-use std::sync::atomic::{AtomicU64, Ordering};
+use beacon_testing::TestDatabase;
 use time::Date;
 use time::macros::date;
 
 // ---------------------------------------------------------------------------------------
-// Where the stories run: a fresh database per test.
+// Where the stories run: a fresh database per test (`beacon_testing::TestDatabase`).
 // ---------------------------------------------------------------------------------------
 
-/// Which backend a test runs on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Sqlite,
-    Postgres,
+/// Raw SQL behind the store's back, for stories about what is on disk.
+trait Raw {
+    /// Runs raw SQL that returns one integer.
+    fn raw_number(&self, sql: &str) -> i64;
+    /// Runs raw SQL.
+    fn raw_execute(&self, sql: &str);
 }
 
-/// What to remove when a test is done.
-enum Cleanup {
-    /// The SQLite file's directory.
-    Directory { _directory: tempfile::TempDir },
-    /// A PostgreSQL database created for the test.
-    Database { admin_url: String, name: String },
-}
-
-/// A fresh, empty database for one test, removed when dropped (also when the test fails).
-struct Place {
-    kind: Kind,
-    location: String,
-    cleanup: Cleanup,
-}
-
-const DEFAULT_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
-
-static DATABASES: AtomicU64 = AtomicU64::new(0);
-
-impl Place {
-    /// A fresh database, or `None` when PostgreSQL is unreachable outside CI.
-    fn fresh(kind: Kind) -> Option<Place> {
-        match kind {
-            Kind::Sqlite => {
-                let directory = tempfile::tempdir().expect("a temporary directory");
-                let location = directory
-                    .path()
-                    .join("beacon.db")
-                    .to_str()
-                    .expect("the temporary path is UTF-8")
-                    .to_owned();
-                Some(Place {
-                    kind,
-                    location,
-                    cleanup: Cleanup::Directory {
-                        _directory: directory,
-                    },
-                })
-            }
-            Kind::Postgres => Place::fresh_postgres(),
-        }
-    }
-
-    fn fresh_postgres() -> Option<Place> {
-        let admin_url =
-            std::env::var("BEACON_TEST_POSTGRES").unwrap_or_else(|_| DEFAULT_ADMIN_URL.to_owned());
-        let mut admin = match postgres::Client::connect(&admin_url, postgres::NoTls) {
-            Ok(client) => client,
-            Err(error) if std::env::var_os("CI").is_some() => panic!(
-                "PostgreSQL at {admin_url} is unreachable ({}), and CI is set, so the \
-                 PostgreSQL story tests must run: start the server or set BEACON_TEST_POSTGRES",
-                describe(&error)
-            ),
-            Err(error) => {
-                eprintln!(
-                    "note: PostgreSQL at {admin_url} is unreachable ({}); skipping the \
-                     PostgreSQL side of this story (set BEACON_TEST_POSTGRES to point elsewhere)",
-                    describe(&error)
-                );
-                return None;
-            }
-        };
-        let name = format!(
-            "beacon_test_{}_{}_{:016x}",
-            std::process::id(),
-            DATABASES.fetch_add(1, Ordering::Relaxed),
-            random_number()
-        );
-        admin
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .expect("the test user may create databases");
-        Some(Place {
-            kind: Kind::Postgres,
-            location: database_url(&admin_url, &name),
-            cleanup: Cleanup::Database { admin_url, name },
-        })
-    }
-
-    /// Opens the store through the public entry point, as the CLI does.
-    fn open(&self) -> Box<dyn Store> {
-        match beacon_store::open(&self.location) {
-            Ok(store) => store,
-            Err(error) => panic!("opening {:?} at {}: {error}", self.kind, self.location),
-        }
-    }
-
-    /// Runs raw SQL that returns one integer, behind the store's back.
+impl Raw for TestDatabase {
     fn raw_number(&self, sql: &str) -> i64 {
-        match self.kind {
-            Kind::Sqlite => rusqlite::Connection::open(&self.location)
+        match self.backend() {
+            Backend::Sqlite => rusqlite::Connection::open(self.location())
                 .expect("open the SQLite file")
                 .query_row(sql, [], |row| row.get(0))
                 .expect("raw SQLite query"),
-            Kind::Postgres => postgres::Client::connect(&self.location, postgres::NoTls)
+            Backend::Postgres => postgres::Client::connect(self.location(), postgres::NoTls)
                 .expect("connect to the test database")
                 .query_one(sql, &[])
                 .expect("raw PostgreSQL query")
@@ -127,17 +43,16 @@ impl Place {
         }
     }
 
-    /// Runs raw SQL, behind the store's back.
     fn raw_execute(&self, sql: &str) {
-        match self.kind {
-            Kind::Sqlite => {
-                rusqlite::Connection::open(&self.location)
+        match self.backend() {
+            Backend::Sqlite => {
+                rusqlite::Connection::open(self.location())
                     .expect("open the SQLite file")
                     .execute_batch(sql)
                     .expect("raw SQLite statement");
             }
-            Kind::Postgres => {
-                postgres::Client::connect(&self.location, postgres::NoTls)
+            Backend::Postgres => {
+                postgres::Client::connect(self.location(), postgres::NoTls)
                     .expect("connect to the test database")
                     .batch_execute(sql)
                     .expect("raw PostgreSQL statement");
@@ -146,74 +61,25 @@ impl Place {
     }
 }
 
-impl Drop for Place {
-    fn drop(&mut self) {
-        if let Cleanup::Database { admin_url, name } = &self.cleanup {
-            let dropped =
-                postgres::Client::connect(admin_url, postgres::NoTls).and_then(|mut admin| {
-                    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                });
-            if let Err(error) = dropped {
-                eprintln!("warning: could not drop test database {name}: {error}");
-            }
-        }
-    }
-}
-
-/// A PostgreSQL error with its cause ("error connecting to server: Connection refused").
-fn describe(error: &postgres::Error) -> String {
-    match std::error::Error::source(error) {
-        Some(cause) => format!("{error}: {cause}"),
-        None => error.to_string(),
-    }
-}
-
-/// The admin URL with its database replaced by `name` (query parameters kept).
-fn database_url(admin_url: &str, name: &str) -> String {
-    let (base, query) = match admin_url.split_once('?') {
-        Some((base, query)) => (base, Some(query)),
-        None => (admin_url, None),
-    };
-    let authority_start = base.find("://").map_or(0, |index| index + 3);
-    let root = match base[authority_start..].find('/') {
-        Some(index) => &base[..authority_start + index],
-        None => base,
-    };
-    match query {
-        Some(query) => format!("{root}/{name}?{query}"),
-        None => format!("{root}/{name}"),
-    }
-}
-
-fn random_number() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |elapsed| elapsed.as_nanos()),
-    );
-    hasher.finish()
+/// A fresh database for one story.
+fn fresh(backend: Backend) -> Option<TestDatabase> {
+    TestDatabase::fresh(backend, "story")
 }
 
 /// Runs a story that needs only a store.
-fn with_store(kind: Kind, story: fn(&mut dyn Store)) {
-    let Some(place) = Place::fresh(kind) else {
+fn with_store(backend: Backend, story: fn(&mut dyn Store)) {
+    let Some(place) = fresh(backend) else {
         return;
     };
     let mut store = place.open();
-    let expected = match kind {
-        Kind::Sqlite => Backend::Sqlite,
-        Kind::Postgres => Backend::Postgres,
-    };
-    assert_eq!(store.backend(), expected);
+    assert_eq!(store.backend(), backend);
     story(store.as_mut());
     drop(store);
 }
 
 /// Runs a story that opens the database itself (migrations, crashes).
-fn with_place(kind: Kind, story: fn(&Place)) {
-    if let Some(place) = Place::fresh(kind) {
+fn with_place(backend: Backend, story: fn(&TestDatabase)) {
+    if let Some(place) = fresh(backend) {
         story(&place);
     }
 }
@@ -225,12 +91,12 @@ macro_rules! stories {
             mod $story {
                 #[test]
                 fn sqlite() {
-                    super::$runner(super::Kind::Sqlite, super::$story);
+                    super::$runner(super::Backend::Sqlite, super::$story);
                 }
 
                 #[test]
                 fn postgres() {
-                    super::$runner(super::Kind::Postgres, super::$story);
+                    super::$runner(super::Backend::Postgres, super::$story);
                 }
             }
         )+
@@ -386,7 +252,7 @@ fn districts_list(area_name: &str, codes: &[(&str, &str, u32)]) -> Districts {
     }
 }
 
-fn migrations_recorded(place: &Place) -> (i64, i64) {
+fn migrations_recorded(place: &TestDatabase) -> (i64, i64) {
     (
         place.raw_number("SELECT COUNT(*) FROM schema_migrations"),
         place.raw_number("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"),
@@ -397,7 +263,7 @@ fn migrations_recorded(place: &Place) -> (i64, i64) {
 // Migrations and opening.
 // ---------------------------------------------------------------------------------------
 
-fn migrations_applied_twice_are_a_no_op(place: &Place) {
+fn migrations_applied_twice_are_a_no_op(place: &TestDatabase) {
     {
         let mut store = place.open();
         store.set_setting("kept", "yes").expect("set a setting");
@@ -419,12 +285,12 @@ fn migrations_applied_twice_are_a_no_op(place: &Place) {
     );
 }
 
-fn a_newer_database_is_refused(place: &Place) {
+fn a_newer_database_is_refused(place: &TestDatabase) {
     drop(place.open());
     place.raw_execute(
         "INSERT INTO schema_migrations (version, applied_at) VALUES (999999, CURRENT_TIMESTAMP)",
     );
-    match beacon_store::open(&place.location) {
+    match beacon_store::open(place.location()) {
         Err(StoreError::TooNew { found, known }) => {
             assert_eq!(found, 999_999);
             assert!(known < found);
@@ -434,7 +300,7 @@ fn a_newer_database_is_refused(place: &Place) {
     }
 }
 
-fn concurrent_first_opens_all_succeed(place: &Place) {
+fn concurrent_first_opens_all_succeed(place: &TestDatabase) {
     let openers = 4;
     let barrier = std::sync::Barrier::new(openers);
     std::thread::scope(|scope| {
@@ -443,7 +309,7 @@ fn concurrent_first_opens_all_succeed(place: &Place) {
                 let barrier = &barrier;
                 scope.spawn(move || {
                     barrier.wait();
-                    let mut store = beacon_store::open(&place.location)
+                    let mut store = beacon_store::open(place.location())
                         .unwrap_or_else(|error| panic!("opener {index} failed: {error}"));
                     store
                         .set_setting(&format!("opener_{index}"), "here")
@@ -461,7 +327,7 @@ fn concurrent_first_opens_all_succeed(place: &Place) {
 
 /// Fault injection: a child process (this test binary, running [`crash_child`]) writes one
 /// batch, then aborts inside the transaction of the next, as `kill -9` would end it.
-fn a_crash_mid_batch_leaves_every_run_adding_up(place: &Place) {
+fn a_crash_mid_batch_leaves_every_run_adding_up(place: &TestDatabase) {
     let output = std::process::Command::new(std::env::current_exe().expect("the test binary"))
         .args([
             "--exact",
@@ -470,7 +336,7 @@ fn a_crash_mid_batch_leaves_every_run_adding_up(place: &Place) {
             "--nocapture",
             "--test-threads=1",
         ])
-        .env("BEACON_TEST_CRASH_LOCATION", &place.location)
+        .env("BEACON_TEST_CRASH_LOCATION", place.location())
         .env("BEACON_FAULT_ABORT_AFTER_ROWS", "3")
         .output()
         .expect("the child process runs");
@@ -1414,10 +1280,10 @@ fn bulk_reports() -> Vec<Report> {
 /// The same reports give the same facts on both backends, victim hashes included.
 #[test]
 fn facts_agree_across_backends() {
-    let Some(postgres) = Place::fresh(Kind::Postgres) else {
+    let Some(postgres) = fresh(Backend::Postgres) else {
         return;
     };
-    let sqlite = Place::fresh(Kind::Sqlite).expect("SQLite is always available");
+    let sqlite = fresh(Backend::Sqlite).expect("SQLite is always available");
     let mut reports = facts_story_reports();
     reports.extend(bulk_reports());
     let mut normalised = Vec::new();
@@ -1476,8 +1342,8 @@ fn insert_as_before_packed_facts(report: &Report, run_id: i64) -> String {
 /// new code is the yardstick.
 #[test]
 fn an_upgraded_database_keeps_its_facts() {
-    let old = Place::fresh(Kind::Sqlite).expect("SQLite is always available");
-    let yardstick = Place::fresh(Kind::Sqlite).expect("SQLite is always available");
+    let old = fresh(Backend::Sqlite).expect("SQLite is always available");
+    let yardstick = fresh(Backend::Sqlite).expect("SQLite is always available");
     let mut first = facts_story_reports();
     first.extend(bulk_reports());
     let mut sql = String::from(

@@ -3,10 +3,11 @@
 //! known synthetic dataset, and talks to it over HTTP as a browser or a script would.
 //!
 //! Every scenario runs on both backends: `<scenario>::sqlite` and `<scenario>::postgres`.
-//! Each PostgreSQL test gets a fresh database on the server named by
-//! `BEACON_TEST_POSTGRES` (default `postgres://postgres@127.0.0.1:5432/postgres`), dropped
-//! afterwards. When the server cannot be reached the PostgreSQL tests are skipped with a
-//! note, unless `CI` is set, in which case they fail.
+//! Each test gets a fresh database from `beacon_testing::TestDatabase`: on PostgreSQL, one
+//! created on the server named by `BEACON_TEST_POSTGRES` (default
+//! `postgres://postgres@127.0.0.1:5432/postgres`) and dropped afterwards. When the server
+//! cannot be reached the PostgreSQL tests are skipped with a note, unless `CI` is set, in
+//! which case they fail.
 //!
 //! Expected figures are computed apart from the web code: from the demo generator's own
 //! count of what it wrote, from `beacon_analytics` over the store, or by counting the
@@ -16,163 +17,15 @@ use beacon_core::{LocalIssueRules, Organisation, Period, Permission, Role, Tlp};
 use beacon_notify::AckSigner;
 use beacon_pipeline::{IngestOptions, IngestOutcome, ingest_reports};
 use beacon_report::wording;
-use beacon_store::{AuditFilter, AuditRecord, NewDigest, NewUser, Store};
+use beacon_store::{AuditFilter, AuditRecord, Backend, NewDigest, NewUser, Store};
+use beacon_testing::TestDatabase;
 use beacon_web::pool::StorePool;
 use beacon_web::{AppState, WebSettings};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use time::Date;
 use time::macros::date;
-
-// ---------------------------------------------------------------------------------------
-// Where the tests run: a fresh database per test (as the store's story tests do).
-// ---------------------------------------------------------------------------------------
-
-/// Which backend a test runs on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Sqlite,
-    Postgres,
-}
-
-/// What to remove when a test is done.
-enum Cleanup {
-    /// The SQLite file's directory.
-    Directory { _directory: tempfile::TempDir },
-    /// A PostgreSQL database created for the test.
-    Database { admin_url: String, name: String },
-}
-
-/// A fresh, empty database for one test, removed when dropped (also when the test fails).
-struct Place {
-    kind: Kind,
-    location: String,
-    cleanup: Cleanup,
-}
-
-const DEFAULT_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
-
-static DATABASES: AtomicU64 = AtomicU64::new(0);
-
-impl Place {
-    /// A fresh database, or `None` when PostgreSQL is unreachable outside CI.
-    fn fresh(kind: Kind) -> Option<Place> {
-        match kind {
-            Kind::Sqlite => {
-                let directory = tempfile::tempdir().expect("a temporary directory");
-                let location = directory
-                    .path()
-                    .join("beacon.db")
-                    .to_str()
-                    .expect("the temporary path is UTF-8")
-                    .to_owned();
-                Some(Place {
-                    kind,
-                    location,
-                    cleanup: Cleanup::Directory {
-                        _directory: directory,
-                    },
-                })
-            }
-            Kind::Postgres => Place::fresh_postgres(),
-        }
-    }
-
-    fn fresh_postgres() -> Option<Place> {
-        let admin_url =
-            std::env::var("BEACON_TEST_POSTGRES").unwrap_or_else(|_| DEFAULT_ADMIN_URL.to_owned());
-        let mut admin = match postgres::Client::connect(&admin_url, postgres::NoTls) {
-            Ok(client) => client,
-            Err(error) if std::env::var_os("CI").is_some() => panic!(
-                "PostgreSQL at {admin_url} is unreachable ({}), and CI is set, so the \
-                 PostgreSQL web tests must run: start the server or set BEACON_TEST_POSTGRES",
-                describe(&error)
-            ),
-            Err(error) => {
-                eprintln!(
-                    "note: PostgreSQL at {admin_url} is unreachable ({}); skipping the \
-                     PostgreSQL side of this test (set BEACON_TEST_POSTGRES to point elsewhere)",
-                    describe(&error)
-                );
-                return None;
-            }
-        };
-        let name = format!(
-            "beacon_web_test_{}_{}_{:016x}",
-            std::process::id(),
-            DATABASES.fetch_add(1, Ordering::Relaxed),
-            random_number()
-        );
-        admin
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .expect("the test user may create databases");
-        Some(Place {
-            kind: Kind::Postgres,
-            location: database_url(&admin_url, &name),
-            cleanup: Cleanup::Database { admin_url, name },
-        })
-    }
-
-    /// Opens the store through the public entry point, as `beacon serve` does.
-    fn open(&self) -> Box<dyn Store> {
-        match beacon_store::open(&self.location) {
-            Ok(store) => store,
-            Err(error) => panic!("opening {:?} at {}: {error}", self.kind, self.location),
-        }
-    }
-}
-
-impl Drop for Place {
-    fn drop(&mut self) {
-        if let Cleanup::Database { admin_url, name } = &self.cleanup {
-            let dropped =
-                postgres::Client::connect(admin_url, postgres::NoTls).and_then(|mut admin| {
-                    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                });
-            if let Err(error) = dropped {
-                eprintln!("warning: could not drop test database {name}: {error}");
-            }
-        }
-    }
-}
-
-/// A PostgreSQL error with its cause ("error connecting to server: Connection refused").
-fn describe(error: &postgres::Error) -> String {
-    match std::error::Error::source(error) {
-        Some(cause) => format!("{error}: {cause}"),
-        None => error.to_string(),
-    }
-}
-
-/// The admin URL with its database replaced by `name` (query parameters kept).
-fn database_url(admin_url: &str, name: &str) -> String {
-    let (base, query) = match admin_url.split_once('?') {
-        Some((base, query)) => (base, Some(query)),
-        None => (admin_url, None),
-    };
-    let authority_start = base.find("://").map_or(0, |index| index + 3);
-    let root = match base[authority_start..].find('/') {
-        Some(index) => &base[..authority_start + index],
-        None => base,
-    };
-    match query {
-        Some(query) => format!("{root}/{name}?{query}"),
-        None => format!("{root}/{name}"),
-    }
-}
-
-fn random_number() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |elapsed| elapsed.as_nanos()),
-    );
-    hasher.finish()
-}
 
 // ---------------------------------------------------------------------------------------
 // The world a test starts from: reference data, one account per role, an organisation,
@@ -208,7 +61,7 @@ struct Loaded {
 }
 
 struct World {
-    place: Place,
+    place: TestDatabase,
     rules: LocalIssueRules,
     /// One account per role, in `Role::ALL` order.
     accounts: Vec<Account>,
@@ -221,8 +74,8 @@ struct World {
 
 impl World {
     /// A fresh database with accounts, and the synthetic dataset when `with_data`.
-    fn new(kind: Kind, with_data: bool) -> Option<World> {
-        let place = Place::fresh(kind)?;
+    fn new(kind: Backend, with_data: bool) -> Option<World> {
+        let place = TestDatabase::fresh(kind, "web")?;
         let rules = beacon_ingest::reference::parse_rules(beacon_ingest::reference::SHIPPED_RULES)
             .expect("the shipped rules parse");
         let mut store = place.open();
@@ -395,7 +248,7 @@ impl Server {
     /// builds them: a pool of connections and an opener for uploads.
     fn start_with(world: &World, adjust: impl FnOnce(&mut WebSettings)) -> Server {
         let connections = (0..3).map(|_| world.place.open()).collect();
-        let location = world.place.location.clone();
+        let location = world.place.location().to_owned();
         let pool = StorePool::new(
             connections,
             Some(Box::new(move || beacon_store::open(&location))),
@@ -958,7 +811,7 @@ fn assert_sent_to_sign_in(reply: &Reply, path: &str) {
 // 1. Signing in, wrong passwords and lock-out.
 // ---------------------------------------------------------------------------------------
 
-fn signing_in_locks_after_five_wrong_passwords(kind: Kind) {
+fn signing_in_locks_after_five_wrong_passwords(kind: Backend) {
     let Some(world) = World::new(kind, false) else {
         return;
     };
@@ -1109,7 +962,7 @@ fn signing_in_locks_after_five_wrong_passwords(kind: Kind) {
 }
 
 /// Sign-in attempts from one address are limited, whatever the account.
-fn sign_in_attempts_are_limited_per_address(kind: Kind) {
+fn sign_in_attempts_are_limited_per_address(kind: Backend) {
     let Some(world) = World::new(kind, false) else {
         return;
     };
@@ -1128,7 +981,7 @@ fn sign_in_attempts_are_limited_per_address(kind: Kind) {
 // 2. Every page, with the right figures for the known dataset.
 // ---------------------------------------------------------------------------------------
 
-fn every_page_shows_the_known_figures(kind: Kind) {
+fn every_page_shows_the_known_figures(kind: Backend) {
     let Some(world) = World::new(kind, true) else {
         return;
     };
@@ -1414,7 +1267,7 @@ const QUARANTINED: [(u64, &str); 5] = [
     (11, "loss_gbp"),
 ];
 
-fn uploading_a_file_quarantines_its_bad_rows(kind: Kind) {
+fn uploading_a_file_quarantines_its_bad_rows(kind: Backend) {
     let Some(world) = World::new(kind, false) else {
         return;
     };
@@ -1695,7 +1548,7 @@ fn declared_routes() -> Vec<(String, String)> {
     routes
 }
 
-fn every_route_answers_each_role_as_its_permissions_say(kind: Kind) {
+fn every_route_answers_each_role_as_its_permissions_say(kind: Backend) {
     let Some(world) = World::new(kind, true) else {
         return;
     };
@@ -1851,7 +1704,7 @@ fn every_route_answers_each_role_as_its_permissions_say(kind: Kind) {
 // 5. Forms without the right anti-forgery token.
 // ---------------------------------------------------------------------------------------
 
-fn forms_without_the_right_token_are_refused(kind: Kind) {
+fn forms_without_the_right_token_are_refused(kind: Backend) {
     let Some(world) = World::new(kind, false) else {
         return;
     };
@@ -1988,7 +1841,7 @@ fn forms_without_the_right_token_are_refused(kind: Kind) {
 /// Fails at the time of writing: the form extractors need the field, so axum refuses the
 /// body first with a bare 422 ("Failed to deserialize form body: missing field
 /// `csrf_token`") before the handler's check runs.
-fn a_form_without_its_token_field_is_refused_as_forged(kind: Kind) {
+fn a_form_without_its_token_field_is_refused_as_forged(kind: Backend) {
     let Some(world) = World::new(kind, false) else {
         return;
     };
@@ -2050,7 +1903,7 @@ fn a_form_without_its_token_field_is_refused_as_forged(kind: Kind) {
 // 6. Sessions live in the store: they survive a restart, and signing out ends them.
 // ---------------------------------------------------------------------------------------
 
-fn sessions_survive_a_restart_and_end_at_sign_out(kind: Kind) {
+fn sessions_survive_a_restart_and_end_at_sign_out(kind: Backend) {
     let Some(world) = World::new(kind, true) else {
         return;
     };
@@ -2152,7 +2005,7 @@ fn sessions_survive_a_restart_and_end_at_sign_out(kind: Kind) {
 /// The head of the victim-level table, as text.
 const ROWS_TABLE: &str = "Reference Reported District Type Victim Age Postcode Loss Summary";
 
-fn victim_level_views_are_audited(kind: Kind) {
+fn victim_level_views_are_audited(kind: Backend) {
     let Some(world) = World::new(kind, true) else {
         return;
     };
@@ -2234,7 +2087,7 @@ fn victim_level_views_are_audited(kind: Kind) {
 // 8. Security headers.
 // ---------------------------------------------------------------------------------------
 
-fn every_response_carries_the_security_headers(kind: Kind) {
+fn every_response_carries_the_security_headers(kind: Backend) {
     let Some(world) = World::new(kind, false) else {
         return;
     };
@@ -2285,7 +2138,7 @@ fn every_response_carries_the_security_headers(kind: Kind) {
 // 9. API tokens.
 // ---------------------------------------------------------------------------------------
 
-fn api_tokens_authorise_scripts(kind: Kind) {
+fn api_tokens_authorise_scripts(kind: Backend) {
     let Some(world) = World::new(kind, true) else {
         return;
     };
@@ -2399,7 +2252,7 @@ const SERVE_CHILD: &str = "BEACON_WEB_TEST_SERVE_CHILD";
 /// it the pool's `postgres::Client`s are dropped on the runtime's thread, where each
 /// client's destructor panics ("Cannot start a runtime from within a runtime"), and the
 /// second panic aborts the process (SIGABRT).
-fn serve_stops_cleanly_at_ctrl_c(kind: Kind) {
+fn serve_stops_cleanly_at_ctrl_c(kind: Backend) {
     if let Ok(location) = std::env::var(SERVE_CHILD) {
         serve_until_ctrl_c(&location);
         return;
@@ -2408,12 +2261,12 @@ fn serve_stops_cleanly_at_ctrl_c(kind: Kind) {
         return;
     };
     let name = match kind {
-        Kind::Sqlite => "serve_stops_cleanly_at_ctrl_c::sqlite",
-        Kind::Postgres => "serve_stops_cleanly_at_ctrl_c::postgres",
+        Backend::Sqlite => "serve_stops_cleanly_at_ctrl_c::sqlite",
+        Backend::Postgres => "serve_stops_cleanly_at_ctrl_c::postgres",
     };
     let mut child = std::process::Command::new(std::env::current_exe().expect("this test binary"))
         .args([name, "--exact", "--nocapture", "--test-threads=1"])
-        .env(SERVE_CHILD, &world.place.location)
+        .env(SERVE_CHILD, world.place.location())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -2526,12 +2379,12 @@ macro_rules! scenarios {
             mod $scenario {
                 #[test]
                 fn sqlite() {
-                    super::$scenario(super::Kind::Sqlite);
+                    super::$scenario(super::Backend::Sqlite);
                 }
 
                 #[test]
                 fn postgres() {
-                    super::$scenario(super::Kind::Postgres);
+                    super::$scenario(super::Backend::Postgres);
                 }
             }
         )+

@@ -2,6 +2,8 @@
 //! ingested, an ingest is killed mid-way and re-run, the file is re-ingested, and the
 //! figures are checked against the generator's own expected totals.
 
+use beacon_store::Backend;
+use beacon_testing::TestDatabase;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -25,57 +27,6 @@ fn json(output: &Output) -> Value {
         String::from_utf8_lossy(&output.stdout)
     );
     serde_json::from_slice(&output.stdout).expect("one JSON object")
-}
-
-/// A fresh PostgreSQL database for one test, dropped at the end.
-struct PostgresDatabase {
-    admin: String,
-    name: String,
-    url: String,
-}
-
-impl PostgresDatabase {
-    fn create(tag: &str) -> Option<PostgresDatabase> {
-        let admin = std::env::var("BEACON_TEST_POSTGRES")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-        let mut client = match postgres::Client::connect(&admin, postgres::NoTls) {
-            Ok(client) => client,
-            Err(error) if std::env::var_os("CI").is_some() => {
-                panic!("PostgreSQL is unreachable at {admin} and CI is set: {error}")
-            }
-            Err(error) => {
-                eprintln!("skipping the PostgreSQL run: {error}");
-                return None;
-            }
-        };
-        let name = format!("beacon_cli_{tag}_{}_{}", std::process::id(), rand_suffix());
-        client
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .expect("create test database");
-        let base = admin
-            .rsplit_once('/')
-            .map_or(admin.as_str(), |(base, _)| base);
-        let url = format!("{base}/{name}");
-        Some(PostgresDatabase { admin, name, url })
-    }
-}
-
-impl Drop for PostgresDatabase {
-    fn drop(&mut self) {
-        if let Ok(mut client) = postgres::Client::connect(&self.admin, postgres::NoTls) {
-            let _ = client.batch_execute(&format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ));
-        }
-    }
-}
-
-fn rand_suffix() -> u128 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos() % 1_000_000_000)
-        .unwrap_or(0)
 }
 
 /// Generates one synthetic year with malformed and repeated rows; returns the file and
@@ -294,11 +245,11 @@ fn a_generated_year_survives_a_crash_and_reingest_on_sqlite() {
 
 #[test]
 fn a_generated_year_survives_a_crash_and_reingest_on_postgres() {
-    let Some(database) = PostgresDatabase::create("crash") else {
+    let Some(database) = TestDatabase::fresh(Backend::Postgres, "cli") else {
         return;
     };
     let dir = tempfile::tempdir().expect("temporary directory");
-    crash_reingest_and_check(&database.url, dir.path());
+    crash_reingest_and_check(database.location(), dir.path());
 }
 
 #[test]

@@ -7,6 +7,8 @@
 //! `BEACON_TEST_SMTP=host:port` and `BEACON_TEST_SMTP_SPOOL=DIR` (`.ci/run` starts it).
 //! Without them they are skipped with a note, unless `CI` is set, when they fail.
 
+use beacon_store::Backend;
+use beacon_testing::TestDatabase;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -193,31 +195,11 @@ fn a_feed_survives_a_crash_and_counts_by_district_on_sqlite() {
 
 #[test]
 fn a_feed_survives_a_crash_and_counts_by_district_on_postgres() {
-    let admin = std::env::var("BEACON_TEST_POSTGRES")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-    let mut client = match postgres::Client::connect(&admin, postgres::NoTls) {
-        Ok(client) => client,
-        Err(error) if std::env::var_os("CI").is_some() => {
-            panic!("PostgreSQL is unreachable at {admin} and CI is set: {error}")
-        }
-        Err(error) => {
-            eprintln!("skipping the PostgreSQL run: {error}");
-            return;
-        }
+    let Some(database) = TestDatabase::fresh(Backend::Postgres, "register") else {
+        return;
     };
-    let name = format!("beacon_register_{}", std::process::id());
-    client
-        .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
-        .expect("no old test database");
-    client
-        .batch_execute(&format!("CREATE DATABASE {name}"))
-        .expect("test database");
-    let base = admin
-        .rsplit_once('/')
-        .map_or(admin.as_str(), |(base, _)| base);
     let dir = tempfile::tempdir().expect("temporary directory");
-    crash_and_count(&format!("{base}/{name}"), dir.path());
-    let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+    crash_and_count(database.location(), dir.path());
 }
 
 #[test]
