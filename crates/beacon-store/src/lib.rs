@@ -193,8 +193,13 @@ pub trait Store: Accounts + Explore + Send {
 
     /// Writes an audit event.
     fn audit(&mut self, event: &AuditEvent) -> StoreResult<()>;
-    /// Audit events, newest first.
-    fn audit_events(&mut self, limit: u32) -> StoreResult<Vec<AuditRecord>>;
+    /// Audit events, newest first (the audit search with no filter).
+    fn audit_events(&mut self, limit: u32) -> StoreResult<Vec<AuditRecord>> {
+        self.audit_search(&AuditFilter {
+            limit,
+            ..AuditFilter::default()
+        })
+    }
 
     /// Adds organisations, or replaces the details and claims of those already registered
     /// under the same name (any case), in one transaction. Returns their ids in order.

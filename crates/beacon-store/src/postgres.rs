@@ -18,8 +18,8 @@ mod web;
 use crate::migrate::{Migration, POSTGRES};
 use crate::sqlite::{SECTOR_REBUILD_SQL, gender_from, victim_hash, victim_type_from};
 use crate::{
-    AuditEvent, AuditRecord, Backend, QuarantinedRow, ReportBatch, RunEnd, Store, StoreError,
-    StoreResult, fault_abort_after_rows, join_labels, utc_text,
+    AuditEvent, Backend, QuarantinedRow, ReportBatch, RunEnd, Store, StoreError, StoreResult,
+    fault_abort_after_rows, join_labels, utc_text,
 };
 use beacon_core::report::{AgeBand, Gender};
 use beacon_core::{
@@ -726,27 +726,6 @@ impl Store for PostgresStore {
             ],
         )?;
         Ok(())
-    }
-
-    fn audit_events(&mut self, limit: u32) -> StoreResult<Vec<AuditRecord>> {
-        self.client
-            .query(
-                "SELECT at, actor, action, subject, detail FROM audit_events ORDER BY id DESC LIMIT $1",
-                &[&i64::from(limit)],
-            )?
-            .iter()
-            .map(|row| {
-                Ok(AuditRecord {
-                    at: utc_text(row.try_get::<_, OffsetDateTime>(0)?),
-                    event: AuditEvent {
-                        actor: row.try_get(1)?,
-                        action: row.try_get(2)?,
-                        subject: row.try_get(3)?,
-                        detail: row.try_get(4)?,
-                    },
-                })
-            })
-            .collect()
     }
 
     crate::register::register_methods!();

@@ -2,8 +2,8 @@
 
 use crate::migrate::{Migration, SQLITE};
 use crate::{
-    AuditEvent, AuditRecord, Backend, QuarantinedRow, ReportBatch, RunEnd, Store, StoreError,
-    StoreResult, fault_abort_after_rows, join_labels, now_text, utc_text,
+    AuditEvent, Backend, QuarantinedRow, ReportBatch, RunEnd, Store, StoreError, StoreResult,
+    fault_abort_after_rows, join_labels, now_text, utc_text,
 };
 use beacon_core::report::{AgeBand, Gender, VictimType};
 use beacon_core::{
@@ -636,26 +636,6 @@ impl Store for SqliteStore {
             params![now_text(), event.actor, event.action, event.subject, event.detail],
         )?;
         Ok(())
-    }
-
-    fn audit_events(&mut self, limit: u32) -> StoreResult<Vec<AuditRecord>> {
-        let mut statement = self.connection.prepare(
-            "SELECT at, actor, action, subject, detail FROM audit_events ORDER BY id DESC LIMIT ?1",
-        )?;
-        let events = statement
-            .query_map(params![limit], |row| {
-                Ok(AuditRecord {
-                    at: row.get(0)?,
-                    event: AuditEvent {
-                        actor: row.get(1)?,
-                        action: row.get(2)?,
-                        subject: row.get(3)?,
-                        detail: row.get(4)?,
-                    },
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(events)
     }
 
     crate::register::register_methods!();
