@@ -259,8 +259,9 @@ pub trait Store: Accounts + Explore + Send {
         error: &str,
         retry_at: Option<OffsetDateTime>,
     ) -> StoreResult<()>;
-    /// Outbox messages, newest first.
-    fn outbox(&mut self, limit: u32) -> StoreResult<Vec<OutboxEntry>>;
+    /// Outbox messages, newest first: every organisation's, or one organisation's.
+    fn outbox(&mut self, organisation_id: Option<i64>, limit: u32)
+    -> StoreResult<Vec<OutboxEntry>>;
     /// Records an acknowledgement; false when there is no such message. The first
     /// acknowledgement is kept.
     fn acknowledge_digest(&mut self, id: i64, by: &str, at: OffsetDateTime) -> StoreResult<bool>;

@@ -890,8 +890,12 @@ macro_rules! register_methods {
             self.record_failure(id, error, retry_at)
         }
 
-        fn outbox(&mut self, limit: u32) -> $crate::StoreResult<Vec<$crate::OutboxEntry>> {
-            self.read_outbox(limit)
+        fn outbox(
+            &mut self,
+            organisation_id: Option<i64>,
+            limit: u32,
+        ) -> $crate::StoreResult<Vec<$crate::OutboxEntry>> {
+            self.read_outbox(organisation_id, limit)
         }
 
         fn acknowledge_digest(

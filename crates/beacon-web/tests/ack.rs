@@ -70,7 +70,9 @@ async fn call(
 fn acknowledged_by(dir: &tempfile::TempDir) -> Option<String> {
     let mut store =
         beacon_store::open(dir.path().join("b.db").to_str().expect("utf-8")).expect("store");
-    store.outbox(1).expect("outbox")[0].acknowledged_by.clone()
+    store.outbox(None, 1).expect("outbox")[0]
+        .acknowledged_by
+        .clone()
 }
 
 #[tokio::test]

@@ -564,12 +564,16 @@ impl PostgresStore {
         Ok(())
     }
 
-    pub(super) fn read_outbox(&mut self, limit: u32) -> StoreResult<Vec<OutboxEntry>> {
+    pub(super) fn read_outbox(
+        &mut self,
+        organisation_id: Option<i64>,
+        limit: u32,
+    ) -> StoreResult<Vec<OutboxEntry>> {
         let ids: Vec<i64> = self
             .client
             .query(
-                "SELECT id FROM outbox ORDER BY id DESC LIMIT $1",
-                &[&i64::from(limit)],
+                "SELECT id FROM outbox WHERE $2::BIGINT IS NULL OR organisation_id = $2 ORDER BY id DESC LIMIT $1",
+                &[&i64::from(limit), &organisation_id],
             )?
             .iter()
             .map(|row| row.try_get(0))

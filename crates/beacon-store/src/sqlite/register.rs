@@ -526,13 +526,17 @@ impl SqliteStore {
         Ok(())
     }
 
-    pub(super) fn read_outbox(&mut self, limit: u32) -> StoreResult<Vec<OutboxEntry>> {
+    pub(super) fn read_outbox(
+        &mut self,
+        organisation_id: Option<i64>,
+        limit: u32,
+    ) -> StoreResult<Vec<OutboxEntry>> {
         let ids: Vec<i64> = {
-            let mut statement = self
-                .connection
-                .prepare_cached("SELECT id FROM outbox ORDER BY id DESC LIMIT ?1")?;
+            let mut statement = self.connection.prepare_cached(
+                "SELECT id FROM outbox WHERE ?2 IS NULL OR organisation_id = ?2 ORDER BY id DESC LIMIT ?1",
+            )?;
             statement
-                .query_map([limit], |row| row.get(0))?
+                .query_map(params![limit, organisation_id], |row| row.get(0))?
                 .collect::<Result<_, _>>()?
         };
         let mut entries = Vec::new();

@@ -367,9 +367,18 @@ fn digests_queue_with_their_watermark_and_are_sent_once(store: &mut dyn Store) {
             .acknowledge_digest(9_999, "link", later)
             .expect("no such")
     );
-    let outbox = store.outbox(10).expect("outbox");
+    let outbox = store.outbox(None, 10).expect("outbox");
     assert_eq!(outbox.len(), 2);
     assert_eq!(outbox[0].id, ids[1], "newest first");
+    let owner = outbox[0].organisation_id;
+    let own = store.outbox(Some(owner), 10).expect("one organisation's");
+    assert!(own.iter().all(|m| m.organisation_id == owner) && !own.is_empty());
+    assert!(
+        store
+            .outbox(Some(owner + 1_000), 10)
+            .expect("none")
+            .is_empty()
+    );
     let acked = outbox.iter().find(|m| m.id == ids[0]).expect("acked one");
     assert_eq!(
         acked.acknowledged_by.as_deref(),
@@ -428,7 +437,7 @@ fn failed_sends_retry_then_give_up(store: &mut dyn Store) {
             .is_empty()
     );
     assert_eq!(
-        store.outbox(1).expect("outbox")[0].status,
+        store.outbox(None, 1).expect("outbox")[0].status,
         OutboxStatus::GivenUp
     );
 }

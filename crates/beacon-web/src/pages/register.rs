@@ -132,7 +132,7 @@ struct OutboxPage {
 /// Digests queued, sent and acknowledged.
 pub async fn outbox(State(state): State<AppState>, viewer: Viewer) -> WebResult<Response> {
     viewer.require(Permission::ViewRegister)?;
-    let entries = state.blocking(|store| store.outbox(200)).await??;
+    let entries = state.blocking(|store| store.outbox(None, 200)).await??;
     Ok(render(
         StatusCode::OK,
         &OutboxPage {
@@ -152,11 +152,7 @@ pub async fn my_organisation(State(state): State<AppState>, viewer: Viewer) -> W
     };
     let (organisations, records, digests) = state
         .blocking(move |store| -> beacon_store::StoreResult<_> {
-            let digests: Vec<OutboxEntry> = store
-                .outbox(500)?
-                .into_iter()
-                .filter(|entry| entry.organisation_id == organisation_id)
-                .collect();
+            let digests = store.outbox(Some(organisation_id), 500)?;
             Ok((
                 store.organisations()?,
                 store.addresses(&AddressFilter {

@@ -149,7 +149,7 @@ fn run_digests(args: RunArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
 
 fn status(args: StatusArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
     let mut store = settings.open_store()?;
-    let entries = store.outbox(args.limit)?;
+    let entries = store.outbox(None, args.limit)?;
     if args.json {
         print_json(&entries)?;
         return Ok(ExitCode::SUCCESS);
