@@ -25,6 +25,9 @@
 use beacon_store::{Backend, Store};
 use std::sync::atomic::{AtomicU64, Ordering};
 
+mod skip;
+pub use skip::{PYTHON_VARIABLE, SKIP_LOG_VARIABLE, python_with, skip, skip_log, under_ci};
+
 /// The variable naming the PostgreSQL server on which tests create their databases.
 const ADMIN_URL_VARIABLE: &str = "BEACON_TEST_POSTGRES";
 
