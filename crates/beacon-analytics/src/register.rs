@@ -4,11 +4,18 @@
 //!
 //! An address counts once in each group it was seen in: an address reported as both a
 //! C2 server and an infected system counts once in each type, and once in the total.
+//!
+//! [`RegisterFigures`] is what the board update says about the register for a period: the
+//! distinct addresses seen in it and their breakdown by district, named from the area's
+//! districts. [`RegisterFigures::load`] is the one place that reads them from a store, so
+//! the CLI and the web board page cannot disagree.
 
-use beacon_store::SightingFact;
+use beacon_core::{Districts, Period};
+use beacon_store::{SightingFact, Store, StoreResult};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 use std::str::FromStr;
+use time::{Duration, OffsetDateTime, Time};
 
 /// What addresses can be grouped by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -122,6 +129,106 @@ pub fn group_addresses(facts: &[SightingFact], by: &[AddressDimension]) -> Vec<A
     rows
 }
 
+/// Distinct addresses seen in one district in a period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DistrictAddresses {
+    /// ONS code; `None` for addresses with no known district (no owner, or an owner
+    /// without one).
+    pub district_code: Option<String>,
+    /// The district's name, or "No known district".
+    pub name: String,
+    /// Distinct addresses.
+    pub addresses: u64,
+}
+
+/// The register's figures for a period, as the board update states them.
+///
+/// Why: the board paper's third figure ("960 individual addresses believed to be
+/// involved…") is a count of distinct addresses in the area in a period, broken down by
+/// district; the report writers take it ready-made so they only word it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RegisterFigures {
+    /// Distinct addresses seen in the period.
+    pub distinct_addresses: u64,
+    /// Of those, addresses with an owning organisation.
+    pub attributed_addresses: u64,
+    /// Every district of the area in reference order (zero when none was seen), then
+    /// "No known district" when any address had none, then districts outside the area.
+    pub by_district: Vec<DistrictAddresses>,
+}
+
+/// The name the district rows give addresses without a district.
+pub const NO_KNOWN_DISTRICT: &str = "No known district";
+
+impl RegisterFigures {
+    /// Counts the sightings of a period: distinct addresses overall and by district.
+    pub fn from_sightings(facts: &[SightingFact], districts: &Districts) -> RegisterFigures {
+        let mut counts: BTreeMap<Option<String>, u64> =
+            group_addresses(facts, &[AddressDimension::District])
+                .into_iter()
+                .map(|group| {
+                    let code = group.key.get("district").cloned().unwrap_or_default();
+                    let code = (code != "unknown").then_some(code);
+                    (code, group.addresses)
+                })
+                .collect();
+        let mut by_district: Vec<DistrictAddresses> = districts
+            .list
+            .iter()
+            .map(|district| DistrictAddresses {
+                district_code: Some(district.code.as_str().to_owned()),
+                name: district.name.clone(),
+                addresses: counts
+                    .remove(&Some(district.code.as_str().to_owned()))
+                    .unwrap_or(0),
+            })
+            .collect();
+        if let Some(addresses) = counts.remove(&None) {
+            by_district.push(DistrictAddresses {
+                district_code: None,
+                name: NO_KNOWN_DISTRICT.to_owned(),
+                addresses,
+            });
+        }
+        // Districts outside the area (an owner placed elsewhere) keep their code as name.
+        by_district.extend(
+            counts
+                .into_iter()
+                .map(|(code, addresses)| DistrictAddresses {
+                    name: code.clone().unwrap_or_default(),
+                    district_code: code,
+                    addresses,
+                }),
+        );
+        RegisterFigures {
+            distinct_addresses: distinct_addresses(facts),
+            attributed_addresses: attributed_addresses(facts),
+            by_district,
+        }
+    }
+
+    /// Reads and counts the register's sightings from the first day of `period` to the
+    /// end of its last day (UTC).
+    ///
+    /// # Errors
+    /// When the store fails.
+    pub fn load(store: &mut dyn Store, period: Period) -> StoreResult<RegisterFigures> {
+        let start =
+            |day: time::Date| -> OffsetDateTime { day.with_time(Time::MIDNIGHT).assume_utc() };
+        let facts = store.sighting_facts(
+            Some(start(period.from)),
+            Some(start(period.to) + Duration::days(1)),
+        )?;
+        let districts = store.districts()?;
+        Ok(RegisterFigures::from_sightings(&facts, &districts))
+    }
+
+    /// True when the register saw nothing in the period.
+    pub fn is_empty(&self) -> bool {
+        self.distinct_addresses == 0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,5 +272,48 @@ mod tests {
     fn dimensions_parse_with_synonyms() {
         assert_eq!("Organization".parse(), Ok(AddressDimension::Organisation));
         assert!("colour".parse::<AddressDimension>().is_err());
+    }
+
+    #[test]
+    fn figures_name_every_district_and_count_the_unknown() {
+        let districts = Districts {
+            area_name: "Area".into(),
+            list: vec![
+                beacon_core::District {
+                    code: "E06000016".parse().expect("a code"),
+                    name: "Leicester".into(),
+                    kind: "unitary".into(),
+                    population_2011: 1,
+                    population_2021: 1,
+                },
+                beacon_core::District {
+                    code: "E06000017".parse().expect("a code"),
+                    name: "Rutland".into(),
+                    kind: "unitary".into(),
+                    population_2011: 1,
+                    population_2021: 1,
+                },
+            ],
+        };
+        let facts = vec![
+            fact(1, "2017-04", "c2-server", Some("E06000016")),
+            fact(1, "2017-05", "infected-system", Some("E06000016")),
+            fact(2, "2017-05", "infected-system", Some("E06000016")),
+            fact(3, "2017-06", "phishing", None),
+        ];
+        let figures = RegisterFigures::from_sightings(&facts, &districts);
+        assert_eq!(figures.distinct_addresses, 3);
+        assert_eq!(figures.attributed_addresses, 2);
+        let rows: Vec<(&str, u64)> = figures
+            .by_district
+            .iter()
+            .map(|row| (row.name.as_str(), row.addresses))
+            .collect();
+        assert_eq!(
+            rows,
+            vec![("Leicester", 2), ("Rutland", 0), (NO_KNOWN_DISTRICT, 1)]
+        );
+        assert!(!figures.is_empty());
+        assert!(RegisterFigures::from_sightings(&[], &districts).is_empty());
     }
 }

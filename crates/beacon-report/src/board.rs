@@ -5,6 +5,7 @@
 use crate::charts::{IssueTrend, MonthBar, RateBar};
 use crate::wording;
 use beacon_analytics::Spike;
+use beacon_analytics::register::RegisterFigures;
 use beacon_analytics::summary::{DistrictRow, IssueRow, Summary, TypeRow, VictimProfile};
 use beacon_core::Category;
 use time::Date;
@@ -118,6 +119,97 @@ pub(crate) struct Board {
     pub fraud_types: Table,
     /// Notes on the data.
     pub notes: Vec<String>,
+    /// What the threat-address register saw in the period, when the caller gave its
+    /// figures.
+    pub register: Option<RegisterPart>,
+}
+
+/// The register section: the board paper's figure of distinct addresses, in its words,
+/// and the district breakdown.
+#[derive(Debug, Clone)]
+pub(crate) struct RegisterPart {
+    /// The figure's sentence, then notes on how addresses are counted.
+    pub paragraphs: Vec<String>,
+    /// Addresses by district; `None` when the register saw nothing in the period.
+    pub districts: Option<Table>,
+}
+
+/// The register section's heading.
+pub(crate) const REGISTER_HEADING: &str = "Addresses involved in cyber crime";
+
+/// The board paper's description of what the addresses were, after the count.
+pub(crate) const REGISTER_WORDS: &str = "believed to be involved in the spread or delivery of tools to assist with the delivery of cyber crime";
+
+/// Capitalises the first letter: "between 1 April…" → "Between 1 April…".
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
+/// The register section for a period, in the board paper's words.
+fn register_part(register: &RegisterFigures, area: &str, period: &str) -> RegisterPart {
+    if register.is_empty() {
+        return RegisterPart {
+            paragraphs: vec![format!(
+                "The threat-address register has no addresses seen {period}, so there is no figure for addresses {REGISTER_WORDS} within {area} for this period."
+            )],
+            districts: None,
+        };
+    }
+    let total = register.distinct_addresses;
+    let (verb, noun) = if total == 1 {
+        ("was", "individual address")
+    } else {
+        ("were", "individual addresses")
+    };
+    let mut paragraphs = vec![format!(
+        "{} there {verb} {} {noun} {REGISTER_WORDS} within {area}.",
+        capitalised(period),
+        wording::count(total)
+    )];
+    let attributed = register.attributed_addresses;
+    paragraphs.push(if attributed == total {
+        "Each belongs to a registered partner organisation and counts in its district.".to_owned()
+    } else {
+        format!(
+            "{} of them belong to a registered partner organisation and count in its district; the rest have no known district.",
+            wording::count(attributed)
+        )
+    });
+    paragraphs.push("An address counts once however many times the feeds saw it.".to_owned());
+    let mut table = Table::new(
+        "Addresses by district",
+        &["District", "Addresses", "Share of the area's addresses"],
+        1,
+        "There are no districts to show.",
+    );
+    for row in &register.by_district {
+        table.push(vec![
+            row.name.clone(),
+            wording::count(row.addresses),
+            share_cell(row.addresses, total),
+        ]);
+    }
+    let summed: u64 = register.by_district.iter().map(|row| row.addresses).sum();
+    if summed != total {
+        paragraphs.push(
+            "An address whose owner changed district in the period counts in each, so the districts add up to more than the area's total.".to_owned(),
+        );
+    }
+    table.total = Some(cells(
+        vec![
+            format!("All of {area}"),
+            wording::count(total),
+            share_cell(total, total),
+        ],
+        1,
+    ));
+    RegisterPart {
+        paragraphs,
+        districts: Some(table),
+    }
 }
 
 /// The period of a summary as dates, when its dates read.
@@ -129,6 +221,20 @@ fn dates(summary: &Summary) -> Option<(Date, Date)> {
 }
 
 impl Board {
+    /// Builds the board update from a summary and, when given, the register's figures
+    /// for the same period.
+    pub fn with_register(summary: &Summary, register: Option<&RegisterFigures>) -> Board {
+        let mut board = Board::from_summary(summary);
+        if let Some(register) = register {
+            let period = match dates(summary) {
+                Some((from, to)) => wording::period(from, to),
+                None => format!("between {} and {}", summary.from, summary.to),
+            };
+            board.register = Some(register_part(register, &summary.area, &period));
+        }
+        board
+    }
+
     /// Builds the board update from a summary.
     pub fn from_summary(summary: &Summary) -> Board {
         let (period, range) = match dates(summary) {
@@ -165,6 +271,7 @@ impl Board {
             victims: victim_tables(&summary.victim_profile),
             fraud_types: fraud_types(&summary.fraud_types),
             notes: notes(summary),
+            register: None,
         }
     }
 }

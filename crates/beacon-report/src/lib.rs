@@ -17,13 +17,21 @@ mod markdown;
 pub mod sections;
 pub mod wording;
 
-pub use sections::{Sections, html_fragment, sections};
+pub use sections::{Sections, html_fragment, html_fragment_with_register, sections};
 
 use beacon_analytics::Summary;
+use beacon_analytics::register::RegisterFigures;
 
 /// The board update as GitHub-flavoured Markdown: headings, paragraphs, pipe tables.
 pub fn markdown(summary: &Summary) -> String {
     markdown::render(&board::Board::from_summary(summary))
+}
+
+/// The board update as Markdown with the register section for the same period: the
+/// board paper's figure of distinct addresses in its words, and the district table (or
+/// a plain statement that the register saw nothing in the period).
+pub fn markdown_with_register(summary: &Summary, register: &RegisterFigures) -> String {
+    markdown::render(&board::Board::with_register(summary, Some(register)))
 }
 
 /// The board update as a complete standalone HTML5 document (inline CSS, inline SVG
@@ -37,6 +45,17 @@ pub fn html(summary: &Summary) -> String {
 /// or boundaries that cannot be parsed, the map is simply left out: the report never
 /// fails for want of a map.
 pub fn html_with_map(summary: &Summary, boundaries_geojson: Option<&str>) -> String {
-    let page = sections::titled_body(summary, boundaries_geojson);
+    let page = sections::titled_body(summary, None, boundaries_geojson);
+    html::render(&page.title, &page.range, &page.body)
+}
+
+/// As [`html_with_map`], with the register section for the same period (see
+/// [`markdown_with_register`]).
+pub fn html_with_register(
+    summary: &Summary,
+    register: &RegisterFigures,
+    boundaries_geojson: Option<&str>,
+) -> String {
+    let page = sections::titled_body(summary, Some(register), boundaries_geojson);
     html::render(&page.title, &page.range, &page.body)
 }

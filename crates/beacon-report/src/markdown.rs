@@ -4,7 +4,7 @@
 //! treats as markup, so every piece of text is escaped with backslashes: it renders as
 //! written and cannot open a link, a table cell or raw HTML.
 
-use crate::board::{Board, Cell, Table};
+use crate::board::{Board, Cell, REGISTER_HEADING, Table};
 use std::fmt::Write as _;
 
 /// Escapes Markdown markup so the text renders as written, on one line.
@@ -80,6 +80,12 @@ pub(crate) fn render(board: &Board) -> String {
         escape(&board.range)
     );
     section(&mut out, "Headlines", &board.headlines);
+    if let Some(register) = &board.register {
+        section(&mut out, REGISTER_HEADING, &register.paragraphs);
+        if let Some(districts) = &register.districts {
+            table(&mut out, districts);
+        }
+    }
     section(&mut out, "Reports by month", &[]);
     table(&mut out, &board.months);
     section(&mut out, "Districts", &[]);

@@ -9,12 +9,13 @@
 //! styles), and the ids of all sections together are unique, so one page can show every
 //! part of one board update.
 
-use crate::board::{Board, Table};
+use crate::board::{Board, REGISTER_HEADING, Table};
 use crate::charts;
 use crate::map;
 use crate::wording;
 use askama::Template;
 use beacon_analytics::Summary;
+use beacon_analytics::register::RegisterFigures;
 use std::collections::HashSet;
 
 /// Figure 1's caption, after its number.
@@ -74,6 +75,13 @@ pub struct Sections {
     pub fraud_types_table: String,
     /// Notes on the data (plain text).
     pub notes: Vec<String>,
+    /// The register section's heading (plain text).
+    pub register_heading: &'static str,
+    /// The register section's paragraphs, its figure first (plain text); empty when no
+    /// register figures were given.
+    pub register_paragraphs: Vec<String>,
+    /// The register's addresses by district, when it saw any in the period.
+    pub register_table: Option<String>,
 }
 
 /// The board update's parts for `summary`, with the district map drawn from
@@ -82,7 +90,7 @@ pub struct Sections {
 /// Why: pages with their own layout need the parts, not a whole document; see
 /// [`Sections`].
 pub fn sections(summary: &Summary, boundaries_geojson: Option<&str>) -> Sections {
-    Parts::new(summary, boundaries_geojson).sections()
+    Parts::new(summary, None, boundaries_geojson).sections()
 }
 
 /// The board update's body: everything inside `<main>` of the standalone document,
@@ -92,7 +100,23 @@ pub fn sections(summary: &Summary, boundaries_geojson: Option<&str>) -> Sections
 /// Why: a page with its own layout (header, navigation, stylesheet) can show the whole
 /// board update exactly as the standalone document says it, without a second `<html>`.
 pub fn html_fragment(summary: &Summary, boundaries_geojson: Option<&str>) -> String {
-    Parts::new(summary, boundaries_geojson).body().body
+    Parts::new(summary, None, boundaries_geojson).body().body
+}
+
+/// As [`html_fragment`], with the register section for the same period: the board
+/// paper's figure of distinct addresses and its district table, or a plain statement
+/// that the register saw nothing in the period.
+///
+/// Why: the web board page shows the whole update, register included, as the CLI
+/// writes it.
+pub fn html_fragment_with_register(
+    summary: &Summary,
+    register: &RegisterFigures,
+    boundaries_geojson: Option<&str>,
+) -> String {
+    Parts::new(summary, Some(register), boundaries_geojson)
+        .body()
+        .body
 }
 
 /// The body with the title and period the standalone document's `<title>` needs.
@@ -106,8 +130,12 @@ pub(crate) struct TitledBody {
 }
 
 /// The body and what the page around it needs, built once.
-pub(crate) fn titled_body(summary: &Summary, boundaries_geojson: Option<&str>) -> TitledBody {
-    Parts::new(summary, boundaries_geojson).body()
+pub(crate) fn titled_body(
+    summary: &Summary,
+    register: Option<&RegisterFigures>,
+    boundaries_geojson: Option<&str>,
+) -> TitledBody {
+    Parts::new(summary, register, boundaries_geojson).body()
 }
 
 /// The charts and tables, rendered once, that both the sections and the body use.
@@ -132,8 +160,12 @@ struct Parts {
 
 impl Parts {
     /// Builds the board update and renders its charts and tables.
-    fn new(summary: &Summary, boundaries_geojson: Option<&str>) -> Parts {
-        let board = Board::from_summary(summary);
+    fn new(
+        summary: &Summary,
+        register: Option<&RegisterFigures>,
+        boundaries_geojson: Option<&str>,
+    ) -> Parts {
+        let board = Board::with_register(summary, register);
         let ids = issue_chart_ids(board.issue_trends.iter().map(|t| t.issue.as_str()));
         let issue_charts = board
             .issue_trends
@@ -200,6 +232,16 @@ impl Parts {
             victims_tables: board.victims.iter().map(table_html).collect(),
             fraud_types_table: table_html(&board.fraud_types),
             notes: board.notes,
+            register_heading: REGISTER_HEADING,
+            register_table: board
+                .register
+                .as_ref()
+                .and_then(|register| register.districts.as_ref())
+                .map(table_html),
+            register_paragraphs: board
+                .register
+                .map(|register| register.paragraphs)
+                .unwrap_or_default(),
         }
     }
 

@@ -570,3 +570,106 @@ fn unparseable_boundaries_leave_the_map_out() {
     assert!(!html.contains("district-map"));
     assert_eq!(html, beacon_report::html(&summary));
 }
+
+/// The board paper's third figure: 960 addresses across the districts, April to
+/// September 2017.
+fn register_figures() -> beacon_analytics::register::RegisterFigures {
+    use beacon_analytics::register::DistrictAddresses;
+    let row = |code: Option<&str>, name: &str, addresses: u64| DistrictAddresses {
+        district_code: code.map(str::to_owned),
+        name: name.to_owned(),
+        addresses,
+    };
+    beacon_analytics::register::RegisterFigures {
+        distinct_addresses: 960,
+        attributed_addresses: 960,
+        by_district: vec![
+            row(Some("E06000016"), "Leicester", 1_000),
+            row(Some("E06000017"), "Rutland", 0),
+        ],
+    }
+}
+
+const REGISTER_SENTENCE: &str = "Between 1 April and 30 September 2017 there were 960 individual addresses believed to be involved in the spread or delivery of tools to assist with the delivery of cyber crime within Leicester, Leicestershire and Rutland.";
+
+#[test]
+fn register_section_states_the_figure_in_the_board_papers_words() {
+    let mut figures = register_figures();
+    figures.by_district[0].addresses = 960;
+    let summary = cyber_period();
+    let markdown = beacon_report::markdown_with_register(&summary, &figures);
+    let section = between(
+        &markdown,
+        "## Addresses involved in cyber crime",
+        "## Reports by month",
+    );
+    assert!(section.contains(REGISTER_SENTENCE), "{section}");
+    assert!(section.contains("**Addresses by district**"), "{section}");
+    assert!(section.contains("| Leicester | 960 | 100% |"), "{section}");
+    assert!(section.contains("| Rutland | 0 | 0% |"), "{section}");
+    assert!(
+        section
+            .contains("| **All of Leicester, Leicestershire and Rutland** | **960** | **100%** |"),
+        "{section}"
+    );
+    assert!(!section.contains("add up to more"), "{section}");
+
+    let html = beacon_report::html_with_register(&summary, &figures, None);
+    assert!(
+        html.contains("<h2>Addresses involved in cyber crime</h2>"),
+        "{html}"
+    );
+    assert!(html.contains(REGISTER_SENTENCE));
+    assert!(html.contains("Addresses by district"));
+    let fragment = beacon_report::html_fragment_with_register(&summary, &figures, None);
+    assert!(fragment.contains(REGISTER_SENTENCE));
+    assert!(
+        html.contains(&fragment),
+        "the document's body is the fragment"
+    );
+}
+
+#[test]
+fn register_section_says_when_districts_overlap() {
+    let markdown = beacon_report::markdown_with_register(&cyber_period(), &register_figures());
+    assert!(
+        markdown.contains("districts add up to more than the area's total"),
+        "{markdown}"
+    );
+}
+
+#[test]
+fn register_section_says_plainly_when_the_register_saw_nothing() {
+    let figures = beacon_analytics::register::RegisterFigures {
+        distinct_addresses: 0,
+        attributed_addresses: 0,
+        by_district: Vec::new(),
+    };
+    let markdown = beacon_report::markdown_with_register(&cyber_period(), &figures);
+    assert!(
+        markdown.contains("The threat-address register has no addresses seen between 1 April and 30 September 2017, so there is no figure for addresses believed to be involved in the spread or delivery of tools to assist with the delivery of cyber crime within Leicester, Leicestershire and Rutland for this period."),
+        "{markdown}"
+    );
+    assert!(!markdown.contains("Addresses by district"));
+    assert!(!markdown.contains("individual addresses"));
+}
+
+#[test]
+fn one_address_is_singular_and_the_update_without_figures_has_no_register_section() {
+    let mut figures = register_figures();
+    figures.distinct_addresses = 1;
+    figures.attributed_addresses = 0;
+    figures.by_district = vec![beacon_analytics::register::DistrictAddresses {
+        district_code: None,
+        name: "No known district".to_owned(),
+        addresses: 1,
+    }];
+    let markdown = beacon_report::markdown_with_register(&cyber_period(), &figures);
+    assert!(
+        markdown.contains("there was 1 individual address believed"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("0 of them belong to a registered partner organisation"));
+    let without = beacon_report::markdown(&cyber_period());
+    assert!(!without.contains("Addresses involved in cyber crime"));
+}
