@@ -183,6 +183,15 @@ pub trait Store: Accounts + Explore + Send {
     fn run(&mut self, run_id: i64) -> StoreResult<Option<IngestRun>>;
     /// A run's quarantined rows in line order.
     fn quarantined(&mut self, run_id: i64) -> StoreResult<Vec<QuarantinedRow>>;
+    /// Up to `limit` of a run's quarantined rows in line order, after skipping `offset`:
+    /// one page of a run page, or one chunk of a download, so that a run with a hundred
+    /// thousand bad rows is never read whole.
+    fn quarantined_page(
+        &mut self,
+        run_id: i64,
+        offset: u64,
+        limit: u32,
+    ) -> StoreResult<Vec<QuarantinedRow>>;
 
     /// Reports stored.
     fn report_count(&mut self) -> StoreResult<u64>;

@@ -622,6 +622,32 @@ impl Store for PostgresStore {
             .collect()
     }
 
+    fn quarantined_page(
+        &mut self,
+        run_id: i64,
+        offset: u64,
+        limit: u32,
+    ) -> StoreResult<Vec<QuarantinedRow>> {
+        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+        self.client
+            .query(
+                "SELECT run_id, line, reason, raw FROM quarantine WHERE run_id = $1 ORDER BY line, id LIMIT $2 OFFSET $3",
+                &[&run_id, &i64::from(limit), &offset],
+            )?
+            .iter()
+            .map(|row| {
+                Ok(QuarantinedRow {
+                    run_id: row.try_get(0)?,
+                    row: RejectedRow {
+                        line: unsigned(row.try_get(1)?),
+                        reason: row.try_get(2)?,
+                        raw: row.try_get(3)?,
+                    },
+                })
+            })
+            .collect()
+    }
+
     fn report_count(&mut self) -> StoreResult<u64> {
         let count: i64 = self
             .client

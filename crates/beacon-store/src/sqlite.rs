@@ -585,6 +585,31 @@ impl Store for SqliteStore {
         Ok(rows)
     }
 
+    fn quarantined_page(
+        &mut self,
+        run_id: i64,
+        offset: u64,
+        limit: u32,
+    ) -> StoreResult<Vec<QuarantinedRow>> {
+        let mut statement = self.connection.prepare_cached(
+            "SELECT run_id, line, reason, raw FROM quarantine WHERE run_id = ?1 ORDER BY line, id LIMIT ?2 OFFSET ?3",
+        )?;
+        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+        let rows = statement
+            .query_map(params![run_id, limit, offset], |row| {
+                Ok(QuarantinedRow {
+                    run_id: row.get(0)?,
+                    row: RejectedRow {
+                        line: u64::try_from(row.get::<_, i64>(1)?).unwrap_or(0),
+                        reason: row.get(2)?,
+                        raw: row.get(3)?,
+                    },
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
     fn report_count(&mut self) -> StoreResult<u64> {
         let count: i64 = self
             .connection

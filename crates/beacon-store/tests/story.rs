@@ -124,6 +124,7 @@ stories!(with_store =>
     the_first_of_repeated_references_is_kept,
     storing_a_batch_again_counts_it_all_as_duplicates,
     quarantined_rows_come_back_in_line_order,
+    quarantined_rows_come_back_a_page_at_a_time,
     runs_are_listed_newest_first,
     a_stale_running_run_of_the_same_source_is_interrupted,
     finishing_a_run_records_how_it_ended,
@@ -706,6 +707,35 @@ fn quarantined_rows_come_back_in_line_order(store: &mut dyn Store) {
     assert_eq!(store.quarantined(other).expect("quarantine").len(), 1);
     assert!(store.quarantined(9_999).expect("quarantine").is_empty());
     assert_eq!(get_run(store, run_id).counts, counts(4, 0, 0, 4));
+}
+
+fn quarantined_rows_come_back_a_page_at_a_time(store: &mut dyn Store) {
+    let run_id = begin(store, "reports", "bad.csv", 3600);
+    let rows: Vec<_> = (0..25u64)
+        .rev()
+        .map(|n| rejected(n + 2, "reference is empty", &format!(",row {n}")))
+        .collect();
+    store_batch(store, run_id, &batch(Vec::new(), rows));
+    let page = |store: &mut dyn Store, offset: u64, limit: u32| -> Vec<u64> {
+        store
+            .quarantined_page(run_id, offset, limit)
+            .expect("a page of quarantine")
+            .iter()
+            .map(|row| row.row.line)
+            .collect()
+    };
+    assert_eq!(page(store, 0, 10), (2..12).collect::<Vec<u64>>());
+    assert_eq!(page(store, 10, 10), (12..22).collect::<Vec<u64>>());
+    assert_eq!(page(store, 20, 10), (22..27).collect::<Vec<u64>>());
+    assert!(page(store, 25, 10).is_empty());
+    assert!(page(store, u64::MAX, 10).is_empty());
+    let whole: Vec<u64> = store
+        .quarantined(run_id)
+        .expect("quarantine")
+        .iter()
+        .map(|row| row.row.line)
+        .collect();
+    assert_eq!(whole, (2..27).collect::<Vec<u64>>());
 }
 
 fn runs_are_listed_newest_first(store: &mut dyn Store) {
