@@ -25,6 +25,7 @@ mod places;
 mod plan;
 mod profiles;
 mod reference;
+pub mod register;
 mod row;
 mod sampling;
 mod world;
@@ -32,6 +33,7 @@ mod writer;
 
 pub use calibration::{CYBER_WINDOW, CalibrationWindow, FRAUD_WINDOW, calibration_windows};
 pub use plan::{SPIKES, Spike, planted_spikes};
+pub use register::{RegisterDemo, RegisterExpected, generate_register};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

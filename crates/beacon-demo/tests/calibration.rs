@@ -105,3 +105,92 @@ fn calibration_windows_are_documented_constants() {
         assert!(window.source.contains("15 June 2018"));
     }
 }
+
+/// Distinct addresses per district in 1 April – 30 September 2017, recounted from the
+/// feed files themselves: the address column of each row, placed in its district by the
+/// organisation whose network holds it.
+fn recount_register(seed: u64) -> (u64, std::collections::BTreeMap<String, u64>) {
+    use std::collections::{BTreeMap, HashSet};
+    let demo = beacon_demo::generate_register(seed).expect("the register generates");
+    let owner = |address: std::net::IpAddr| {
+        demo.organisations
+            .iter()
+            .find(|o| o.networks.iter().any(|n| n.contains(address)))
+            .and_then(|o| o.district.clone())
+            .map(|d| d.as_str().to_owned())
+    };
+    let mut all = HashSet::new();
+    let mut by_district: BTreeMap<String, HashSet<String>> = BTreeMap::new();
+    for file in &demo.files {
+        let mut reader = csv::Reader::from_reader(file.contents.as_slice());
+        let headers = reader.headers().expect("a header").clone();
+        let column = |name: &str| headers.iter().position(|h| h == name);
+        let address_column = column("src_ip")
+            .or_else(|| column("ip"))
+            .expect("an address column");
+        let time_column = column("timestamp").expect("a timestamp");
+        for record in reader.records() {
+            let record = record.expect("a row");
+            let day = &record[time_column][..10];
+            if !("2017-04-01"..="2017-09-30").contains(&day) {
+                continue;
+            }
+            let address = record[address_column].to_owned();
+            let district = owner(address.parse().expect("an IP address")).expect("an owner");
+            all.insert(address.clone());
+            by_district.entry(district).or_default().insert(address);
+        }
+    }
+    (
+        all.len() as u64,
+        by_district
+            .into_iter()
+            .map(|(k, v)| (k, v.len() as u64))
+            .collect(),
+    )
+}
+
+#[test]
+fn the_register_holds_960_addresses_in_the_papers_period_for_any_seed() {
+    for seed in [1, 2, 99] {
+        let demo = beacon_demo::generate_register(seed).expect("the register generates");
+        let (distinct, by_district) = recount_register(seed);
+        assert_eq!(distinct, 960, "seed {seed}: recounted from the files");
+        assert_eq!(
+            demo.expected.distinct_in_period, 960,
+            "seed {seed}: the generator's own count"
+        );
+        assert_eq!(
+            demo.expected.in_period_by_district, by_district,
+            "seed {seed}"
+        );
+        assert_eq!(
+            by_district.len(),
+            9,
+            "seed {seed}: every LLR district has addresses"
+        );
+        assert!(
+            demo.expected.distinct_addresses > 3 * 960,
+            "seed {seed}: the register holds more than the period"
+        );
+        assert_eq!(demo.expected.in_period_by_type.len(), 4);
+        let events: u64 = demo.files.iter().map(|f| f.rows).sum();
+        assert_eq!(events, demo.expected.events);
+        assert_eq!(
+            demo.expected.recent_organisations.len(),
+            demo.organisations.len(),
+            "seed {seed}: every organisation has a recent address, so a digest"
+        );
+    }
+}
+
+#[test]
+fn the_register_is_the_same_for_the_same_seed() {
+    let one = beacon_demo::generate_register(5).expect("generates");
+    let two = beacon_demo::generate_register(5).expect("generates");
+    for (a, b) in one.files.iter().zip(&two.files) {
+        assert_eq!(a.contents, b.contents, "{}", a.file_name);
+    }
+    let other = beacon_demo::generate_register(6).expect("generates");
+    assert_ne!(one.files[0].contents, other.files[0].contents);
+}
