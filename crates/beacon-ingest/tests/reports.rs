@@ -270,6 +270,39 @@ fn an_unknown_nfib_code_is_kept() {
     assert_eq!(reports[0].fraud_type, "NFIB99Z");
 }
 
+/// A report file whose middle row has the postcode `LE1 1A•X`, with the bullet as given.
+fn file_with_a_bullet_in_a_postcode(bullet: &[u8]) -> Vec<u8> {
+    let mut bytes =
+        format!("{HEADER}\nA1,2017-01-01,NFIB5A,individual,1,LE1 5WW,40\n").into_bytes();
+    bytes.extend_from_slice(b"A2,2017-01-02,NFIB5A,individual,2,LE1 1A");
+    bytes.extend_from_slice(bullet);
+    bytes.extend_from_slice(b"X,41\nA3,2017-01-03,NFIB5A,individual,3,LE1 5WW,42\n");
+    bytes
+}
+
+/// The crash the `report_rows` fuzz target found: a non-ASCII character in a postcode
+/// panicked the parser at a byte-index split. The row is quarantined and the rest load.
+#[test]
+fn a_non_ascii_postcode_is_quarantined_and_the_rest_of_the_file_loads() {
+    for (encoding, bullet) in [("UTF-8", "•".as_bytes()), ("Windows-1252", &[0x95][..])] {
+        let (reports, rejected) =
+            read(&file_with_a_bullet_in_a_postcode(bullet)).expect("the header is good");
+        let references: Vec<&str> = reports.iter().map(|r| r.reference.as_str()).collect();
+        assert_eq!(references, ["A1", "A3"], "{encoding}");
+        assert_eq!(rejected.len(), 1, "{encoding}: {rejected:?}");
+        assert_eq!(rejected[0].line, 3, "{encoding}");
+        assert_eq!(
+            rejected[0].reason,
+            "'LE1 1A•X' is not a UK postcode or postcode sector (such as LE1 5WW or LE1 5)",
+            "{encoding}"
+        );
+        assert_eq!(
+            rejected[0].raw, "A2,2017-01-02,NFIB5A,individual,2,LE1 1A•X,41",
+            "{encoding}"
+        );
+    }
+}
+
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
 
