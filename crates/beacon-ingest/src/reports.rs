@@ -347,6 +347,20 @@ impl ReportReader {
         })
     }
 
+    /// What each field of a row holds, in file order: the column's canonical name, or
+    /// nothing for a column Beacon does not read; comma-separated (`reference,,postcode`).
+    /// Kept with the run so that quarantined raw rows can be read field by field later,
+    /// to hide victims' details from those who may not see them.
+    pub fn column_layout(&self) -> String {
+        let mut layout = vec![""; self.header_len];
+        for column in Column::ALL {
+            if let Some(slot) = self.positions[column as usize].and_then(|i| layout.get_mut(i)) {
+                *slot = column.name();
+            }
+        }
+        layout.join(",")
+    }
+
     /// Header names that Beacon does not read (kept out of the store).
     pub fn ignored_columns(&self) -> &[String] {
         &self.ignored_columns

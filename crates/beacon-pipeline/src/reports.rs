@@ -127,6 +127,7 @@ enum Parsed {
     Opened {
         encoding: &'static str,
         ignored_columns: Vec<String>,
+        column_layout: String,
     },
     /// The file was refused before any row.
     Refused(HeaderError),
@@ -194,6 +195,7 @@ fn parse_rows(
     let opened = Parsed::Opened {
         encoding: reader.encoding().as_str(),
         ignored_columns: reader.ignored_columns().to_vec(),
+        column_layout: reader.column_layout(),
     };
     if sender.send(opened).is_err() {
         return;
@@ -271,9 +273,11 @@ fn store_rows(
             Parsed::Opened {
                 encoding,
                 ignored_columns,
+                column_layout,
             } => {
                 outcome.encoding = encoding.to_owned();
                 outcome.ignored_columns = ignored_columns;
+                store.record_run_columns(run_id, &column_layout)?;
             }
             Parsed::Refused(reason) => {
                 store.finish_run(

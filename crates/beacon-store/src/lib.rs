@@ -177,6 +177,11 @@ pub trait Store: Accounts + Explore + Send {
     fn store_report_batch(&mut self, run_id: i64, batch: &ReportBatch) -> StoreResult<RunCounts>;
     /// Records how a run ended.
     fn finish_run(&mut self, run_id: i64, end: &RunEnd) -> StoreResult<()>;
+    /// Ends a run that stopped on a fault (a panic in a loading stage, say) as failed,
+    /// with the message saying why, so it is never left `running`. Its counts and the
+    /// batches it committed stay. Only a running run changes: returns false (and changes
+    /// nothing) when the run had already ended or does not exist.
+    fn fail_run(&mut self, run_id: i64, message: &str) -> StoreResult<bool>;
     /// Runs, newest first.
     fn runs(&mut self, limit: u32) -> StoreResult<Vec<IngestRun>>;
     /// One run.
@@ -192,6 +197,18 @@ pub trait Store: Accounts + Explore + Send {
         offset: u64,
         limit: u32,
     ) -> StoreResult<Vec<QuarantinedRow>>;
+
+    /// Records what each field of a report run's rows holds (see
+    /// `ReportReader::column_layout`), so that its quarantined raw rows can be read field
+    /// by field and victims' details hidden from roles that may not see them. Kept as a
+    /// setting named after the run, which both backends already store.
+    fn record_run_columns(&mut self, run_id: i64, layout: &str) -> StoreResult<()> {
+        self.set_setting(&run_columns_key(run_id), layout)
+    }
+    /// The layout [`Store::record_run_columns`] kept for a run, if any.
+    fn run_columns(&mut self, run_id: i64) -> StoreResult<Option<String>> {
+        self.setting(&run_columns_key(run_id))
+    }
 
     /// Reports stored.
     fn report_count(&mut self) -> StoreResult<u64>;
@@ -274,6 +291,11 @@ pub trait Store: Accounts + Explore + Send {
     /// Records an acknowledgement; false when there is no such message. The first
     /// acknowledgement is kept.
     fn acknowledge_digest(&mut self, id: i64, by: &str, at: OffsetDateTime) -> StoreResult<bool>;
+}
+
+/// The setting that holds a run's column layout.
+fn run_columns_key(run_id: i64) -> String {
+    format!("ingest_run:{run_id}:columns")
 }
 
 /// Opens a store from a location: a file path or `sqlite:` URL (SQLite), or a

@@ -125,9 +125,11 @@ stories!(with_store =>
     storing_a_batch_again_counts_it_all_as_duplicates,
     quarantined_rows_come_back_in_line_order,
     quarantined_rows_come_back_a_page_at_a_time,
+    a_runs_column_layout_is_kept_with_it,
     runs_are_listed_newest_first,
     a_stale_running_run_of_the_same_source_is_interrupted,
     finishing_a_run_records_how_it_ended,
+    a_run_that_stopped_on_a_fault_ends_as_failed_with_its_message,
     report_facts_hold_exactly_the_period,
     report_date_range_and_count_follow_the_reports,
     audit_events_are_listed_newest_first,
@@ -709,6 +711,19 @@ fn quarantined_rows_come_back_in_line_order(store: &mut dyn Store) {
     assert_eq!(get_run(store, run_id).counts, counts(4, 0, 0, 4));
 }
 
+fn a_runs_column_layout_is_kept_with_it(store: &mut dyn Store) {
+    let first = begin(store, "reports", "one.csv", 3600);
+    let second = begin(store, "reports", "two.csv", 3600);
+    store
+        .record_run_columns(first, "reference,,postcode")
+        .expect("a layout");
+    assert_eq!(
+        store.run_columns(first).expect("a layout").as_deref(),
+        Some("reference,,postcode")
+    );
+    assert_eq!(store.run_columns(second).expect("no layout"), None);
+}
+
 fn quarantined_rows_come_back_a_page_at_a_time(store: &mut dyn Store) {
     let run_id = begin(store, "reports", "bad.csv", 3600);
     let rows: Vec<_> = (0..25u64)
@@ -805,6 +820,55 @@ fn a_stale_running_run_of_the_same_source_is_interrupted(store: &mut dyn Store) 
     assert_eq!(get_run(store, other_source).status, RunStatus::Running);
     assert_eq!(get_run(store, other_kind).status, RunStatus::Running);
     assert_eq!(get_run(store, done).status, RunStatus::Completed);
+}
+
+fn a_run_that_stopped_on_a_fault_ends_as_failed_with_its_message(store: &mut dyn Store) {
+    let run_id = begin(store, "reports", "fault.csv", 3600);
+    store_batch(
+        store,
+        run_id,
+        &batch(
+            vec![report("FAULT-1", date!(2017 - 05 - 01))],
+            vec![RejectedRow {
+                line: 3,
+                reason: "bad".into(),
+                raw: "x".into(),
+            }],
+        ),
+    );
+    let message = "loading stopped on an internal fault in the parsing stage: \u{2022} \0 kept";
+    assert!(store.fail_run(run_id, message).expect("the run is failed"));
+    let run = get_run(store, run_id);
+    assert_eq!(run.status, RunStatus::Failed);
+    assert!(
+        run.message
+            .as_deref()
+            .is_some_and(|stored| stored.starts_with("loading stopped on an internal fault")
+                && stored.ends_with("kept")),
+        "{:?}",
+        run.message
+    );
+    assert_eq!(run.counts, counts(2, 1, 0, 1), "committed batches stay");
+    assert_eq!(store.report_count().expect("count"), 1);
+    let finished_at = run.finished_at.expect("a finish time");
+    assert_utc_text(&finished_at);
+    // An ended run is not changed, and a run that does not exist is not invented.
+    assert!(!store.fail_run(run_id, "again").expect("no change"));
+    assert_eq!(get_run(store, run_id).message, run.message);
+    let completed = begin(store, "reports", "done.csv", 3600);
+    store
+        .finish_run(
+            completed,
+            &RunEnd {
+                status: RunStatus::Completed,
+                sha256: None,
+                message: None,
+            },
+        )
+        .expect("finish");
+    assert!(!store.fail_run(completed, "late").expect("no change"));
+    assert_eq!(get_run(store, completed).status, RunStatus::Completed);
+    assert!(!store.fail_run(run_id + 1_000, "nothing").expect("no change"));
 }
 
 fn finishing_a_run_records_how_it_ended(store: &mut dyn Store) {
