@@ -7,9 +7,11 @@
 //! - SQLite: a `beacon.db` file in a new temporary directory.
 //! - PostgreSQL: a new database on the server named by `BEACON_TEST_POSTGRES` (default
 //!   `postgres://postgres@127.0.0.1:5432/postgres`), connected to as an account that may
-//!   create databases, and dropped afterwards. When the server cannot be reached the test
-//!   is skipped with a note, unless `CI` is set, in which case it fails: CI must never pass
-//!   by skipping the PostgreSQL half.
+//!   create databases, and dropped afterwards. When `BEACON_TEST_POSTGRES` is set and the
+//!   server it names cannot be used (a typo, an authentication failure, a server that is
+//!   down) the test fails. Only when the variable is unset and no local server answers is
+//!   the test skipped, visibly (see [`skip`]), and under CI even that fails: CI must never
+//!   pass by skipping the PostgreSQL half.
 //!
 //! ```no_run
 //! use beacon_store::Backend;
@@ -69,14 +71,15 @@ impl TestDatabase {
     /// run says where it came from. It must be 1 to 16 lowercase ASCII letters, digits or
     /// underscores, as it goes into SQL unquoted.
     ///
-    /// Returns `None`, after printing a note, when PostgreSQL is unreachable and `CI` is
-    /// not set, so that a developer without a server can still run the SQLite half. With
-    /// `CI` set it panics instead.
+    /// Returns `None`, after a visible skip note, when `BEACON_TEST_POSTGRES` is unset and
+    /// no local PostgreSQL answers, so that a developer without a server can still run the
+    /// SQLite half. With `CI` set it panics instead.
     ///
     /// # Panics
     ///
-    /// When the label is not as above, when PostgreSQL is unreachable and `CI` is set, or
-    /// when the temporary directory or the database cannot be created.
+    /// When the label is not as above; when `BEACON_TEST_POSTGRES` is set and its server
+    /// cannot be used; when PostgreSQL is unreachable and `CI` is set; or when the temporary
+    /// directory or the database cannot be created.
     #[track_caller]
     pub fn fresh(backend: Backend, label: &str) -> Option<TestDatabase> {
         assert!(
@@ -116,23 +119,33 @@ impl TestDatabase {
 
     #[track_caller]
     fn fresh_postgres(label: &str) -> Option<TestDatabase> {
-        let admin_url =
-            std::env::var(ADMIN_URL_VARIABLE).unwrap_or_else(|_| DEFAULT_ADMIN_URL.to_owned());
+        let named = std::env::var(ADMIN_URL_VARIABLE)
+            .ok()
+            .filter(|value| !value.trim().is_empty());
+        let admin_url = named
+            .clone()
+            .unwrap_or_else(|| DEFAULT_ADMIN_URL.to_owned());
         let mut admin = match postgres::Client::connect(&admin_url, postgres::NoTls) {
             Ok(client) => client,
-            Err(error) if std::env::var_os("CI").is_some() => panic!(
-                "PostgreSQL at {admin_url} is unreachable ({}), and CI is set, so the \
-                 PostgreSQL {label} tests must run: start the server or set {ADMIN_URL_VARIABLE}",
-                describe(&error)
-            ),
             Err(error) => {
-                eprintln!(
-                    "note: PostgreSQL at {admin_url} is unreachable ({}); skipping the \
-                     PostgreSQL side of this {label} test (set {ADMIN_URL_VARIABLE} to point \
-                     elsewhere)",
-                    describe(&error)
-                );
-                return None;
+                let problem = describe(&error);
+                match unreachable_outcome(named.as_deref()) {
+                    Unreachable::Fail => panic!(
+                        "{ADMIN_URL_VARIABLE} is set to {admin_url}, but PostgreSQL there cannot \
+                         be used ({problem}): correct the URL (or start that server), or unset \
+                         {ADMIN_URL_VARIABLE} to use the local server"
+                    ),
+                    Unreachable::Skip => {
+                        skip(
+                            &format!("the PostgreSQL side of the {label} tests"),
+                            &format!(
+                                "no PostgreSQL server at {admin_url} ({problem}); start one or \
+                                 set {ADMIN_URL_VARIABLE}"
+                            ),
+                        );
+                        return None;
+                    }
+                }
             }
         };
         let name = format!(
@@ -193,6 +206,26 @@ impl Drop for TestDatabase {
     }
 }
 
+/// What an unreachable PostgreSQL server means for a test.
+#[derive(Debug, PartialEq, Eq)]
+enum Unreachable {
+    /// The test fails: the server was asked for and is not there.
+    Fail,
+    /// The test is skipped visibly (under CI, [`skip`] fails it too).
+    Skip,
+}
+
+/// A server named in `BEACON_TEST_POSTGRES` was asked for, so failing to reach it (a typo,
+/// an authentication failure, a server that is down) is a failure, never a skip; only the
+/// default local server may be absent. `named` is the variable's value, if set and not
+/// blank.
+fn unreachable_outcome(named: Option<&str>) -> Unreachable {
+    match named {
+        Some(_) => Unreachable::Fail,
+        None => Unreachable::Skip,
+    }
+}
+
 /// A PostgreSQL error with its cause ("error connecting to server: Connection refused").
 fn describe(error: &postgres::Error) -> String {
     match std::error::Error::source(error) {
@@ -233,7 +266,16 @@ fn random_number() -> u64 {
 
 #[cfg(test)]
 mod tests {
-    use super::database_url;
+    use super::{Unreachable, database_url, unreachable_outcome};
+
+    #[test]
+    fn a_named_server_that_cannot_be_used_fails_and_only_the_default_may_skip() {
+        assert_eq!(
+            unreachable_outcome(Some("postgres://postgres@127.0.0.1:5433/postgres")),
+            Unreachable::Fail
+        );
+        assert_eq!(unreachable_outcome(None), Unreachable::Skip);
+    }
 
     #[test]
     fn the_database_url_replaces_only_the_database() {
