@@ -48,7 +48,9 @@ pub enum RunStatus {
     Running,
     /// Every row of the file was read and accounted for.
     Completed,
-    /// The file was refused as a whole (no header, binary, unreadable).
+    /// The file was refused as a whole (no header, binary, unreadable), or loading
+    /// stopped on a fault; the run's message says which. Batches committed before a
+    /// fault stay, and loading the file again completes it.
     Failed,
     /// A later run found this one had stopped without finishing.
     Interrupted,

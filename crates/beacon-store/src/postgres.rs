@@ -580,6 +580,14 @@ impl Store for PostgresStore {
         Ok(())
     }
 
+    fn fail_run(&mut self, run_id: i64, message: &str) -> StoreResult<bool> {
+        let changed = self.client.execute(
+            "UPDATE ingest_runs SET status = 'failed', message = $2, finished_at = now(), updated_at = now() WHERE id = $1 AND status = 'running'",
+            &[&run_id, &pg_text(message)],
+        )?;
+        Ok(changed > 0)
+    }
+
     fn runs(&mut self, limit: u32) -> StoreResult<Vec<IngestRun>> {
         self.client
             .query(

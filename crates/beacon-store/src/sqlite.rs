@@ -545,6 +545,15 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    fn fail_run(&mut self, run_id: i64, message: &str) -> StoreResult<bool> {
+        let now = now_text();
+        let changed = self.connection.execute(
+            "UPDATE ingest_runs SET status = 'failed', message = ?2, finished_at = ?3, updated_at = ?3 WHERE id = ?1 AND status = 'running'",
+            params![run_id, message, now],
+        )?;
+        Ok(changed > 0)
+    }
+
     fn runs(&mut self, limit: u32) -> StoreResult<Vec<IngestRun>> {
         let mut statement = self.connection.prepare(&format!(
             "SELECT {RUN_COLUMNS} FROM ingest_runs ORDER BY id DESC LIMIT ?1"

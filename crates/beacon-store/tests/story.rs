@@ -841,10 +841,9 @@ fn a_run_that_stopped_on_a_fault_ends_as_failed_with_its_message(store: &mut dyn
     let run = get_run(store, run_id);
     assert_eq!(run.status, RunStatus::Failed);
     assert!(
-        run.message
-            .as_deref()
-            .is_some_and(|stored| stored.starts_with("loading stopped on an internal fault")
-                && stored.ends_with("kept")),
+        run.message.as_deref().is_some_and(|stored| stored
+            .starts_with("loading stopped on an internal fault")
+            && stored.ends_with("kept")),
         "{:?}",
         run.message
     );
@@ -868,7 +867,11 @@ fn a_run_that_stopped_on_a_fault_ends_as_failed_with_its_message(store: &mut dyn
         .expect("finish");
     assert!(!store.fail_run(completed, "late").expect("no change"));
     assert_eq!(get_run(store, completed).status, RunStatus::Completed);
-    assert!(!store.fail_run(run_id + 1_000, "nothing").expect("no change"));
+    assert!(
+        !store
+            .fail_run(run_id + 1_000, "nothing")
+            .expect("no change")
+    );
 }
 
 fn finishing_a_run_records_how_it_ended(store: &mut dyn Store) {
