@@ -1,6 +1,7 @@
 //! One million rows stream quickly in flat memory, with unique references. Ignored by
-//! default (slow in debug); run with
-//! `cargo test -p beacon-demo --release --test scale -- --ignored --nocapture`.
+//! default (slow in debug); `.ci/run` runs it in release with
+//! `cargo test -p beacon-demo --release --test scale -- --ignored`, and it prints its time and
+//! peak memory where they are seen.
 
 use beacon_demo::{DemoConfig, generate};
 use std::io::{self, Write};
@@ -82,14 +83,22 @@ fn a_million_rows_stream_quickly_in_flat_memory() {
         (100, 100),
         "only duplicates repeat a reference"
     );
+    // Written straight to standard error, which the test runner does not capture, so the
+    // figures are seen without `--nocapture`.
     let peak = peak_kib();
-    eprintln!(
-        "1,000,000 rows, {:.1} MB of CSV, generated and checked in {:.2} s; peak resident memory {:?} KiB",
+    let _ = writeln!(
+        io::stderr().lock(),
+        "scale: 1,000,000 rows, {:.1} MB of CSV, generated and checked in {:.2} s; peak resident \
+         memory {}",
         checker.bytes as f64 / 1e6,
         elapsed.as_secs_f64(),
-        peak
+        peak.map_or_else(|| "unknown".to_owned(), |kib| format!("{kib} KiB")),
     );
-    if let Some(peak) = peak {
-        assert!(peak < 100 * 1024, "peak memory {peak} KiB");
+    match peak {
+        Some(peak) => assert!(peak < 100 * 1024, "peak memory {peak} KiB"),
+        None => beacon_testing::skip(
+            "the scale test's memory ceiling",
+            "this platform has no /proc/self/status to read peak memory from",
+        ),
     }
 }

@@ -5,8 +5,9 @@
 //! away when the test passes, so a skipped test would look like a pass. These notes are
 //! written straight to the process's standard error, which the runner does not capture, and
 //! appended to the skip log (`BEACON_TEST_SKIP_LOG`, default `target/test-skips.log` under
-//! the workspace) so that the run can end with a count of what was skipped and why
-//! (`.ci/test-summary` prints it).
+//! the workspace; one line per skip: test binary, test, what, why, separated by tabs) so
+//! that the run can end with a count of what was skipped and why (`.ci/test-summary` prints
+//! it; `scripts/test` clears the log, runs the tests and prints the summary).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -35,9 +36,10 @@ pub fn skip_log() -> PathBuf {
 /// Skips the rest of a test, visibly: `what` names what is not run ("the PostgreSQL side
 /// of the story tests"), `why` says what is missing and how to provide it.
 ///
-/// Outside CI this writes `SKIPPED: {what}: {why}` to standard error (uncaptured) and to
-/// the skip log, and returns so the caller can `return`. Under CI it panics, because CI must
-/// never pass by skipping.
+/// Outside CI this writes `SKIPPED: {what}: {why} ({test binary}: {test})` to standard
+/// error (uncaptured), appends the same four fields as one tab-separated line to the skip
+/// log, and returns so the caller can `return`. Under CI it panics, because CI must never
+/// pass by skipping.
 ///
 /// # Panics
 ///
@@ -45,10 +47,16 @@ pub fn skip_log() -> PathBuf {
 #[track_caller]
 pub fn skip(what: &str, why: &str) {
     assert!(!under_ci(), "CI is set, so {what} must run, but {why}");
-    let line = format!("SKIPPED: {what}: {why}\n");
+    let test = std::thread::current()
+        .name()
+        .filter(|name| *name != "main")
+        .unwrap_or("a test")
+        .to_owned();
+    let binary = test_binary();
+    let note = format!("SKIPPED: {what}: {why} ({binary}: {test})\n");
     let mut stderr = std::io::stderr().lock();
     // Best effort: a note that cannot be written must not fail the test.
-    let _ = stderr.write_all(line.as_bytes());
+    let _ = stderr.write_all(note.as_bytes());
     let _ = stderr.flush();
     let path = skip_log();
     if let Some(parent) = path.parent() {
@@ -59,8 +67,40 @@ pub fn skip(what: &str, why: &str) {
         .append(true)
         .open(&path)
     {
+        // One write per line, so that lines from tests running at once never interleave.
+        let line = format!(
+            "{}\t{}\t{}\t{}\n",
+            one_field(&binary),
+            one_field(&test),
+            one_field(what),
+            one_field(why)
+        );
         let _ = log.write_all(line.as_bytes());
     }
+}
+
+/// The test binary's name without cargo's hash (`smtp`, `beacon_web`), for the skip log.
+fn test_binary() -> String {
+    let name = std::env::current_exe()
+        .ok()
+        .and_then(|path| {
+            path.file_stem()
+                .map(|stem| stem.to_string_lossy().into_owned())
+        })
+        .unwrap_or_else(|| "tests".to_owned());
+    match name.rsplit_once('-') {
+        Some((stem, hash))
+            if hash.len() == 16 && hash.bytes().all(|byte| byte.is_ascii_hexdigit()) =>
+        {
+            stem.to_owned()
+        }
+        _ => name,
+    }
+}
+
+/// `text` as one field of a tab-separated line: tabs and line breaks become spaces.
+fn one_field(text: &str) -> String {
+    text.replace(['\t', '\n', '\r'], " ")
 }
 
 /// The variable naming the Python interpreter that has the independent checkers installed

@@ -61,12 +61,16 @@ fn a_skip_note_is_seen_and_logged_even_when_the_test_passes() {
         "the skipping test passes:\n{stderr}"
     );
     assert!(
-        stderr.contains("SKIPPED: the example check: the example tool is not installed"),
+        stderr.contains(
+            "SKIPPED: the example check: the example tool is not installed (visible_skips: \
+             a_skip_note_is_seen_and_logged_even_when_the_test_passes)"
+        ),
         "the note reaches standard error past the runner's capture:\n{stderr}"
     );
     assert_eq!(
         log_text(&log),
-        "SKIPPED: the example check: the example tool is not installed\n"
+        "visible_skips\ta_skip_note_is_seen_and_logged_even_when_the_test_passes\t\
+         the example check\tthe example tool is not installed\n"
     );
 }
 
