@@ -9,6 +9,7 @@
 //! run's counters are written in the same transaction as its rows; re-running a file
 //! stores nothing new.
 
+pub mod fault;
 pub mod feeds;
 pub mod notify;
 pub mod reference;

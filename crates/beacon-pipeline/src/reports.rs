@@ -1,5 +1,6 @@
 //! Report ingest: a CSV file into the store, every row accounted for.
 
+use crate::fault::{FaultHook, Stage, panic_text, record_fault, recorded_words, store_failed};
 use beacon_core::RunStatus;
 use beacon_core::{DistrictCode, LocalIssueRules, Postcode, Report, Taxonomy};
 use beacon_ingest::reports::{ReportRules, RowOutcome};
@@ -74,6 +75,26 @@ pub struct IngestOutcome {
     pub local_issues: BTreeMap<String, u64>,
 }
 
+impl IngestOutcome {
+    /// Nothing read yet.
+    fn new(run_id: i64, source_name: &str) -> IngestOutcome {
+        IngestOutcome {
+            run_id,
+            source: source_name.to_owned(),
+            sha256: String::new(),
+            encoding: String::new(),
+            read: 0,
+            stored: 0,
+            duplicates: 0,
+            rejected: 0,
+            district_unknown: 0,
+            unknown_fraud_types: BTreeMap::new(),
+            ignored_columns: Vec::new(),
+            local_issues: BTreeMap::new(),
+        }
+    }
+}
+
 /// Why an ingest could not run at all. Row problems are never errors: they are quarantined.
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
@@ -86,6 +107,20 @@ pub enum IngestError {
         source_name: String,
         /// Why.
         reason: HeaderError,
+    },
+    /// Loading stopped on an internal fault (a panic in the parsing or storing stage);
+    /// the run is recorded as failed with the same message, and its committed batches
+    /// stay.
+    #[error("{source_name}: {message} (run {run_id} {})", recorded_words(.recorded))]
+    Failed {
+        /// The run.
+        run_id: i64,
+        /// The file.
+        source_name: String,
+        /// What stopped, how far it got, and the fault's own text.
+        message: String,
+        /// Whether the store took the failure (it may itself be what failed).
+        recorded: bool,
     },
     /// The store failed; committed batches stay, and re-running completes the file.
     #[error("the store failed during the ingest: {0}")]
@@ -141,12 +176,14 @@ enum Parsed {
     Finished { sha256: String },
 }
 
-/// Reads a report CSV into the store. Row problems go to quarantine; only a refused file
-/// or a store failure is an error.
+/// Reads a report CSV into the store. Row problems go to quarantine; only a refused file,
+/// a store failure or an internal fault is an error.
 ///
 /// Two stages run side by side: one thread parses, validates and tags rows; the calling
 /// thread places them in districts and writes batches. The channel between them holds
-/// at most two batches, so memory stays flat whatever the file size.
+/// at most two batches, so memory stays flat whatever the file size. A panic in either
+/// stage ends the run as failed with a message saying so ([`IngestError::Failed`]),
+/// never leaving it `running`.
 pub fn ingest_reports(
     store: &mut dyn Store,
     source_name: &str,
@@ -160,19 +197,46 @@ pub fn ingest_reports(
     let districts = store.districts()?;
     let taxonomy = Taxonomy::new(store.fraud_types()?);
     let batch_size = options.batch_size.max(1);
+    let hook = FaultHook::from_env();
+    let mut outcome = IngestOutcome::new(run_id, source_name);
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Parsed>(2);
-    std::thread::scope(|scope| {
+    let (stored, parsed) = std::thread::scope(|scope| {
         let parser = scope.spawn(|| {
-            parse_rows(input, &taxonomy, &districts, options, batch_size, &sender);
+            parse_rows(
+                input, &taxonomy, &districts, options, batch_size, hook, &sender,
+            );
             drop(sender);
         });
-        let result = store_rows(store, run_id, source_name, &receiver, progress);
+        // A panic while storing is caught so the run can be recorded as failed. After
+        // one the store is only asked to record that: a batch's open transaction rolled
+        // back as the panic unwound through it, so what the run counted is what it holds.
+        let stored = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            store_rows(&mut *store, run_id, &receiver, &mut outcome, hook, progress)
+        }));
         // Dropping the receiver ends the parser if storing stopped early.
         drop(receiver);
-        if parser.join().is_err() {
-            tracing::error!("the parsing thread panicked");
+        (stored, parser.join())
+    });
+    let (stage, fault) = match (stored, parsed) {
+        (Ok(Ok(true)), Ok(())) => return finish_reports(store, outcome),
+        (Ok(Err(error)), _) => {
+            // A refused file is already recorded, so this changes nothing for it.
+            store_failed(store, run_id, &error);
+            return Err(error);
         }
-        result
+        (Err(payload), _) => (Stage::Storing, panic_text(payload.as_ref())),
+        (Ok(Ok(_)), Err(payload)) => (Stage::Parsing, panic_text(payload.as_ref())),
+        (Ok(Ok(false)), Ok(())) => (
+            Stage::Parsing,
+            "the parsing stage ended before the end of the file".to_owned(),
+        ),
+    };
+    let (message, recorded) = record_fault(store, run_id, stage, outcome.read, &fault);
+    Err(IngestError::Failed {
+        run_id,
+        source_name: source_name.to_owned(),
+        message,
+        recorded,
     })
 }
 
@@ -183,6 +247,7 @@ fn parse_rows(
     districts: &beacon_core::Districts,
     options: &IngestOptions,
     batch_size: usize,
+    hook: Option<FaultHook>,
     sender: &std::sync::mpsc::SyncSender<Parsed>,
 ) {
     let mut reader = match ReportReader::open(input) {
@@ -208,8 +273,11 @@ fn parse_rows(
     let issues = options.rules.matcher();
     let mut batch = ReportBatch::default();
     let mut unknown_types: BTreeMap<String, u64> = BTreeMap::new();
+    let mut rows_read = 0u64;
     loop {
+        FaultHook::check(hook, Stage::Parsing, rows_read);
         let row = reader.next_row(&rules);
+        rows_read += 1;
         let finished = row.is_none();
         match row {
             Some(RowOutcome::Report(mut report, _line)) => {
@@ -242,28 +310,16 @@ fn parse_rows(
     }
 }
 
-/// The storing stage: districts placed, batches written, the run recorded.
+/// The storing stage: districts placed, batches written. Returns true when the parser
+/// sent every row (the run is then finished by the caller), false when it stopped early.
 fn store_rows(
     store: &mut dyn Store,
     run_id: i64,
-    source_name: &str,
     receiver: &std::sync::mpsc::Receiver<Parsed>,
+    outcome: &mut IngestOutcome,
+    hook: Option<FaultHook>,
     progress: &mut dyn FnMut(Progress),
-) -> Result<IngestOutcome, IngestError> {
-    let mut outcome = IngestOutcome {
-        run_id,
-        source: source_name.to_owned(),
-        sha256: String::new(),
-        encoding: String::new(),
-        read: 0,
-        stored: 0,
-        duplicates: 0,
-        rejected: 0,
-        district_unknown: 0,
-        unknown_fraud_types: BTreeMap::new(),
-        ignored_columns: Vec::new(),
-        local_issues: BTreeMap::new(),
-    };
+) -> Result<bool, IngestError> {
     let mut finder = DistrictFinder {
         cache: HashMap::new(),
     };
@@ -290,7 +346,7 @@ fn store_rows(
                 )?;
                 return Err(IngestError::Refused {
                     run_id,
-                    source_name: source_name.to_owned(),
+                    source_name: outcome.source.clone(),
                     reason,
                 });
             }
@@ -299,6 +355,7 @@ fn store_rows(
                 unknown_types,
                 bytes_read,
             } => {
+                FaultHook::check(hook, Stage::Storing, outcome.read);
                 for report in &mut batch.reports {
                     finder.place(store, report)?;
                 }
@@ -329,12 +386,15 @@ fn store_rows(
             }
         }
     }
-    if !finished {
-        // The parser stopped without finishing: only a panic does that.
-        return Err(IngestError::Store(StoreError::Corrupt(
-            "the parsing stage stopped before the end of the file".into(),
-        )));
-    }
+    Ok(finished)
+}
+
+/// Records a run that read its whole file as completed, with its notes.
+fn finish_reports(
+    store: &mut dyn Store,
+    outcome: IngestOutcome,
+) -> Result<IngestOutcome, IngestError> {
+    let run_id = outcome.run_id;
     store.finish_run(
         run_id,
         &RunEnd {

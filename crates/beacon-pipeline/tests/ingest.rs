@@ -156,3 +156,135 @@ fn a_refused_file_is_recorded_as_a_failed_run() {
     assert_eq!(run.status, beacon_core::RunStatus::Failed);
     assert!(run.message.unwrap_or_default().contains("empty"));
 }
+
+/// Where [`fault_child`] loads (a database location), and what (`reports` or `feed`).
+const FAULT_LOCATION: &str = "BEACON_TEST_FAULT_LOCATION";
+const FAULT_KIND: &str = "BEACON_TEST_FAULT_KIND";
+
+/// Not a test of its own: run in a child process by [`load_with_a_fault`], with
+/// `BEACON_FAULT_PANIC` set, so the injected panic cannot reach the other tests. It
+/// checks that the load ends in the error that names the fault, and prints it.
+#[test]
+#[ignore = "run in a child process by the fault tests"]
+fn fault_child() {
+    let Ok(location) = std::env::var(FAULT_LOCATION) else {
+        return;
+    };
+    let mut store = beacon_store::open(&location).expect("the parent's database");
+    let shown = match std::env::var(FAULT_KIND).as_deref() {
+        Ok("reports") => {
+            let error = ingest_reports(
+                store.as_mut(),
+                "file.csv",
+                Box::new(std::io::Cursor::new(FILE.as_bytes().to_vec())),
+                &options(),
+                &mut |_| {},
+            )
+            .expect_err("the injected panic fails the load");
+            assert!(
+                matches!(error, IngestError::Failed { recorded: true, .. }),
+                "{error:?}"
+            );
+            error.to_string()
+        }
+        other => panic!("unknown fault kind {other:?}"),
+    };
+    println!("LOAD ERROR: {shown}");
+}
+
+/// Loads in a child process with `BEACON_FAULT_PANIC=<fault>`, returning what it printed.
+fn load_with_a_fault(database: &beacon_testing::TestDatabase, kind: &str, fault: &str) -> String {
+    let output = std::process::Command::new(std::env::current_exe().expect("the test binary"))
+        .args([
+            "--exact",
+            "fault_child",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(FAULT_LOCATION, database.location())
+        .env(FAULT_KIND, kind)
+        .env("BEACON_FAULT_PANIC", fault)
+        .output()
+        .expect("the child process runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "the child's checks failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+/// The databases the fault tests run on: SQLite, and PostgreSQL when it is available.
+fn fault_databases() -> Vec<(beacon_testing::TestDatabase, Box<dyn Store>)> {
+    [
+        beacon_store::Backend::Sqlite,
+        beacon_store::Backend::Postgres,
+    ]
+    .into_iter()
+    .filter_map(|backend| beacon_testing::TestDatabase::fresh(backend, "pipeline_fault"))
+    .map(|database| {
+        let mut store = database.open();
+        ensure_reference_data(store.as_mut()).expect("reference data");
+        (database, store)
+    })
+    .collect()
+}
+
+/// Checks the run a fault ended: failed, saying where and after how many rows, with
+/// exactly the rows of its committed batch counted (three: batches are of three rows).
+fn assert_failed_after_three_rows(store: &mut dyn Store, printed: &str, stage: &str) -> i64 {
+    let run = store.runs(1).expect("runs").pop().expect("the child's run");
+    let backend = store.backend();
+    assert_eq!(run.status, beacon_core::RunStatus::Failed, "{backend:?}");
+    let message = run.message.clone().unwrap_or_default();
+    assert!(
+        message.starts_with(&format!(
+            "loading stopped on an internal fault in the {stage} stage, after 3 rows had been stored or quarantined"
+        )) && message.ends_with(&format!(
+            "fault injected by BEACON_FAULT_PANIC in the {stage} stage after 3 rows"
+        )),
+        "{backend:?}: {message}"
+    );
+    assert!(run.finished_at.is_some(), "{backend:?}");
+    assert_eq!(run.counts.read, 3, "{backend:?}");
+    assert!(run.counts.adds_up(), "{backend:?}: {:?}", run.counts);
+    assert!(
+        printed.contains(&format!("{message} (run {} recorded as failed)", run.id)),
+        "{backend:?}: the error shows the run's message: {printed}"
+    );
+    run.id
+}
+
+fn a_panic_in_a_report_load_fails_the_run_and_keeps_what_was_stored(stage: &str) {
+    for (database, mut store) in fault_databases() {
+        let printed = load_with_a_fault(&database, "reports", &format!("{stage}:3"));
+        let failed = assert_failed_after_three_rows(store.as_mut(), &printed, stage);
+        assert_eq!(
+            store.report_count().expect("count"),
+            3,
+            "the first batch is kept"
+        );
+        // Loading the file again completes it, and every row is accounted for.
+        let again = run(store.as_mut(), FILE);
+        assert!(again.run_id > failed);
+        assert_eq!(
+            (again.read, again.stored, again.duplicates, again.rejected),
+            (7, 2, 4, 1)
+        );
+        assert_eq!(store.report_count().expect("count"), 5);
+        let failed_run = store.run(failed).expect("query").expect("kept");
+        assert_eq!(failed_run.status, beacon_core::RunStatus::Failed);
+    }
+}
+
+#[test]
+fn a_panic_while_parsing_reports_fails_the_run_and_keeps_what_was_stored() {
+    a_panic_in_a_report_load_fails_the_run_and_keeps_what_was_stored("parsing");
+}
+
+#[test]
+fn a_panic_while_storing_reports_fails_the_run_and_keeps_what_was_stored() {
+    a_panic_in_a_report_load_fails_the_run_and_keeps_what_was_stored("storing");
+}
