@@ -53,6 +53,7 @@ fn run(format: &dyn FeedFormat, file_name: &str, bytes: &[u8]) {
             let line = match &record {
                 FeedRecord::Event(_, line) | FeedRecord::Skipped { line, .. } => *line,
                 FeedRecord::Rejected(row) => row.line,
+                FeedRecord::Note(_) => continue,
             };
             assert!(
                 (1..=lines).contains(&line),

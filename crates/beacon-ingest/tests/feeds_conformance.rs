@@ -44,13 +44,13 @@ const EXPECTED: &[(&str, &str, usize, usize, usize)] = &[
         0,
         0,
     ),
-    // Every row has 59 fields under a 60-column header.
+    // Every row has 59 fields under a 60-column header: read with the last one empty.
     (
         "shadowserver/event4_honeypot_ddos.csv",
         "shadowserver",
-        0,
-        0,
         3,
+        0,
+        0,
     ),
     // Row 6: src_ip '37.120.178.9.10'.
     (
@@ -150,8 +150,8 @@ const EXPECTED: &[(&str, &str, usize, usize, usize)] = &[
     ("shadowserver/scan_portmapper.csv", "shadowserver", 3, 0, 0),
     ("shadowserver/scan_qotd.csv", "shadowserver", 3, 0, 0),
     ("shadowserver/scan_quic.csv", "shadowserver", 3, 0, 0),
-    // Every row has 31 fields under a 32-column header.
-    ("shadowserver/scan_rdp.csv", "shadowserver", 0, 0, 2),
+    // Every row has 31 fields under a 32-column header: read with the last one empty.
+    ("shadowserver/scan_rdp.csv", "shadowserver", 2, 0, 0),
     ("shadowserver/scan_rdpeudp.csv", "shadowserver", 3, 0, 0),
     ("shadowserver/scan_rsync.csv", "shadowserver", 3, 0, 0),
     ("shadowserver/scan_sip.csv", "shadowserver", 3, 0, 0),
@@ -168,8 +168,8 @@ const EXPECTED: &[(&str, &str, usize, usize, usize)] = &[
     ("shadowserver/scan_ssl.csv", "shadowserver", 3, 0, 0),
     ("shadowserver/scan_ssl_freak.csv", "shadowserver", 45, 0, 0),
     ("shadowserver/scan_stun.csv", "shadowserver", 3, 0, 0),
-    // Row 4 has 18 fields under a 19-column header.
-    ("shadowserver/scan_synfulknock.csv", "shadowserver", 2, 0, 1),
+    // Row 4 has 18 fields under a 19-column header: read with the last one empty.
+    ("shadowserver/scan_synfulknock.csv", "shadowserver", 3, 0, 0),
     ("shadowserver/scan_tftp.csv", "shadowserver", 3, 0, 0),
     ("shadowserver/scan_ubiquiti.csv", "shadowserver", 3, 0, 0),
     (
@@ -240,6 +240,7 @@ fn counts(records: &[FeedRecord]) -> (usize, usize, usize) {
             FeedRecord::Event(..) => counts.0 += 1,
             FeedRecord::Skipped { .. } => counts.1 += 1,
             FeedRecord::Rejected(_) => counts.2 += 1,
+            FeedRecord::Note(_) => {}
         }
     }
     counts
@@ -261,6 +262,7 @@ fn every_corpus_file_is_detected_and_counted_exactly() {
             let line = match record {
                 FeedRecord::Event(_, line) | FeedRecord::Skipped { line, .. } => *line,
                 FeedRecord::Rejected(row) => row.line,
+                FeedRecord::Note(_) => continue,
             };
             assert!(line >= 1, "{path}: line numbers are 1-based");
         }
@@ -718,4 +720,55 @@ fn the_formats_document_lists_every_shadowserver_report_type() {
             "docs/feeds/formats.md has no row starting {row}"
         );
     }
+}
+
+/// Shadowserver files whose rows stop before the header does, with how many rows do
+/// (counted by hand with Python's `csv` module).
+const SHORT_ROWS: &[(&str, usize)] = &[
+    ("shadowserver/event4_honeypot_ddos.csv", 3),
+    ("shadowserver/scan_rdp.csv", 2),
+    ("shadowserver/scan_synfulknock.csv", 1),
+];
+
+#[test]
+fn rows_short_of_trailing_fields_are_read_as_empty_and_counted_in_one_note() {
+    for &(path, ..) in EXPECTED {
+        let (_, records) = parse_auto(path);
+        let notes: Vec<&String> = records
+            .iter()
+            .filter_map(|record| match record {
+                FeedRecord::Note(note) => Some(note),
+                _ => None,
+            })
+            .collect();
+        let expected = match SHORT_ROWS.iter().find(|(short, _)| *short == path) {
+            Some((_, 1)) => vec!["1 row was short of trailing fields; read as empty".to_owned()],
+            Some((_, count)) => {
+                vec![format!(
+                    "{count} rows were short of trailing fields; read as empty"
+                )]
+            }
+            None => Vec::new(),
+        };
+        assert_eq!(notes, expected.iter().collect::<Vec<_>>(), "{path}");
+        if !expected.is_empty() {
+            assert!(
+                matches!(records.last(), Some(FeedRecord::Note(_))),
+                "{path}: the note comes after the records it speaks of"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_short_scan_rdp_row_keeps_every_field_it_has() {
+    let (line, event, _) = first_event("shadowserver/scan_rdp.csv");
+    assert_eq!(line, 2);
+    assert_eq!(event["source.ip"], json!("198.123.245.178"));
+    assert_eq!(event["source.port"], json!(5678));
+    assert_eq!(event["classification.identifier"], json!("open-rdp"));
+    // The 31st column is the last the row has; the 32nd (jarm) is read as empty.
+    assert_eq!(event["extra.bluekeep_vulnerable"], json!("N"));
+    assert_eq!(event["extra.cve20190708_vulnerable"], json!("N"));
+    assert!(event.get("extra.jarm").is_none(), "{event:#}");
 }

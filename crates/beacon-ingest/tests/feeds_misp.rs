@@ -50,6 +50,7 @@ fn counts(records: &[FeedRecord]) -> (usize, usize, usize) {
             FeedRecord::Event(..) => counts.0 += 1,
             FeedRecord::Skipped { .. } => counts.1 += 1,
             FeedRecord::Rejected(_) => counts.2 += 1,
+            FeedRecord::Note(_) => {}
         }
     }
     counts
@@ -69,6 +70,7 @@ fn line_of(record: &FeedRecord) -> u64 {
     match record {
         FeedRecord::Event(_, line) | FeedRecord::Skipped { line, .. } => *line,
         FeedRecord::Rejected(row) => row.line,
+        FeedRecord::Note(_) => 0,
     }
 }
 

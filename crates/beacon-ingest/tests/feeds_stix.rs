@@ -44,6 +44,7 @@ fn counts(records: &[FeedRecord]) -> (usize, usize, usize) {
             FeedRecord::Event(..) => counts.0 += 1,
             FeedRecord::Skipped { .. } => counts.1 += 1,
             FeedRecord::Rejected(_) => counts.2 += 1,
+            FeedRecord::Note(_) => {}
         }
     }
     counts
@@ -509,6 +510,7 @@ fn an_indicator_with_an_invalid_value_keeps_its_valid_values() {
             FeedRecord::Event(_, line) => *line == 7,
             FeedRecord::Rejected(row) => row.line == 7,
             FeedRecord::Skipped { line, .. } => *line == 7,
+            FeedRecord::Note(_) => false,
         })
         .collect();
     assert_eq!(line_7.len(), 2, "one rejected value and one event");

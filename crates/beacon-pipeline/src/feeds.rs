@@ -143,6 +143,8 @@ pub struct FeedOutcome {
     pub by_type: BTreeMap<String, u64>,
     /// Why records were skipped, with how many each.
     pub skipped_reasons: BTreeMap<String, u64>,
+    /// The parser's remarks about the file as a whole (e.g. rows read short).
+    pub notes: Vec<String>,
 }
 
 /// Why a feed ingest could not run at all. Record problems are never errors.
@@ -225,12 +227,13 @@ pub fn ingest_feed(
         let parser = scope.spawn(move || {
             let mut batch = FeedBatch::default();
             let mut reasons: BTreeMap<String, u64> = BTreeMap::new();
+            let mut notes = Vec::new();
             for record in records {
-                add_record(&mut batch, &mut reasons, record, owners);
+                add_record(&mut batch, &mut reasons, &mut notes, record, owners);
                 if batch.len() >= batch_size {
                     batch.seal();
                     if sender.send(std::mem::take(&mut batch)).is_err() {
-                        return reasons;
+                        return (reasons, notes);
                     }
                     while let Ok(spent) = spent_receiver.try_recv() {
                         drop(spent);
@@ -241,7 +244,7 @@ pub fn ingest_feed(
                 batch.seal();
                 let _ = sender.send(batch);
             }
-            reasons
+            (reasons, notes)
         });
         let stored = store_batches(
             store,
@@ -260,7 +263,7 @@ pub fn ingest_feed(
         let reasons = parser.join().unwrap_or_default();
         stored.map(|()| reasons)
     });
-    outcome.skipped_reasons = result?;
+    (outcome.skipped_reasons, outcome.notes) = result?;
     outcome.sha256 = hash.hex();
     finish(store, &outcome)?;
     Ok(outcome)
@@ -290,7 +293,7 @@ pub fn ingest_misp_folder(
     let mut reasons = BTreeMap::new();
     let mut batch = FeedBatch::default();
     for record in records {
-        add_record(&mut batch, &mut reasons, record, owners);
+        add_record(&mut batch, &mut reasons, &mut outcome.notes, record, owners);
         if batch.len() >= options.batch_size.max(1) {
             batch.seal();
             outcome.add(store.store_feed_batch(run_id, &batch)?, &batch);
@@ -324,6 +327,7 @@ fn choose_format(
 fn add_record(
     batch: &mut FeedBatch,
     reasons: &mut BTreeMap<String, u64>,
+    notes: &mut Vec<String>,
     record: FeedRecord,
     owners: &Owners,
 ) {
@@ -342,6 +346,7 @@ fn add_record(
             *reasons.entry(reason).or_default() += 1;
         }
         FeedRecord::Rejected(row) => batch.rejects.push(row),
+        FeedRecord::Note(note) => notes.push(note),
     }
 }
 
@@ -393,6 +398,7 @@ fn finish(store: &mut dyn Store, outcome: &FeedOutcome) -> Result<(), StoreError
     for (reason, count) in &outcome.skipped_reasons {
         notes.push(format!("{count} skipped: {reason}"));
     }
+    notes.extend(outcome.notes.iter().cloned());
     store.finish_run(
         outcome.run_id,
         &RunEnd {
@@ -434,6 +440,7 @@ impl FeedOutcome {
             attributed: 0,
             by_type: BTreeMap::new(),
             skipped_reasons: BTreeMap::new(),
+            notes: Vec::new(),
         }
     }
 

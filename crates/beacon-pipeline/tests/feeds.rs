@@ -209,3 +209,21 @@ fn an_unrecognised_file_is_refused_with_the_formats_named() {
     assert!(message.contains("--format"), "{message}");
     assert!(message.contains("shadowserver"), "{message}");
 }
+
+#[test]
+fn rows_short_of_trailing_fields_are_stored_and_counted_in_the_run_notes() {
+    let (_dir, mut store) = store();
+    let owners = Owners::new(&[]);
+    let path = Path::new(CORPUS).join("shadowserver/scan_rdp.csv");
+    let outcome = ingest_path(store.as_mut(), &path, &owners);
+    assert_eq!((outcome.stored, outcome.rejected), (2, 0));
+    assert_eq!(
+        outcome.notes,
+        ["2 rows were short of trailing fields; read as empty"]
+    );
+    let run = store.run(outcome.run_id).expect("run").expect("recorded");
+    assert_eq!(
+        run.message.as_deref(),
+        Some("read as shadowserver; 2 rows were short of trailing fields; read as empty")
+    );
+}

@@ -386,6 +386,7 @@ mod tests {
                 FeedRecord::Event(_, line) => (*line, true),
                 FeedRecord::Rejected(row) => (row.line, false),
                 FeedRecord::Skipped { line, .. } => (*line, false),
+                FeedRecord::Note(note) => panic!("a list gives no notes: {note}"),
             })
             .collect();
         assert_eq!(

@@ -45,6 +45,10 @@ pub enum FeedRecord {
     },
     /// A malformed record, for quarantine.
     Rejected(RejectedRow),
+    /// A remark about the file as a whole, for the run's notes (e.g. "3 rows were short of
+    /// trailing fields; read as empty"). Not a record: it is not counted as read. A parser
+    /// gives each note once, after the records it speaks of.
+    Note(String),
 }
 
 /// Why a whole feed file was refused.

@@ -9,8 +9,10 @@
 //!
 //! **Invariants:** every column a row fills is kept — in a harmonised field or as
 //! `extra.<column>`; a row with an invalid address, number or unreadable timestamp, or
-//! with the wrong number of fields, is rejected whole; the column plan is worked out once
-//! per file, so rows cost only the strings an event must own.
+//! with more fields than the header, is rejected whole; a row short of trailing fields is
+//! read with them empty (as IntelMQ does) and counted in a [`FeedRecord::Note`]; the
+//! column plan is worked out once per file, so rows cost only the strings an event must
+//! own.
 
 use super::common::{
     CsvRow, CsvSource, UrlHost, WebAddress, cut, event_or_skip, first_line, meaningful, open_text,
@@ -601,6 +603,8 @@ impl FeedFormat for Shadowserver {
             plan,
             observed_at: context.observed_at,
             tlp: context.default_tlp,
+            short_rows: 0,
+            noted: false,
         }))
     }
 }
@@ -680,8 +684,11 @@ impl Plan {
         observed_at: OffsetDateTime,
         tlp: Tlp,
     ) -> FeedRecord {
-        if let Some(reason) = ragged(source.width(self.columns.len()), self.columns.len()) {
-            return rejected(line, reason, raw);
+        let width = source.width(self.columns.len());
+        if width > self.columns.len() {
+            if let Some(reason) = ragged(width, self.columns.len()) {
+                return rejected(line, reason, raw);
+            }
         }
         let report = self.report;
         let (classification_type, identifier) = match report.identifier {
@@ -889,21 +896,44 @@ struct Rows<'a> {
     plan: Plan,
     observed_at: OffsetDateTime,
     tlp: Tlp,
+    /// Rows with fewer fields than the header, read with the missing fields empty.
+    short_rows: u64,
+    /// Whether the note about short rows has been given.
+    noted: bool,
 }
 
 impl Iterator for Rows<'_> {
     type Item = FeedRecord;
 
     fn next(&mut self) -> Option<FeedRecord> {
-        match self.source.next_record()? {
+        let Some(row) = self.source.next_record() else {
+            // The file is finished: say once how many rows were read short.
+            return (self.short_rows > 0 && !std::mem::replace(&mut self.noted, true))
+                .then(|| FeedRecord::Note(short_rows_note(self.short_rows)));
+        };
+        match row {
             CsvRow::Unreadable(record) => Some(record),
             CsvRow::Record { line, raw } => {
+                if self.source.width(self.plan.columns.len()) < self.plan.columns.len() {
+                    self.short_rows += 1;
+                }
                 Some(
                     self.plan
                         .row(&self.source, line, raw, self.observed_at, self.tlp),
                 )
             }
         }
+    }
+}
+
+/// The run note for rows that ended before the header did: Shadowserver drops empty
+/// trailing fields from some rows, and IntelMQ reads the missing fields as empty, so
+/// Beacon does too and says how often.
+fn short_rows_note(count: u64) -> String {
+    if count == 1 {
+        "1 row was short of trailing fields; read as empty".to_owned()
+    } else {
+        format!("{count} rows were short of trailing fields; read as empty")
     }
 }
 
@@ -996,10 +1026,10 @@ mod tests {
     }
 
     #[test]
-    fn bad_addresses_times_and_ragged_rows_are_rejected_with_their_line() {
+    fn bad_addresses_times_and_long_rows_are_rejected_with_their_line() {
         let records = parse(
             "scan_smb.csv",
-            "timestamp,ip,port\n2024-01-01 10:00:00,192.0.2.300,445\n\nyesterday,192.0.2.1,445\n2024-01-01 10:00:00,192.0.2.1\n2024-01-01 10:00:00,192.0.2.1,99999\n",
+            "timestamp,ip,port\n2024-01-01 10:00:00,192.0.2.300,445\n\nyesterday,192.0.2.1,445\n2024-01-01 10:00:00,192.0.2.1,445,extra\n2024-01-01 10:00:00,192.0.2.1,99999\n",
         );
         let reasons: Vec<(u64, String)> = records
             .iter()
@@ -1013,8 +1043,42 @@ mod tests {
         assert_eq!(reasons[1].0, 4);
         assert!(reasons[1].1.contains("timestamp 'yesterday'"));
         assert_eq!(reasons[2].0, 5);
-        assert!(reasons[2].1.contains("2 fields but the header has 3"));
+        assert!(reasons[2].1.contains("4 fields but the header has 3"));
         assert!(reasons[3].1.contains("not a port number"));
+    }
+
+    #[test]
+    fn rows_short_of_trailing_fields_are_read_as_empty_and_noted_once() {
+        let records = parse(
+            "scan_smb.csv",
+            "timestamp,ip,port,tag\n2024-01-01 10:00:00,192.0.2.1,445\n2024-01-01 10:00:00,192.0.2.2\n2024-01-01 10:00:00,192.0.2.3,445,smb\n",
+        );
+        assert_eq!(records.len(), 4, "{records:?}");
+        assert_eq!(event(&records[0]).source_port, Some(445));
+        assert!(!event(&records[0]).extra.contains_key("tag"));
+        assert_eq!(event(&records[1]).source_port, None);
+        assert_eq!(
+            event(&records[1]).source_ip,
+            Some("192.0.2.2".parse().expect("ip"))
+        );
+        assert_eq!(
+            event(&records[2]).extra.get("tag").map(String::as_str),
+            Some("smb")
+        );
+        assert_eq!(
+            records[3],
+            FeedRecord::Note("2 rows were short of trailing fields; read as empty".to_owned())
+        );
+        let whole = parse(
+            "scan_smb.csv",
+            "timestamp,ip,port\n2024-01-01 10:00:00,192.0.2.1,445\n",
+        );
+        assert!(
+            !whole
+                .iter()
+                .any(|record| matches!(record, FeedRecord::Note(_))),
+            "no note when every row is whole"
+        );
     }
 
     #[test]
