@@ -1,11 +1,13 @@
 -- wrk script for bench/dashboard_load.sh.
 --
 -- Counts every answer that is not 200 (wrk itself only counts statuses >= 400, so a
--- redirect to /sign-in after a lost session would pass as a success), optionally stops
--- the run after a fixed number of responses (`-- N`, for one thread and one connection:
--- the serial measurement makes exactly N requests, then ends wrk), and prints
+-- redirect to /sign-in after a lost session would pass as a success) and prints
 -- machine-readable figures at the end:
 --   BENCH requests N / duration_us N / p50_us N / p99_us N / non200 N / socket_errors N
+--
+-- It never stops a run: wrk's own -d ends every run. (Stopping early from a response
+-- callback raced wrk's main thread, which could then sleep out the whole -d or be
+-- killed before printing.)
 
 local threads = {}
 
@@ -14,22 +16,12 @@ function setup(thread)
 end
 
 function init(args)
-   seen = 0
    non200 = 0
-   limit = tonumber(args[1]) or 0
 end
 
 function response(status, headers, body)
-   seen = seen + 1
    if status ~= 200 then
       non200 = non200 + 1
-   end
-   if limit > 0 and seen == limit then
-      wrk.thread:stop()
-      -- wrk's main thread otherwise sleeps out the whole -d duration: its SIGINT
-      -- handler ends that sleep early. The shell's parent is wrk itself; io.popen,
-      -- not os.execute, whose system() ignores SIGINT in wrk while the shell runs.
-      io.popen("kill -INT $PPID"):close()
    end
 end
 

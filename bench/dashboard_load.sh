@@ -5,8 +5,8 @@
 # signed in to with curl (sign-in form, anti-forgery token, session cookie), then
 #   - the cold first GET /dashboard (default period: the last complete quarter in the
 #     data) is timed with curl, and its page checked (200, "Dashboard"/"Headlines"),
-#   - REQUESTS sequential requests on one connection (wrk -t1 -c1) give the serial
-#     median and p99,
+#   - sequential requests on one connection for SERIAL_SECONDS (wrk -t1 -c1) give the
+#     serial median and p99,
 #   - 32 concurrent clients for BENCH_LOAD_SECONDS (wrk -t2 -c32) give requests/s,
 #     p50 and p99,
 # and the server's peak RSS (VmHWM) is read before it is stopped. Any answer other than
@@ -16,9 +16,14 @@
 # Target: dashboard p99 < 100 ms (serially and with 32 clients) and no errors. Exits
 # non-zero when a backend cannot be set up or signed in to, not on a missed target.
 #
-# Usage: bench/dashboard_load.sh [ROWS] [REQUESTS]
-#   ROWS      reports to generate and load (default 1000000)
-#   REQUESTS  sequential requests for the serial figures (default 2000)
+# Every wrk run is bounded by its own duration (-d) and nothing else: the script never
+# stops wrk early from inside (an early stop raced wrk's main thread and could leave the
+# serial run waiting out a long -d, or kill wrk before it printed), and each run is also
+# wrapped in `timeout`, so a wedged run ends with an error instead of hanging.
+#
+# Usage: bench/dashboard_load.sh [ROWS] [SERIAL_SECONDS]
+#   ROWS            reports to generate and load (default 1000000)
+#   SERIAL_SECONDS  length of the one-connection serial run (default 20)
 # Environment:
 #   BENCH_ONLY             all (default), sqlite or postgres: run one backend only
 #   BEACON_BENCH_POSTGRES  admin URL of a PostgreSQL server (default
@@ -32,7 +37,7 @@
 set -euo pipefail
 
 ROWS="${1:-1000000}"
-REQUESTS="${2:-2000}"
+SERIAL_SECONDS="${2:-20}"
 ONLY="${BENCH_ONLY:-all}"
 PG_ADMIN="${BEACON_BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}"
 PG_DB="${BENCH_PG_DATABASE:-beacon_bench_web}"
@@ -41,6 +46,7 @@ CLIENTS="${BENCH_CLIENTS:-32}"
 TARGET_MS=100
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 LUA="$ROOT/bench/dashboard_load.lua"
+case "$SERIAL_SECONDS$LOAD_SECONDS" in *[!0-9]*|"") echo "SERIAL_SECONDS and BENCH_LOAD_SECONDS must be whole seconds" >&2; exit 2;; esac
 case "$ONLY" in all|sqlite|postgres) ;; *) echo "BENCH_ONLY must be all, sqlite or postgres" >&2; exit 2;; esac
 case "$PG_DB" in *[!a-z0-9_]*|"") echo "BENCH_PG_DATABASE must be a plain lower-case name" >&2; exit 2;; esac
 
@@ -145,15 +151,20 @@ run_backend() {
     grep -qE 'Dashboard|Headlines' "$TMP/dashboard.html" || fail "GET /dashboard is not the dashboard page"
     echo "$NAME: cold first GET /dashboard $cold_ms ms, $(stat -c %s "$TMP/dashboard.html") bytes" >&2
 
-    # Serial: exactly REQUESTS requests, one connection.
+    # Serial: one connection for SERIAL_SECONDS. wrk ends the run itself at -d; `timeout`
+    # (the run's length plus a minute, then SIGKILL 10 s later) only guards against a
+    # wedged wrk, whose missing figures then fail the backend below.
     local serial="$TMP/wrk-serial-$tag.txt" loaded="$TMP/wrk-load-$tag.txt"
-    # (-d only bounds the run, at 1 s a request: the Lua script ends wrk after REQUESTS.)
-    wrk -t1 -c1 -d"$((REQUESTS > 60 ? REQUESTS : 60))s" --timeout 30s --latency -s "$LUA" \
-        -H "Cookie: beacon_session=$session" "$base/dashboard" -- "$REQUESTS" >"$serial"
+    timeout -k 10 "$((SERIAL_SECONDS + 60))" \
+        wrk -t1 -c1 -d"${SERIAL_SECONDS}s" --timeout 30s --latency -s "$LUA" \
+        -H "Cookie: beacon_session=$session" "$base/dashboard" >"$serial" ||
+        fail "the serial wrk run failed or did not end in time (exit $?)"
     sed 's/^/  serial: /' "$serial" | grep -v ' BENCH ' >&2
     # Under load: CLIENTS connections over two threads for LOAD_SECONDS.
-    wrk -t2 -c"$CLIENTS" -d"${LOAD_SECONDS}s" --timeout 10s --latency -s "$LUA" \
-        -H "Cookie: beacon_session=$session" "$base/dashboard" >"$loaded"
+    timeout -k 10 "$((LOAD_SECONDS + 60))" \
+        wrk -t2 -c"$CLIENTS" -d"${LOAD_SECONDS}s" --timeout 10s --latency -s "$LUA" \
+        -H "Cookie: beacon_session=$session" "$base/dashboard" >"$loaded" ||
+        fail "the $CLIENTS-client wrk run failed or did not end in time (exit $?)"
     sed 's/^/  load: /' "$loaded" | grep -v ' BENCH ' >&2
 
     local hwm; hwm=$(awk '/^VmHWM/ { print $2 }' "/proc/$SERVER_PID/status" 2>/dev/null || echo 0)
@@ -170,7 +181,6 @@ run_backend() {
     l_p50=$(bench "$loaded" p50_us); l_p99=$(bench "$loaded" p99_us)
     l_bad=$(bench "$loaded" non200); l_sock=$(bench "$loaded" socket_errors)
     [ -n "$s_n" ] && [ -n "$l_n" ] || fail "wrk printed no figures (see above)"
-    [ "$s_n" -ge "$REQUESTS" ] || echo "note ($NAME): the serial run made $s_n of $REQUESTS requests" >&2
     rps=$(awk -v n="$l_n" -v us="$l_us" 'BEGIN { printf "%.0f", n * 1e6 / us }')
     errors=$((s_bad + s_sock + l_bad + l_sock))
     ROWS_OUT+=("$(printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |' \
@@ -201,7 +211,7 @@ if [ "$ONLY" != sqlite ]; then
 fi
 
 echo
-echo "### Dashboard under load: $ROWS reports, $REQUESTS serial requests, $CLIENTS clients for $LOAD_SECONDS s ($(nproc) cores, loopback)"
+echo "### Dashboard under load: $ROWS reports, one connection for $SERIAL_SECONDS s, $CLIENTS clients for $LOAD_SECONDS s ($(nproc) cores, loopback)"
 echo
 echo "| backend | rows | cold first request ms | serial median ms | serial p99 ms | $CLIENTS-client req/s | $CLIENTS-client p50 ms | $CLIENTS-client p99 ms | errors | server peak RSS MiB |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"

@@ -17,24 +17,42 @@ struct AccountPage {
     chrome: Chrome,
     username: String,
     role: &'static str,
+    /// The organisation the account is linked to (partner IT managers, business users).
+    organisation: Option<String>,
     error: Option<String>,
 }
 
-fn account(viewer: &Viewer, status: StatusCode, error: Option<String>) -> Response {
-    render(
+async fn account(
+    state: &AppState,
+    viewer: &Viewer,
+    status: StatusCode,
+    error: Option<String>,
+) -> WebResult<Response> {
+    let organisation = match viewer.user.organisation_id {
+        Some(id) => state
+            .blocking(|store| store.organisations())
+            .await??
+            .into_iter()
+            .find(|o| o.id == id)
+            .map(|o| o.organisation.name),
+        None => None,
+    };
+    Ok(render(
         status,
         &AccountPage {
             chrome: Chrome::for_viewer(viewer, "Your account", "/account"),
             username: viewer.user.username.clone(),
             role: viewer.user.role.label(),
+            organisation,
             error,
         },
-    )
+    ))
 }
 
-/// The account page.
-pub async fn page(viewer: Viewer) -> Response {
-    account(&viewer, StatusCode::OK, None)
+/// The account page (where accounts with no statistics to see land): who they are and,
+/// when linked, their organisation.
+pub async fn page(State(state): State<AppState>, viewer: Viewer) -> WebResult<Response> {
+    account(&state, &viewer, StatusCode::OK, None).await
 }
 
 /// What the password form sends.
@@ -54,11 +72,13 @@ pub async fn change_password(
 ) -> WebResult<Response> {
     viewer.check_csrf(&form.csrf_token)?;
     if let Some(problem) = password_problem(&form.new) {
-        return Ok(account(
+        return account(
+            &state,
             &viewer,
             StatusCode::BAD_REQUEST,
             Some(problem.to_owned()),
-        ));
+        )
+        .await;
     }
     let new_hash = hash_password(&form.new).map_err(WebError::Internal)?;
     let username = viewer.user.username.clone();
@@ -84,10 +104,12 @@ pub async fn change_password(
     if changed {
         Ok(Redirect::to("/sign-in").into_response())
     } else {
-        Ok(account(
+        account(
+            &state,
             &viewer,
             StatusCode::BAD_REQUEST,
             Some("Enter your current password correctly".into()),
-        ))
+        )
+        .await
     }
 }

@@ -29,6 +29,16 @@ struct BoardPage {
     pdf_available: bool,
 }
 
+/// The register's figures for the board update's period: its register section.
+async fn register_figures(
+    state: &AppState,
+    period: beacon_core::Period,
+) -> WebResult<beacon_analytics::register::RegisterFigures> {
+    Ok(state
+        .blocking(move |store| beacon_analytics::register::RegisterFigures::load(store, period))
+        .await??)
+}
+
 /// The board update page.
 pub async fn page(
     State(state): State<AppState>,
@@ -36,9 +46,14 @@ pub async fn page(
     Query(query): Query<PeriodQuery>,
 ) -> WebResult<Response> {
     viewer.require(Permission::ViewBoard)?;
-    let (_, form, summary) = area_view(&state, &query).await?;
+    let (chosen, form, summary) = area_view(&state, &query).await?;
+    let register = register_figures(&state, chosen.period).await?;
     let summary = &summary.summary;
-    let body = beacon_report::html_fragment(summary, Some(&state.settings().boundaries));
+    let body = beacon_report::html_fragment_with_register(
+        summary,
+        &register,
+        Some(&state.settings().boundaries),
+    );
     Ok(render(
         StatusCode::OK,
         &BoardPage {
@@ -59,6 +74,7 @@ pub async fn markdown(
 ) -> WebResult<Response> {
     viewer.require(Permission::ViewBoard)?;
     let (chosen, _, summary) = area_view(&state, &query).await?;
+    let register = register_figures(&state, chosen.period).await?;
     let summary = &summary.summary;
     Ok(super::download::attachment(
         "text/markdown; charset=utf-8",
@@ -66,7 +82,7 @@ pub async fn markdown(
             "board-update-{}-to-{}.md",
             chosen.period.from, chosen.period.to
         ),
-        beacon_report::markdown(summary).into_bytes(),
+        beacon_report::markdown_with_register(summary, &register).into_bytes(),
     ))
 }
 
@@ -83,8 +99,10 @@ pub async fn pdf(
         ));
     };
     let (chosen, _, summary) = area_view(&state, &query).await?;
+    let register = register_figures(&state, chosen.period).await?;
     let summary = &summary.summary;
-    let html = beacon_report::html_with_map(summary, Some(&state.settings().boundaries));
+    let html =
+        beacon_report::html_with_register(summary, &register, Some(&state.settings().boundaries));
     let pdf = tokio::task::spawn_blocking(move || print_pdf(&chromium, &html))
         .await
         .map_err(|e| WebError::Internal(e.to_string()))?

@@ -2,7 +2,7 @@
 //! type, organisation, feed or month, with the trend against the period before.
 
 use super::config::Settings;
-use super::output::{parse_cli_date, print_csv, print_json};
+use super::output::{count, parse_cli_date, print_csv, print_json};
 use beacon_analytics::register::{
     AddressDimension, AddressGroup, attributed_addresses, distinct_addresses, group_addresses,
 };
@@ -190,8 +190,8 @@ fn print_text(output: &AddressesOutput) {
     };
     out!(
         "{} distinct addresses were seen in threat feeds {period}; {} belong to a registered organisation.",
-        output.distinct_addresses,
-        output.attributed_addresses
+        count(output.distinct_addresses),
+        count(output.attributed_addresses)
     );
     if let Some(previous) = &output.previous_period {
         match previous.change_percent {
@@ -199,7 +199,7 @@ fn print_text(output: &AddressesOutput) {
                 "The period before ({} to {}) had {} ({change:+}%).",
                 previous.from,
                 previous.to,
-                previous.distinct_addresses
+                count(previous.distinct_addresses)
             ),
             None => out!(
                 "The period before ({} to {}) had none.",
@@ -211,13 +211,13 @@ fn print_text(output: &AddressesOutput) {
     out!();
     out!("{:<40} {:>10}", "district", "addresses");
     for row in &output.by_district {
-        out!("{:<40} {:>10}", row.name, row.addresses);
+        out!("{:<40} {:>10}", row.name, count(row.addresses));
     }
     if !output.by_month.is_empty() {
         out!();
         out!("{:<40} {:>10}", "month", "addresses");
         for row in &output.by_month {
-            out!("{:<40} {:>10}", row.key["month"], row.addresses);
+            out!("{:<40} {:>10}", row.key["month"], count(row.addresses));
         }
     }
     if !output.groups.is_empty() {
@@ -226,7 +226,7 @@ fn print_text(output: &AddressesOutput) {
         out!("{:<60} {:>10}", names.join(" / "), "addresses");
         for row in &output.groups {
             let values: Vec<&str> = row.key.values().map(String::as_str).collect();
-            out!("{:<60} {:>10}", values.join(" / "), row.addresses);
+            out!("{:<60} {:>10}", values.join(" / "), count(row.addresses));
         }
     }
 }

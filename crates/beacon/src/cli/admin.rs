@@ -1,7 +1,7 @@
 //! `beacon admin …`: reference data and the audit log.
 
 use super::config::Settings;
-use super::output::{print_json, progress_bar};
+use super::output::{count, print_json, progress_bar};
 use anyhow::Context;
 use beacon_pipeline::reference::{load_districts, load_fraud_types, load_postcodes};
 use beacon_store::AuditEvent;
@@ -107,11 +107,11 @@ pub fn run(command: AdminCommand, settings: &Settings) -> anyhow::Result<ExitCod
             } else {
                 out!(
                     "Read {} rows: {} postcodes stored, {} without a district skipped, {} rejected; {} sectors.",
-                    summary.read,
-                    summary.stored,
-                    summary.skipped,
-                    summary.rejected,
-                    summary.sectors
+                    count(summary.read),
+                    count(summary.stored),
+                    count(summary.skipped),
+                    count(summary.rejected),
+                    count(summary.sectors)
                 );
                 for example in &summary.examples {
                     out!("  line {}: {}", example.line, example.reason);
@@ -121,8 +121,12 @@ pub fn run(command: AdminCommand, settings: &Settings) -> anyhow::Result<ExitCod
         AdminCommand::LoadDistricts(args) => {
             let text = std::fs::read_to_string(&args.file)
                 .with_context(|| format!("while reading {}", args.file.display()))?;
-            let count = load_districts(store.as_mut(), &text, &args.area_name)?;
-            out!("Loaded {count} districts for {}.", args.area_name);
+            let loaded = load_districts(store.as_mut(), &text, &args.area_name)?;
+            out!(
+                "Loaded {} districts for {}.",
+                count(loaded as u64),
+                args.area_name
+            );
         }
         AdminCommand::LoadFraudTypes(args) => {
             let text = std::fs::read_to_string(&args.file)

@@ -1,10 +1,19 @@
 //! `beacon demo`: synthetic data to try Beacon with, clearly labelled as such.
+//!
+//! The demo database holds synthetic reports (calibrated to the board paper's first two
+//! figures), synthetic partner organisations and Shadowserver-format feed events on their
+//! networks (calibrated to its third: 960 distinct addresses in April–September 2017),
+//! ingested through the same pipeline as real files, and a queued digest for every
+//! organisation, so every demo account lands on a page with something on it.
 
 use super::config::{Settings, open_store, redact};
-use super::output::{print_json, today};
+use super::output::{count, print_json, today};
 use anyhow::Context;
-use beacon_demo::{DemoConfig, generate};
-use beacon_pipeline::{IngestOptions, ingest_reports};
+use beacon_demo::register::{BUSINESS_ORGANISATION, DIGESTS_AT, PARTNER_ORGANISATION};
+use beacon_demo::{DemoConfig, generate, generate_register};
+use beacon_pipeline::feeds::{FeedOptions, Owners};
+use beacon_pipeline::{IngestOptions, ingest_feed, ingest_reports};
+use beacon_store::Store;
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -34,6 +43,23 @@ pub struct DemoArgs {
 pub enum DemoCommand {
     /// Write a synthetic report CSV (see docs/demo-data.md).
     Generate(GenerateArgs),
+    /// Write the demo's synthetic organisations (organisations.csv, for `beacon org
+    /// import`) and its Shadowserver-format feed files (for `beacon ingest feed`).
+    Feeds(FeedsArgs),
+}
+
+/// Arguments of `beacon demo feeds`.
+#[derive(Debug, Args)]
+pub struct FeedsArgs {
+    /// Seed: the same seed gives byte-identical files.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Folder to write into (created if missing).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Print what the files hold as JSON (the generator's own expected figures).
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `beacon demo generate`.
@@ -69,6 +95,7 @@ pub struct GenerateArgs {
 pub fn run(args: DemoArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
     match args.command {
         Some(DemoCommand::Generate(generate_args)) => generate_file(generate_args),
+        Some(DemoCommand::Feeds(feeds_args)) => write_feeds(feeds_args),
         None => {
             let location = demo_location(settings);
             let exists = if is_file(&location) {
@@ -81,6 +108,11 @@ pub fn run(args: DemoArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
                     "Using the demo database already at {} (`beacon demo --force` rebuilds it).",
                     redact(&location)
                 );
+                if open_store(&location)?.organisations()?.is_empty() {
+                    out!(
+                        "It was built by an older Beacon and has no organisations or register: rebuild it with `beacon demo --force` to see them."
+                    );
+                }
             } else {
                 build_demo(&location, args.seed, args.force, settings)?;
             }
@@ -111,7 +143,9 @@ fn is_file(location: &str) -> bool {
 }
 
 /// The demo accounts, one per role, all with one password: `BEACON_DEMO_PASSWORD` if set,
-/// else a new random one each time (existing demo accounts get it too).
+/// else a new random one each time (existing demo accounts get it too). The partner IT
+/// manager is linked to a synthetic council and the business user to a synthetic firm,
+/// when the database has them.
 fn demo_accounts(location: &str) -> anyhow::Result<String> {
     use beacon_core::Role;
     let password = std::env::var("BEACON_DEMO_PASSWORD")
@@ -120,27 +154,46 @@ fn demo_accounts(location: &str) -> anyhow::Result<String> {
         .unwrap_or_else(super::admin::generated_password);
     let hash = beacon_web::auth::hash_password(&password).map_err(anyhow::Error::msg)?;
     let mut store = open_store(location)?;
-    for (username, name, role) in [
-        ("demo-coordinator", "Demo Coordinator", Role::Coordinator),
-        ("demo-analyst", "Demo Analyst", Role::Analyst),
+    let organisations = store.organisations()?;
+    let organisation_id = |name: &str| {
+        organisations
+            .iter()
+            .find(|o| o.organisation.name == name)
+            .map(|o| o.id)
+    };
+    for (username, name, role, organisation) in [
+        (
+            "demo-coordinator",
+            "Demo Coordinator",
+            Role::Coordinator,
+            None,
+        ),
+        ("demo-analyst", "Demo Analyst", Role::Analyst, None),
         (
             "demo-officer",
             "Demo Vulnerability Officer",
             Role::VulnerabilityOfficer,
+            None,
         ),
         (
             "demo-partner",
             "Demo Partner IT Manager",
             Role::PartnerItManager,
+            organisation_id(PARTNER_ORGANISATION),
         ),
-        ("demo-business", "Demo Business User", Role::BusinessUser),
+        (
+            "demo-business",
+            "Demo Business User",
+            Role::BusinessUser,
+            organisation_id(BUSINESS_ORGANISATION),
+        ),
     ] {
         let created = store.create_user(&beacon_store::NewUser {
             username: username.into(),
             display_name: name.into(),
             role,
             password_hash: hash.clone(),
-            organisation_id: None,
+            organisation_id: organisation,
         })?;
         if created.is_none() {
             let (user, _) = store
@@ -173,14 +226,139 @@ fn generate_file(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     } else {
         out!(
             "Wrote {} synthetic rows to {} ({} valid, {} duplicates, {} malformed).",
-            expected.rows_written,
+            count(expected.rows_written),
             args.out.display(),
-            expected.good_rows,
-            expected.duplicate_rows,
-            expected.bad_rows
+            count(expected.good_rows),
+            count(expected.duplicate_rows),
+            count(expected.bad_rows)
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the demo's organisations and feed files into a folder.
+fn write_feeds(args: FeedsArgs) -> anyhow::Result<ExitCode> {
+    let register = generate_register(args.seed).context("while generating the register")?;
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("while creating {}", args.out.display()))?;
+    let mut directory = csv::Writer::from_writer(Vec::new());
+    directory.write_record(beacon_ingest::organisations::ORGANISATION_COLUMNS)?;
+    for organisation in &register.organisations {
+        let join = |items: Vec<String>| items.join(";");
+        directory.write_record([
+            organisation.name.clone(),
+            organisation.sector.clone(),
+            organisation
+                .district
+                .as_ref()
+                .map(|d| d.as_str().to_owned())
+                .unwrap_or_default(),
+            join(organisation.contacts.clone()),
+            join(
+                organisation
+                    .networks
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect(),
+            ),
+            join(organisation.asns.iter().map(ToString::to_string).collect()),
+            join(organisation.domains.clone()),
+        ])?;
+    }
+    let directory = directory.into_inner().context("while writing CSV")?;
+    let mut written = vec![("organisations.csv".to_owned(), directory)];
+    written.extend(
+        register
+            .files
+            .iter()
+            .map(|file| (file.file_name.clone(), file.contents.clone())),
+    );
+    for (name, bytes) in &written {
+        let path = args.out.join(name);
+        std::fs::write(&path, bytes)
+            .with_context(|| format!("while writing {}", path.display()))?;
+    }
+    if args.json {
+        print_json(&register.expected)?;
+    } else {
+        out!(
+            "Wrote {} SYNTHETIC organisations and {} feed events in {} files to {}: {} distinct addresses, {} of them seen from {} to {}.",
+            count(register.organisations.len() as u64),
+            count(register.expected.events),
+            count(register.files.len() as u64),
+            args.out.display(),
+            count(register.expected.distinct_addresses),
+            count(register.expected.distinct_in_period),
+            register.expected.period_from,
+            register.expected.period_to
+        );
+        out!(
+            "Load them with: beacon org import {0}/organisations.csv && beacon ingest feed {0}/*-synthetic-demo.csv",
+            args.out.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Registers the demo's organisations, ingests its feed files through the feed pipeline,
+/// and queues every organisation's digest as `beacon notify run --queue-only` would at
+/// the end of the demo's data. Returns what to tell the user.
+fn build_register(
+    store: &mut dyn Store,
+    seed: u64,
+    settings: &Settings,
+) -> anyhow::Result<Vec<String>> {
+    let register = generate_register(seed).context("while generating the register")?;
+    store.upsert_organisations(&register.organisations)?;
+    let owners = Owners::load(store)?;
+    let options = FeedOptions::new(DIGESTS_AT);
+    let (mut stored, mut attributed) = (0, 0);
+    for file in &register.files {
+        let name = format!("demo (synthetic) {}", file.file_name);
+        let outcome = ingest_feed(
+            store,
+            &name,
+            Box::new(std::io::Cursor::new(file.contents.clone())),
+            &owners,
+            &options,
+            &mut |_| {},
+        )
+        .with_context(|| format!("while loading {name}"))?;
+        if outcome.stored != file.rows || outcome.rejected > 0 {
+            anyhow::bail!(
+                "{name}: {} of {} events were stored and {} rejected; the demo's feed files should load whole",
+                outcome.stored,
+                file.rows,
+                outcome.rejected
+            );
+        }
+        stored += outcome.stored;
+        attributed += outcome.attributed;
+    }
+    let queued = beacon_pipeline::notify::queue_digests(store, DIGESTS_AT, &settings.notify)?;
+    let messages: usize = queued.iter().map(|d| d.outbox_ids.len()).sum();
+    let expected = &register.expected;
+    Ok(vec![
+        format!(
+            "Registered {} SYNTHETIC partner organisations and loaded {} feed events ({} attributed to them; generator expected {}): {} distinct addresses, {} of them seen from {} (the board paper's figure is 960).",
+            count(register.organisations.len() as u64),
+            count(stored),
+            count(attributed),
+            count(expected.events),
+            count(expected.distinct_addresses),
+            count(expected.distinct_in_period),
+            beacon_report::wording::date_range(
+                beacon_demo::register::PAPER_FROM,
+                beacon_demo::register::PAPER_TO
+            )
+        ),
+        format!(
+            "Queued {} digests for {} organisations, as at {} (not sent: no mail server is used).",
+            count(messages as u64),
+            count(queued.len() as u64),
+            DIGESTS_AT.date()
+        ),
+    ])
 }
 
 fn build_demo(location: &str, seed: u64, force: bool, settings: &Settings) -> anyhow::Result<()> {
@@ -221,6 +399,7 @@ fn build_demo(location: &str, seed: u64, force: bool, settings: &Settings) -> an
         &options,
         &mut |_| {},
     )?;
+    let register_lines = build_register(store.as_mut(), seed, settings)?;
     let database_flag = if settings.database_given {
         String::new()
     } else {
@@ -232,14 +411,17 @@ fn build_demo(location: &str, seed: u64, force: bool, settings: &Settings) -> an
     );
     out!(
         "Loaded {} rows: {} reports stored, {} duplicates, {} rejected into quarantine (generator expected {} / {} / {}).",
-        outcome.read,
-        outcome.stored,
-        outcome.duplicates,
-        outcome.rejected,
-        expected.good_rows,
-        expected.duplicate_rows,
-        expected.bad_rows
+        count(outcome.read),
+        count(outcome.stored),
+        count(outcome.duplicates),
+        count(outcome.rejected),
+        count(expected.good_rows),
+        count(expected.duplicate_rows),
+        count(expected.bad_rows)
     );
+    for line in register_lines {
+        out!("{line}");
+    }
     out!();
     out!("Try next (from a source checkout, put `cargo run --release --` in place of `beacon`):");
     out!("  beacon stats{database_flag} --from 2017-01-01 --to 2017-06-30");
@@ -250,6 +432,8 @@ fn build_demo(location: &str, seed: u64, force: bool, settings: &Settings) -> an
     out!(
         "  beacon stats{database_flag} --from 2018-01-01 --to 2018-12-31 --by district,local_issue"
     );
+    out!("  beacon addresses{database_flag} --from 2017-04-01 --to 2017-09-30 --by district");
+    out!("  beacon notify status{database_flag}");
     out!("  beacon ingest runs{database_flag}");
     out!("  beacon ingest rejects{database_flag} {}", outcome.run_id);
     Ok(())

@@ -115,8 +115,9 @@ pub fn run(args: ExportArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
         ),
     })?;
     eprintln!(
-        "Exported {} events; {withheld} held back as above {}.",
-        shared.len(),
+        "Exported {} events; {} held back as above {}.",
+        super::output::count(shared.len() as u64),
+        super::output::count(withheld as u64),
         args.tlp.as_str()
     );
     Ok(ExitCode::SUCCESS)

@@ -1,7 +1,7 @@
 //! `beacon ingest feed`: threat-feed files and MISP feed folders into the register.
 
 use super::config::Settings;
-use super::output::{print_json, progress_bar};
+use super::output::{count, print_json, progress_bar};
 use anyhow::Context;
 use beacon_core::Tlp;
 use beacon_pipeline::feeds::{FeedIngestError, FeedOptions, FeedOutcome, Owners, format_names};
@@ -147,25 +147,25 @@ fn print_outcome(outcome: &FeedOutcome) {
     );
     out!(
         "  read {}: stored {}, duplicates {}, skipped {}, rejected {}",
-        outcome.read,
-        outcome.stored,
-        outcome.duplicates,
-        outcome.skipped,
-        outcome.rejected
+        count(outcome.read),
+        count(outcome.stored),
+        count(outcome.duplicates),
+        count(outcome.skipped),
+        count(outcome.rejected)
     );
     out!(
         "  {} of {} events belong to a registered organisation",
-        outcome.attributed,
-        outcome.events
+        count(outcome.attributed),
+        count(outcome.events)
     );
-    for (reason, count) in &outcome.skipped_reasons {
-        out!("  skipped {count}: {reason}");
+    for (reason, skipped) in &outcome.skipped_reasons {
+        out!("  skipped {}: {reason}", count(*skipped));
     }
     if !outcome.by_type.is_empty() {
         let types: Vec<String> = outcome
             .by_type
             .iter()
-            .map(|(kind, count)| format!("{kind} {count}"))
+            .map(|(kind, n)| format!("{kind} {}", count(*n)))
             .collect();
         out!("  by type: {}", types.join(", "));
     }

@@ -1,7 +1,7 @@
 //! `beacon ingest …`: load report files, list runs, show quarantined rows.
 
 use super::config::{Settings, actor};
-use super::output::{print_csv, print_json, progress_bar, today};
+use super::output::{count, print_csv, print_json, progress_bar, today};
 use anyhow::Context;
 use beacon_pipeline::{IngestError, IngestOptions, IngestOutcome, ingest_reports};
 use beacon_store::AuditEvent;
@@ -153,10 +153,10 @@ fn print_outcome(outcome: &IngestOutcome) {
     out!("{} — run {}", outcome.source, outcome.run_id);
     out!(
         "  read {}: stored {}, duplicates {}, rejected {}",
-        outcome.read,
-        outcome.stored,
-        outcome.duplicates,
-        outcome.rejected
+        count(outcome.read),
+        count(outcome.stored),
+        count(outcome.duplicates),
+        count(outcome.rejected)
     );
     if outcome.encoding != "UTF-8" {
         out!("  read as {}", outcome.encoding);
@@ -164,14 +164,14 @@ fn print_outcome(outcome: &IngestOutcome) {
     if outcome.district_unknown > 0 {
         out!(
             "  {} rows have no known district in the area (kept, counted as unknown)",
-            outcome.district_unknown
+            count(outcome.district_unknown)
         );
     }
     if !outcome.unknown_fraud_types.is_empty() {
         let codes: Vec<String> = outcome
             .unknown_fraud_types
             .iter()
-            .map(|(code, count)| format!("{code} ×{count}"))
+            .map(|(code, n)| format!("{code} ×{}", count(*n)))
             .collect();
         out!(
             "  NFIB codes not in the taxonomy (kept): {}",
@@ -185,7 +185,7 @@ fn print_outcome(outcome: &IngestOutcome) {
         let issues: Vec<String> = outcome
             .local_issues
             .iter()
-            .map(|(issue, count)| format!("{issue} {count}"))
+            .map(|(issue, n)| format!("{issue} {}", count(*n)))
             .collect();
         out!("  local issues tagged: {}", issues.join(", "));
     }
@@ -226,16 +226,16 @@ fn runs(args: RunsArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
                 .get(..19)
                 .unwrap_or(&run.started_at)
                 .replace('T', " "),
-            run.counts.read,
-            run.counts.stored,
-            run.counts.duplicates,
-            run.counts.rejected,
+            count(run.counts.read),
+            count(run.counts.stored),
+            count(run.counts.duplicates),
+            count(run.counts.rejected),
             run.source
         );
         if run.counts.skipped > 0 {
             out!(
                 "       {} skipped (named nothing the register keeps)",
-                run.counts.skipped
+                count(run.counts.skipped)
             );
         }
         if let Some(message) = run.message {
@@ -276,7 +276,7 @@ fn rejects(args: RejectsArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
             "Run {} ({}): {} rejected rows",
             run.id,
             run.source,
-            rows.len()
+            count(rows.len() as u64)
         );
         for row in rows {
             out!("line {}: {}", row.row.line, row.row.reason);

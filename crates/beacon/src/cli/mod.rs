@@ -29,9 +29,11 @@ use std::process::ExitCode;
 
 pub use config::Settings;
 
-/// Beacon — fraud and cyber crime intelligence for a local partnership.
+/// Beacon — fraud and cyber crime intelligence for a local partnership: load reports and
+/// threat feeds, see the figures, tell the owners of affected networks, and serve the web
+/// application.
 #[derive(Debug, Parser)]
-#[command(name = "beacon", version, about, long_about = None)]
+#[command(name = "beacon", version, long_about = None)]
 pub struct Cli {
     /// Database: a file path or sqlite: URL (embedded SQLite), or a postgres:// URL.
     /// Defaults to the config file's `database`, then ./beacon.db.
@@ -63,7 +65,8 @@ pub enum Command {
     Notify(notify::NotifyCommand),
     /// Export the register as STIX 2.1, a MISP feed or CSV, within a TLP ceiling.
     Export(export::ExportArgs),
-    /// Run the web server (digest acknowledgement links).
+    /// Run the web application: dashboard, districts, report explorer, uploads, board
+    /// update, register, users, audit log, JSON API and digest acknowledgement links.
     Serve(serve::ServeArgs),
     /// Figures for a period: counts, losses, rates, breakdowns.
     Stats(stats::StatsArgs),

@@ -2,7 +2,7 @@
 //! see where each stands, and record acknowledgements.
 
 use super::config::{Settings, actor};
-use super::output::print_json;
+use super::output::{count, print_json};
 use anyhow::Context;
 use beacon_notify::{AckSigner, SmtpMailer};
 use beacon_pipeline::notify::{acknowledge_link, deliver, queue_digests};
@@ -131,17 +131,17 @@ fn run_digests(args: RunArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
         out!(
             "Queued {}'s digest: {} new, {} still active, to {} recipient(s).",
             digest.organisation,
-            digest.new,
-            digest.still_active,
-            digest.outbox_ids.len()
+            count(digest.new as u64),
+            count(digest.still_active as u64),
+            count(digest.outbox_ids.len() as u64)
         );
     }
     if let Some(report) = report {
         out!(
             "Sent {}; {} will be retried; {} given up.",
-            report.sent,
-            report.retrying,
-            report.given_up
+            count(report.sent as u64),
+            count(report.retrying as u64),
+            count(report.given_up as u64)
         );
     }
     Ok(ExitCode::SUCCESS)

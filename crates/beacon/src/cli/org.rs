@@ -118,7 +118,7 @@ fn import(args: ImportArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
             eprintln!(
                 "{}: {} row(s) need fixing; nothing was imported.",
                 args.file.display(),
-                rows.len()
+                super::output::count(rows.len() as u64)
             );
             for row in &rows {
                 eprintln!("  line {}: {}", row.line, row.reason);
@@ -143,8 +143,9 @@ fn import(args: ImportArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
         }))?;
     } else {
         out!(
-            "Imported {} organisations with {ranges} network ranges from {}.",
-            ids.len(),
+            "Imported {} organisations with {} network ranges from {}.",
+            super::output::count(ids.len() as u64),
+            super::output::count(ranges as u64),
             args.file.display()
         );
     }

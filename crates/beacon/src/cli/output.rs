@@ -54,6 +54,29 @@ pub fn today() -> Date {
     time::OffsetDateTime::now_utc().date()
 }
 
+/// A count for people to read, with thousands separators: `4726` → `4,726`.
+///
+/// Why: every human line the CLI prints groups thousands the same way (JSON and CSV
+/// output keep plain numbers for programs).
+pub fn count(value: u64) -> String {
+    beacon_core::money::group_thousands(value)
+}
+
+/// A figure to one decimal place with thousands separators: `1234.56` → `1,234.6`.
+pub fn one_decimal(value: f64) -> String {
+    let text = format!("{:.1}", value.abs());
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, "0"));
+    let sign = if value < 0.0 && text != "0.0" {
+        "-"
+    } else {
+        ""
+    };
+    match whole.parse::<u64>() {
+        Ok(whole) => format!("{sign}{}.{fraction}", count(whole)),
+        Err(_) => format!("{value:.1}"),
+    }
+}
+
 /// Formats pence as pounds for terminal tables.
 pub fn pounds(pence: i64) -> String {
     beacon_core::Pence(pence).to_string()

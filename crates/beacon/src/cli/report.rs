@@ -3,6 +3,7 @@
 use super::config::Settings;
 use super::output::parse_cli_date;
 use anyhow::Context;
+use beacon_analytics::register::RegisterFigures;
 use clap::{Args, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,7 +12,7 @@ use time::Date;
 /// `beacon report` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum ReportCommand {
-    /// The board update section for a period, from the data.
+    /// The board update for a period, from the reports and the threat-address register.
     Board(BoardArgs),
 }
 
@@ -48,10 +49,14 @@ pub fn run(command: ReportCommand, settings: &Settings) -> anyhow::Result<ExitCo
     let rules = settings.rules(None)?;
     let (summary, _) =
         super::stats::compute(store.as_mut(), Some(args.from), Some(args.to), &[], &rules)?;
+    let period = beacon_core::Period::new(args.from, args.to)?;
+    let register = RegisterFigures::load(store.as_mut(), period)
+        .context("while counting the register's addresses")?;
     let text = match args.format {
-        BoardFormat::Md => beacon_report::markdown(&summary),
-        BoardFormat::Html => beacon_report::html_with_map(
+        BoardFormat::Md => beacon_report::markdown_with_register(&summary, &register),
+        BoardFormat::Html => beacon_report::html_with_register(
             &summary,
+            &register,
             Some(beacon_ingest::reference::SHIPPED_BOUNDARIES),
         ),
     };

@@ -1,7 +1,7 @@
 //! `beacon stats`: figures for a period, with optional breakdowns.
 
 use super::config::Settings;
-use super::output::{parse_cli_date, pounds, print_csv, print_json};
+use super::output::{count, one_decimal, parse_cli_date, pounds, print_csv, print_json};
 use anyhow::Context;
 use beacon_analytics::{
     Breakdown, Dimension, GroupRow, PeriodFacts, Summary, group_by_with_candidates,
@@ -171,13 +171,13 @@ fn print_text(summary: &Summary, by: &[Dimension], groups: &[GroupRow]) {
     out!("{} — {} to {}", summary.area, summary.from, summary.to);
     for (label, measures) in [("Fraud", &summary.fraud), ("Cyber crime", &summary.cyber)] {
         out!(
-            "{label}: {} reports, loss {}, cyber-enabled {}%, {:.1} per 100,000 residents",
-            measures.reports,
+            "{label}: {} reports, loss {}, cyber-enabled {}%, {} per 100,000 residents",
+            count(measures.reports),
             pounds(measures.loss_pence),
             measures
                 .cyber_enabled_share
                 .map_or("–".into(), |s| format!("{s:.0}")),
-            measures.reports_per_100k.unwrap_or(0.0)
+            one_decimal(measures.reports_per_100k.unwrap_or(0.0))
         );
     }
     out!();
@@ -192,10 +192,9 @@ fn print_text(summary: &Summary, by: &[Dimension], groups: &[GroupRow]) {
         out!(
             "{:<32} {:>8} {:>16} {:>10}",
             row.name,
-            row.reports,
+            count(row.reports),
             pounds(row.loss_pence),
-            row.reports_per_100k
-                .map_or("–".into(), |r| format!("{r:.1}"))
+            row.reports_per_100k.map_or("–".into(), one_decimal)
         );
     }
     if !summary.spikes.is_empty() {
@@ -206,7 +205,7 @@ fn print_text(summary: &Summary, by: &[Dimension], groups: &[GroupRow]) {
                 "  {} {}: {} reports against a baseline of {:.1} (p = {:.2e})",
                 spike.month,
                 spike.label,
-                spike.observed,
+                count(spike.observed),
                 spike.expected,
                 spike.p_value
             );
@@ -224,7 +223,7 @@ fn print_text(summary: &Summary, by: &[Dimension], groups: &[GroupRow]) {
             out!(
                 "{:<40} {:>8} {:>16}",
                 keys.join(" / "),
-                group.measures.reports,
+                count(group.measures.reports),
                 pounds(group.measures.loss_pence)
             );
         }

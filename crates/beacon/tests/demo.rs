@@ -1,0 +1,381 @@
+//! `beacon demo` end to end, on SQLite and on PostgreSQL: the register it builds holds
+//! exactly what the generator says it wrote (960 distinct addresses in April–September
+//! 2017, and each district's count), the board update states that figure in the board
+//! paper's words, every organisation has a queued digest, and the demo partner and
+//! business accounts land on pages that show their organisation. Also the CLI's wording:
+//! thousands grouped in human output, and help that describes what Beacon is now.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use beacon_store::{Backend, NewSession};
+use beacon_testing::TestDatabase;
+use http_body_util::BodyExt;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::process::{Command, Output};
+use tower::ServiceExt;
+
+/// The board paper's third figure, in its words, for the demo's period.
+const PAPER_SENTENCE: &str = "Between 1 April and 30 September 2017 there were 960 individual addresses believed to be involved in the spread or delivery of tools to assist with the delivery of cyber crime within Leicester, Leicestershire and Rutland.";
+
+fn beacon(database: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_beacon"))
+        .arg("--database")
+        .arg(database)
+        .args(args)
+        .env_remove("BEACON_CONFIG")
+        .env("BEACON_DEMO_PASSWORD", "correct horse battery staple")
+        .output()
+        .expect("beacon runs")
+}
+
+fn text(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "beacon failed: {}\n{}",
+        String::from_utf8_lossy(&output.stderr),
+        String::from_utf8_lossy(&output.stdout)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn json(output: &Output) -> Value {
+    serde_json::from_str(&text(output)).expect("one JSON object")
+}
+
+/// Builds the demo database and checks its register, board text and digests.
+fn demo_register_matches_the_generator(database: &TestDatabase) {
+    let location = database.location();
+    let built = text(&beacon(location, &["demo", "--no-serve"]));
+    assert!(
+        built.contains("960 of them seen from 1 April to 30 September 2017"),
+        "{built}"
+    );
+    assert!(
+        built.contains("48,938 reports stored"),
+        "thousands grouped: {built}"
+    );
+
+    let expected = beacon_demo::generate_register(1)
+        .expect("the register generates")
+        .expected;
+    assert_eq!(expected.distinct_in_period, 960);
+
+    let counted = json(&beacon(
+        location,
+        &[
+            "addresses",
+            "--from",
+            "2017-04-01",
+            "--to",
+            "2017-09-30",
+            "--json",
+        ],
+    ));
+    assert_eq!(counted["distinct_addresses"], 960, "{counted}");
+    assert_eq!(counted["attributed_addresses"], 960, "{counted}");
+    let by_district: BTreeMap<String, u64> = counted["by_district"]
+        .as_array()
+        .expect("by_district")
+        .iter()
+        .filter(|row| row["addresses"].as_u64() != Some(0))
+        .map(|row| {
+            (
+                row["district"].as_str().expect("a code").to_owned(),
+                row["addresses"].as_u64().expect("a count"),
+            )
+        })
+        .collect();
+    assert_eq!(by_district, expected.in_period_by_district);
+    assert_eq!(by_district.len(), 9, "every district has addresses");
+
+    let whole = json(&beacon(
+        location,
+        &[
+            "addresses",
+            "--from",
+            "2016-01-01",
+            "--to",
+            "2020-01-31",
+            "--json",
+        ],
+    ));
+    assert_eq!(
+        whole["distinct_addresses"].as_u64(),
+        Some(expected.distinct_addresses),
+        "{whole}"
+    );
+
+    let board = text(&beacon(
+        location,
+        &[
+            "report",
+            "board",
+            "--from",
+            "2017-04-01",
+            "--to",
+            "2017-09-30",
+        ],
+    ));
+    assert!(board.contains(PAPER_SENTENCE), "{board}");
+    assert!(
+        board.contains("| **All of Leicester, Leicestershire and Rutland** | **960** | **100%** |"),
+        "{board}"
+    );
+    let leicester = expected.in_period_by_district["E06000016"];
+    assert!(
+        board.contains(&format!("| Leicester | {leicester} |")),
+        "{board}"
+    );
+    let html = text(&beacon(
+        location,
+        &[
+            "report",
+            "board",
+            "--from",
+            "2017-04-01",
+            "--to",
+            "2017-09-30",
+            "--format",
+            "html",
+        ],
+    ));
+    assert!(html.contains(PAPER_SENTENCE));
+
+    let outbox = json(&beacon(
+        location,
+        &["notify", "status", "--limit", "500", "--json"],
+    ));
+    let organisations: std::collections::BTreeSet<String> = outbox
+        .as_array()
+        .expect("outbox entries")
+        .iter()
+        .map(|entry| entry["organisation"].as_str().expect("a name").to_owned())
+        .collect();
+    assert_eq!(organisations, expected.recent_organisations);
+    assert!(organisations.contains(beacon_demo::register::PARTNER_ORGANISATION));
+
+    let runs = text(&beacon(location, &["ingest", "runs"]));
+    assert!(
+        runs.contains("48,975"),
+        "the runs table groups thousands: {runs}"
+    );
+    assert!(
+        runs.contains("event4_sinkhole-synthetic-demo.csv"),
+        "{runs}"
+    );
+}
+
+/// A session for a demo account, made in the store as sign-in makes one; returns the
+/// cookie that carries it.
+fn session_cookie(location: &str, username: &str) -> String {
+    let mut store = beacon_store::open(location).expect("the store opens");
+    let (user, _) = store
+        .user_for_sign_in(username)
+        .expect("the store answers")
+        .expect("the demo account exists");
+    let token = beacon_web::auth::new_token();
+    store
+        .create_session(&NewSession {
+            token_hash: beacon_web::auth::token_hash(&token),
+            user_id: user.id,
+            csrf_token: beacon_web::auth::new_token(),
+            expires_at: time::OffsetDateTime::now_utc() + time::Duration::hours(1),
+        })
+        .expect("a session");
+    format!("{}={token}", beacon_web::auth::SESSION_COOKIE)
+}
+
+/// The web application over the database, without a socket.
+fn app(location: &str) -> axum::Router {
+    let store = beacon_store::open(location).expect("the store opens");
+    beacon_web::router(beacon_web::AppState::new(
+        store,
+        beacon_notify::AckSigner::new(b"demo test secret"),
+    ))
+}
+
+/// Answers `GET path` with the cookie: status, `Location` and body.
+fn get(app: &axum::Router, cookie: &str, path: &str) -> (StatusCode, Option<String>, String) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    runtime.block_on(async {
+        let request = Request::get(path)
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .expect("a request");
+        let answer = app.clone().oneshot(request).await.expect("an answer");
+        let status = answer.status();
+        let location = answer
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
+        let body = answer
+            .into_body()
+            .collect()
+            .await
+            .expect("a body")
+            .to_bytes();
+        (
+            status,
+            location,
+            String::from_utf8_lossy(&body).into_owned(),
+        )
+    })
+}
+
+/// Follows `/` to an account's landing page; returns where it landed and the page.
+fn landing(app: &axum::Router, cookie: &str, username: &str) -> (String, String) {
+    let (status, to, _) = get(app, cookie, "/");
+    assert!(status.is_redirection(), "{username}: / answered {status}");
+    let to = to.expect("a redirect has a location");
+    let (status, _, page) = get(app, cookie, &to);
+    assert_eq!(status, StatusCode::OK, "{username} on {to}");
+    (to, page)
+}
+
+fn demo_accounts_land_somewhere_useful(database: &TestDatabase) {
+    let location = database.location();
+    let app = app(location);
+
+    let partner = session_cookie(location, "demo-partner");
+    let (to, page) = landing(&app, &partner, "demo-partner");
+    assert_eq!(to, "/my-organisation");
+    assert!(
+        page.contains("Leicester City Council (synthetic)"),
+        "{page}"
+    );
+    assert!(
+        page.contains("198.18.0."),
+        "the council's addresses are listed: {page}"
+    );
+    let mut store = database.open();
+    let council = store
+        .organisations()
+        .expect("organisations")
+        .into_iter()
+        .find(|o| o.organisation.name == beacon_demo::register::PARTNER_ORGANISATION)
+        .expect("the demo partner's organisation");
+    let digests = store.outbox(Some(council.id), 50).expect("its outbox");
+    assert_eq!(
+        digests.len(),
+        2,
+        "one digest for each of the council's two contacts"
+    );
+    for digest in &digests {
+        assert!(
+            page.contains(&digest.subject),
+            "its queued digests are listed: {page}"
+        );
+    }
+
+    let business = session_cookie(location, "demo-business");
+    let (to, page) = landing(&app, &business, "demo-business");
+    assert_eq!(to, "/account");
+    assert!(
+        page.contains("Soar Valley Logistics Ltd (synthetic)"),
+        "{page}"
+    );
+    // Least privilege: the business user sees its organisation's name, not the register.
+    for path in [
+        "/my-organisation",
+        "/register/addresses",
+        "/dashboard",
+        "/board",
+    ] {
+        let (status, _, _) = get(&app, &business, path);
+        assert_eq!(status, StatusCode::FORBIDDEN, "demo-business on {path}");
+    }
+
+    let coordinator = session_cookie(location, "demo-coordinator");
+    let (to, page) = landing(&app, &coordinator, "demo-coordinator");
+    assert_eq!(to, "/dashboard");
+    assert!(page.contains("Dashboard"));
+}
+
+/// The web board page and its Markdown carry the register section for their period.
+fn board_page_states_the_register_figure(database: &TestDatabase) {
+    let location = database.location();
+    let app = app(location);
+    let analyst = session_cookie(location, "demo-analyst");
+    for path in [
+        "/board?from=2017-04-01&to=2017-09-30",
+        "/board.md?from=2017-04-01&to=2017-09-30",
+    ] {
+        let (status, _, page) = get(&app, &analyst, path);
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(page.contains(PAPER_SENTENCE), "{path}: {page}");
+    }
+}
+
+fn the_demo_everywhere(backend: Backend) {
+    let Some(database) = TestDatabase::fresh(backend, "demo") else {
+        return;
+    };
+    demo_register_matches_the_generator(&database);
+    demo_accounts_land_somewhere_useful(&database);
+    board_page_states_the_register_figure(&database);
+}
+
+#[test]
+fn the_demo_shows_all_of_beacon_on_sqlite() {
+    the_demo_everywhere(Backend::Sqlite);
+}
+
+#[test]
+fn the_demo_shows_all_of_beacon_on_postgres() {
+    the_demo_everywhere(Backend::Postgres);
+}
+
+#[test]
+fn help_describes_the_command_line_and_the_web_application() {
+    let help = Command::new(env!("CARGO_BIN_EXE_beacon"))
+        .arg("--help")
+        .output()
+        .expect("beacon runs");
+    let help = text(&help);
+    assert!(!help.contains("later"), "{help}");
+    assert!(help.contains("serve the web application"), "{help}");
+    let serve_line = help
+        .lines()
+        .find(|line| line.trim_start().starts_with("serve"))
+        .expect("a serve line");
+    assert!(
+        serve_line.contains("Run the web application"),
+        "{serve_line}"
+    );
+    assert!(
+        !serve_line
+            .trim_end()
+            .ends_with("(digest acknowledgement links)."),
+        "{serve_line}"
+    );
+}
+
+#[test]
+fn human_output_groups_thousands() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let file = dir.path().join("reports.csv");
+    let file = file.to_str().expect("a UTF-8 path");
+    let generated = text(&beacon(
+        "unused.db",
+        &["demo", "generate", "--rows", "4726", "--out", file],
+    ));
+    assert!(
+        generated.contains("Wrote 4,726 synthetic rows"),
+        "{generated}"
+    );
+    let database = dir.path().join("beacon.db");
+    let database = database.to_str().expect("a UTF-8 path");
+    let ingested = text(&beacon(database, &["ingest", "reports", file]));
+    assert!(ingested.contains("read 4,726: stored 4,726"), "{ingested}");
+    let stats = text(&beacon(
+        database,
+        &["stats", "--from", "2015-01-01", "--to", "2019-12-31"],
+    ));
+    assert!(stats.contains("Fraud: 4,"), "{stats}");
+}
