@@ -192,7 +192,8 @@ const EXPECTED: &[(&str, &str, usize, usize, usize)] = &[
     ("abusech/abusech_urlhaus_tld_ch.csv", "urlhaus", 2, 0, 0),
     ("other/spamhaus_drop.txt", "spamhaus-drop", 2, 0, 0),
     ("other/spamhaus_asndrop.txt", "spamhaus-asndrop", 2, 0, 0),
-    ("other/openphish_feed.txt", "openphish", 2, 0, 0),
+    // Both URLs have an empty label in their host (`www..example.com`).
+    ("other/openphish_feed.txt", "openphish", 0, 0, 2),
     ("other/cert_eu_example.csv", "cert-eu", 2, 0, 0),
 ];
 
@@ -610,21 +611,31 @@ fn spamhaus_asn_drop_first_event() {
 }
 
 #[test]
-fn openphish_first_event() {
-    let (line, event, raw) = first_event("other/openphish_feed.txt");
-    assert_eq!(line, 1);
-    assert_eq!(raw, "http://www..example.com/phishing");
-    // The host has an empty label, so it is no domain name: only the URL is kept.
-    let expected = with_common(
-        "OpenPhish",
-        fields! {
-            "feed.provider": "OpenPhish",
-            "classification.taxonomy": "fraud",
-            "classification.type": "phishing",
-            "source.url": "http://www..example.com/phishing",
-        },
+fn openphish_urls_with_an_empty_host_label_are_rejected_with_a_plain_reason() {
+    let (_, records) = parse_auto("other/openphish_feed.txt");
+    let rejected: Vec<(u64, &str)> = records
+        .iter()
+        .map(|record| match record {
+            FeedRecord::Rejected(row) => (row.line, row.reason.as_str()),
+            other => panic!("expected rejections only, got {other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        rejected,
+        [
+            (
+                1,
+                "'http://www..example.com/phishing' has an empty label in its host \
+                 'www..example.com' (dots with nothing between them), so it names no real host"
+            ),
+            (
+                2,
+                "'http://www..example.invalid/phishing' has an empty label in its host \
+                 'www..example.invalid' (dots with nothing between them), so it names no real \
+                 host"
+            ),
+        ]
     );
-    assert_eq!(event, expected);
 }
 
 #[test]
@@ -771,4 +782,81 @@ fn a_short_scan_rdp_row_keeps_every_field_it_has() {
     assert_eq!(event["extra.bluekeep_vulnerable"], json!("N"));
     assert_eq!(event["extra.cve20190708_vulnerable"], json!("N"));
     assert!(event.get("extra.jarm").is_none(), "{event:#}");
+}
+
+/// The malware each Shadowserver corpus file names (every other file names none): the
+/// sinkholes' `infection` (or `family`) and the DDoS honeypot's `family`.
+const MALWARE: &[(&str, &[&str])] = &[
+    ("shadowserver/event4_honeypot_ddos.csv", &["mirai"]),
+    (
+        "shadowserver/event4_microsoft_sinkhole_http.csv",
+        &["caphaw", "necurs"],
+    ),
+    (
+        "shadowserver/event4_sinkhole.csv",
+        &["victorygate.b", "virut"],
+    ),
+    ("shadowserver/event4_sinkhole_http.csv", &["andromeda"]),
+    (
+        "shadowserver/event4_sinkhole_http_referer.csv",
+        &["kovter", "sunburst"],
+    ),
+];
+
+#[test]
+fn malware_is_named_only_where_the_report_names_malware() {
+    for &(path, ..) in EXPECTED
+        .iter()
+        .filter(|(path, ..)| path.starts_with("shadowserver/"))
+    {
+        let (_, records) = parse_auto(path);
+        let named: std::collections::BTreeSet<&str> = records
+            .iter()
+            .filter_map(|record| match record {
+                FeedRecord::Event(event, _) => event.malware_name.as_deref(),
+                _ => None,
+            })
+            .collect();
+        let expected: std::collections::BTreeSet<&str> = MALWARE
+            .iter()
+            .find(|(file, _)| *file == path)
+            .map(|(_, names)| names.iter().copied().collect())
+            .unwrap_or_default();
+        assert_eq!(named, expected, "{path}");
+    }
+}
+
+#[test]
+fn honeypot_activity_labels_stay_in_extra_not_malware() {
+    for (path, label) in [
+        ("shadowserver/event4_ip_spoofer.csv", "ip-spoofer"),
+        (
+            "shadowserver/event4_honeypot_ddos_amp.csv",
+            "ddos-amplification",
+        ),
+        ("shadowserver/event4_honeypot_http_scan.csv", "http-scan"),
+        (
+            "shadowserver/event4_honeypot_brute_force.csv",
+            "ssh-brute-force",
+        ),
+        (
+            "shadowserver/event4_ddos_participant.csv",
+            "ddos-participant",
+        ),
+    ] {
+        let (_, records) = parse_auto(path);
+        let labelled = records
+            .iter()
+            .filter_map(|record| match record {
+                FeedRecord::Event(event, _) => Some(event),
+                _ => None,
+            })
+            .filter(|event| event.extra.get("infection").map(String::as_str) == Some(label))
+            .inspect(|event| assert_eq!(event.malware_name, None, "{path}"))
+            .count();
+        assert!(
+            labelled > 0,
+            "{path}: some event keeps extra.infection {label}"
+        );
+    }
 }

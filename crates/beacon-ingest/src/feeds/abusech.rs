@@ -14,7 +14,7 @@
 
 use super::common::{
     CsvRow, CsvSource, cut, event_or_skip, head_lines, open_text, parse_asn, parse_country,
-    parse_hostname, parse_port, parse_time, parse_url, ragged, refuse, rejected, set_source_url,
+    parse_hostname, parse_port, parse_time, ragged, refuse, rejected, set_source_url, web_address,
 };
 use super::{FeedContext, FeedError, FeedFormat, FeedRecord};
 use beacon_core::{Event, Tlp};
@@ -242,11 +242,9 @@ impl Builder {
             }
             Role::Url => {
                 self.url_seen = true;
-                match parse_url(value) {
-                    Some(address) => set_source_url(event, address),
-                    None => self
-                        .problems
-                        .push(format!("{name} '{value}' is not a web address")),
+                match web_address(value) {
+                    Ok(address) => set_source_url(event, address),
+                    Err(why) => self.problems.push(format!("{name} '{value}' {why}")),
                 }
             }
             Role::SourceIp => match value.parse::<IpAddr>() {

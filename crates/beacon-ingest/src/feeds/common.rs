@@ -637,7 +637,7 @@ pub(crate) enum UrlHost {
     Ip(IpAddr),
     /// A valid domain name (see [`parse_hostname`]).
     Domain(String),
-    /// A host the URL parser accepts but that is no valid domain name (`www..example.com`).
+    /// A host the URL parser accepts but that is no valid domain name (`intranet`).
     Other,
 }
 
@@ -650,18 +650,36 @@ pub(crate) struct WebAddress {
     pub host: UrlHost,
 }
 
-/// An `http`, `https`, `ftp` or `ftps` URL with a host.
+/// An `http`, `https`, `ftp` or `ftps` URL with a host (see [`web_address`]).
 pub(crate) fn parse_url(text: &str) -> Option<WebAddress> {
-    let url = url::Url::parse(text.trim()).ok()?;
+    web_address(text).ok()
+}
+
+/// An `http`, `https`, `ftp` or `ftps` URL with a host, or why the text is not one, as
+/// a phrase to follow the value ("is not …", "has …"). A host with an empty label
+/// (`www..example.com`) is refused: no resolver can look it up, so it names no real host
+/// and must not be attributed to the owner of `example.com`.
+pub(crate) fn web_address(text: &str) -> Result<WebAddress, String> {
+    const NOT_A_URL: &str = "is not an http, https or ftp URL with a host";
+    let url = url::Url::parse(text.trim()).map_err(|_| NOT_A_URL.to_owned())?;
     if !matches!(url.scheme(), "http" | "https" | "ftp" | "ftps") {
-        return None;
+        return Err(NOT_A_URL.to_owned());
     }
-    let host = match url.host()? {
-        url::Host::Domain(domain) => parse_hostname(domain).map_or(UrlHost::Other, UrlHost::Domain),
+    let host = match url.host().ok_or_else(|| NOT_A_URL.to_owned())? {
+        url::Host::Domain(domain) => {
+            let labels = domain.strip_suffix('.').unwrap_or(domain);
+            if labels.split('.').any(str::is_empty) {
+                return Err(format!(
+                    "has an empty label in its host '{domain}' (dots with nothing between \
+                     them), so it names no real host"
+                ));
+            }
+            parse_hostname(domain).map_or(UrlHost::Other, UrlHost::Domain)
+        }
         url::Host::Ipv4(address) => UrlHost::Ip(IpAddr::V4(address)),
         url::Host::Ipv6(address) => UrlHost::Ip(IpAddr::V6(address)),
     };
-    Some(WebAddress {
+    Ok(WebAddress {
         text: url.into(),
         host,
     })
@@ -768,9 +786,18 @@ mod tests {
             Some(UrlHost::Ip("192.0.2.1".parse().expect("ip")))
         );
         assert_eq!(
-            parse_url("http://www..example.com/phishing").map(|a| a.host),
+            parse_url("http://intranet/x").map(|a| a.host),
             Some(UrlHost::Other)
         );
+        for empty_label in [
+            "http://www..example.com/phishing",
+            "https://.example.com/",
+            "http://example..com./",
+        ] {
+            let reason = web_address(empty_label).expect_err(empty_label);
+            assert!(reason.contains("empty label"), "{empty_label}: {reason}");
+        }
+        assert!(parse_url("http://example.com./x").is_some());
         assert!(parse_url("javascript:alert(1)").is_none());
         assert!(parse_url("example.com/path").is_none());
     }

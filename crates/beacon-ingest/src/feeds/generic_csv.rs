@@ -31,8 +31,8 @@
 
 use super::common::{
     CsvRow, CsvSource, cut, event_or_skip, first_line, open_text, parse_asn, parse_country,
-    parse_hostname, parse_port, parse_time, parse_url, ragged, refuse, rejected, set_source_url,
-    split_header,
+    parse_hostname, parse_port, parse_time, ragged, refuse, rejected, set_source_url, split_header,
+    web_address,
 };
 use super::{FeedContext, FeedError, FeedFormat, FeedRecord};
 use beacon_core::event::{CLASSIFICATIONS, taxonomy_of};
@@ -423,12 +423,12 @@ impl Rows<'_> {
                 Field::DestinationFqdn => parse_hostname(value)
                     .map(|domain| event.destination_fqdn = Some(domain))
                     .ok_or_else(|| bad("a domain name")),
-                Field::SourceUrl => parse_url(value)
+                Field::SourceUrl => web_address(value)
                     .map(|address| source_url = Some(address))
-                    .ok_or_else(|| bad("a web address")),
-                Field::DestinationUrl => parse_url(value)
+                    .map_err(|why| format!("{name} '{value}' {why}")),
+                Field::DestinationUrl => web_address(value)
                     .map(|address| event.destination_url = Some(address.text))
-                    .ok_or_else(|| bad("a web address")),
+                    .map_err(|why| format!("{name} '{value}' {why}")),
                 Field::SourcePort => parse_port(value)
                     .map(|port| event.source_port = Some(port))
                     .ok_or_else(|| bad("a port number (0 to 65535)")),

@@ -14,7 +14,7 @@
 
 use super::common::{
     Line, LineSource, UrlHost, cut, head_lines, open_text, parse_hostname, parse_url, rejected,
-    set_source_url,
+    set_source_url, web_address,
 };
 use super::{FeedContext, FeedError, FeedFormat, FeedRecord};
 use beacon_core::event::taxonomy_of;
@@ -265,7 +265,13 @@ impl Settings {
             None => {
                 return Some(rejected(
                     number,
-                    if self.urls_only {
+                    if let Err(why) = entry
+                        .contains("://")
+                        .then(|| web_address(entry))
+                        .transpose()
+                    {
+                        format!("'{entry}' {why}")
+                    } else if self.urls_only {
                         format!("'{entry}' is not a web address (http:// or https://)")
                     } else {
                         format!("'{entry}' is not an IP address, network, domain name or URL")
@@ -423,14 +429,15 @@ mod tests {
         assert_eq!(event.classification_type, "phishing");
         assert_eq!(event.classification_taxonomy, "fraud");
         assert_eq!(event.source_fqdn.as_deref(), Some("phish.example.com"));
-        let FeedRecord::Event(odd, 2) = &records[1] else {
-            panic!("an event on line 2");
+        let FeedRecord::Rejected(odd) = &records[1] else {
+            panic!("a rejection on line 2: {:?}", records[1]);
         };
+        assert_eq!(odd.line, 2);
         assert_eq!(
-            odd.source_url.as_deref(),
-            Some("http://www..example.com/phishing")
+            odd.reason,
+            "'http://www..example.com/phishing' has an empty label in its host \
+             'www..example.com' (dots with nothing between them), so it names no real host"
         );
-        assert_eq!(odd.source_fqdn, None);
         assert!(matches!(
             &parse(&OpenPhish, "example.com\n")[0],
             FeedRecord::Rejected(_)

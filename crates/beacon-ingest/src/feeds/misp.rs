@@ -10,7 +10,7 @@
 //! one-event file that is the attribute's index across the event. In a feed folder a
 //! missing or corrupt event file is one rejected record naming the file, never an abort.
 
-use super::common::{self, parse_hostname, parse_port, parse_url, refuse, rejected};
+use super::common::{self, parse_hostname, parse_port, refuse, rejected};
 use super::{FeedContext, FeedError, FeedFormat, FeedRecord};
 use beacon_core::event::CLASSIFICATIONS;
 use beacon_core::{Cidr, Event, Tlp};
@@ -652,9 +652,8 @@ fn fill(event: &mut Event, kind: &str, value: &str) -> Result<(), String> {
             } else {
                 format!("http://{value}")
             };
-            let address = parse_url(&with_scheme).ok_or_else(|| {
-                format!("url '{value}' is not an http, https or ftp URL with a host")
-            })?;
+            let address =
+                common::web_address(&with_scheme).map_err(|why| format!("url '{value}' {why}"))?;
             common::set_source_url(event, address);
             Ok(())
         }

@@ -189,7 +189,14 @@ pub enum Identifier {
     ExchangeTag,
 }
 
-/// Where a report type's `malware.name` comes from.
+/// Where a report type's `malware.name` comes from: only a column that names malware.
+///
+/// Sinkhole reports name the malware that called home in `infection`. Honeypot, DDoS and
+/// spoofer reports use `infection` for what the address was seen doing (`ip-spoofer`,
+/// `ddos-amplification`, `http-scan`, `ssh-brute-force`): that is no malware, so it stays
+/// in `extra.infection`, and only `family` (e.g. `mirai` behind a DDoS) is malware.
+/// IntelMQ's mapping puts those activity labels in `malware.name`; Beacon does not, so
+/// exports never describe them as STIX `malware` or MISP malware galaxy clusters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Malware {
     /// Not set.
@@ -248,20 +255,20 @@ pub const REPORT_TYPES: &[ReportType] = {
     report("compromised_website6", "system-compromise", Fixed("compromised-website"), CompromisedWebsite, Family),
     report("device_id", "undetermined", Fixed("device-id"), Scan, NoMalware),
     report("device_id6", "undetermined", Fixed("device-id"), Scan, NoMalware),
-    report("event4_ddos_participant", "ddos", Fixed("ddos-participant"), Drone, InfectionOrFamily),
-    report("event4_honeypot_adb_scan", "scanner", Fixed("honeypot-adb-scan"), Drone, InfectionOrFamily),
-    report("event4_honeypot_brute_force", "brute-force", Column("application"), Drone, InfectionOrFamily),
-    report("event4_honeypot_darknet", "other", Column("tag"), Drone, InfectionOrFamily),
-    report("event4_honeypot_ddos", "ddos", Fixed("honeypot-ddos"), Drone, InfectionOrFamily),
-    report("event4_honeypot_ddos_amp", "ddos", Fixed("amplification-ddos-victim"), Drone, InfectionOrFamily),
-    report("event4_honeypot_ddos_target", "ddos", Fixed("honeypot-ddos-target"), Drone, InfectionOrFamily),
-    report("event4_honeypot_http_scan", "scanner", Fixed("honeypot-http-scan"), DroneHttp, InfectionOrFamily),
-    report("event4_honeypot_ics_scan", "scanner", Fixed("honeypot-ics-scan"), Drone, InfectionOrFamily),
-    report("event4_honeypot_ikev2_scan", "scanner", Fixed("honeypot-ikev2-scan"), Drone, InfectionOrFamily),
-    report("event4_honeypot_rdp_scan", "scanner", Fixed("honeypot-rdp-scan"), Drone, InfectionOrFamily),
-    report("event4_honeypot_rocketmq_scan", "scanner", Fixed("honeypot-rocketmq-scan"), Drone, InfectionOrFamily),
-    report("event4_honeypot_smb_scan", "scanner", Fixed("honeypot-smb-scan"), Drone, InfectionOrFamily),
-    report("event4_ip_spoofer", "masquerade", Fixed("ip-spoofer"), DroneSpoofer, InfectionOrFamily),
+    report("event4_ddos_participant", "ddos", Fixed("ddos-participant"), Drone, Family),
+    report("event4_honeypot_adb_scan", "scanner", Fixed("honeypot-adb-scan"), Drone, Family),
+    report("event4_honeypot_brute_force", "brute-force", Column("application"), Drone, Family),
+    report("event4_honeypot_darknet", "other", Column("tag"), Drone, Family),
+    report("event4_honeypot_ddos", "ddos", Fixed("honeypot-ddos"), Drone, Family),
+    report("event4_honeypot_ddos_amp", "ddos", Fixed("amplification-ddos-victim"), Drone, Family),
+    report("event4_honeypot_ddos_target", "ddos", Fixed("honeypot-ddos-target"), Drone, Family),
+    report("event4_honeypot_http_scan", "scanner", Fixed("honeypot-http-scan"), DroneHttp, Family),
+    report("event4_honeypot_ics_scan", "scanner", Fixed("honeypot-ics-scan"), Drone, Family),
+    report("event4_honeypot_ikev2_scan", "scanner", Fixed("honeypot-ikev2-scan"), Drone, Family),
+    report("event4_honeypot_rdp_scan", "scanner", Fixed("honeypot-rdp-scan"), Drone, Family),
+    report("event4_honeypot_rocketmq_scan", "scanner", Fixed("honeypot-rocketmq-scan"), Drone, Family),
+    report("event4_honeypot_smb_scan", "scanner", Fixed("honeypot-smb-scan"), Drone, Family),
+    report("event4_ip_spoofer", "masquerade", Fixed("ip-spoofer"), DroneSpoofer, Family),
     report("event4_microsoft_sinkhole", "infected-system", InfectionOrTag, Drone, InfectionOrFamily),
     report("event4_microsoft_sinkhole_http", "infected-system", InfectionOrTag, DroneHttp, InfectionOrFamily),
     report("event4_sinkhole", "infected-system", InfectionOrTag, Drone, InfectionOrFamily),

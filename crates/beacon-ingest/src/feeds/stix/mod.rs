@@ -13,7 +13,7 @@
 pub mod pattern;
 
 use self::pattern::{Literal, Operator, Pattern};
-use super::common::{self, parse_hostname, parse_time, parse_url, refuse, rejected};
+use super::common::{self, parse_hostname, parse_time, refuse, rejected};
 use super::{FeedContext, FeedError, FeedFormat, FeedRecord};
 use beacon_core::{Cidr, Event, Tlp};
 use serde_json::{Map, Value};
@@ -555,9 +555,8 @@ impl Observable {
                 );
             }
             Kind::Url => {
-                let address = parse_url(value).ok_or_else(|| {
-                    format!("{path} '{value}' is not an http, https or ftp URL with a host")
-                })?;
+                let address =
+                    common::web_address(value).map_err(|why| format!("{path} '{value}' {why}"))?;
                 common::set_source_url(event, address);
             }
         }
