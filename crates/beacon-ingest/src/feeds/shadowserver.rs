@@ -692,10 +692,10 @@ impl Plan {
         tlp: Tlp,
     ) -> FeedRecord {
         let width = source.width(self.columns.len());
-        if width > self.columns.len() {
-            if let Some(reason) = ragged(width, self.columns.len()) {
-                return rejected(line, reason, raw);
-            }
+        if width > self.columns.len()
+            && let Some(reason) = ragged(width, self.columns.len())
+        {
+            return rejected(line, reason, raw);
         }
         let report = self.report;
         let (classification_type, identifier) = match report.identifier {
