@@ -51,6 +51,10 @@ pub struct WebSettings {
     pub sign_ins_per_address: usize,
     /// Headless Chromium for board PDFs, if installed.
     pub chromium: Option<PathBuf>,
+    /// Board PDFs printed at once (each is a Chromium); more are refused with a 503.
+    pub pdf_renders: usize,
+    /// How long Chromium may take over one board PDF before it is killed.
+    pub pdf_timeout: std::time::Duration,
     /// Local-issue rules for uploaded reports.
     pub rules: LocalIssueRules,
     /// The largest upload accepted.
@@ -62,7 +66,8 @@ pub struct WebSettings {
 impl WebSettings {
     /// Defaults: 8-hour sessions, lock after 5 failures for 15 minutes, 20 sign-in attempts
     /// per address per 5 minutes, 1 GiB uploads, the shipped rules and boundaries, and
-    /// Chromium wherever Debian installs it.
+    /// Chromium wherever Debian installs it, printing at most 2 board PDFs at once and
+    /// each within 60 seconds.
     pub fn new(rules: LocalIssueRules) -> WebSettings {
         WebSettings {
             secure_cookies: false,
@@ -78,6 +83,8 @@ impl WebSettings {
             .into_iter()
             .map(PathBuf::from)
             .find(|path| path.exists()),
+            pdf_renders: 2,
+            pdf_timeout: std::time::Duration::from_secs(60),
             rules,
             max_upload_bytes: 1 << 30,
             boundaries: Arc::from(beacon_ingest::reference::SHIPPED_BOUNDARIES),
@@ -94,6 +101,8 @@ pub struct AppState {
     stats: Arc<stats::StatsCache>,
     limiter: Arc<auth::SignInLimiter>,
     jobs: Arc<jobs::Jobs>,
+    /// One permit per board PDF that may be printed at once.
+    pdf_slots: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -115,6 +124,7 @@ impl AppState {
             std::time::Duration::from_secs(300),
         );
         AppState {
+            pdf_slots: Arc::new(tokio::sync::Semaphore::new(settings.pdf_renders.max(1))),
             pool: Arc::new(pool),
             signer: Arc::new(signer),
             settings: Arc::new(settings),

@@ -373,6 +373,22 @@ fn tag_classification(tag: &str) -> Option<&'static str> {
     }
 }
 
+/// The IntelMQ classification type an attribute comment states as Beacon's MISP export
+/// writes it (`<taxonomy> / <type>`, then optionally `; malware: …`). The exact type
+/// travels there because RSIT tags cannot say every IntelMQ type (`blacklist`,
+/// `unauthorized-use-of-resources`).
+fn comment_classification(comment: &str) -> Option<&'static str> {
+    let stated = comment.split(';').next()?;
+    let (taxonomy, kind) = stated.split_once(" / ")?;
+    CLASSIFICATIONS
+        .iter()
+        .find(|(name, _)| *name == taxonomy.trim())?
+        .1
+        .iter()
+        .find(|known| **known == kind.trim())
+        .copied()
+}
+
 /// Galaxies whose clusters are malware families (`misp-galaxy:<galaxy>="<family>"`).
 pub const MALWARE_GALAXIES: &[&str] = &[
     "malpedia",
@@ -544,10 +560,16 @@ impl<'e> EventFacts<'e> {
         let tlp = tags_tlp(&attribute_tags)
             .or_else(|| tags_tlp(&self.tags))
             .unwrap_or(context.default_tlp);
-        let classification = attribute_tags
-            .iter()
-            .chain(&self.tags)
-            .find_map(|tag| tag_classification(tag))
+        let classification = fields
+            .get("comment")
+            .and_then(Value::as_str)
+            .and_then(comment_classification)
+            .or_else(|| {
+                attribute_tags
+                    .iter()
+                    .chain(&self.tags)
+                    .find_map(|tag| tag_classification(tag))
+            })
             .unwrap_or_else(|| category_classification(category, kind));
         let mut event = Event::new(
             classification,

@@ -55,7 +55,7 @@ pub async fn page(
             .and_then(|d| d.next_day())
             .map(|d| d.midnight().assume_utc()),
         limit: PAGE_SIZE + 1,
-        offset: (page - 1) * PAGE_SIZE,
+        offset: (page - 1).saturating_mul(PAGE_SIZE),
     };
     let mut events = state
         .blocking(move |store| store.audit_search(&filter))

@@ -69,6 +69,9 @@ pub struct CreateForm {
     csrf_token: String,
     username: String,
     display_name: String,
+    /// Empty until the coordinator chooses: the form pre-selects no role, so nobody is
+    /// given more access than intended by leaving the default.
+    #[serde(default)]
     role: String,
     organisation: Option<String>,
     password: String,
