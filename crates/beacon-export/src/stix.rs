@@ -4,8 +4,9 @@
 //!
 //! **Invariants:** every object carries `object_marking_refs` with the TLP 2.0 marking of
 //! the most restrictive event behind it, and every marking referenced is in the bundle;
-//! objects are in a fixed order (markings, malware, indicators, relationships, each
-//! sorted by id) and JSON keys are sorted, so output is byte-identical for the same
+//! every object Beacon creates has `created_by_ref` to the producer `identity` in the
+//! bundle (the TLP markings are OASIS's, copied as published); objects are in a fixed
+//! order (markings, the producer, malware, indicators, relationships, each sorted by id) and JSON keys are sorted, so output is byte-identical for the same
 //! events.
 
 use crate::{ExportError, Group, Kind, Observable, groups, ids, stix_time};
@@ -45,6 +46,33 @@ const TLP_2_EXTENSION: &str = "extension-definition--60a3c5c5-0d10-413e-aab3-9e0
 
 /// When OASIS created the TLP 2.0 marking definitions.
 const TLP_2_CREATED: &str = "2022-10-01T00:00:00.000Z";
+
+/// The producer's name: the `identity` every object Beacon writes is `created_by_ref`.
+pub const PRODUCER_NAME: &str = "Beacon";
+
+/// When the producer identity was first written: a fixed time, so the identity is the
+/// same object (same id, same version) in every export.
+const PRODUCER_CREATED: &str = "2026-01-01T00:00:00.000Z";
+
+/// The id of the producer identity (`identity--` and a name-based UUID of its name).
+pub fn producer_id() -> String {
+    format!("identity--{}", ids::id("identity", PRODUCER_NAME))
+}
+
+/// The producer `identity` object: the system that wrote the bundle.
+pub fn producer_identity() -> Value {
+    json!({
+        "type": "identity",
+        "spec_version": "2.1",
+        "id": producer_id(),
+        "created_by_ref": producer_id(),
+        "created": PRODUCER_CREATED,
+        "modified": PRODUCER_CREATED,
+        "name": PRODUCER_NAME,
+        "description": "Beacon, the threat-address register that exported this bundle.",
+        "identity_class": "system",
+    })
+}
 
 /// The id of the TLP 2.0 marking definition for `tlp`.
 pub fn marking_id(tlp: Tlp) -> &'static str {
@@ -145,6 +173,7 @@ pub fn bundle(events: &[&Event]) -> Value {
                     "created": indicator["created"],
                     "modified": indicator["modified"],
                     "relationship_type": "indicates",
+                    "created_by_ref": producer_id(),
                     "source_ref": id,
                     "target_ref": malware_id,
                     "object_marking_refs": [marking_id(tlp)],
@@ -153,7 +182,15 @@ pub fn bundle(events: &[&Event]) -> Value {
         }
         indicators.insert(id, indicator);
     }
+    // The producer carries the least restrictive marking in the bundle: it says who wrote
+    // the bundle, which anyone allowed to read any of it may know.
+    let least = markings.keys().next().copied();
     let mut objects: Vec<Value> = markings.into_values().collect();
+    if let Some(tlp) = least {
+        let mut producer = producer_identity();
+        producer["object_marking_refs"] = json!([marking_id(tlp)]);
+        objects.push(producer);
+    }
     let mut malware_objects: BTreeMap<String, Value> = BTreeMap::new();
     // A malware object's TLP is one of its indicators', so its marking is already here.
     for (name, (tlp, time)) in malware {
@@ -168,6 +205,7 @@ pub fn bundle(events: &[&Event]) -> Value {
                 "modified": time,
                 "name": name,
                 "is_family": true,
+                "created_by_ref": producer_id(),
                 "object_marking_refs": [marking_id(tlp)],
             }),
         );
@@ -214,6 +252,8 @@ fn indicator(group: &Group<'_>) -> Value {
             kind_word(group.observable.kind)
         )),
     );
+    put("description", json!(description(group)));
+    put("created_by_ref", json!(producer_id()));
     put("indicator_types", json!([indicator_types(event)]));
     put("labels", json!([event.classification_type]));
     put("pattern", json!(pattern(&group.observable)));
@@ -221,6 +261,41 @@ fn indicator(group: &Group<'_>) -> Value {
     put("valid_from", json!(stix_time(group.first_seen())));
     put("object_marking_refs", json!([marking_id(group.tlp())]));
     Value::Object(fields)
+}
+
+/// An indicator's description in plain words: what the value was reported for, by how
+/// many events, over which dates.
+fn description(group: &Group<'_>) -> String {
+    let event = group.first();
+    let mut text = format!(
+        "{} {} reported as {} ({}",
+        kind_article(group.observable.kind),
+        kind_word(group.observable.kind),
+        event.classification_type,
+        event.classification_taxonomy
+    );
+    if let Some(malware) = &event.malware_name {
+        text.push_str(&format!(", malware {malware}"));
+    }
+    let first = stix_time(group.first_seen());
+    let last = stix_time(group.last_observed());
+    text.push_str(&format!(
+        ") in {} event{}, first seen {}, last observed {}.",
+        group.events.len(),
+        if group.events.len() == 1 { "" } else { "s" },
+        first.get(..10).unwrap_or(&first),
+        last.get(..10).unwrap_or(&last),
+    ));
+    text
+}
+
+/// "An" or "A", for the kind word that follows.
+fn kind_article(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Ipv4 | Kind::Ipv6 => "An",
+        Kind::Domain => "A",
+        Kind::Url => "A",
+    }
 }
 
 /// A plain word for the kind, for indicator names.

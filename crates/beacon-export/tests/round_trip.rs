@@ -453,3 +453,58 @@ fn every_intelmq_type_reads_back_as_documented() {
         .collect();
     assert_eq!(read, all);
 }
+
+#[test]
+fn every_stix_object_names_its_producer_and_indicators_say_what_they_are() {
+    let events = sample();
+    let (kept, _) = shareable(&events, Tlp::AmberStrict);
+    let bundle = stix::bundle(&kept);
+    let objects = bundle["objects"].as_array().expect("objects");
+    let producers: Vec<&serde_json::Value> = objects
+        .iter()
+        .filter(|object| object["type"] == "identity")
+        .collect();
+    assert_eq!(producers.len(), 1, "one producer identity");
+    let producer = producers[0];
+    assert_eq!(producer["name"], "Beacon");
+    assert_eq!(producer["identity_class"], "system");
+    assert_eq!(producer["id"], stix::producer_id().as_str());
+    for object in objects {
+        if object["type"] == "marking-definition" {
+            continue;
+        }
+        assert_eq!(
+            object["created_by_ref"], producer["id"],
+            "{object:#}: created by the producer"
+        );
+    }
+    let indicators: Vec<&serde_json::Value> = objects
+        .iter()
+        .filter(|object| object["type"] == "indicator")
+        .collect();
+    assert!(!indicators.is_empty());
+    for indicator in indicators {
+        assert!(
+            indicator["name"]
+                .as_str()
+                .is_some_and(|name| !name.is_empty())
+        );
+        assert!(
+            indicator["description"]
+                .as_str()
+                .is_some_and(|text| text.contains("reported as")),
+            "{indicator:#}"
+        );
+    }
+    let emotet = objects
+        .iter()
+        .find(|object| {
+            object["type"] == "indicator" && object["pattern"] == "[ipv4-addr:value = '192.0.2.1']"
+        })
+        .expect("the C2 indicator");
+    assert_eq!(
+        emotet["description"],
+        "An IPv4 reported as c2-server (malicious-code, malware emotet) in 1 event, first \
+         seen 2026-11-28, last observed 2026-11-29."
+    );
+}
