@@ -379,3 +379,63 @@ fn human_output_groups_thousands() {
     ));
     assert!(stats.contains("Fraud: 4,"), "{stats}");
 }
+
+#[test]
+fn the_demo_feed_files_load_by_hand_with_the_same_figures() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let folder = dir.path().join("feeds");
+    let folder_arg = folder.to_str().expect("a UTF-8 path");
+    let database = dir.path().join("beacon.db");
+    let database = database.to_str().expect("a UTF-8 path");
+    let expected = json(&beacon(
+        database,
+        &[
+            "demo", "feeds", "--seed", "3", "--out", folder_arg, "--json",
+        ],
+    ));
+    assert_eq!(expected["distinct_in_period"], 960, "{expected}");
+
+    let imported = text(&beacon(
+        database,
+        &[
+            "org",
+            "import",
+            folder.join("organisations.csv").to_str().expect("UTF-8"),
+        ],
+    ));
+    assert!(imported.contains("Imported 23 organisations"), "{imported}");
+    let mut files: Vec<String> = std::fs::read_dir(&folder)
+        .expect("the folder")
+        .map(|entry| entry.expect("an entry").path())
+        .filter(|path| path.to_string_lossy().ends_with("-synthetic-demo.csv"))
+        .map(|path| path.to_str().expect("UTF-8").to_owned())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 4);
+    let mut args = vec!["ingest", "feed", "--json"];
+    args.extend(files.iter().map(String::as_str));
+    let loaded = json(&beacon(database, &args));
+    assert_eq!(loaded["stored"], expected["events"], "{loaded}");
+    assert_eq!(loaded["attributed"], expected["events"], "{loaded}");
+    assert_eq!(loaded["rejected"], 0, "{loaded}");
+
+    let counted = json(&beacon(
+        database,
+        &[
+            "addresses",
+            "--from",
+            "2017-04-01",
+            "--to",
+            "2017-09-30",
+            "--json",
+        ],
+    ));
+    assert_eq!(counted["distinct_addresses"], 960, "{counted}");
+    for row in counted["by_district"].as_array().expect("by_district") {
+        let code = row["district"].as_str().expect("a code");
+        assert_eq!(
+            row["addresses"], expected["in_period_by_district"][code],
+            "{code}: {counted}"
+        );
+    }
+}
