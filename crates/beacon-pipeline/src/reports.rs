@@ -414,6 +414,34 @@ fn finish_reports(
     Ok(outcome)
 }
 
+/// The most names (ignored columns, unknown codes) a run's notes list.
+const NOTED_NAMES: usize = 20;
+/// The most characters of one name the notes keep.
+const NOTED_NAME_CHARS: usize = 100;
+
+/// Names from the file as the notes list them: at most [`NOTED_NAMES`], each cut to
+/// [`NOTED_NAME_CHARS`] characters, with how many more there were. A header can hold a
+/// column name megabytes long, or thousands of them; the notes are shown on every run
+/// page and sent by the API, so they stay small.
+fn noted(names: &[String]) -> String {
+    let mut listed: Vec<String> = names
+        .iter()
+        .take(NOTED_NAMES)
+        .map(|name| match name.char_indices().nth(NOTED_NAME_CHARS) {
+            None => name.clone(),
+            Some((end, _)) => format!(
+                "{}…({} more characters)",
+                &name[..end],
+                name[end..].chars().count()
+            ),
+        })
+        .collect();
+    if names.len() > NOTED_NAMES {
+        listed.push(format!("and {} more", names.len() - NOTED_NAMES));
+    }
+    listed.join(", ")
+}
+
 /// Notes worth keeping with the run: columns ignored, unknown codes, encoding.
 fn run_notes(outcome: &IngestOutcome) -> Option<String> {
     let mut notes = Vec::new();
@@ -423,7 +451,7 @@ fn run_notes(outcome: &IngestOutcome) -> Option<String> {
     if !outcome.ignored_columns.is_empty() {
         notes.push(format!(
             "ignored columns: {}",
-            outcome.ignored_columns.join(", ")
+            noted(&outcome.ignored_columns)
         ));
     }
     if !outcome.unknown_fraud_types.is_empty() {
@@ -432,10 +460,26 @@ fn run_notes(outcome: &IngestOutcome) -> Option<String> {
             .iter()
             .map(|(code, count)| format!("{code} ({count})"))
             .collect();
-        notes.push(format!(
-            "NFIB codes not in the taxonomy: {}",
-            codes.join(", ")
-        ));
+        notes.push(format!("NFIB codes not in the taxonomy: {}", noted(&codes)));
     }
     (!notes.is_empty()).then(|| notes.join("; "))
+}
+
+#[cfg(test)]
+mod notes_tests {
+    use super::noted;
+
+    #[test]
+    fn notes_list_a_few_names_each_cut_short() {
+        let huge = "x".repeat(5_000_000);
+        let noted_huge = noted(&[huge, "victim name".to_owned()]);
+        assert_eq!(
+            noted_huge,
+            format!("{}…(4999900 more characters), victim name", "x".repeat(100))
+        );
+        let many: Vec<String> = (0..1_000).map(|n| format!("column {n}")).collect();
+        let listed = noted(&many);
+        assert!(listed.starts_with("column 0, column 1, "), "{listed}");
+        assert!(listed.ends_with("column 19, and 980 more"), "{listed}");
+    }
 }
