@@ -191,6 +191,23 @@ fn sign_in_attempts_are_limited_per_address(kind: Backend) {
 // 2. Every page, with the right figures for the known dataset.
 // ---------------------------------------------------------------------------------------
 
+/// The seeded dataset's 2018 reports per district, counted by hand from the generator's
+/// file (good, distinct rows by `district_code`; the test checks the file still holds
+/// exactly these): code ("" for rows without one), name, fraud, cyber crime, and the total
+/// as the district table shows it. Busiest first.
+const DISTRICTS_2018: [(&str, &str, u64, u64, &str); 10] = [
+    ("E06000016", "Leicester", 459, 19, "478"),
+    ("E07000130", "Charnwood", 247, 10, "257"),
+    ("E07000132", "Hinckley and Bosworth", 171, 3, "174"),
+    ("E07000129", "Blaby", 141, 6, "147"),
+    ("E07000134", "North West Leicestershire", 137, 6, "143"),
+    ("E07000131", "Harborough", 118, 2, "120"),
+    ("E07000135", "Oadby and Wigston", 76, 3, "79"),
+    ("E07000133", "Melton", 63, 1, "64"),
+    ("E06000017", "Rutland", 46, 1, "47"),
+    ("", "", 16, 0, "16"),
+];
+
 fn every_page_shows_the_known_figures(kind: Backend) {
     let Some(world) = World::new(kind, true) else {
         return;
@@ -200,13 +217,20 @@ fn every_page_shows_the_known_figures(kind: Backend) {
     let mut browser = Client::signed_in(&server, &coordinator.username);
     let data = world.data();
     let year = &data.expected.by_year[&2018];
-    let summary = world.summary();
     assert_eq!(
-        (summary.fraud.reports, summary.cyber.reports),
         (year.fraud.reports, year.cyber.reports),
-        "the analytics agree with the generator"
+        (1_474, 51),
+        "the generator's 2018 totals, as the literals below assume"
     );
-    let words = wording::date_range(FROM, TO);
+    assert_eq!(
+        data.by_district,
+        DISTRICTS_2018
+            .iter()
+            .map(|&(code, _, fraud, cyber, _)| (code.to_owned(), DistrictCount { fraud, cyber }))
+            .collect::<BTreeMap<_, _>>(),
+        "DISTRICTS_2018 is what the generated file holds, counted from its district_code column"
+    );
+    let words = "1 January to 31 December 2018";
 
     // The dashboard: headline figures and the district table linking to each district.
     let dashboard = browser.get(&format!("/dashboard?{PERIOD}"));
@@ -214,77 +238,56 @@ fn every_page_shows_the_known_figures(kind: Backend) {
         .expect(200)
         .shows(&format!("Fraud and cyber crime, {words}"));
     assert_eq!(
-        figure(&dashboard.body, "Fraud reports"),
-        Some(wording::count(year.fraud.reports))
+        figure(&dashboard.body, "Fraud reports").as_deref(),
+        Some("1,474")
     );
     assert_eq!(
-        figure(&dashboard.body, "Cyber crime reports"),
-        Some(wording::count(year.cyber.reports))
-    );
-    assert_eq!(
-        figure(&dashboard.body, "Fraud losses"),
-        Some(wording::money(year.fraud.loss_pence))
+        figure(&dashboard.body, "Cyber crime reports").as_deref(),
+        Some("51")
     );
     let rows = table_rows(&dashboard.body);
     let hrefs = links(&dashboard.body);
-    let mut linked = 0;
-    for district in &summary.by_district {
+    for &(code, name, _, _, shown) in DISTRICTS_2018.iter().filter(|d| !d.0.is_empty()) {
         assert!(
-            rows.iter().any(|cells| cells.len() >= 2
-                && cells[0] == district.name
-                && cells[1] == wording::count(district.reports)),
-            "the district table shows {} with {} reports: {rows:?}",
-            district.name,
-            district.reports
+            rows.iter()
+                .any(|cells| cells.len() >= 2 && cells[0] == name && cells[1] == shown),
+            "the district table shows {name} with {shown} reports: {rows:?}"
         );
-        if let Some(code) = &district.district_code {
-            let href = format!("/districts/{code}?{PERIOD}");
-            assert!(hrefs.contains(&href), "a link {href} in {hrefs:?}");
-            linked += 1;
-        }
+        let href = format!("/districts/{code}?{PERIOD}");
+        assert!(hrefs.contains(&href), "a link {href} in {hrefs:?}");
     }
-    assert_eq!(linked, 9, "every LLR district is linked");
 
-    // A district's page, reached by its link.
-    let busiest = summary
-        .by_district
-        .iter()
-        .filter(|d| d.district_code.is_some())
-        .max_by_key(|d| d.reports)
-        .expect("districts");
-    let code = busiest.district_code.clone().expect("a code");
-    let expected = world.district_summary(&code);
-    let page = browser.get(&format!("/districts/{code}?{PERIOD}"));
-    page.expect(200)
-        .shows(&format!("{}, {words}", busiest.name));
+    // A district's page, reached by its link: the busiest district, Leicester.
+    let (code, name, fraud, cyber, _) = DISTRICTS_2018[0];
     assert_eq!(
-        figure(&page.body, "Fraud reports"),
-        Some(wording::count(expected.fraud.reports))
+        (code, name, fraud, cyber),
+        ("E06000016", "Leicester", 459, 19)
     );
+    let page = browser.get(&format!("/districts/{code}?{PERIOD}"));
+    page.expect(200).shows(&format!("Leicester, {words}"));
+    assert_eq!(figure(&page.body, "Fraud reports").as_deref(), Some("459"));
     assert_eq!(
-        expected.all.reports, busiest.reports,
-        "a district's page counts what the table counts"
+        figure(&page.body, "Cyber crime reports").as_deref(),
+        Some("19")
     );
     browser
         .get(&format!("/districts/E09000001?{PERIOD}"))
         .expect(404);
 
-    // The explorer: every report of the period.
+    // The explorer: every report of the period (1,474 + 51).
     let total = year.fraud.reports + year.cyber.reports;
     browser
         .get(&format!("/explore?{PERIOD}"))
         .expect(200)
-        .shows(&format!(
-            "{} reports from {words} match",
-            wording::count(total)
-        ));
+        .shows(&format!("1,525 reports from {words} match"));
     browser
         .get(&format!("/explore?{PERIOD}&category=cyber"))
         .expect(200)
-        .shows(&format!(
-            "{} reports from {words} match",
-            wording::count(year.cyber.reports)
-        ));
+        .shows(&format!("51 reports from {words} match"));
+    browser
+        .get(&format!("/explore?{PERIOD}&district=E06000016"))
+        .expect(200)
+        .shows(&format!("478 reports from {words} match"));
     let groups = browser.get(&format!("/explore/groups.csv?{PERIOD}"));
     groups.expect(200);
     assert!(
@@ -302,7 +305,7 @@ fn every_page_shows_the_known_figures(kind: Backend) {
 
     // The board update, on screen and as Markdown.
     let board = browser.get(&format!("/board?{PERIOD}"));
-    board.expect(200).shows(&wording::count(year.fraud.reports));
+    board.expect(200).shows("1,474");
     let markdown = browser.get(&format!("/board.md?{PERIOD}"));
     markdown.expect(200);
     assert!(
@@ -311,7 +314,7 @@ fn every_page_shows_the_known_figures(kind: Backend) {
             .is_some_and(|d| d.contains("board-update-2018-01-01-to-2018-12-31.md")),
         "{markdown:?}"
     );
-    assert!(markdown.body.contains(&wording::count(year.fraud.reports)));
+    assert!(markdown.body.contains("1,474"), "{}", markdown.body);
     browser
         .get(&format!("/board.pdf?{PERIOD}"))
         .expect(400)
@@ -327,7 +330,7 @@ fn every_page_shows_the_known_figures(kind: Backend) {
         .into_iter()
         .find(|cells| cells.first() == Some(&outcome.run_id.to_string()))
         .expect("the run's row");
-    let count = beacon_report::wording::count;
+    let count = wording::count;
     assert_eq!(
         row[4..8],
         [
@@ -425,7 +428,8 @@ fn every_page_shows_the_known_figures(kind: Backend) {
         .get(&format!("/api/v1/districts/{code}/summary?{PERIOD}"))
         .expect(200)
         .json();
-    assert_eq!(json["fraud"]["reports"], expected.fraud.reports);
+    assert_eq!(json["fraud"]["reports"], 459);
+    assert_eq!(json["cyber"]["reports"], 19);
     let json = browser.get("/api/v1/runs").expect(200).json();
     let listed = json
         .as_array()
@@ -453,7 +457,7 @@ fn every_page_shows_the_known_figures(kind: Backend) {
     assert!(paths.len() >= 6, "{paths:?}");
     for (path, operations) in paths {
         let concrete = path
-            .replace("{code}", &code)
+            .replace("{code}", code)
             .replace("{id}", &outcome.run_id.to_string());
         for method in operations.as_object().expect("operations").keys() {
             assert_eq!(method, "get", "the API only reads");
@@ -517,8 +521,11 @@ fn uploading_a_file_quarantines_its_bad_rows(kind: Backend) {
         .shows("Counts add up Yes")
         .shows("march-reports.csv (uploaded by analyst)");
     let rows = table_rows(&run.body);
+    // The uploader is an analyst, who does not see victims' details: each bad row's
+    // only one, the age (40), is hidden.
+    let masked = |raw: &str| raw.replacen(",40,", ",[hidden],", 1);
     for (line, reason) in QUARANTINED {
-        let raw = lines[usize::try_from(line).expect("small") - 1];
+        let raw = masked(lines[usize::try_from(line).expect("small") - 1]);
         assert!(
             rows.iter().any(|cells| cells.len() == 3
                 && cells[0] == line.to_string()
@@ -563,7 +570,10 @@ fn uploading_a_file_quarantines_its_bad_rows(kind: Backend) {
     for ((line, reason), record) in QUARANTINED.iter().zip(&records[1..]) {
         assert_eq!(record[0], line.to_string());
         assert!(record[1].contains(reason), "{record:?}");
-        assert_eq!(record[2], lines[usize::try_from(*line).expect("small") - 1]);
+        assert_eq!(
+            record[2],
+            masked(lines[usize::try_from(*line).expect("small") - 1])
+        );
     }
 
     // Every step is audited with who did it.
@@ -1048,9 +1058,9 @@ fn forms_without_the_right_token_are_refused(kind: Backend) {
 /// A form posted without any `csrf_token` field is forged as surely as one with a wrong
 /// token, and is answered the same way: 403 and the "form has expired" page.
 ///
-/// Fails at the time of writing: the form extractors need the field, so axum refuses the
-/// body first with a bare 422 ("Failed to deserialize form body: missing field
-/// `csrf_token`") before the handler's check runs.
+/// Guards against the form extractors needing the field: axum would then refuse the body
+/// first with a bare 422 ("Failed to deserialize form body: missing field `csrf_token`")
+/// before the handler's check runs.
 fn a_form_without_its_token_field_is_refused_as_forged(kind: Backend) {
     let Some(world) = World::new(kind, false) else {
         return;
@@ -1233,8 +1243,7 @@ fn victim_level_views_are_audited(kind: Backend) {
     assert!(world.audit("view_report_rows").is_empty());
 
     let page = browser.get(&format!("/explore?{PERIOD}&rows=1"));
-    page.expect(200)
-        .shows(&format!("{} reports. Sort by", wording::count(total)));
+    page.expect(200).shows("1,525 reports. Sort by");
     assert!(page.text().contains(ROWS_TABLE), "the rows table is shown");
     let viewed = world.audit("view_report_rows");
     assert_eq!(viewed.len(), 1, "{viewed:?}");
@@ -1278,8 +1287,7 @@ fn victim_level_views_are_audited(kind: Backend) {
     let mut analyst_browser = Client::signed_in(&server, &analyst);
     assert_refused_page(&analyst_browser.get(&format!("/explore/reports.csv?{PERIOD}")));
     let page = analyst_browser.get(&format!("/explore?{PERIOD}&rows=1"));
-    page.expect(200)
-        .shows(&format!("{} reports from", wording::count(total)));
+    page.expect(200).shows("1,525 reports from");
     assert!(!page.text().contains(ROWS_TABLE), "no rows for analysts");
     assert!(!page.body.contains("Show the reports"));
     for action in ["view_report_rows", "download_report_rows"] {
@@ -1458,10 +1466,10 @@ const SERVE_CHILD: &str = "BEACON_WEB_TEST_SERVE_CHILD";
 /// again, running only this test), sends it SIGINT, and expects it to finish the test
 /// and exit normally. A child, because Ctrl-C handling is for the whole process.
 ///
-/// Fails at the time of writing on PostgreSQL: when `serve` returns, the router and with
-/// it the pool's `postgres::Client`s are dropped on the runtime's thread, where each
-/// client's destructor panics ("Cannot start a runtime from within a runtime"), and the
-/// second panic aborts the process (SIGABRT).
+/// On PostgreSQL this guards against the router, and with it the pool's
+/// `postgres::Client`s, being dropped on the runtime's thread when `serve` returns: each
+/// client's destructor would panic there ("Cannot start a runtime from within a runtime"),
+/// and the second panic would abort the process (SIGABRT).
 fn serve_stops_cleanly_at_ctrl_c(kind: Backend) {
     if let Ok(location) = std::env::var(SERVE_CHILD) {
         serve_until_ctrl_c(&location);

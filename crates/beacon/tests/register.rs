@@ -5,7 +5,8 @@
 //!
 //! The SMTP tests need the sink in `crates/beacon-notify/tests/smtp_sink.py`, named by
 //! `BEACON_TEST_SMTP=host:port` and `BEACON_TEST_SMTP_SPOOL=DIR` (`.ci/run` starts it).
-//! Without them they are skipped with a note, unless `CI` is set, when they fail.
+//! Without them they are skipped with a visible note (`beacon_testing::skip`), unless `CI`
+//! is set, when they fail; a sink that is named but unreachable always fails.
 
 use beacon_store::Backend;
 use beacon_testing::TestDatabase;
@@ -297,23 +298,28 @@ fn export_honours_the_tlp_ceiling_and_reads_back() {
 // Digests through a real SMTP server.
 // ---------------------------------------------------------------------------------------
 
-/// The sink's address and spool folder, or `None` (skip) outside CI.
+/// The sink's address and spool folder, or `None` after a visible skip note when
+/// `BEACON_TEST_SMTP` is unset (under CI that fails instead).
 fn sink() -> Option<(String, u16, PathBuf)> {
     let Ok(target) = std::env::var("BEACON_TEST_SMTP") else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI is set but BEACON_TEST_SMTP is not: start crates/beacon-notify/tests/smtp_sink.py"
+        beacon_testing::skip(
+            "the CLI's digest delivery through a real SMTP server",
+            "set BEACON_TEST_SMTP=host:port and BEACON_TEST_SMTP_SPOOL=DIR to a running \
+             crates/beacon-notify/tests/smtp_sink.py (.ci/run starts one)",
         );
-        eprintln!("skipped: set BEACON_TEST_SMTP and BEACON_TEST_SMTP_SPOOL");
         return None;
     };
-    let (host, port) = target.rsplit_once(':').expect("host:port");
-    let spool = std::env::var("BEACON_TEST_SMTP_SPOOL").expect("BEACON_TEST_SMTP_SPOOL");
-    Some((
-        host.to_owned(),
-        port.parse().expect("port"),
-        PathBuf::from(spool),
-    ))
+    let (host, port) = target
+        .rsplit_once(':')
+        .expect("BEACON_TEST_SMTP is host:port");
+    let port: u16 = port.parse().expect("BEACON_TEST_SMTP's port is a number");
+    // A sink that is named but not there is a failure, never a skip.
+    if let Err(error) = std::net::TcpStream::connect((host, port)) {
+        panic!("the SMTP sink at {target} (BEACON_TEST_SMTP) is unreachable: {error}");
+    }
+    let spool = std::env::var("BEACON_TEST_SMTP_SPOOL")
+        .expect("BEACON_TEST_SMTP_SPOOL names the sink's spool folder");
+    Some((host.to_owned(), port, PathBuf::from(spool)))
 }
 
 fn config(dir: &Path, host: &str, port: u16, extra_recipient: bool) -> PathBuf {

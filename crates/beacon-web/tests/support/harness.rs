@@ -48,6 +48,20 @@ struct Loaded {
     expected: beacon_demo::Expected,
     /// What the ingest did.
     outcome: IngestOutcome,
+    /// The test period's good, distinct rows per `district_code` column of the generated
+    /// file ("" for rows without one), counted straight from the CSV the generator wrote,
+    /// so that the pages' district figures can be checked against something the analytics
+    /// never touched.
+    by_district: BTreeMap<String, DistrictCount>,
+}
+
+/// One district's reports in the generated file, by family.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct DistrictCount {
+    /// Fraud: every type that is not computer misuse.
+    fraud: u64,
+    /// Cyber crime: the computer-misuse types.
+    cyber: u64,
 }
 
 struct World {
@@ -189,6 +203,7 @@ fn load_dataset(store: &mut dyn Store, rules: &LocalIssueRules) -> Loaded {
     };
     let mut csv = Vec::new();
     let expected = beacon_demo::generate(&config, &mut csv).expect("the generator writes");
+    let by_district = count_by_district(&csv, FROM, TO);
     let options = IngestOptions::new(rules.clone(), date!(2024 - 01 - 01));
     let outcome = ingest_reports(
         store,
@@ -207,7 +222,71 @@ fn load_dataset(store: &mut dyn Store, rules: &LocalIssueRules) -> Loaded {
         ),
         "the ingest agrees with the generator"
     );
-    Loaded { expected, outcome }
+    Loaded {
+        expected,
+        outcome,
+        by_district,
+    }
+}
+
+/// Good, distinct rows reported from `from` to `to`, per `district_code` column, read from
+/// the generated CSV with nothing but the csv crate and the shipped fraud-type list (which
+/// types are computer misuse). A row is good unless the generator broke it on purpose: its
+/// reference is then empty or starts `NFRCBAD` (docs/demo-data.md); a repeated reference is
+/// a duplicate.
+fn count_by_district(csv: &[u8], from: Date, to: Date) -> BTreeMap<String, DistrictCount> {
+    let types = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../data/reference/fraud_types.csv");
+    let mut computer_misuse = std::collections::HashMap::new();
+    for row in csv::Reader::from_path(&types)
+        .expect("the shipped fraud types open")
+        .records()
+    {
+        let row = row.expect("a fraud type row");
+        let misuse = &row[3] == "true";
+        for key in [&row[0], &row[1]] {
+            if !key.is_empty() {
+                computer_misuse.insert(key.to_owned(), misuse);
+            }
+        }
+    }
+    let (from, to) = (from.to_string(), to.to_string());
+    let mut reader = csv::Reader::from_reader(csv);
+    let header = reader.headers().expect("the generated header").clone();
+    let column = |name: &str| {
+        header
+            .iter()
+            .position(|field| field == name)
+            .unwrap_or_else(|| panic!("the generated file has a {name} column"))
+    };
+    let (reference, reported, fraud_type, district) = (
+        column("reference"),
+        column("reported_date"),
+        column("fraud_type"),
+        column("district_code"),
+    );
+    let mut seen = std::collections::HashSet::new();
+    let mut counts = BTreeMap::<String, DistrictCount>::new();
+    for row in reader.records() {
+        let row = row.expect("a generated row");
+        let key = &row[reference];
+        if key.is_empty() || key.starts_with("NFRCBAD") || !seen.insert(key.to_owned()) {
+            continue;
+        }
+        if !(from.as_str()..=to.as_str()).contains(&&row[reported]) {
+            continue;
+        }
+        let count = counts.entry(row[district].to_owned()).or_default();
+        match computer_misuse.get(&row[fraud_type]) {
+            Some(true) => count.cyber += 1,
+            Some(false) => count.fraud += 1,
+            None => panic!(
+                "the generator wrote an unknown fraud type {}",
+                &row[fraud_type]
+            ),
+        }
+    }
+    counts
 }
 
 // ---------------------------------------------------------------------------------------
@@ -465,9 +544,11 @@ impl Client {
                 )
             })
             .collect();
+        // Read as bytes, so that binary downloads (PDFs) come back too.
         let body = response
             .body_mut()
-            .read_to_string()
+            .read_to_vec()
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
             .unwrap_or_else(|error| panic!("{method} {path}: reading the body: {error}"));
         for (_, line) in headers
             .iter()
@@ -797,7 +878,6 @@ fn assert_sent_to_sign_in(reply: &Reply, path: &str) {
     );
 }
 
-
 // ---------------------------------------------------------------------------------------
 // One test per scenario and backend: `<scenario>::sqlite`, `<scenario>::postgres`.
 // ---------------------------------------------------------------------------------------
@@ -819,4 +899,3 @@ macro_rules! scenarios {
         )+
     };
 }
-
