@@ -2,6 +2,7 @@
 //! attribute to an owner and district, deduplicate and store — every record accounted
 //! for as an event, a duplicate, a skipped record or a quarantined row.
 
+use crate::fault::{FaultHook, Stage, panic_text, record_fault, recorded_words, store_failed};
 use beacon_attribution::{Attributor, Claim, OwnerId};
 use beacon_core::{DistrictCode, RunStatus, StoredOrganisation, Tlp};
 use beacon_ingest::feeds::{self, FeedContext, FeedFormat, FeedRecord};
@@ -169,6 +170,20 @@ pub enum FeedIngestError {
     /// Reading the file failed.
     #[error("{0}: {1}")]
     Io(String, std::io::Error),
+    /// Loading stopped on an internal fault (a panic in the parsing or storing stage);
+    /// the run is recorded as failed with the same message, and its committed batches
+    /// stay.
+    #[error("{source_name}: {message} (run {run_id} {})", recorded_words(.recorded))]
+    Failed {
+        /// The run.
+        run_id: i64,
+        /// The file or folder.
+        source_name: String,
+        /// What stopped, how far it got, and the fault's own text.
+        message: String,
+        /// Whether the store took the failure (it may itself be what failed).
+        recorded: bool,
+    },
     /// The store failed; committed batches stay, and re-running completes the file.
     #[error("the store failed during the ingest: {0}")]
     Store(#[from] StoreError),
@@ -186,7 +201,9 @@ pub fn format_names() -> String {
 /// Reads a feed file (or standard input, named `-`) into the register.
 ///
 /// One thread reads, parses and attributes records; the calling thread writes batches.
-/// The channel between them holds at most two batches, so memory stays flat.
+/// The channel between them holds at most two batches, so memory stays flat. A panic in
+/// either stage ends the run as failed with a message saying so
+/// ([`FeedIngestError::Failed`]), never leaving it `running` or passing it as complete.
 pub fn ingest_feed(
     store: &mut dyn Store,
     source_name: &str,
@@ -213,22 +230,35 @@ pub fn ingest_feed(
         default_tlp: options.default_tlp,
     };
     let run_id = store.begin_run("feed", source_name, options.stale_after_seconds)?;
-    let records = match format.parse(input, &context) {
-        Ok(records) => records,
-        Err(error) => return Err(refuse(store, run_id, source_name, error.to_string())),
-    };
     let mut outcome = FeedOutcome::new(run_id, source_name, format.name());
+    let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        format.parse(input, &context)
+    }));
+    let mut records = match opened {
+        Ok(Ok(records)) => records,
+        Ok(Err(error)) => return Err(refuse(store, run_id, source_name, error.to_string())),
+        Err(payload) => {
+            return Err(fault(store, &outcome, Stage::Parsing, payload.as_ref()));
+        }
+    };
+    let hook = FaultHook::from_env();
     let batch_size = options.batch_size.max(1);
     let (sender, receiver) = std::sync::mpsc::sync_channel::<FeedBatch>(2);
     // Written batches go back to the parsing thread to be freed there: freeing a batch of
     // events costs about a tenth of the storing thread's time, which is the busier one.
     let (spent_sender, spent_receiver) = std::sync::mpsc::channel::<FeedBatch>();
-    let result = std::thread::scope(|scope| {
+    let (stored, parsed) = std::thread::scope(|scope| {
         let parser = scope.spawn(move || {
             let mut batch = FeedBatch::default();
             let mut reasons: BTreeMap<String, u64> = BTreeMap::new();
             let mut notes = Vec::new();
-            for record in records {
+            let mut read = 0u64;
+            loop {
+                FaultHook::check(hook, Stage::Parsing, read);
+                let Some(record) = records.next() else {
+                    break;
+                };
+                read += 1;
                 add_record(&mut batch, &mut reasons, &mut notes, record, owners);
                 if batch.len() >= batch_size {
                     batch.seal();
@@ -246,24 +276,43 @@ pub fn ingest_feed(
             }
             (reasons, notes)
         });
-        let stored = store_batches(
-            store,
-            run_id,
-            &receiver,
-            &spent_sender,
-            &mut outcome,
-            &mut |records| {
-                progress(FeedProgress {
-                    bytes: bytes_read.load(Ordering::Relaxed),
-                    records,
-                })
-            },
-        );
+        // A panic while storing is caught so the run can be recorded as failed; the
+        // batch's open transaction rolled back as it unwound, so the run's counts are
+        // what it holds.
+        let stored = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            store_batches(
+                &mut *store,
+                run_id,
+                &receiver,
+                &spent_sender,
+                &mut outcome,
+                hook,
+                &mut |records| {
+                    progress(FeedProgress {
+                        bytes: bytes_read.load(Ordering::Relaxed),
+                        records,
+                    })
+                },
+            )
+        }));
         drop(receiver);
-        let reasons = parser.join().unwrap_or_default();
-        stored.map(|()| reasons)
+        (stored, parser.join())
     });
-    (outcome.skipped_reasons, outcome.notes) = result?;
+    (outcome.skipped_reasons, outcome.notes) = match (stored, parsed) {
+        (Ok(Ok(())), Ok(parsed)) => parsed,
+        (Ok(Err(error)), _) => {
+            store_failed(store, run_id, &error);
+            return Err(error);
+        }
+        (Err(payload), _) => {
+            return Err(fault(store, &outcome, Stage::Storing, payload.as_ref()));
+        }
+        // The storing stage ends cleanly when the parser's channel closes, also when the
+        // parser panicked: only the join tells them apart.
+        (Ok(Ok(())), Err(payload)) => {
+            return Err(fault(store, &outcome, Stage::Parsing, payload.as_ref()));
+        }
+    };
     outcome.sha256 = hash.hex();
     finish(store, &outcome)?;
     Ok(outcome)
@@ -290,21 +339,43 @@ pub fn ingest_misp_folder(
         Err(error) => return Err(refuse(store, run_id, &source_name, error.to_string())),
     };
     let mut outcome = FeedOutcome::new(run_id, &source_name, "misp");
-    let mut reasons = BTreeMap::new();
-    let mut batch = FeedBatch::default();
-    for record in records {
-        add_record(&mut batch, &mut reasons, &mut outcome.notes, record, owners);
-        if batch.len() >= options.batch_size.max(1) {
-            batch.seal();
-            outcome.add(store.store_feed_batch(run_id, &batch)?, &batch);
-            batch = FeedBatch::default();
+    let hook = FaultHook::from_env();
+    // Parsing and storing take turns on this thread; `stage` says which a panic hit.
+    let mut stage = Stage::Parsing;
+    let loaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut reasons = BTreeMap::new();
+        let mut batch = FeedBatch::default();
+        let mut records = records.into_iter();
+        let mut read = 0u64;
+        loop {
+            stage = Stage::Parsing;
+            FaultHook::check(hook, stage, read);
+            let record = records.next();
+            let finished = record.is_none();
+            if let Some(record) = record {
+                read += 1;
+                add_record(&mut batch, &mut reasons, &mut outcome.notes, record, owners);
+            }
+            if batch.len() >= options.batch_size.max(1) || (finished && !batch.is_empty()) {
+                batch.seal();
+                stage = Stage::Storing;
+                FaultHook::check(hook, stage, outcome.read);
+                outcome.add(store.store_feed_batch(run_id, &batch)?, &batch);
+                batch = FeedBatch::default();
+            }
+            if finished {
+                return Ok::<_, FeedIngestError>(reasons);
+            }
         }
-    }
-    if !batch.is_empty() {
-        batch.seal();
-        outcome.add(store.store_feed_batch(run_id, &batch)?, &batch);
-    }
-    outcome.skipped_reasons = reasons;
+    }));
+    outcome.skipped_reasons = match loaded {
+        Ok(Ok(reasons)) => reasons,
+        Ok(Err(error)) => {
+            store_failed(store, run_id, &error);
+            return Err(error);
+        }
+        Err(payload) => return Err(fault(store, &outcome, stage, payload.as_ref())),
+    };
     outcome.sha256 = sha256_hex(&manifest);
     finish(store, &outcome)?;
     Ok(outcome)
@@ -357,9 +428,11 @@ fn store_batches(
     receiver: &std::sync::mpsc::Receiver<FeedBatch>,
     spent: &std::sync::mpsc::Sender<FeedBatch>,
     outcome: &mut FeedOutcome,
+    hook: Option<FaultHook>,
     progress: &mut dyn FnMut(u64),
 ) -> Result<(), FeedIngestError> {
     while let Ok(batch) = receiver.recv() {
+        FaultHook::check(hook, Stage::Storing, outcome.read);
         let counts = store.store_feed_batch(run_id, &batch)?;
         outcome.add(counts, &batch);
         progress(outcome.read);
@@ -367,6 +440,28 @@ fn store_batches(
         let _ = spent.send(batch);
     }
     Ok(())
+}
+
+/// Records a run a panic ended as failed, and the error that says so.
+fn fault(
+    store: &mut dyn Store,
+    outcome: &FeedOutcome,
+    stage: Stage,
+    payload: &(dyn std::any::Any + Send),
+) -> FeedIngestError {
+    let (message, recorded) = record_fault(
+        store,
+        outcome.run_id,
+        stage,
+        outcome.read,
+        &panic_text(payload),
+    );
+    FeedIngestError::Failed {
+        run_id: outcome.run_id,
+        source_name: outcome.source.clone(),
+        message,
+        recorded,
+    }
 }
 
 fn refuse(

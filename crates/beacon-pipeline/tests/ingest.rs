@@ -160,10 +160,36 @@ fn a_refused_file_is_recorded_as_a_failed_run() {
 /// Where [`fault_child`] loads (a database location), and what (`reports` or `feed`).
 const FAULT_LOCATION: &str = "BEACON_TEST_FAULT_LOCATION";
 const FAULT_KIND: &str = "BEACON_TEST_FAULT_KIND";
+/// The file [`fault_child`] writes the error it got to, for the parent to read.
+const FAULT_OUTPUT: &str = "BEACON_TEST_FAULT_OUTPUT";
+
+/// Seven addresses, one a line: a plain list feed read in batches of three.
+const FEED: &str = "192.0.2.1\n192.0.2.2\n192.0.2.3\n192.0.2.4\n192.0.2.5\n192.0.2.6\n192.0.2.7\n";
+
+fn feed_options() -> beacon_pipeline::FeedOptions {
+    let mut options =
+        beacon_pipeline::FeedOptions::new(time::macros::datetime!(2026-11-29 12:00 UTC));
+    options.batch_size = 3;
+    options
+}
+
+fn load_feed(
+    store: &mut dyn Store,
+) -> Result<beacon_pipeline::FeedOutcome, beacon_pipeline::FeedIngestError> {
+    let owners = beacon_pipeline::Owners::load(store).expect("owners");
+    beacon_pipeline::ingest_feed(
+        store,
+        "blocklist.txt",
+        Box::new(std::io::Cursor::new(FEED.as_bytes().to_vec())),
+        &owners,
+        &feed_options(),
+        &mut |_| {},
+    )
+}
 
 /// Not a test of its own: run in a child process by [`load_with_a_fault`], with
 /// `BEACON_FAULT_PANIC` set, so the injected panic cannot reach the other tests. It
-/// checks that the load ends in the error that names the fault, and prints it.
+/// checks that the load ends in the error that names the fault, and writes it down.
 #[test]
 #[ignore = "run in a child process by the fault tests"]
 fn fault_child() {
@@ -187,13 +213,27 @@ fn fault_child() {
             );
             error.to_string()
         }
+        Ok("feed") => {
+            let error = load_feed(store.as_mut()).expect_err("the injected panic fails the load");
+            assert!(
+                matches!(
+                    error,
+                    beacon_pipeline::FeedIngestError::Failed { recorded: true, .. }
+                ),
+                "{error:?}"
+            );
+            error.to_string()
+        }
         other => panic!("unknown fault kind {other:?}"),
     };
-    println!("LOAD ERROR: {shown}");
+    let output = std::env::var(FAULT_OUTPUT).expect("where to write the error");
+    std::fs::write(output, shown).expect("the error is written for the parent");
 }
 
-/// Loads in a child process with `BEACON_FAULT_PANIC=<fault>`, returning what it printed.
+/// Loads in a child process with `BEACON_FAULT_PANIC=<fault>`, returning the error the
+/// load ended with.
 fn load_with_a_fault(database: &beacon_testing::TestDatabase, kind: &str, fault: &str) -> String {
+    let written = tempfile::NamedTempFile::new().expect("a file for the child's error");
     let output = std::process::Command::new(std::env::current_exe().expect("the test binary"))
         .args([
             "--exact",
@@ -205,15 +245,16 @@ fn load_with_a_fault(database: &beacon_testing::TestDatabase, kind: &str, fault:
         .env(FAULT_LOCATION, database.location())
         .env(FAULT_KIND, kind)
         .env("BEACON_FAULT_PANIC", fault)
+        .env(FAULT_OUTPUT, written.path())
         .output()
         .expect("the child process runs");
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     assert!(
         output.status.success(),
-        "the child's checks failed:\n{stdout}\n{}",
+        "the child's checks failed:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
-    stdout
+    std::fs::read_to_string(written.path()).expect("the child wrote its error")
 }
 
 /// The databases the fault tests run on: SQLite, and PostgreSQL when it is available.
@@ -287,4 +328,28 @@ fn a_panic_while_parsing_reports_fails_the_run_and_keeps_what_was_stored() {
 #[test]
 fn a_panic_while_storing_reports_fails_the_run_and_keeps_what_was_stored() {
     a_panic_in_a_report_load_fails_the_run_and_keeps_what_was_stored("storing");
+}
+
+fn a_panic_in_a_feed_load_fails_the_run_and_keeps_what_was_stored(stage: &str) {
+    for (database, mut store) in fault_databases() {
+        let printed = load_with_a_fault(&database, "feed", &format!("{stage}:3"));
+        let failed = assert_failed_after_three_rows(store.as_mut(), &printed, stage);
+        let again = load_feed(store.as_mut()).expect("a load without the fault completes");
+        assert!(again.run_id > failed);
+        assert_eq!(
+            (again.read, again.stored, again.duplicates),
+            (7, 4, 3),
+            "the failed run's three events were kept"
+        );
+    }
+}
+
+#[test]
+fn a_panic_while_parsing_a_feed_fails_the_run_instead_of_completing_it() {
+    a_panic_in_a_feed_load_fails_the_run_and_keeps_what_was_stored("parsing");
+}
+
+#[test]
+fn a_panic_while_storing_a_feed_fails_the_run_and_keeps_what_was_stored() {
+    a_panic_in_a_feed_load_fails_the_run_and_keeps_what_was_stored("storing");
 }
