@@ -15,6 +15,7 @@ pub mod ack;
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod format;
 pub mod forms;
 pub mod jobs;
 pub mod pages;
