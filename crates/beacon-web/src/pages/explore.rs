@@ -7,6 +7,7 @@ use super::{Chrome, render};
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::WebResult;
+use crate::format::Pagination;
 use crate::forms::given;
 use askama::Template;
 use axum::extract::{Query, State};
@@ -99,16 +100,6 @@ pub struct ReportLine {
     pub summary: String,
 }
 
-/// A link in a pagination list.
-pub struct PageLink {
-    /// Page number.
-    pub number: u64,
-    /// Its address.
-    pub href: String,
-    /// The current page.
-    pub current: bool,
-}
-
 #[derive(Template)]
 #[template(path = "explore.html")]
 struct ExplorePage {
@@ -120,13 +111,13 @@ struct ExplorePage {
     total_loss: String,
     groups: Vec<GroupLine>,
     group_sort: String,
-    group_pages: Vec<PageLink>,
+    group_pages: Pagination,
     may_see_rows: bool,
     rows_shown: bool,
     rows: Vec<ReportLine>,
     rows_total: String,
     row_sort: String,
-    row_pages: Vec<PageLink>,
+    row_pages: Pagination,
 }
 
 struct Resolved {
@@ -179,21 +170,6 @@ fn choice(value: &str, label: &str, chosen: Option<&String>) -> Choice {
         label: label.to_owned(),
         selected: chosen.is_some_and(|c| c == value),
     }
-}
-
-fn pages(total: u64, size: u64, current: u64, href: &dyn Fn(u64) -> String) -> Vec<PageLink> {
-    let count = total.div_ceil(size.max(1)).max(1);
-    if count <= 1 {
-        return Vec::new();
-    }
-    (1..=count)
-        .filter(|n| *n <= 2 || *n + 1 >= count || n.abs_diff(current) <= 2)
-        .map(|number| PageLink {
-            number,
-            href: href(number),
-            current: number == current,
-        })
-        .collect()
 }
 
 fn row_sort(key: Option<&str>) -> (ReportSort, &'static str) {
@@ -308,18 +284,22 @@ pub async fn page(
         })
         .collect();
     let base = resolved.query.clone();
-    let group_pages = pages(groups.len() as u64, PAGE_SIZE as u64, page as u64, &|n| {
-        format!("/explore?{base}&sort={group_sort}&page={n}")
-    });
+    let group_pages = Pagination::numbered(
+        "Pages of the district and type table",
+        groups.len() as u64,
+        PAGE_SIZE as u64,
+        page as u64,
+        |n| format!("/explore?{base}&sort={group_sort}&page={n}"),
+    );
     let (rows_total, row_lines, row_pages) = match rows {
         Some((total, rows)) => (
             wording::count(total),
             rows.iter().map(|row| report_line(row, &names)).collect(),
-            pages(total, PAGE_SIZE as u64, row_page, &|n| {
+            Pagination::numbered("Pages of reports", total, PAGE_SIZE as u64, row_page, |n| {
                 format!("/explore?{base}&rows=1&row_sort={sort_key}&row_page={n}#reports")
             }),
         ),
-        None => (String::new(), Vec::new(), Vec::new()),
+        None => (String::new(), Vec::new(), Pagination::default()),
     };
     let selects = filter_selects(&names, &resolved.filter, &state.settings().rules);
     Ok(render(
