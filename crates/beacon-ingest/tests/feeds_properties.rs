@@ -75,8 +75,28 @@ impl FeedFormat for Borrowed {
     }
 }
 
-/// Runs every format over `bytes`; checks each record's line lies within the file.
+/// Formats that give at most one record per line or CSV row: every other format reads
+/// JSON, where one line may hold many records.
+const ONE_RECORD_PER_ROW: &[&str] = &[
+    "shadowserver",
+    "csv",
+    "cert-eu",
+    "list",
+    "openphish",
+    "spamhaus-drop",
+    "spamhaus-asndrop",
+];
+
+/// Runs every format over `bytes`; checks each record's line lies within the file and,
+/// for the row formats, that records come one per row in file order (so none is counted
+/// twice, and there are never more records than lines).
 fn run_all(bytes: &[u8], file_name: &str) {
+    // CSV lines are counted at line feeds, so rows ended by bare carriage returns (old Mac
+    // exports) share a line number: only their lines' range is checked.
+    let bare_carriage_return = bytes
+        .iter()
+        .enumerate()
+        .any(|(at, &byte)| byte == b'\r' && bytes.get(at + 1) != Some(&b'\n'));
     let lines = bytes.iter().filter(|&&byte| byte == b'\n').count() as u64 + 1;
     let context = FeedContext {
         file_name: file_name.to_owned(),
@@ -89,6 +109,8 @@ fn run_all(bytes: &[u8], file_name: &str) {
         else {
             continue;
         };
+        let one_per_row = ONE_RECORD_PER_ROW.contains(&format.name()) && !bare_carriage_return;
+        let mut previous = 0;
         for record in records {
             let line = match &record {
                 FeedRecord::Event(_, line) | FeedRecord::Skipped { line, .. } => *line,
@@ -100,6 +122,12 @@ fn run_all(bytes: &[u8], file_name: &str) {
                 "{}: line {line} outside a {lines}-line file",
                 format.name()
             );
+            assert!(
+                !one_per_row || line > previous,
+                "{}: a record at line {line} after one at line {previous}",
+                format.name()
+            );
+            previous = line;
         }
     }
 }

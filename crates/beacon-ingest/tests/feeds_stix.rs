@@ -602,7 +602,13 @@ fn pattern_like() -> impl Strategy<Value = String> {
 proptest! {
     #[test]
     fn arbitrary_strings_never_panic_the_pattern_parser(text in any::<String>()) {
-        let _ = pattern::parse(&text);
+        // A refusal points inside the text (or just past its end).
+        if let Err(error) = pattern::parse(&text) {
+            let lines: Vec<&str> = text.split('\n').collect();
+            prop_assert!((1..=lines.len()).contains(&error.line), "{:?}", error);
+            let width = lines[error.line - 1].chars().count();
+            prop_assert!((1..=width + 1).contains(&error.column), "{:?}", error);
+        }
     }
 
     #[test]
@@ -617,7 +623,17 @@ proptest! {
     fn arbitrary_bytes_never_panic_the_bundle_reader(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
         let stix = feeds::by_name("stix").expect("registered");
         if let Ok(records) = stix.parse(Box::new(std::io::Cursor::new(bytes)), &context("fuzz.json")) {
-            for _ in records {}
+            // Records come in the document's order, numbered from 1 (an object may give
+            // several).
+            let numbers: Vec<u64> = records
+                .filter_map(|record| match record {
+                    FeedRecord::Event(_, line) | FeedRecord::Skipped { line, .. } => Some(line),
+                    FeedRecord::Rejected(row) => Some(row.line),
+                    FeedRecord::Note(_) => None,
+                })
+                .collect();
+            prop_assert!(numbers.windows(2).all(|pair| pair[0] <= pair[1]), "{:?}", numbers);
+            prop_assert!(numbers.first().is_none_or(|&first| first >= 1), "{:?}", numbers);
         }
     }
 
