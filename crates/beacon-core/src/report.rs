@@ -506,13 +506,38 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Whatever the text, each parser gives a value that keeps its promises (and reads
+        /// back as itself) or a reason that names the field.
         #[test]
-        fn field_parsers_never_panic(text in "\\PC*") {
-            let _ = parse_date("d", &text);
-            let _ = parse_age(&text);
-            let _ = parse_flag("f", &text);
-            let _ = parse_reference(&text);
-            let _ = Gender::parse(&text);
+        fn field_parsers_give_valid_values_or_reasons(text in "\\PC*|[0-9/ +-]{0,12}") {
+            match parse_date("offence_date", &text) {
+                Ok(date) => {
+                    proptest::prop_assert!((1900..=2999).contains(&date.year()));
+                    proptest::prop_assert_eq!(parse_date("d", &date.to_string()), Ok(date));
+                }
+                Err(reason) => proptest::prop_assert!(reason.starts_with("offence_date")),
+            }
+            if let Ok((age, band)) = parse_age(&text) {
+                if let Some(age) = age {
+                    proptest::prop_assert!(age <= 120);
+                    proptest::prop_assert_eq!(band, Some(AgeBand::from_age(age)));
+                }
+                proptest::prop_assert!(band.is_some() || text.trim().is_empty());
+            }
+            if let Ok(Some(flag)) = parse_flag("f", &text) {
+                let spelled = if flag { "yes" } else { "no" };
+                proptest::prop_assert_eq!(parse_flag("f", spelled), Ok(Some(flag)));
+            }
+            match parse_reference(&text) {
+                Ok(reference) => {
+                    proptest::prop_assert!((1..=64).contains(&reference.len()));
+                    proptest::prop_assert_eq!(parse_reference(&reference), Ok(reference.clone()));
+                }
+                Err(reason) => proptest::prop_assert!(reason.starts_with("reference")),
+            }
+            if let Ok(Some(gender)) = Gender::parse(&text) {
+                proptest::prop_assert_eq!(Gender::parse(gender.as_str()), Ok(Some(gender)));
+            }
         }
     }
 }
