@@ -20,6 +20,7 @@ pub mod forms;
 pub mod jobs;
 pub mod pages;
 pub mod pool;
+pub mod quarantine;
 pub mod stats;
 
 use axum::Router;

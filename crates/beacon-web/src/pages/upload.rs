@@ -198,9 +198,21 @@ pub async fn progress(
             beacon_report::wording::count(*rows),
             None,
         ),
-        JobState::Failed(message) => (0, String::new(), Some(message.clone())),
+        JobState::Failed(message) => (
+            0,
+            String::new(),
+            Some(crate::quarantine::shorten(
+                message,
+                crate::quarantine::ECHO_CHARS,
+            )),
+        ),
     };
-    let mut chrome = Chrome::for_viewer(&viewer, "Loading reports", "/runs");
+    let title = if failed.is_some() {
+        "Upload failed"
+    } else {
+        "Loading reports"
+    };
+    let mut chrome = Chrome::for_viewer(&viewer, title, "/runs");
     if failed.is_none() {
         chrome.scripts.push("/assets/progress.js");
     }
