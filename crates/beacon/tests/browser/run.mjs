@@ -13,8 +13,17 @@
 // /usr/bin/chromium unless CHROMIUM says otherwise.
 //
 // Optional: EXPECTED_QUARANTINED (how many rows the upload must quarantine), CHROMIUM,
-// BEACON_AXE_ALLOW (comma-separated axe rule ids reported without failing, for a known
-// problem while its fix is under way; empty by default).
+// EXPECTATIONS (a JSON file: the pages to visit, each with its expected heading, texts and
+// headline figures, and the error pages with their status and error summary; see
+// crates/beacon/tests/browser.rs, which writes it for the demo data), BAD_UPLOAD_CSV (a
+// file of bad rows only, whose run page must warn and paginate), LABEL (prefixes the
+// screenshots' names, e.g. "postgres-"), BEACON_AXE_ALLOW (comma-separated axe rule ids
+// reported without failing, for a known problem while its fix is under way; empty by
+// default).
+//
+// Every console error, Content Security Policy violation, failed request and sub-resource
+// answered 4xx or 5xx fails the check; a page's own status only where it is not the one
+// expected (error pages are visited on purpose).
 //
 // Exits 0 when every check passed; otherwise prints each failure and exits 1.
 // Also writes SCREENSHOTS_DIR/axe-results.json with every page's findings.
@@ -41,6 +50,11 @@ const CHROMIUM = env('CHROMIUM', '/usr/bin/chromium');
 const EXPECTED_QUARANTINED = process.env.EXPECTED_QUARANTINED
   ? Number(process.env.EXPECTED_QUARANTINED)
   : undefined;
+const EXPECTATIONS = process.env.EXPECTATIONS
+  ? JSON.parse(readFileSync(process.env.EXPECTATIONS, 'utf8'))
+  : { pages: [], errorPages: [] };
+const BAD_UPLOAD_CSV = process.env.BAD_UPLOAD_CSV || '';
+const LABEL = process.env.LABEL || '';
 const NAV_TIMEOUT_MS = Number(process.env.BROWSER_NAV_TIMEOUT_MS || 60000);
 const TOTAL_TIMEOUT_MS = Number(process.env.BROWSER_TOTAL_TIMEOUT_MS || 8 * 60000);
 
@@ -135,27 +149,59 @@ try {
   page = await context.newPage();
   page.setDefaultTimeout(30000);
   page.setDefaultNavigationTimeout(NAV_TIMEOUT_MS);
-  page.on('console', (message) => {
-    if (message.type() === 'error') {
-      consoleProblems.push(`${pathOf(page.url())}: ${message.text()}`);
-    }
+  // The document the browser was last sent to, and whether its status was expected (an
+  // error page visited on purpose), so that Chromium's own "Failed to load resource" line
+  // for that document is not counted as a problem.
+  let expectedDocument = { url: '', status: 200 };
+  const sameDocument = (url) => url.split('#')[0] === expectedDocument.url.split('#')[0];
+  // Content Security Policy violations, reported by the page itself: the listener is added
+  // through the DevTools protocol, so the page's CSP does not block it.
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      console.error(
+        `CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline code'}` +
+          (event.sourceFile ? ` (${event.sourceFile}:${event.lineNumber})` : ''),
+      );
+    });
   });
-  page.on('pageerror', (error) => consoleProblems.push(`${pathOf(page.url())}: ${error.message}`));
-  page.on('response', (response) => {
-    if (response.status() >= 400) {
-      consoleProblems.push(`${pathOf(page.url())}: HTTP ${response.status()} for ${response.url()}`);
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    const text = message.text();
+    const location = message.location()?.url || '';
+    if (/^Failed to load resource/.test(text) && sameDocument(location) && expectedDocument.status >= 400) {
+      return; // The error page we asked for.
     }
+    consoleProblems.push(`${pathOf(page.url())}: console error: ${text}${location ? ` (${pathOf(location)})` : ''}`);
+  });
+  page.on('pageerror', (error) => consoleProblems.push(`${pathOf(page.url())}: script error: ${error.message}`));
+  page.on('requestfailed', (request) => {
+    const reason = request.failure()?.errorText || 'failed';
+    // A navigation that the next one interrupts (the progress page's refresh) is not a
+    // failure of the page.
+    if (request.isNavigationRequest() && /ERR_ABORTED/.test(reason)) return;
+    consoleProblems.push(`${pathOf(page.url())}: request failed: ${request.method()} ${pathOf(request.url())} (${reason})`);
+  });
+  page.on('response', (response) => {
+    const request = response.request();
+    if (response.status() < 400) return;
+    if (request.isNavigationRequest() && request.frame() === page.mainFrame()) {
+      if (sameDocument(response.url()) && response.status() === expectedDocument.status) return;
+      consoleProblems.push(`${pathOf(response.url())}: answered HTTP ${response.status()}, expected ${expectedDocument.status}`);
+      return;
+    }
+    consoleProblems.push(`${pathOf(page.url())}: sub-resource ${pathOf(response.url())} answered HTTP ${response.status()}`);
   });
 
   let availableTags;
 
-  /** Opens `path`, checks the response, and returns it. */
-  const open = async (path) => {
+  /** Opens `path`, checks the response has `status` (200 unless an error page is meant), and returns it. */
+  const open = async (path, status = 200) => {
     step = `opening ${path}`;
+    expectedDocument = { url: BASE_URL + path, status };
     const response = await page.goto(BASE_URL + path, { waitUntil: 'load' });
-    const status = response ? response.status() : 0;
-    if (!response || !response.ok()) {
-      throw new Error(`${path} answered HTTP ${status}`);
+    const got = response ? response.status() : 0;
+    if (!response || got !== status) {
+      throw new Error(`${path} answered HTTP ${got}, expected ${status}`);
     }
     if (pathOf(page.url()).startsWith('/sign-in') && !path.startsWith('/sign-in')) {
       throw new Error(`${path} sent the browser back to /sign-in: the session was lost`);
@@ -235,20 +281,74 @@ try {
 
   const screenshot = async (name) => {
     step = `screenshot of ${name}`;
-    const file = join(SCREENSHOTS_DIR, `${name}.png`);
+    const file = join(SCREENSHOTS_DIR, `${LABEL}${name}.png`);
     await page.screenshot({ path: file, fullPage: true });
     console.log(`screenshot ${file}`);
   };
 
-  /** Opens a page, checks it has a heading, audits it and optionally screenshots it. */
-  const visit = async (name, path, { shot = true, headingIncludes } = {}) => {
-    await open(path);
+  /** The page's headline figures: label → value, as shown. */
+  const headlineFigures = async () =>
+    Object.fromEntries(
+      await page.locator('.beacon-figure').evaluateAll((figures) =>
+        figures.map((figure) => [
+          (figure.querySelector('.beacon-figure__label')?.textContent || '').trim(),
+          (figure.querySelector('.beacon-figure__value')?.textContent || '').trim(),
+        ]),
+      ),
+    );
+
+  /** Checks the open page against an expectation: heading, texts, figures, error summary, kept inputs. */
+  const expect = async (path, { heading, texts = [], figures = {}, summary = [], inputs = {} }) => {
     step = `checking ${path}`;
-    const heading = page.locator('h1').first();
-    if (check(await heading.isVisible(), `${path}: no visible h1`) && headingIncludes) {
-      const text = await heading.innerText();
-      check(text.includes(headingIncludes), `${path}: h1 "${text}" does not include "${headingIncludes}"`);
+    const h1 = page.locator('h1').first();
+    if (!check(await h1.isVisible(), `${path}: no visible h1`)) return;
+    const text = (await h1.innerText()).trim();
+    if (heading !== undefined) {
+      check(text === heading, `${path}: the heading is "${text}", expected "${heading}"`);
     }
+    const body = (await page.locator('main').first().innerText()).replace(/\s+/g, ' ');
+    for (const wanted of texts) {
+      check(body.includes(wanted), `${path}: the page does not say "${wanted}"`);
+    }
+    if (Object.keys(figures).length) {
+      const shown = await headlineFigures();
+      for (const [label, value] of Object.entries(figures)) {
+        check(
+          shown[label] === value,
+          `${path}: the figure "${label}" is ${JSON.stringify(shown[label])}, expected "${value}" (shown: ${JSON.stringify(shown)})`,
+        );
+      }
+    }
+    if (summary.length) {
+      const box = page.locator('.govuk-error-summary');
+      if (check(await box.isVisible(), `${path}: no GOV.UK error summary`)) {
+        const said = (await box.innerText()).replace(/\s+/g, ' ');
+        check(said.includes('There is a problem'), `${path}: the error summary has no "There is a problem" title`);
+        for (const wanted of summary) {
+          check(said.includes(wanted), `${path}: the error summary does not say "${wanted}": ${said}`);
+        }
+        const links = await box.locator('a[href^="#"]').evaluateAll((anchors) =>
+          anchors.map((a) => a.getAttribute('href').slice(1)),
+        );
+        for (const id of links) {
+          check((await page.locator(`[id="${id}"]`).count()) === 1, `${path}: the error summary links to #${id}, which is not on the page`);
+        }
+      }
+    }
+    for (const [selector, value] of Object.entries(inputs)) {
+      const field = page.locator(selector).first();
+      if (check((await field.count()) > 0, `${path}: no field ${selector} to keep the input in`)) {
+        const kept = await field.inputValue();
+        check(kept === value, `${path}: ${selector} holds "${kept}", expected the input "${value}" kept`);
+      }
+    }
+    console.log(`${path}: "${text}"` + (Object.keys(figures).length ? `, figures ${JSON.stringify(figures)}` : ''));
+  };
+
+  /** Opens a page, checks it as expected, audits it and optionally screenshots it. */
+  const visit = async (name, path, { shot = true, status = 200, ...expected } = {}) => {
+    await open(path, status);
+    await expect(path, expected);
     await audit(name);
     if (shot) await screenshot(name);
   };
@@ -328,7 +428,8 @@ try {
   console.log(`signed in as ${USERNAME}; landed on ${pathOf(page.url())}`);
 
   // --- Dashboard: map, headline figures, a district.
-  await visit('dashboard', '/dashboard', { shot: false });
+  const dashboard = EXPECTATIONS.dashboard || { path: '/dashboard' };
+  await visit('dashboard', dashboard.path, { ...dashboard, shot: false });
   step = 'checking the dashboard';
   const map = page.locator('svg.map, figure.beacon-map').first();
   check(await map.isVisible(), 'dashboard: the district map (svg.map or figure.beacon-map) is not visible');
@@ -338,12 +439,17 @@ try {
   await screenshot('dashboard');
 
   step = 'following a district link';
-  const districtLink = page.locator('table a[href^="/districts/"]').first();
+  const district = EXPECTATIONS.district || {};
+  const districtLinks = page.locator('table a[href^="/districts/"]');
+  const districtLink = district.name
+    ? districtLinks.filter({ hasText: new RegExp(`^\\s*${district.name}\\s*$`) }).first()
+    : districtLinks.first();
   if (!(await districtLink.count())) {
-    throw new Error('dashboard: the district table has no links to /districts/{code}');
+    throw new Error(`dashboard: the district table has no link to ${district.name || '/districts/{code}'}`);
   }
   const districtName = (await districtLink.innerText()).trim();
   const districtHref = await districtLink.getAttribute('href');
+  expectedDocument = { url: new URL(districtHref, BASE_URL).href, status: 200 };
   await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), districtLink.click()]);
   check(
     /^\/districts\/[^/?]+/.test(pathOf(page.url())),
@@ -354,24 +460,39 @@ try {
     districtHeading.includes(districtName),
     `district: the heading "${districtHeading}" does not name ${districtName}`,
   );
+  await expect(pathOf(page.url()), district);
   console.log(`district: ${districtHref} -> "${districtHeading}"`);
   await audit('district');
   await screenshot('district');
 
-  // --- The other pages.
-  await visit('explore', '/explore');
-  await visit('explore-rows', '/explore?rows=1');
-  step = 'checking /explore?rows=1';
-  check(
-    (await page.locator('#reports, table').count()) > 0,
-    'explore-rows: no table of reports on /explore?rows=1',
-  );
-  await visit('board', '/board');
-  await visit('runs', '/runs');
-  await visit('audit', '/audit');
-  await visit('users', '/users');
-  await visit('register', '/register/addresses');
-  await visit('account', '/account');
+  // --- The other pages, each with its heading and figures.
+  const pages = EXPECTATIONS.pages?.length
+    ? EXPECTATIONS.pages
+    : ['explore', 'board', 'runs', 'audit', 'users', 'account'].map((name) => ({ name, path: `/${name}` }));
+  for (const { name, path, ...expected } of pages) {
+    await visit(name, path, expected);
+    if (name === 'explore-rows') {
+      step = `checking ${path}`;
+      check((await page.locator('#reports, table').count()) > 0, `${name}: no table of reports on ${path}`);
+    }
+  }
+
+  // --- Error pages, visited on purpose: the status, the GOV.UK error summary, the input
+  // kept, and the layout (menu and sign-out) around them.
+  for (const { name, path, ...expected } of EXPECTATIONS.errorPages || []) {
+    await visit(name, path, expected);
+    step = `checking the layout of ${path}`;
+    check(
+      (await page.getByRole('button', { name: 'Sign out' }).count()) +
+        (await page.getByRole('link', { name: 'Sign out' }).count()) >
+        0,
+      `${name}: the error page ${path} has no way to sign out`,
+    );
+    check(
+      (await page.locator('nav a[href="/dashboard"], header a[href="/dashboard"]').count()) > 0,
+      `${name}: the error page ${path} has no menu (no link to /dashboard in the header)`,
+    );
+  }
 
   // --- Upload, its progress, and the quarantine table.
   await visit('upload', '/upload');
@@ -448,8 +569,11 @@ for (const entry of accessibility) {
   console.log(`  ${entry.name.padEnd(16)} ${describeCounts(counts).padEnd(48)} ${ids}`);
 }
 if (consoleProblems.length) {
-  console.log('\nbrowser console errors (not gating):');
-  for (const problem of consoleProblems) console.log(`  ${problem}`);
+  console.log('\nbrowser console errors, CSP violations and failed requests:');
+  for (const problem of consoleProblems) {
+    console.log(`  ${problem}`);
+    failures.push(problem);
+  }
 }
 if (failures.length) {
   console.error(`\nbrowser check FAILED (${failures.length}):`);
