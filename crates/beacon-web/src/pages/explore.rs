@@ -248,7 +248,7 @@ pub async fn page(
                     &filter,
                     sort,
                     PAGE_SIZE as u32,
-                    (row_page - 1) * PAGE_SIZE as u64,
+                    (row_page - 1).saturating_mul(PAGE_SIZE as u64),
                 )?)
             } else {
                 None
@@ -273,7 +273,7 @@ pub async fn page(
     let page = query.page.unwrap_or(1).max(1);
     let group_lines = groups
         .iter()
-        .skip((page - 1) * PAGE_SIZE)
+        .skip((page - 1).saturating_mul(PAGE_SIZE))
         .take(PAGE_SIZE)
         .map(|g| GroupLine {
             district: names.district(g.district_code.as_deref()),
@@ -438,7 +438,12 @@ pub async fn groups_csv(
     )
 }
 
-/// The filtered reports at victim level as CSV (audited).
+/// Victim-level rows read from the store at a time for the CSV download.
+const DOWNLOAD_CHUNK: u32 = 1_000;
+
+/// The filtered reports at victim level as CSV (audited): at most
+/// [`MAX_DOWNLOAD_ROWS`], read and sent [`DOWNLOAD_CHUNK`] rows at a time so that a
+/// big download (summaries run to 10,000 characters) never sits whole in memory.
 pub async fn reports_csv(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -448,22 +453,25 @@ pub async fn reports_csv(
     let resolved = resolve(&state, &query).await?;
     let filter = resolved.filter;
     let actor = viewer.user.username.clone();
-    let (total, rows) = state
+    let counted = filter.clone();
+    let (total, _) = state
         .blocking(move |store| -> beacon_store::StoreResult<_> {
             store.audit(&AuditEvent {
                 actor,
                 action: "download_report_rows".into(),
                 subject: "reports".into(),
-                detail: describe(&filter),
+                detail: describe(&counted),
             })?;
-            store.report_rows(&filter, ReportSort::NewestFirst, MAX_DOWNLOAD_ROWS, 0)
+            store.report_rows(&counted, ReportSort::NewestFirst, 0, 0)
         })
         .await??;
     if total > u64::from(MAX_DOWNLOAD_ROWS) {
         tracing::info!(total, "victim-level download capped");
     }
-    super::download::csv(
-        "beacon-reports.csv",
+    let rows = total.min(u64::from(MAX_DOWNLOAD_ROWS));
+    let filter = std::sync::Arc::new(filter);
+    let reader = state.clone();
+    let body = super::download::csv_stream(
         &[
             "reference",
             "reported_on",
@@ -478,21 +486,51 @@ pub async fn reports_csv(
             "local_issues",
             "summary",
         ],
-        rows.into_iter().map(|r| {
-            vec![
-                r.reference,
-                r.reported_on,
-                r.district_code.unwrap_or_default(),
-                r.fraud_type,
-                r.category,
-                r.victim_type,
-                r.victim_age.map(|a| a.to_string()).unwrap_or_default(),
-                r.postcode.unwrap_or_default(),
-                r.loss_pence.map(|l| l.to_string()).unwrap_or_default(),
-                r.cyber_enabled.map(|c| c.to_string()).unwrap_or_default(),
-                r.local_issues,
-                r.summary.unwrap_or_default(),
-            ]
-        }),
-    )
+        move |chunk| {
+            let state = reader.clone();
+            let filter = std::sync::Arc::clone(&filter);
+            async move {
+                let offset = chunk.saturating_mul(u64::from(DOWNLOAD_CHUNK));
+                if offset >= rows {
+                    return Ok(None);
+                }
+                let limit = u32::try_from((rows - offset).min(u64::from(DOWNLOAD_CHUNK)))
+                    .unwrap_or(DOWNLOAD_CHUNK);
+                let (_, found) = state
+                    .blocking(move |store| {
+                        store.report_rows(&filter, ReportSort::NewestFirst, limit, offset)
+                    })
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .map_err(|e| e.to_string())?;
+                if found.is_empty() {
+                    return Ok(None);
+                }
+                Ok(Some(found.into_iter().map(report_record).collect()))
+            }
+        },
+    );
+    Ok(super::download::streamed_attachment(
+        "text/csv; charset=utf-8",
+        "beacon-reports.csv",
+        body,
+    ))
+}
+
+/// One victim-level row as the CSV download writes it.
+fn report_record(r: ReportRow) -> Vec<String> {
+    vec![
+        r.reference,
+        r.reported_on,
+        r.district_code.unwrap_or_default(),
+        r.fraud_type,
+        r.category,
+        r.victim_type,
+        r.victim_age.map(|a| a.to_string()).unwrap_or_default(),
+        r.postcode.unwrap_or_default(),
+        r.loss_pence.map(|l| l.to_string()).unwrap_or_default(),
+        r.cyber_enabled.map(|c| c.to_string()).unwrap_or_default(),
+        r.local_issues,
+        r.summary.unwrap_or_default(),
+    ]
 }
