@@ -70,7 +70,7 @@ pub(super) fn render(plan: &Plan) -> String {
     }
     let _ = writeln!(out, "<hr>");
     match (acknowledge_sentence(plan), &plan.ack_url) {
-        (Some(_), Some(url)) if url.starts_with("https://") || url.starts_with("http://") => {
+        (Some(_), Some(url)) if is_own_link(url) => {
             let _ = writeln!(
                 out,
                 "<p>When you have dealt with these findings, please \
@@ -151,6 +151,18 @@ fn table(out: &mut String, findings: &[&Finding]) {
         );
     }
     out.push_str("</tbody>\n</table>\n");
+}
+
+/// Whether an acknowledgement link may be an `<a href>`: a web address, or a placeholder
+/// with no scheme that the sender replaces with the signed link as the message goes out
+/// (`beacon-pipeline` composes digests with one). Anything else (`javascript:…`) stays text.
+fn is_own_link(url: &str) -> bool {
+    url.starts_with("https://")
+        || url.starts_with("http://")
+        || (!url.is_empty()
+            && url
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
 }
 
 /// TLP 2.0's label colours, shown on black.

@@ -331,6 +331,32 @@ fn first_digest_and_unknown_types_are_worded_sensibly() {
 }
 
 #[test]
+fn an_ack_link_placeholder_becomes_a_real_link_once_replaced() {
+    let findings = mixed();
+    let mut with_placeholder = input(&findings);
+    // beacon-pipeline composes with a placeholder and puts the signed link in its place
+    // as the message goes out.
+    with_placeholder.ack_url = Some("BEACON-ACKNOWLEDGEMENT-LINK");
+    let digest = compose(&with_placeholder, &own(), &SharingPolicy::default()).expect("digest");
+    let html = digest.html.replace(
+        "BEACON-ACKNOWLEDGEMENT-LINK",
+        "https://beacon.example/ack/abc.def",
+    );
+    assert!(
+        html.contains(
+            "<a href=\"https://beacon.example/ack/abc.def\">tell us by opening this link</a>"
+        ),
+        "{html}"
+    );
+    // Beacon's own link is the only link: feed data stays unlinked.
+    assert_eq!(html.matches("<a ").count(), 1, "{html}");
+    let mut hostile = input(&findings);
+    hostile.ack_url = Some("javascript:alert(1)");
+    let digest = compose(&hostile, &own(), &SharingPolicy::default()).expect("digest");
+    assert!(!digest.html.contains("<a "), "{}", digest.html);
+}
+
+#[test]
 fn ack_link_is_in_both_bodies() {
     let findings = mixed();
     let digest = compose(&input(&findings), &own(), &SharingPolicy::default()).expect("digest");
