@@ -1,6 +1,7 @@
 //! Fuzz target: arbitrary bytes through every registered feed format (and the generic CSV
 //! with a mapping) never panic; every record comes back as an event, a skip or a
-//! rejection with a line inside the file.
+//! rejection with a line inside the file, and the formats that read rows give one record
+//! per row in file order (so none is counted twice).
 #![no_main]
 
 use beacon_core::Tlp;
@@ -40,8 +41,27 @@ time_format = "[year]-[month]-[day]"
 "source.url" = "url"
 "#;
 
+/// Formats that give at most one record per line or CSV row (the others read JSON, where
+/// one line may hold many records).
+const ONE_RECORD_PER_ROW: &[&str] = &[
+    "shadowserver",
+    "csv",
+    "cert-eu",
+    "list",
+    "openphish",
+    "spamhaus-drop",
+    "spamhaus-asndrop",
+];
+
 fn run(format: &dyn FeedFormat, file_name: &str, bytes: &[u8]) {
     let lines = bytes.iter().filter(|&&byte| byte == b'\n').count() as u64 + 1;
+    // CSV lines are counted at line feeds, so rows ended by bare carriage returns share a
+    // line number: only their range is checked.
+    let bare_carriage_return = bytes
+        .iter()
+        .enumerate()
+        .any(|(at, &byte)| byte == b'\r' && bytes.get(at + 1) != Some(&b'\n'));
+    let one_per_row = ONE_RECORD_PER_ROW.contains(&format.name()) && !bare_carriage_return;
     let _ = format.detect(file_name, bytes);
     let context = FeedContext {
         file_name: file_name.to_owned(),
@@ -49,6 +69,7 @@ fn run(format: &dyn FeedFormat, file_name: &str, bytes: &[u8]) {
         default_tlp: Tlp::Amber,
     };
     if let Ok(records) = format.parse(Box::new(std::io::Cursor::new(bytes.to_vec())), &context) {
+        let mut previous = 0;
         for record in records {
             let line = match &record {
                 FeedRecord::Event(_, line) | FeedRecord::Skipped { line, .. } => *line,
@@ -60,6 +81,12 @@ fn run(format: &dyn FeedFormat, file_name: &str, bytes: &[u8]) {
                 "{}: line {line} of {lines}",
                 format.name()
             );
+            assert!(
+                !one_per_row || line > previous,
+                "{}: a record at line {line} after one at line {previous}",
+                format.name()
+            );
+            previous = line;
         }
     }
 }
