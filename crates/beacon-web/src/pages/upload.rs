@@ -115,7 +115,10 @@ pub async fn receive(
     let worker_state = state.clone();
     let worker_job = job_id.clone();
     let actor = viewer.user.username.clone();
-    std::thread::spawn(move || load(&worker_state, &worker_job, &actor, &name, file));
+    // A panic while loading marks the upload failed instead of leaving it "Loading".
+    state.jobs.spawn_loader(&job_id, move || {
+        load(&worker_state, &worker_job, &actor, &name, file);
+    });
     Ok(Redirect::to(&format!("/upload/{job_id}")).into_response())
 }
 
