@@ -92,13 +92,17 @@ fn a_million_rows_stream_quickly_in_flat_memory() {
          memory {}",
         checker.bytes as f64 / 1e6,
         elapsed.as_secs_f64(),
-        peak.map_or_else(|| "unknown".to_owned(), |kib| format!("{kib} KiB")),
+        peak.map_or_else(|| "unknown".to_owned(), |kib| format!("{kib} KiB"))
     );
-    match peak {
-        Some(peak) => assert!(peak < 100 * 1024, "peak memory {peak} KiB"),
-        None => beacon_testing::skip(
-            "the scale test's memory ceiling",
-            "this platform has no /proc/self/status to read peak memory from",
-        ),
-    }
+    // Beacon runs on Linux, where the kernel reports the peak; elsewhere the memory ceiling
+    // cannot be checked, and that is a failure rather than a pass.
+    let peak = peak.expect("peak memory is read from /proc/self/status, which Linux provides");
+    assert!(peak < 100 * 1024, "peak memory {peak} KiB");
+    // A generous ceiling for a loaded two-core machine (it takes a few seconds); a debug
+    // build, which the ignore reason warns against, gets ten times as long.
+    let ceiling = if cfg!(debug_assertions) { 600 } else { 60 };
+    assert!(
+        elapsed.as_secs() < ceiling,
+        "a million rows took {elapsed:?}, more than {ceiling} s"
+    );
 }
