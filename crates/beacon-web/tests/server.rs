@@ -481,6 +481,41 @@ const QUARANTINED: [(u64, &str); 5] = [
     (11, "loss_gbp"),
 ];
 
+/// A postcode holding a bullet (`LE1 1A•X`) once panicked the upload's loading thread, so
+/// its page said "Loading" for ever and the rest of the file was lost; now that row is
+/// quarantined with a plain reason and the rest load.
+fn uploading_a_file_with_a_bullet_in_a_postcode_loads_the_rest(kind: Backend) {
+    let Some(world) = World::new(kind, false) else {
+        return;
+    };
+    let server = Server::start(&world);
+    let mut browser = Client::signed_in(&server, &world.account(Role::Coordinator).username);
+    let file = "reference,reported_date,fraud_type,victim_type,postcode
+BULLET-1,2017-01-01,NFIB5A,individual,LE1 5WW
+BULLET-2,2017-01-02,NFIB5A,individual,LE1 1A•X
+BULLET-3,2017-01-03,NFIB5A,individual,LE1 5WW
+";
+    let run_id = browser.upload("bullet.csv", file.as_bytes());
+    let mut store = world.place.open();
+    let run = store.run(run_id).expect("run").expect("the run");
+    assert_eq!(run.status, beacon_core::RunStatus::Completed, "{run:?}");
+    assert_eq!(
+        (run.counts.read, run.counts.stored, run.counts.rejected),
+        (3, 2, 1)
+    );
+    let quarantined = store.quarantined(run_id).expect("the quarantined rows");
+    assert_eq!(quarantined.len(), 1);
+    assert_eq!(quarantined[0].row.line, 3);
+    assert!(
+        quarantined[0]
+            .row
+            .reason
+            .contains("'LE1 1A•X' is not a UK postcode"),
+        "{:?}",
+        quarantined[0].row
+    );
+}
+
 fn uploading_a_file_quarantines_its_bad_rows(kind: Backend) {
     let Some(world) = World::new(kind, false) else {
         return;
@@ -1592,6 +1627,7 @@ scenarios!(
     sign_in_attempts_are_limited_per_address,
     every_page_shows_the_known_figures,
     uploading_a_file_quarantines_its_bad_rows,
+    uploading_a_file_with_a_bullet_in_a_postcode_loads_the_rest,
     every_route_answers_each_role_as_its_permissions_say,
     forms_without_the_right_token_are_refused,
     a_form_without_its_token_field_is_refused_as_forged,
