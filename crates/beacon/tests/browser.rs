@@ -23,6 +23,20 @@ use std::time::{Duration, Instant};
 const DEMO_PASSWORD: &str = "browser-check-demo-pass";
 /// Rows that `beacon demo generate` deliberately breaks in the upload file.
 const BAD_ROWS: u32 = 5;
+/// Rows in the upload where every row is bad (an impossible date), a few thousand as a
+/// careless export might give: 60 pages of 50 on the run page.
+const ALL_BAD_ROWS: u32 = 3_000;
+
+/// A report file of `rows` rows, each with a date that does not exist (30 February).
+fn all_bad_upload(path: &Path, rows: u32) {
+    let mut text = String::from("reference,reported_date,fraud_type,victim_type\n");
+    for row in 1..=rows {
+        text.push_str(&format!(
+            "NFRCALLBAD{row:05},2017-02-30,NFIB5A,individual\n"
+        ));
+    }
+    std::fs::write(path, text).expect("the all-bad upload is written");
+}
 
 const INSTALL: &str = "install them with:\n  \
     DEBIAN_FRONTEND=noninteractive apt-get install -y chromium nodejs\n  \
@@ -287,6 +301,23 @@ fn demo_expectations() -> serde_json::Value {
             },
         ],
         "errorPages": [],
+        "badUpload": {
+            "bannerTitle": "Important",
+            "perPage": 50,
+            "pages": 60,
+            // The page once was 50 MB for 100,000 bad rows; one page of 50 is far less.
+            "maxBytes": 400_000,
+            "maxMillis": 10_000,
+            "first": {
+                "texts": [
+                    "Nothing was stored: all 3,000 rows read were quarantined.",
+                    "Rows 1 to 50 of 3,000, in line order.",
+                ],
+            },
+            "second": {
+                "texts": ["Rows 51 to 100 of 3,000, in line order."],
+            },
+        },
     })
 }
 
@@ -346,6 +377,8 @@ fn check_in_a_browser(backend: Backend) {
             .arg(&upload),
         "beacon demo generate",
     );
+    let all_bad = dir.path().join("all-bad.csv");
+    all_bad_upload(&all_bad, ALL_BAD_ROWS);
     let expectations = dir.path().join("expectations.json");
     std::fs::write(&expectations, demo_expectations().to_string()).expect("expectations written");
 
@@ -363,6 +396,7 @@ fn check_in_a_browser(backend: Backend) {
         .env("UPLOAD_CSV", &upload)
         .env("EXPECTED_QUARANTINED", BAD_ROWS.to_string())
         .env("EXPECTATIONS", &expectations)
+        .env("BAD_UPLOAD_CSV", &all_bad)
         .env("CHROMIUM", &tools.chromium)
         .env("NODE_PATH", &tools.node_modules)
         .env("BEACON_BROWSER_NODE_MODULES", &tools.node_modules)

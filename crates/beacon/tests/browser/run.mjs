@@ -54,6 +54,10 @@ const EXPECTATIONS = process.env.EXPECTATIONS
   ? JSON.parse(readFileSync(process.env.EXPECTATIONS, 'utf8'))
   : { pages: [], errorPages: [] };
 const BAD_UPLOAD_CSV = process.env.BAD_UPLOAD_CSV || '';
+if (BAD_UPLOAD_CSV && !existsSync(BAD_UPLOAD_CSV)) {
+  console.error(`browser check: BAD_UPLOAD_CSV ${BAD_UPLOAD_CSV} does not exist`);
+  process.exit(2);
+}
 const LABEL = process.env.LABEL || '';
 const NAV_TIMEOUT_MS = Number(process.env.BROWSER_NAV_TIMEOUT_MS || 60000);
 const TOTAL_TIMEOUT_MS = Number(process.env.BROWSER_TOTAL_TIMEOUT_MS || 8 * 60000);
@@ -494,49 +498,60 @@ try {
     );
   }
 
+  /** Uploads `file` through the form, follows its progress page to the run page, and returns the run page's path. */
+  const upload = async (file, name) => {
+    await visit(name === 'run' ? 'upload' : `upload-${name}`, '/upload', { heading: 'Upload reports', shot: name === 'run' });
+    step = `uploading ${file}`;
+    await page.setInputFiles('#file', file);
+    await Promise.all([
+      page.waitForNavigation({ waitUntil: 'load' }),
+      page.getByRole('button', { name: 'Upload and load' }).click(),
+    ]);
+    const afterUpload = pathOf(page.url());
+    console.log(`upload: the form led to ${afterUpload}`);
+    if (afterUpload.startsWith('/upload/')) {
+      // The progress page reloads itself every second, so axe may be interrupted by
+      // the reload; one clean run is enough.
+      step = 'checking the progress page';
+      const failed = await page.locator('.govuk-error-summary').count();
+      if (failed) {
+        throw new Error(`upload: the load failed: ${await page.locator('.govuk-error-summary').innerText()}`);
+      }
+      try {
+        await audit(`${name}-progress`);
+      } catch (error) {
+        if (!/context was destroyed|navigat/i.test(error.message)) throw error;
+        console.log(`${name}-progress: the page moved on before axe-core finished; not audited`);
+      }
+    } else {
+      check(/^\/runs\/\d+/.test(afterUpload), `upload: the form led to ${afterUpload}, not a progress page or a load`);
+    }
+    step = 'waiting for the load to finish (/runs/{id})';
+    await page.waitForURL(/\/runs\/\d+(\?|#|$)/, { timeout: NAV_TIMEOUT_MS * 2, waitUntil: 'load' });
+    // The progress page may have moved on mid-audit; make sure the run page is loaded.
+    await page.waitForLoadState('load');
+    return pathOf(page.url());
+  };
+
+  /** The quarantined rows' reasons listed on the open run page. */
+  const quarantinedReasons = async (runPath) => {
+    step = `checking ${runPath}`;
+    const quarantineHeading = page.getByRole('heading', { name: 'Quarantined rows' });
+    check(await quarantineHeading.isVisible(), `run: ${runPath} has no visible "Quarantined rows" heading`);
+    const reasons = await page
+      .locator('#quarantine ~ .beacon-table-wrap table tbody tr td:nth-child(2)')
+      .allInnerTexts();
+    check(reasons.length > 0, `run: ${runPath} lists no quarantined rows`);
+    check(
+      reasons.every((reason) => reason.trim().length > 0),
+      `run: ${runPath} has quarantined rows without a reason`,
+    );
+    return reasons;
+  };
+
   // --- Upload, its progress, and the quarantine table.
-  await visit('upload', '/upload');
-  step = 'uploading';
-  await page.setInputFiles('#file', UPLOAD_CSV);
-  await Promise.all([
-    page.waitForNavigation({ waitUntil: 'load' }),
-    page.getByRole('button', { name: 'Upload and load' }).click(),
-  ]);
-  const afterUpload = pathOf(page.url());
-  console.log(`upload: the form led to ${afterUpload}`);
-  if (afterUpload.startsWith('/upload/')) {
-    // The progress page reloads itself every second, so axe may be interrupted by
-    // the reload; one clean run is enough.
-    step = 'checking the progress page';
-    const failed = await page.locator('.govuk-error-summary').count();
-    if (failed) {
-      throw new Error(`upload: the load failed: ${await page.locator('.govuk-error-summary').innerText()}`);
-    }
-    try {
-      await audit('upload-progress');
-    } catch (error) {
-      if (!/context was destroyed|navigat/i.test(error.message)) throw error;
-      console.log('upload-progress: the page moved on before axe-core finished; not audited');
-    }
-  } else {
-    check(/^\/runs\/\d+/.test(afterUpload), `upload: the form led to ${afterUpload}, not a progress page or a load`);
-  }
-  step = 'waiting for the load to finish (/runs/{id})';
-  await page.waitForURL(/\/runs\/\d+(\?|#|$)/, { timeout: NAV_TIMEOUT_MS * 2, waitUntil: 'load' });
-  // The progress page may have moved on mid-audit; make sure the run page is loaded.
-  await page.waitForLoadState('load');
-  const runPath = pathOf(page.url());
-  step = `checking ${runPath}`;
-  const quarantineHeading = page.getByRole('heading', { name: 'Quarantined rows' });
-  check(await quarantineHeading.isVisible(), `run: ${runPath} has no visible "Quarantined rows" heading`);
-  const reasons = await page
-    .locator('#quarantine ~ .beacon-table-wrap table tbody tr td:nth-child(2)')
-    .allInnerTexts();
-  check(reasons.length > 0, `run: ${runPath} lists no quarantined rows`);
-  check(
-    reasons.every((reason) => reason.trim().length > 0),
-    `run: ${runPath} has quarantined rows without a reason`,
-  );
+  const runPath = await upload(UPLOAD_CSV, 'run');
+  const reasons = await quarantinedReasons(runPath);
   if (EXPECTED_QUARANTINED !== undefined) {
     check(
       reasons.length === EXPECTED_QUARANTINED,
@@ -546,6 +561,60 @@ try {
   console.log(`run ${runPath}: ${reasons.length} quarantined rows, e.g. "${(reasons[0] || '').trim()}"`);
   await audit('run');
   await screenshot('run');
+
+  // --- A big upload where every row is bad: the run page warns, shows one page of the
+  // quarantined rows with GOV.UK pagination, and stays small enough to open at once.
+  const bad = EXPECTATIONS.badUpload;
+  if (BAD_UPLOAD_CSV && bad) {
+    const badRun = (await upload(BAD_UPLOAD_CSV, 'bad-run')).split('#')[0].split('?')[0];
+    step = `checking ${badRun}`;
+    // Measured on a fresh request, as a browser opening the page would.
+    const started = Date.now();
+    const fresh = await page.request.get(BASE_URL + badRun);
+    const bytes = (await fresh.body()).length;
+    const took = Date.now() - started;
+    check(fresh.status() === 200, `bad-run: ${badRun} answered HTTP ${fresh.status()}`);
+    check(bytes <= bad.maxBytes, `bad-run: ${badRun} is ${bytes} bytes, more than ${bad.maxBytes}`);
+    check(took <= bad.maxMillis, `bad-run: ${badRun} took ${took} ms, more than ${bad.maxMillis}`);
+    console.log(`bad-run ${badRun}: ${bytes} bytes in ${took} ms`);
+    await expect(badRun, bad.first);
+    const banner = page.locator('.govuk-notification-banner').first();
+    check(
+      !(await banner.evaluate((element) => element.classList.contains('govuk-notification-banner--success'))),
+      `bad-run: ${badRun} shows a green success panel though nothing was stored`,
+    );
+    const title = (await page.locator('.govuk-notification-banner__title').first().innerText()).trim();
+    check(title === bad.bannerTitle, `bad-run: the panel's title is "${title}", expected "${bad.bannerTitle}"`);
+    const listed = await quarantinedReasons(badRun);
+    check(listed.length === bad.perPage, `bad-run: ${badRun} lists ${listed.length} rows, expected one page of ${bad.perPage}`);
+    const pagination = page.locator('nav.govuk-pagination');
+    if (check(await pagination.isVisible(), `bad-run: ${badRun} has no GOV.UK pagination`)) {
+      check(
+        (await pagination.locator('.govuk-pagination__item--ellipses').count()) > 0,
+        `bad-run: the pagination of ${bad.pages} pages has no ellipses`,
+      );
+      check(
+        (await pagination.locator(`a[aria-label="Page ${bad.pages}"]`).count()) === 1,
+        `bad-run: the pagination has no link to the last page, ${bad.pages}`,
+      );
+    }
+    await audit('bad-run');
+    await screenshot('bad-run');
+    step = `following Next from ${badRun}`;
+    const next = page.locator('nav.govuk-pagination a[rel="next"]');
+    const nextHref = await next.getAttribute('href');
+    expectedDocument = { url: new URL(nextHref, BASE_URL).href, status: 200 };
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), next.click()]);
+    await expect(pathOf(page.url()), bad.second);
+    const second = await quarantinedReasons(pathOf(page.url()));
+    check(second.length === bad.perPage, `bad-run: page 2 lists ${second.length} rows, expected ${bad.perPage}`);
+    check(
+      (await page.locator('nav.govuk-pagination a[rel="prev"]').count()) === 1,
+      'bad-run: page 2 has no Previous link',
+    );
+    await audit('bad-run-page-2');
+    await screenshot('bad-run-page-2');
+  }
 } catch (error) {
   fail(`while ${step}: ${error.message.split('\n')[0]}`);
   if (page) {
