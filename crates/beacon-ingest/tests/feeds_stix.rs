@@ -90,8 +90,8 @@ fn every_specification_example_parses_and_prints_back_to_the_same_tree() {
 fn canonical_printing_normalises_spelling_but_keeps_meaning() {
     let cases = [
         (
-            "[file:hashes.'MD5'=='x'  AND  file:size<>5]",
-            "[file:hashes.MD5 = 'x' AND file:size != 5]",
+            "[file:hashes.'MD5'=='d41d8cd98f00b204e9800998ecf8427e'  AND  file:size<>5]",
+            "[file:hashes.MD5 = 'd41d8cd98f00b204e9800998ecf8427e' AND file:size != 5]",
         ),
         (
             "[a:b = 1 OR a:b = 2] AND ([c:d = 3] OR [e:f = 4]) WITHIN +5 SECONDS",
@@ -645,4 +645,172 @@ proptest! {
         let records = read(bundle.to_string().as_bytes(), "p.json");
         prop_assert!(!records.is_empty());
     }
+}
+
+/// Patterns Beacon must refuse where the reference validator does, with words its reason
+/// must hold: repeated qualifiers, hash values of the wrong form (alone and beside an
+/// address), a qualifier missing its value.
+const INVALID_BEYOND_THE_GRAMMAR: &[(&str, &str)] = &[
+    (
+        "[ipv4-addr:value = '198.51.100.1'] WITHIN 5 SECONDS WITHIN 6 SECONDS",
+        "second WITHIN qualifier",
+    ),
+    (
+        "[ipv4-addr:value = '198.51.100.1'] REPEATS 2 TIMES REPEATS 3 TIMES",
+        "second REPEATS qualifier",
+    ),
+    (
+        "[ipv4-addr:value = '198.51.100.1'] START t'2016-06-01T00:00:00Z' STOP t'2016-07-01T00:00:00Z' START t'2016-06-01T00:00:00Z' STOP t'2016-07-01T00:00:00Z'",
+        "second START … STOP qualifier",
+    ),
+    (
+        "[file:hashes.'SHA-256' = 'f00']",
+        "'f00' is not a valid SHA-256 hash",
+    ),
+    (
+        "[ipv4-addr:value = '198.51.100.1' AND file:hashes.'SHA-256' = 'f00']",
+        "'f00' is not a valid SHA-256 hash",
+    ),
+    (
+        "[ipv4-addr:value = '198.51.100.1' OR file:hashes.'SHA-1' = 'xyz']",
+        "not a valid SHA-1 hash",
+    ),
+    ("[file:hashes.MD5 != 'f00']", "not a valid MD5 hash"),
+    (
+        "[ipv4-addr:value = '198.51.100.1'] WITHIN ]",
+        "expected a number of seconds",
+    ),
+];
+
+/// Patterns the reference validator accepts that the checks above must not catch.
+const VALID_NEAR_MISSES: &[&str] = &[
+    "[ipv4-addr:value = '198.51.100.1'] REPEATS 2 TIMES WITHIN 5 SECONDS",
+    "([ipv4-addr:value = '198.51.100.1'] WITHIN 5 SECONDS) WITHIN 6 SECONDS",
+    "[file:hashes.TLSH = 'f00']",
+    "[file:hashes.SSDEEP = '3:AXGBicFlgVNhBGcL6wCrFQEv:AXGHsNhxLsr2C']",
+    "[file:hashes.'SHA-256' = 'aec070645fe53ee3b3763059376134f058cc337247c978add178b6ccdfb0019f' AND ipv4-addr:value = '198.51.100.1']",
+];
+
+#[test]
+fn patterns_are_checked_beyond_the_grammar_as_the_reference_validator_does() {
+    for (text, reason) in INVALID_BEYOND_THE_GRAMMAR {
+        let error = pattern::parse(text).expect_err(text).to_string();
+        assert!(error.contains(reason), "{text}: {error}");
+        assert!(!error.contains("closes nothing"), "{text}: {error}");
+    }
+    for text in VALID_NEAR_MISSES {
+        pattern::parse(text).unwrap_or_else(|error| panic!("{text}: {error}"));
+    }
+}
+
+#[test]
+fn an_invalid_pattern_is_a_rejection_even_where_a_valid_one_would_be_skipped() {
+    let bundle = |pattern: &str, revoked: bool| {
+        serde_json::json!({
+            "type": "bundle",
+            "id": "bundle--44af6c39-c09b-49c5-9de2-394224b04982",
+            "objects": [{
+                "type": "indicator",
+                "spec_version": "2.1",
+                "id": "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+                "created": "2026-11-01T00:00:00.000Z",
+                "modified": "2026-11-01T00:00:00.000Z",
+                "pattern": pattern,
+                "pattern_type": "stix",
+                "valid_from": "2026-11-01T00:00:00Z",
+                "revoked": revoked,
+            }]
+        })
+        .to_string()
+    };
+    for (pattern, revoked) in [
+        // Names no address: a valid one is skipped.
+        ("[file:hashes.'SHA-256' = 'f00']", false),
+        // Revoked: a valid one is skipped.
+        (
+            "[ipv4-addr:value = '198.51.100.1'] WITHIN 5 SECONDS WITHIN 6 SECONDS",
+            true,
+        ),
+        // Beside an address: a valid one is an event.
+        (
+            "[ipv4-addr:value = '198.51.100.1' AND file:hashes.'SHA-256' = 'f00']",
+            false,
+        ),
+    ] {
+        let records = read(bundle(pattern, revoked).as_bytes(), "bundle.json");
+        assert_eq!(counts(&records), (0, 0, 1), "{pattern}: {records:?}");
+    }
+    let valid = read(
+        bundle(
+            "[file:hashes.MD5 = 'd41d8cd98f00b204e9800998ecf8427e']",
+            false,
+        )
+        .as_bytes(),
+        "bundle.json",
+    );
+    assert_eq!(counts(&valid), (0, 1, 0), "a valid hash pattern is skipped");
+}
+
+/// Runs each pattern through `stix2-patterns`' validator; true for each it accepts.
+fn reference_verdicts(python: &Path, patterns: &[String]) -> Vec<bool> {
+    let script = "import json, sys\n\
+        from stix2patterns.validator import run_validator\n\
+        patterns = json.load(sys.stdin)\n\
+        print(json.dumps([not run_validator(p, stix_version='2.1') for p in patterns]))\n";
+    let mut child = std::process::Command::new(python)
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("the Python interpreter starts");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("a pipe to the checker");
+        stdin
+            .write_all(
+                serde_json::to_string(patterns)
+                    .expect("strings serialise")
+                    .as_bytes(),
+            )
+            .expect("the patterns are written");
+    }
+    let output = child.wait_with_output().expect("the checker finishes");
+    assert!(
+        output.status.success(),
+        "stix2-patterns failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("the checker prints a JSON list")
+}
+
+#[test]
+fn beacon_and_stix2_patterns_agree_on_the_spec_examples_and_the_invalid_cases() {
+    let Some(python) = beacon_testing::python_with(
+        "Beacon's STIX pattern checks against the stix2-patterns validator",
+        &["stix2patterns"],
+    ) else {
+        return;
+    };
+    let mut patterns = spec_examples();
+    patterns.extend(
+        INVALID_BEYOND_THE_GRAMMAR
+            .iter()
+            .map(|(text, _)| (*text).to_owned()),
+    );
+    patterns.extend(VALID_NEAR_MISSES.iter().map(|text| (*text).to_owned()));
+    let reference = reference_verdicts(&python, &patterns);
+    assert_eq!(reference.len(), patterns.len());
+    let disagreements: Vec<String> = patterns
+        .iter()
+        .zip(&reference)
+        .filter(|(text, accepted)| pattern::parse(text).is_ok() != **accepted)
+        .map(|(text, accepted)| {
+            format!(
+                "{text}: stix2-patterns {}, Beacon {}",
+                if *accepted { "accepts" } else { "refuses" },
+                if *accepted { "refuses" } else { "accepts" }
+            )
+        })
+        .collect();
+    assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
 }

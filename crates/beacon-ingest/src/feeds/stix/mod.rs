@@ -232,16 +232,18 @@ impl Bundle {
                 "the pattern is {kind}, not STIX patterning, so it names no address Beacon can read"
             ));
         }
-        if fields.get("revoked") == Some(&Value::Bool(true)) {
-            return skipped("the indicator is revoked".to_owned());
-        }
         let Some(pattern_text) = text("pattern") else {
             return vec![rejected(line, "the indicator has no \"pattern\"", raw())];
         };
+        // Every pattern is validated in full, even one then skipped: an invalid pattern is
+        // a rejection with its reason, never a skip.
         let pattern = match pattern::parse(pattern_text) {
             Ok(pattern) => pattern,
             Err(error) => return vec![rejected(line, error.to_string(), raw())],
         };
+        if fields.get("revoked") == Some(&Value::Bool(true)) {
+            return skipped("the indicator is revoked".to_owned());
+        }
         let types = strings(fields.get("indicator_types"));
         let labels = strings(fields.get("labels"));
         if is_benign(&types, &labels) {

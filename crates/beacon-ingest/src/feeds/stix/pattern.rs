@@ -340,6 +340,9 @@ impl Builder<'_> {
     ) -> Result<ObservationExpression, PatternError> {
         let mut parts = children(pair.clone());
         let primary = parts.next().ok_or_else(|| self.missing(&pair))?;
+        // As the reference validator (stix2-patterns) has it: an observation in brackets may
+        // take each kind of qualifier once; a parenthesised group is not checked.
+        let simple = primary.as_rule() == Rule::observation_simple;
         let mut expression = match primary.as_rule() {
             Rule::observation_simple => {
                 let inside = children(primary.clone())
@@ -351,7 +354,23 @@ impl Builder<'_> {
             Rule::observation_expressions => self.observation_expressions(primary)?,
             _ => return Err(self.unexpected(&primary)),
         };
+        let mut seen: Vec<&'static str> = Vec::new();
         for qualifier in parts {
+            let kind = match qualifier.as_rule() {
+                Rule::within_qualifier => "WITHIN",
+                Rule::repeated_qualifier => "REPEATS",
+                _ => "START … STOP",
+            };
+            if simple && seen.contains(&kind) {
+                return Err(self.fail(
+                    &qualifier,
+                    format!(
+                        "the observation has a second {kind} qualifier: each kind of qualifier \
+                         may be given once"
+                    ),
+                ));
+            }
+            seen.push(kind);
             expression =
                 ObservationExpression::Qualified(Box::new(expression), self.qualifier(qualifier)?);
         }
@@ -435,11 +454,55 @@ impl Builder<'_> {
             Rule::exists_test => Operator::Exists,
             _ => operator.ok_or_else(|| self.missing(&pair))?,
         };
+        if pair.as_rule() == Rule::comparison {
+            self.check_hash(&pair, &path)?;
+        }
         Ok(Comparison {
             path,
             negated,
             operator,
         })
+    }
+
+    /// A comparison of a hash (`file:hashes.'SHA-256' = '…'`) must compare with a value
+    /// of that hash's form, as the reference validator (stix2-patterns) requires: the
+    /// operand as written, quotes left out, must match [`HASH_FORMS`].
+    fn check_hash(&self, pair: &Pair<'_, Rule>, path: &ObjectPath) -> Result<(), PatternError> {
+        let in_hashes = path.property == "hashes"
+            || path
+                .steps
+                .iter()
+                .any(|step| matches!(step, PathStep::Key(key) if key == "hashes"));
+        let last = match path.steps.last() {
+            Some(PathStep::Key(key)) => key.as_str(),
+            Some(_) => return Ok(()),
+            None => path.property.as_str(),
+        };
+        if !in_hashes {
+            return Ok(());
+        }
+        let selector = last.to_ascii_uppercase().replace('-', "");
+        let Some((_, name, valid)) = HASH_FORMS.iter().find(|(key, ..)| *key == selector) else {
+            return Ok(());
+        };
+        let Some(operation) = children(pair.clone()).last() else {
+            return Ok(());
+        };
+        let Some(operand) = children(operation).last() else {
+            return Ok(());
+        };
+        let written: String = operand.as_str().chars().filter(|c| *c != '\'').collect();
+        if valid(&written) {
+            return Ok(());
+        }
+        let shown: String = written.chars().take(80).collect();
+        Err(self.fail(
+            &operand,
+            format!(
+                "'{shown}' is not a valid {name} hash ({})",
+                describe_hash(name)
+            ),
+        ))
     }
 
     fn operator(&self, pair: Pair<'_, Rule>) -> Result<Operator, PatternError> {
@@ -563,6 +626,57 @@ impl Builder<'_> {
 }
 
 /// A property name, unquoted if it was quoted.
+/// Hash names (upper case, without `-`) the reference validator checks, with the name to
+/// show and the test of a value's form.
+#[allow(clippy::type_complexity)]
+const HASH_FORMS: &[(&str, &str, fn(&str) -> bool)] = &[
+    ("MD5", "MD5", |value| hex_of(value, &[32])),
+    // stix2-patterns' MD6 expression only anchors its first lengths at the start.
+    ("MD6", "MD6", |value| {
+        [32, 40, 56, 96, 128].iter().any(|&length| {
+            value
+                .get(..length)
+                .is_some_and(|start| hex_of(start, &[length]))
+        })
+    }),
+    ("RIPEMD160", "RIPEMD-160", |value| hex_of(value, &[40])),
+    ("SHA1", "SHA-1", |value| hex_of(value, &[40])),
+    ("SHA224", "SHA-224", |value| hex_of(value, &[56])),
+    ("SHA256", "SHA-256", |value| hex_of(value, &[64])),
+    ("SHA384", "SHA-384", |value| hex_of(value, &[96])),
+    ("SHA512", "SHA-512", |value| hex_of(value, &[128])),
+    ("SHA3224", "SHA3-224", |value| hex_of(value, &[56])),
+    ("SHA3256", "SHA3-256", |value| hex_of(value, &[64])),
+    ("SHA3384", "SHA3-384", |value| hex_of(value, &[96])),
+    ("SHA3512", "SHA3-512", |value| hex_of(value, &[128])),
+    ("SSDEEP", "SSDEEP", |value| {
+        (1..=128).contains(&value.len())
+            && value
+                .bytes()
+                .all(|byte| byte.is_ascii_alphanumeric() || b"/+:.".contains(&byte))
+    }),
+    ("WHIRLPOOL", "WHIRLPOOL", |value| hex_of(value, &[128])),
+];
+
+/// True when `value` is hexadecimal digits of one of the lengths.
+fn hex_of(value: &str, lengths: &[usize]) -> bool {
+    lengths.contains(&value.len()) && value.bytes().all(|byte| byte.is_ascii_hexdigit())
+}
+
+/// What a valid value of the named hash looks like, in plain words.
+fn describe_hash(name: &str) -> &'static str {
+    match name {
+        "MD5" => "32 hexadecimal digits",
+        "SHA-1" | "RIPEMD-160" => "40 hexadecimal digits",
+        "SHA-224" | "SHA3-224" => "56 hexadecimal digits",
+        "SHA-256" | "SHA3-256" => "64 hexadecimal digits",
+        "SHA-384" | "SHA3-384" => "96 hexadecimal digits",
+        "SHA-512" | "SHA3-512" | "WHIRLPOOL" => "128 hexadecimal digits",
+        "SSDEEP" => "up to 128 letters, digits and / + : .",
+        _ => "hexadecimal digits",
+    }
+}
+
 fn key(pair: &Pair<'_, Rule>) -> String {
     match pair.as_rule() {
         Rule::string_literal => unescape(pair.as_str()),
@@ -776,9 +890,23 @@ fn explain(text: &str, scan: &Scan, error: &pest::error::Error<Rule>) -> Pattern
         }
         ErrorVariant::CustomError { .. } => false,
     };
+    // A stray closer where the parser wanted a value (`[…] WITHIN ]`) is explained by the
+    // missing value, not by the closer.
+    let wanted_value = match &error.variant {
+        ErrorVariant::ParsingError { positives, .. } => {
+            positives.iter().any(|rule| is_literal(*rule))
+        }
+        ErrorVariant::CustomError { .. } => false,
+    };
     if let Some(problem) = &scan.problem
         && problem.matters_at <= failed_at
         && (!problem.unclosed || wanted_closer)
+        && !(!problem.unclosed
+            && problem.matters_at == failed_at
+            && wanted_value
+            && text
+                .get(failed_at..)
+                .is_some_and(|rest| rest.starts_with([']', ')'])))
     {
         return error_at(text, problem.point_at, problem.message.clone());
     }
@@ -1034,8 +1162,13 @@ impl fmt::Display for ObservationExpression {
         let (operands, word) = match self {
             ObservationExpression::Observation(inside) => return write!(f, "[{inside}]"),
             ObservationExpression::Qualified(inner, qualifier) => {
-                // Qualifiers bind tightest, so any operator inside needs parentheses.
-                inner.fmt_operand(f, 3)?;
+                // Qualifiers bind tightest, so any operator inside needs parentheses; so
+                // does a second qualifier of the same kind, which only a group may take.
+                if inner.has_qualifier_like(qualifier) {
+                    write!(f, "({inner})")?;
+                } else {
+                    inner.fmt_operand(f, 3)?;
+                }
                 return write!(f, " {qualifier}");
             }
             ObservationExpression::And(operands) => (operands, "AND"),
@@ -1049,6 +1182,20 @@ impl fmt::Display for ObservationExpression {
             operand.fmt_operand(f, self.precedence())?;
         }
         Ok(())
+    }
+}
+
+impl ObservationExpression {
+    /// True when this is a bracketed observation carrying, directly, a qualifier of the
+    /// same kind as `qualifier`.
+    fn has_qualifier_like(&self, qualifier: &Qualifier) -> bool {
+        match self {
+            ObservationExpression::Qualified(inner, own) => {
+                std::mem::discriminant(own) == std::mem::discriminant(qualifier)
+                    || inner.has_qualifier_like(qualifier)
+            }
+            _ => false,
+        }
     }
 }
 
@@ -1360,6 +1507,70 @@ mod tests {
         assert!(parse("[a:b = truely]").is_err());
         // MATCHES may touch its string, as in the specification's own example.
         assert!(parse("[a:b MATCHES'^x$']").is_ok());
+    }
+
+    fn refusal(text: &str) -> String {
+        parse(text)
+            .expect_err(&format!("{text} should be refused"))
+            .to_string()
+    }
+
+    #[test]
+    fn a_repeated_qualifier_on_one_observation_is_refused() {
+        for (text, kind) in [
+            (
+                "[ipv4-addr:value = '198.51.100.1'] WITHIN 5 SECONDS WITHIN 6 SECONDS",
+                "WITHIN",
+            ),
+            (
+                "[ipv4-addr:value = '198.51.100.1'] REPEATS 2 TIMES REPEATS 3 TIMES",
+                "REPEATS",
+            ),
+            (
+                "[ipv4-addr:value = '198.51.100.1'] START t'2016-06-01T00:00:00Z' STOP \
+                 t'2016-07-01T00:00:00Z' START t'2016-06-01T00:00:00Z' STOP t'2016-07-01T00:00:00Z'",
+                "START … STOP",
+            ),
+        ] {
+            let message = refusal(text);
+            assert!(
+                message.contains(&format!("a second {kind} qualifier")),
+                "{text}: {message}"
+            );
+        }
+        // Different kinds, or a qualifier on a parenthesised group, are fine.
+        parse("[ipv4-addr:value = '198.51.100.1'] REPEATS 2 TIMES WITHIN 5 SECONDS")
+            .expect("two kinds");
+        parse("([ipv4-addr:value = '198.51.100.1'] WITHIN 5 SECONDS) WITHIN 6 SECONDS")
+            .expect("a group's qualifier");
+    }
+
+    #[test]
+    fn hash_comparisons_need_a_value_of_the_hashs_form() {
+        let message = refusal("[file:hashes.'SHA-256' = 'f00']");
+        assert!(
+            message.contains("'f00' is not a valid SHA-256 hash (64 hexadecimal digits)"),
+            "{message}"
+        );
+        let beside = refusal("[ipv4-addr:value = '198.51.100.1' AND file:hashes.MD5 = 'f00']");
+        assert!(beside.contains("not a valid MD5 hash"), "{beside}");
+        parse(
+            "[file:hashes.'SHA-256' = \
+             'aec070645fe53ee3b3763059376134f058cc337247c978add178b6ccdfb0019f']",
+        )
+        .expect("a real SHA-256");
+        parse("[file:hashes.TLSH = 'f00']").expect("a hash the validator does not check");
+        parse("[file:hashes[*] = 'f00']").expect("any hash");
+    }
+
+    #[test]
+    fn a_missing_qualifier_value_is_named() {
+        let message = refusal("[ipv4-addr:value = '198.51.100.1'] WITHIN ]");
+        assert!(!message.contains("closes nothing"), "{message}");
+        assert!(
+            message.contains("expected a number of seconds"),
+            "{message}"
+        );
     }
 
     #[test]
