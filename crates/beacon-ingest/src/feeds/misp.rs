@@ -408,8 +408,20 @@ fn tag_malware(tag: &str) -> Option<String> {
     let (galaxy, value) = rest.split_once('=')?;
     MALWARE_GALAXIES
         .contains(&galaxy.trim())
-        .then(|| value.trim().trim_matches('"').to_lowercase())
+        .then(|| family_name(value.trim().trim_matches('"')))
         .filter(|name| !name.is_empty())
+}
+
+/// A galaxy cluster's name as a `malware.name`: lower case, without the platform malpedia
+/// adds to tell families of one name apart (`Mirai (ELF)` is `mirai`).
+fn family_name(cluster: &str) -> String {
+    let lower = cluster.trim().to_lowercase();
+    for platform in [" (elf)", " (windows)", " (android)", " (macos)", " (ios)"] {
+        if let Some(name) = lower.strip_suffix(platform) {
+            return name.trim().to_owned();
+        }
+    }
+    lower
 }
 
 /// A malware family named by a `Galaxy` list (MISP's expanded form of galaxy tags).
@@ -743,6 +755,10 @@ mod tests {
             Some("emotet".into())
         );
         assert_eq!(tag_malware("misp-galaxy:threat-actor=\"APT 28\""), None);
+        assert_eq!(
+            tag_malware("misp-galaxy:malpedia=\"Mirai (ELF)\"").as_deref(),
+            Some("mirai")
+        );
     }
 
     #[test]
