@@ -53,6 +53,8 @@ impl WebError {
             WebError::Store(_) | WebError::Internal(_) => {
                 "Sorry, there is a problem with Beacon. Try again later.".to_owned()
             }
+            WebError::NotFound => "If you typed the web address, check it is correct. If you followed a link in Beacon, the page may no longer exist; use the menu to find what you need.".to_owned(),
+            WebError::Forbidden => "Your role does not allow this page. If you need it, ask the partnership coordinator.".to_owned(),
             other => other.to_string(),
         }
     }

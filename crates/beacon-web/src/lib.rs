@@ -181,6 +181,11 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(upload_limit))
         .nest("/api/v1", api::routes())
         .route("/sign-out", post(pages::sign_in::sign_out))
+        .fallback(pages::not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            pages::with_layout,
+        ))
         .layer(middleware::from_fn(security_headers))
         .with_state(state)
 }

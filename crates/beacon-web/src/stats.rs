@@ -10,6 +10,7 @@
 use crate::error::WebError;
 use beacon_analytics::{PeriodFacts, Summary};
 use beacon_core::{DistrictCode, LocalIssueRules, Period};
+use beacon_report::wording;
 use beacon_store::Store;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -31,6 +32,52 @@ pub struct Chosen {
     pub period: Period,
     /// The preset's key, or `custom`.
     pub preset: String,
+    /// Why the period shown differs from the one asked for (clamped to the data held or
+    /// to [`MAX_SPAN_YEARS`]), in words for the page.
+    pub adjusted: Option<String>,
+}
+
+/// The longest period a page or API call covers, in years: a summary's work and size
+/// grow with its months, so a request for ten thousand years must not cost ten thousand
+/// years of work.
+pub const MAX_SPAN_YEARS: i32 = 10;
+
+/// Clamps a custom period to the reports held (`range`, first and last report dates) and
+/// to [`MAX_SPAN_YEARS`] (keeping its end, the most recent part). A period wholly outside
+/// the data keeps its dates, bounded in span: it simply has no reports.
+pub fn clamp(period: Period, range: Option<(Date, Date)>) -> (Period, Option<String>) {
+    let (mut from, mut to) = (period.from, period.to);
+    let mut reasons = Vec::new();
+    if let Some((earliest, latest)) = range
+        && from <= latest
+        && to >= earliest
+        && (from < earliest || to > latest)
+    {
+        from = from.max(earliest);
+        to = to.min(latest);
+        reasons.push("within the reports held");
+    }
+    let earliest_start = to
+        .replace_year(to.year() - MAX_SPAN_YEARS)
+        .or_else(|_| Date::from_calendar_date(to.year() - MAX_SPAN_YEARS, to.month(), 28))
+        .ok()
+        .and_then(Date::next_day);
+    if let Some(earliest_start) = earliest_start
+        && from < earliest_start
+    {
+        from = earliest_start;
+        reasons.push("of at most 10 years");
+    }
+    let clamped = Period::new(from, to).unwrap_or(period);
+    let note = (!reasons.is_empty()).then(|| {
+        format!(
+            "You asked for {}. Beacon shows {}, the part {}.",
+            wording::date_range(period.from, period.to),
+            wording::date_range(clamped.from, clamped.to),
+            reasons.join(" and ")
+        )
+    });
+    (clamped, note)
 }
 
 fn month_start(year: i32, month: Month) -> Date {
@@ -77,8 +124,9 @@ pub fn preset_period(preset: &str, latest: Date) -> Option<Period> {
     Period::new(from, until.previous_day()?).ok()
 }
 
-/// Chooses the period from a page's query: custom dates when both are given, else a
-/// preset (default: the last complete quarter in the data).
+/// Chooses the period from a page's query: custom dates when both are given (clamped to
+/// the data held, `range`, and to [`MAX_SPAN_YEARS`]), else a preset (default: the last
+/// complete quarter in the data).
 ///
 /// # Errors
 /// [`WebError::BadRequest`] with what to fix.
@@ -86,16 +134,18 @@ pub fn choose(
     preset: Option<&str>,
     from: Option<Date>,
     to: Option<Date>,
-    latest: Option<Date>,
+    range: Option<(Date, Date)>,
     today: Date,
 ) -> Result<Chosen, WebError> {
     if let (Some(from), Some(to)) = (from, to) {
         let period = Period::new(from, to).map_err(|_| {
             WebError::BadRequest("The start date must be on or before the end date".into())
         })?;
+        let (period, adjusted) = clamp(period, range);
         return Ok(Chosen {
             period,
             preset: "custom".into(),
+            adjusted,
         });
     }
     if from.is_some() || to.is_some() {
@@ -104,11 +154,12 @@ pub fn choose(
         ));
     }
     let key = preset.unwrap_or("quarter");
-    let period = preset_period(key, latest.unwrap_or(today))
+    let period = preset_period(key, range.map_or(today, |range| range.1))
         .ok_or_else(|| WebError::BadRequest(format!("'{key}' is not a period preset")))?;
     Ok(Chosen {
         period,
         preset: key.to_owned(),
+        adjusted: None,
     })
 }
 
@@ -132,7 +183,7 @@ impl Cached {
 #[derive(Default)]
 struct Entries {
     version: String,
-    latest: Option<Option<Date>>,
+    range: Option<Option<(Date, Date)>>,
     facts: HashMap<(Date, Date), Arc<PeriodFacts>>,
     summaries: HashMap<(Date, Date, Option<String>), Arc<Cached>>,
 }
@@ -172,17 +223,17 @@ impl StatsCache {
         Ok(())
     }
 
-    fn latest_unchecked(&self, store: &mut dyn Store) -> Result<Option<Date>, WebError> {
-        if let Some(latest) = self.entries().latest {
-            return Ok(latest);
+    fn range_unchecked(&self, store: &mut dyn Store) -> Result<Option<(Date, Date)>, WebError> {
+        if let Some(range) = self.entries().range {
+            return Ok(range);
         }
-        let latest = store.report_date_range()?.map(|range| range.1);
-        self.entries().latest = Some(latest);
-        Ok(latest)
+        let range = store.report_date_range()?;
+        self.entries().range = Some(range);
+        Ok(range)
     }
 
     /// A page's period and summaries in one visit to the store (one version check): the
-    /// period is chosen from the latest report's date, then each wanted summary (`None`
+    /// period is chosen from the first and last reports' dates, then each wanted summary (`None`
     /// for the area, or a district) is found. `None` in the result for an unknown district.
     ///
     /// # Errors
@@ -190,12 +241,12 @@ impl StatsCache {
     pub fn view(
         &self,
         store: &mut dyn Store,
-        choose: impl FnOnce(Option<Date>) -> Result<Chosen, WebError>,
+        choose: impl FnOnce(Option<(Date, Date)>) -> Result<Chosen, WebError>,
         wanted: &[Option<DistrictCode>],
         rules: &LocalIssueRules,
     ) -> Result<(Chosen, Summaries), WebError> {
         self.check_version(store)?;
-        let chosen = choose(self.latest_unchecked(store)?)?;
+        let chosen = choose(self.range_unchecked(store)?)?;
         let summaries = wanted
             .iter()
             .map(|district| self.summary_unchecked(store, chosen.period, district.as_ref(), rules))

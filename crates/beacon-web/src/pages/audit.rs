@@ -3,8 +3,9 @@
 use super::{Chrome, render};
 use crate::AppState;
 use crate::auth::Viewer;
-use crate::error::{WebError, WebResult};
-use crate::forms::{date_field, given, url_encode};
+use crate::error::WebResult;
+use crate::format::Pagination;
+use crate::forms::{DateEntry, Problem, check_page, given, url_encode};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -14,27 +15,79 @@ use beacon_store::{AuditFilter, AuditRecord};
 
 const PAGE_SIZE: u32 = 50;
 
-/// The audit page's filters.
+/// The audit page's filters. Dates come as GOV.UK's day, month and year fields, or
+/// whole (`from=2026-12-01`) from links.
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct AuditQuery {
     actor: Option<String>,
     action: Option<String>,
     from: Option<String>,
     to: Option<String>,
-    page: Option<u32>,
+    #[serde(rename = "from-day")]
+    from_day: Option<String>,
+    #[serde(rename = "from-month")]
+    from_month: Option<String>,
+    #[serde(rename = "from-year")]
+    from_year: Option<String>,
+    #[serde(rename = "to-day")]
+    to_day: Option<String>,
+    #[serde(rename = "to-month")]
+    to_month: Option<String>,
+    #[serde(rename = "to-year")]
+    to_year: Option<String>,
+    page: Option<String>,
+}
+
+/// An audit event as the table shows it.
+pub struct EventLine {
+    /// When, in UK local time.
+    pub when: String,
+    /// When, for the `datetime` attribute.
+    pub machine: String,
+    /// Who.
+    pub actor: String,
+    /// What, in words.
+    pub action: String,
+    /// The stored action code (kept for filtering).
+    pub action_code: String,
+    /// On what.
+    pub subject: String,
+    /// Detail.
+    pub detail: String,
+}
+
+impl EventLine {
+    fn of(record: &AuditRecord) -> EventLine {
+        EventLine {
+            when: crate::format::date_time_text(&record.at),
+            machine: crate::format::machine_time(&record.at),
+            actor: record.event.actor.clone(),
+            action: crate::format::words(&record.event.action),
+            action_code: record.event.action.clone(),
+            subject: record.event.subject.clone(),
+            detail: record.event.detail.clone(),
+        }
+    }
 }
 
 #[derive(Template)]
 #[template(path = "audit.html")]
 struct AuditPage {
     chrome: Chrome,
+    problems: Vec<Problem>,
     actor: String,
     action: String,
-    from: String,
-    to: String,
-    events: Vec<AuditRecord>,
-    newer: Option<String>,
-    older: Option<String>,
+    from: DateEntry,
+    to: DateEntry,
+    events: Vec<EventLine>,
+    pagination: Pagination,
+}
+
+impl AuditPage {
+    /// The two dates with their field names and labels, for the template.
+    fn date_fields(&self) -> [(&'static str, &'static str, &DateEntry); 2] {
+        [("from", "From", &self.from), ("to", "To", &self.to)]
+    }
 }
 
 /// The audit log.
@@ -44,14 +97,63 @@ pub async fn page(
     Query(query): Query<AuditQuery>,
 ) -> WebResult<Response> {
     viewer.require(Permission::ViewAudit)?;
-    let from = date_field(&query.from, "The start date").map_err(WebError::BadRequest)?;
-    let to = date_field(&query.to, "The end date").map_err(WebError::BadRequest)?;
-    let page = query.page.unwrap_or(1).max(1);
+    let mut from = DateEntry::from_query(
+        &query.from,
+        &query.from_day,
+        &query.from_month,
+        &query.from_year,
+    );
+    let mut to = DateEntry::from_query(&query.to, &query.to_day, &query.to_month, &query.to_year);
+    let mut problems = Vec::new();
+    let mut check = |entry: &mut DateEntry, label: &str, field: &str| match entry.date(label) {
+        Ok(date) => date,
+        Err(message) => {
+            entry.error = Some(message.clone());
+            problems.push(Problem::new(field, message));
+            None
+        }
+    };
+    let from_date = check(&mut from, "The start date", "from-day");
+    let to_date = check(&mut to, "The end date", "to-day");
+    if let (Some(start), Some(end)) = (from_date, to_date)
+        && start > end
+    {
+        let message = "The start date must be on or before the end date".to_owned();
+        from.error = Some(message.clone());
+        problems.push(Problem::new("from-day", message));
+    }
+    let page = match check_page(&query.page, "page") {
+        Ok(page) => u32::try_from(page).unwrap_or(u32::MAX),
+        Err(problem) => {
+            problems.push(problem);
+            1
+        }
+    };
+    let text = |value: &Option<String>| given(value).unwrap_or_default();
+    let title = if problems.is_empty() {
+        "Audit log"
+    } else {
+        "Error: Audit log"
+    };
+    let mut shown = AuditPage {
+        chrome: Chrome::for_viewer(&viewer, title, "/audit"),
+        problems: Vec::new(),
+        actor: text(&query.actor),
+        action: text(&query.action),
+        from: from.clone(),
+        to: to.clone(),
+        events: Vec::new(),
+        pagination: Pagination::default(),
+    };
+    if !problems.is_empty() {
+        shown.problems = problems;
+        return Ok(render(StatusCode::BAD_REQUEST, &shown));
+    }
     let filter = AuditFilter {
         actor: given(&query.actor),
         action: given(&query.action),
-        from: from.map(|d| d.midnight().assume_utc()),
-        to: to
+        from: from_date.map(|d| d.midnight().assume_utc()),
+        to: to_date
             .and_then(|d| d.next_day())
             .map(|d| d.midnight().assume_utc()),
         limit: PAGE_SIZE + 1,
@@ -62,25 +164,18 @@ pub async fn page(
         .await??;
     let more = events.len() > PAGE_SIZE as usize;
     events.truncate(PAGE_SIZE as usize);
-    let text = |value: &Option<String>| given(value).unwrap_or_default();
+    let day = |date: Option<time::Date>| date.map(|d| d.to_string()).unwrap_or_default();
     let base = format!(
         "/audit?actor={}&action={}&from={}&to={}",
         url_encode(&text(&query.actor)),
         url_encode(&text(&query.action)),
-        url_encode(&text(&query.from)),
-        url_encode(&text(&query.to))
+        day(from_date),
+        day(to_date)
     );
-    Ok(render(
-        StatusCode::OK,
-        &AuditPage {
-            chrome: Chrome::for_viewer(&viewer, "Audit log", "/audit"),
-            actor: text(&query.actor),
-            action: text(&query.action),
-            from: text(&query.from),
-            to: text(&query.to),
-            events,
-            newer: (page > 1).then(|| format!("{base}&page={}", page - 1)),
-            older: more.then(|| format!("{base}&page={}", page + 1)),
-        },
-    ))
+    shown.events = events.iter().map(EventLine::of).collect();
+    shown.pagination =
+        Pagination::open_ended("Pages of the audit log", u64::from(page), more, |n| {
+            format!("{base}&page={n}")
+        });
+    Ok(render(StatusCode::OK, &shown))
 }

@@ -5,7 +5,7 @@ use super::{Chrome, render};
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::{WebError, WebResult};
-use crate::forms::{date_field, given};
+use crate::forms::{DateEntry, PeriodRequest, Problem, check_period, given, problems_message};
 use crate::stats::{Cached, Chosen, PRESETS, choose};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -17,8 +17,10 @@ use beacon_core::{DistrictCode, Permission};
 use beacon_report::wording;
 use std::sync::Arc;
 
-/// A period as a page's query gives it.
-#[derive(Debug, Default, serde::Deserialize)]
+/// A period as a page's query gives it: a preset, or custom dates either whole
+/// (`from=2017-01-01`, for links and the API) or in GOV.UK's day, month and year fields
+/// (`from-day`, `from-month`, `from-year`, as the form sends them).
+#[derive(Debug, Default, Clone, serde::Deserialize)]
 pub struct PeriodQuery {
     /// A preset key.
     pub period: Option<String>,
@@ -26,9 +28,42 @@ pub struct PeriodQuery {
     pub from: Option<String>,
     /// Custom last day.
     pub to: Option<String>,
+    /// Custom first day: day of the month.
+    #[serde(rename = "from-day")]
+    pub from_day: Option<String>,
+    /// Custom first day: month number.
+    #[serde(rename = "from-month")]
+    pub from_month: Option<String>,
+    /// Custom first day: year.
+    #[serde(rename = "from-year")]
+    pub from_year: Option<String>,
+    /// Custom last day: day of the month.
+    #[serde(rename = "to-day")]
+    pub to_day: Option<String>,
+    /// Custom last day: month number.
+    #[serde(rename = "to-month")]
+    pub to_month: Option<String>,
+    /// Custom last day: year.
+    #[serde(rename = "to-year")]
+    pub to_year: Option<String>,
 }
 
 impl PeriodQuery {
+    /// The entered dates, then the checked period (or the problems, with the entries
+    /// marked so the form can show them).
+    pub fn check(&self) -> (DateEntry, DateEntry, Result<PeriodRequest, Vec<Problem>>) {
+        let mut from = DateEntry::from_query(
+            &self.from,
+            &self.from_day,
+            &self.from_month,
+            &self.from_year,
+        );
+        let mut to = DateEntry::from_query(&self.to, &self.to_day, &self.to_month, &self.to_year);
+        let keys: Vec<&str> = PRESETS.iter().map(|(key, _)| *key).collect();
+        let checked = check_period(&self.period, &mut from, &mut to, &keys);
+        (from, to, checked)
+    }
+
     /// The query string that reproduces the chosen period.
     pub fn query_of(chosen: &Chosen) -> String {
         if chosen.preset == "custom" {
@@ -63,14 +98,28 @@ pub struct PresetOption {
 pub struct PeriodForm {
     /// Presets.
     pub presets: Vec<PresetOption>,
-    /// Custom dates as entered.
-    pub from: String,
-    /// Custom dates as entered.
-    pub to: String,
+    /// Custom start date as entered (or as chosen).
+    pub from: DateEntry,
+    /// Custom end date as entered (or as chosen).
+    pub to: DateEntry,
+    /// What is wrong with the form, for the error summary (empty when nothing is).
+    pub problems: Vec<Problem>,
+    /// Why the period shown differs from the one asked for.
+    pub adjusted: Option<String>,
     /// In words, e.g. "1 July to 30 September 2019".
     pub words: String,
     /// The query string of the chosen period.
     pub query: String,
+}
+
+impl PeriodForm {
+    /// The two custom dates with their field names and labels, for the template.
+    pub fn date_fields(&self) -> [(&'static str, &'static str, &DateEntry); 2] {
+        [
+            ("from", "Start date", &self.from),
+            ("to", "End date", &self.to),
+        ]
+    }
 }
 
 /// One row of the district table.
@@ -102,18 +151,65 @@ fn period_form(chosen: &Chosen) -> PeriodForm {
             })
             .collect(),
         from: if custom {
-            chosen.period.from.to_string()
+            DateEntry::of(chosen.period.from)
         } else {
-            String::new()
+            DateEntry::default()
         },
         to: if custom {
-            chosen.period.to.to_string()
+            DateEntry::of(chosen.period.to)
         } else {
-            String::new()
+            DateEntry::default()
         },
+        problems: Vec::new(),
+        adjusted: chosen.adjusted.clone(),
         words: wording::date_range(chosen.period.from, chosen.period.to),
         query: PeriodQuery::query_of(chosen),
     }
+}
+
+/// The period form showing what the user entered and what is wrong with it.
+pub fn invalid_form(query: &PeriodQuery) -> PeriodForm {
+    let (from, to, checked) = query.check();
+    let preset = given(&query.period);
+    PeriodForm {
+        presets: PRESETS
+            .iter()
+            .map(|&(key, label)| PresetOption {
+                key,
+                label,
+                selected: preset.as_deref() == Some(key),
+            })
+            .collect(),
+        from,
+        to,
+        problems: checked.err().unwrap_or_default(),
+        adjusted: None,
+        words: String::new(),
+        query: String::new(),
+    }
+}
+
+/// A page's view, or the form to show again when what was entered cannot be used.
+pub enum Viewed<T> {
+    /// The period was chosen and the summaries loaded.
+    Shown(T),
+    /// The form has problems: show it again with them (status 400).
+    Invalid(Box<PeriodForm>),
+}
+
+/// As [`view`], but problems with the form come back as the form to show again.
+///
+/// # Errors
+/// As [`view`], except problems with the form.
+pub async fn page_view(
+    state: &AppState,
+    query: &PeriodQuery,
+    wanted: Vec<Option<DistrictCode>>,
+) -> WebResult<Viewed<(Chosen, PeriodForm, Vec<Arc<Cached>>)>> {
+    if query.check().2.is_err() {
+        return Ok(Viewed::Invalid(Box::new(invalid_form(query))));
+    }
+    view(state, query, wanted).await.map(Viewed::Shown)
 }
 
 /// Resolves a page's period and loads (or reuses) the summaries it shows — `None` for
@@ -127,9 +223,10 @@ pub async fn view(
     query: &PeriodQuery,
     wanted: Vec<Option<DistrictCode>>,
 ) -> WebResult<(Chosen, PeriodForm, Vec<Arc<Cached>>)> {
-    let from = date_field(&query.from, "The start date").map_err(WebError::BadRequest)?;
-    let to = date_field(&query.to, "The end date").map_err(WebError::BadRequest)?;
-    let preset = given(&query.period);
+    let PeriodRequest { preset, from, to } = query
+        .check()
+        .2
+        .map_err(|problems| WebError::BadRequest(problems_message(&problems)))?;
     let stats = Arc::clone(&state.stats);
     let rules = state.settings().rules.clone();
     let today = time::OffsetDateTime::now_utc().date();
@@ -137,7 +234,7 @@ pub async fn view(
         .blocking(move |store| {
             stats.view(
                 store,
-                |latest| choose(preset.as_deref(), from, to, latest, today),
+                |range| choose(preset.as_deref(), from, to, range, today),
                 &wanted,
                 &rules,
             )
@@ -223,7 +320,10 @@ pub fn figures(summary: &Summary) -> Vec<Figure> {
         Figure {
             label: "Reports per 100,000 residents".into(),
             value: wording::rate_per_100k(summary.all.reports, Some(summary.population)),
-            change: change_words(summary.all.reports, earlier.all.reports),
+            change: format!(
+                "{} a year earlier",
+                wording::rate_per_100k(earlier.all.reports, Some(summary.population))
+            ),
         },
     ]
 }
@@ -254,9 +354,15 @@ struct DashboardPage<'a> {
     area: String,
     figures: Vec<Figure>,
     districts: Vec<DistrictLine>,
-    sections: &'a beacon_report::Sections,
+    /// `None` when the form has problems and there is nothing to show but the form.
+    sections: Option<&'a beacon_report::Sections>,
     spikes: usize,
     action: &'static str,
+}
+
+/// The title of a page showing a form with problems, as GOV.UK does it.
+fn error_title(title: &str) -> String {
+    format!("Error: {title}")
 }
 
 /// The dashboard.
@@ -266,7 +372,26 @@ pub async fn page(
     Query(query): Query<PeriodQuery>,
 ) -> WebResult<Response> {
     viewer.require(Permission::ViewStatistics)?;
-    let (_, form, cached) = area_view(&state, &query).await?;
+    let (form, cached) = match page_view(&state, &query, vec![None]).await? {
+        Viewed::Invalid(form) => {
+            return Ok(render(
+                StatusCode::BAD_REQUEST,
+                &DashboardPage {
+                    chrome: Chrome::for_viewer(&viewer, error_title("Dashboard"), "/dashboard"),
+                    form: *form,
+                    area: String::new(),
+                    figures: Vec::new(),
+                    districts: Vec::new(),
+                    spikes: 0,
+                    sections: None,
+                    action: "/dashboard",
+                },
+            ));
+        }
+        Viewed::Shown((_, form, mut summaries)) => {
+            (form, summaries.pop().ok_or(WebError::NotFound)?)
+        }
+    };
     let summary = &cached.summary;
     let sections = cached.sections(Some(&state.settings().boundaries));
     Ok(render(
@@ -278,7 +403,7 @@ pub async fn page(
             figures: figures(summary),
             districts: district_lines(summary),
             spikes: summary.spikes.len(),
-            sections,
+            sections: Some(sections),
             action: "/dashboard",
         },
     ))
@@ -303,7 +428,8 @@ struct DistrictPage<'a> {
     area: String,
     figures: Vec<Figure>,
     comparisons: Vec<Comparison>,
-    sections: &'a beacon_report::Sections,
+    /// `None` when the form has problems and there is nothing to show but the form.
+    sections: Option<&'a beacon_report::Sections>,
     action: String,
 }
 
@@ -362,7 +488,26 @@ pub async fn district(
 ) -> WebResult<Response> {
     viewer.require(Permission::ViewStatistics)?;
     let code: DistrictCode = code.parse().map_err(|_| WebError::NotFound)?;
-    let (_, form, summaries) = view(&state, &query, vec![None, Some(code.clone())]).await?;
+    let action = format!("/districts/{}", code.as_str());
+    let summaries = match page_view(&state, &query, vec![None, Some(code.clone())]).await? {
+        Viewed::Shown((_, form, summaries)) => (form, summaries),
+        Viewed::Invalid(form) => {
+            return Ok(render(
+                StatusCode::BAD_REQUEST,
+                &DistrictPage {
+                    chrome: Chrome::for_viewer(&viewer, error_title("District"), "/dashboard"),
+                    form: *form,
+                    name: "District".into(),
+                    area: String::new(),
+                    figures: Vec::new(),
+                    comparisons: Vec::new(),
+                    sections: None,
+                    action,
+                },
+            ));
+        }
+    };
+    let (form, summaries) = summaries;
     let [area, cached] = <[Arc<Cached>; 2]>::try_from(summaries).map_err(|_| WebError::NotFound)?;
     let summary = &cached.summary;
     let sections = cached.sections(None);
@@ -375,8 +520,8 @@ pub async fn district(
             area: area.summary.area.clone(),
             figures: figures(summary),
             comparisons: comparisons(summary, &area.summary),
-            sections,
-            action: format!("/districts/{}", code.as_str()),
+            sections: Some(sections),
+            action,
         },
     ))
 }

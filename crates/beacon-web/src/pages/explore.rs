@@ -2,13 +2,13 @@
 //! (sortable, paginated, downloadable as CSV), and — for roles allowed to — the reports
 //! themselves, every view and download of which is audited.
 
-use super::dashboard::{PeriodForm, PeriodQuery, resolve_period};
+use super::dashboard::{PeriodForm, PeriodQuery, invalid_form, resolve_period};
 use super::{Chrome, render};
 use crate::AppState;
 use crate::auth::Viewer;
-use crate::error::WebResult;
+use crate::error::{WebError, WebResult};
 use crate::format::Pagination;
-use crate::forms::given;
+use crate::forms::{Problem, check_choice, check_page, given, problems_message};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -22,12 +22,12 @@ const PAGE_SIZE: usize = 25;
 /// The most victim-level rows one download carries.
 const MAX_DOWNLOAD_ROWS: u32 = 50_000;
 
-/// The explorer's query: a period, filters, sorting and paging.
+/// The explorer's query: a period, filters, sorting and paging. Every value is checked
+/// ([`check_filters`]); none is silently ignored.
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct ExploreQuery {
-    period: Option<String>,
-    from: Option<String>,
-    to: Option<String>,
+    #[serde(flatten)]
+    period: PeriodQuery,
     district: Option<String>,
     fraud_type: Option<String>,
     category: Option<String>,
@@ -36,12 +36,125 @@ pub struct ExploreQuery {
     loss_band: Option<String>,
     /// Group sort: `reports` (default), `loss`, `district`, `type`.
     sort: Option<String>,
-    page: Option<usize>,
+    page: Option<String>,
     /// Show victim-level rows.
     rows: Option<String>,
     /// Row sort: `newest` (default), `oldest`, `largest`, `smallest`.
     row_sort: Option<String>,
-    row_page: Option<u64>,
+    row_page: Option<String>,
+}
+
+/// The explorer's filters, sorting and paging, checked.
+struct Checked {
+    district: Option<String>,
+    fraud_type: Option<String>,
+    category: Option<String>,
+    local_issue: Option<String>,
+    victim_type: Option<String>,
+    loss_band: Option<String>,
+    sort: &'static str,
+    page: u64,
+    rows: bool,
+    row_sort: (ReportSort, &'static str),
+    row_page: u64,
+}
+
+/// Group sorts the explorer offers.
+const GROUP_SORTS: [&str; 4] = ["reports", "loss", "district", "type"];
+/// Row sorts the explorer offers.
+const ROW_SORTS: [&str; 4] = ["newest", "oldest", "largest", "smallest"];
+
+/// Checks every filter, sort and page of the explorer's query against what exists
+/// (districts and fraud types from the store, local issues from the rules).
+fn check_filters(
+    query: &ExploreQuery,
+    names: &Names,
+    rules: &beacon_core::LocalIssueRules,
+) -> Result<Checked, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let mut keep = |result: Result<Option<String>, Problem>| match result {
+        Ok(value) => value,
+        Err(problem) => {
+            problems.push(problem);
+            None
+        }
+    };
+    let district = keep(check_choice(
+        &query.district,
+        names
+            .districts
+            .iter()
+            .map(|(code, _)| code.as_str())
+            .chain(["unknown"]),
+        "district",
+        "district",
+    ));
+    let category = keep(check_choice(
+        &query.category,
+        ["fraud", "cyber"],
+        "category",
+        "kind",
+    ));
+    let fraud_type = keep(check_choice(
+        &query.fraud_type,
+        names.taxonomy.types().iter().map(|t| t.key.as_str()),
+        "fraud_type",
+        "type",
+    ));
+    let local_issue = keep(check_choice(
+        &query.local_issue,
+        rules.rules.iter().map(|rule| rule.issue.as_str()),
+        "local_issue",
+        "local issue",
+    ));
+    let victim_type = keep(check_choice(
+        &query.victim_type,
+        ["individual", "organisation"],
+        "victim_type",
+        "victim",
+    ));
+    let loss_band = keep(check_choice(
+        &query.loss_band,
+        LOSS_BANDS.iter().map(|band| band.0),
+        "loss_band",
+        "loss band",
+    ));
+    let sort = keep(check_choice(&query.sort, GROUP_SORTS, "sort", "sort order"));
+    let row_sort_key = keep(check_choice(
+        &query.row_sort,
+        ROW_SORTS,
+        "row_sort",
+        "sort order for reports",
+    ));
+    let rows = keep(check_choice(&query.rows, ["1"], "rows", "view of reports"));
+    let mut page_of = |value: &Option<String>, field: &str| match check_page(value, field) {
+        Ok(page) => page,
+        Err(problem) => {
+            problems.push(problem);
+            1
+        }
+    };
+    let page = page_of(&query.page, "page");
+    let row_page = page_of(&query.row_page, "row_page");
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Checked {
+        district,
+        fraud_type,
+        category,
+        local_issue,
+        victim_type,
+        loss_band,
+        sort: GROUP_SORTS
+            .into_iter()
+            .find(|key| sort.as_deref() == Some(*key))
+            .unwrap_or("reports"),
+        page,
+        rows: rows.is_some(),
+        row_sort: row_sort(row_sort_key.as_deref()),
+        row_page,
+    })
 }
 
 /// A choice in a filter's list.
@@ -105,6 +218,7 @@ pub struct ReportLine {
 struct ExplorePage {
     chrome: Chrome,
     form: PeriodForm,
+    problems: Vec<Problem>,
     selects: Vec<Select>,
     filter_query: String,
     total_reports: String,
@@ -120,29 +234,74 @@ struct ExplorePage {
     row_pages: Pagination,
 }
 
+impl ExplorePage {
+    /// The message for a filter field, if it has a problem.
+    fn problem_for(&self, field: &str) -> Option<String> {
+        self.problems
+            .iter()
+            .find(|p| p.field == field)
+            .map(|p| p.message.clone())
+    }
+}
+
 struct Resolved {
     filter: ReportFilter,
+    checked: Checked,
     /// The query string of period and filters (no sort or page).
     query: String,
     form: PeriodForm,
+    names: Names,
 }
 
-async fn resolve(state: &AppState, query: &ExploreQuery) -> WebResult<Resolved> {
-    let period = PeriodQuery {
-        period: query.period.clone(),
-        from: query.from.clone(),
-        to: query.to.clone(),
+/// What the explorer shows instead when the query has problems: the form again.
+struct Invalid {
+    form: PeriodForm,
+    problems: Vec<Problem>,
+    names: Names,
+}
+
+async fn load_names(state: &AppState) -> WebResult<Names> {
+    Ok(state
+        .blocking(|store| -> beacon_store::StoreResult<Names> {
+            let districts = store.districts()?;
+            Ok(Names {
+                districts: districts
+                    .list
+                    .iter()
+                    .map(|d| (d.code.as_str().to_owned(), d.name.clone()))
+                    .collect(),
+                taxonomy: Taxonomy::new(store.fraud_types()?),
+            })
+        })
+        .await??)
+}
+
+async fn resolve(state: &AppState, query: &ExploreQuery) -> WebResult<Result<Resolved, Invalid>> {
+    let names = load_names(state).await?;
+    let period_problems = query.period.check().2.err().unwrap_or_default();
+    let checked = check_filters(query, &names, &state.settings().rules);
+    let checked = match checked {
+        Ok(checked) if period_problems.is_empty() => checked,
+        other => {
+            let mut problems = period_problems;
+            problems.extend(other.err().unwrap_or_default());
+            return Ok(Err(Invalid {
+                form: invalid_form(&query.period),
+                problems,
+                names,
+            }));
+        }
     };
-    let (chosen, form) = resolve_period(state, &period).await?;
+    let (chosen, form) = resolve_period(state, &query.period).await?;
     let filter = ReportFilter {
         from: Some(chosen.period.from),
         to: Some(chosen.period.to),
-        district: given(&query.district),
-        fraud_type: given(&query.fraud_type),
-        category: given(&query.category).filter(|c| c == "fraud" || c == "cyber"),
-        local_issue: given(&query.local_issue),
-        victim_type: given(&query.victim_type).filter(|v| v == "individual" || v == "organisation"),
-        loss_band: given(&query.loss_band).filter(|b| LOSS_BANDS.iter().any(|band| band.0 == b)),
+        district: checked.district.clone(),
+        fraud_type: checked.fraud_type.clone(),
+        category: checked.category.clone(),
+        local_issue: checked.local_issue.clone(),
+        victim_type: checked.victim_type.clone(),
+        loss_band: checked.loss_band.clone(),
     };
     let mut parts = vec![form.query.clone()];
     for (name, value) in [
@@ -157,11 +316,20 @@ async fn resolve(state: &AppState, query: &ExploreQuery) -> WebResult<Resolved> 
             parts.push(format!("{name}={}", crate::forms::url_encode(value)));
         }
     }
-    Ok(Resolved {
+    Ok(Ok(Resolved {
         filter,
+        checked,
         query: parts.join("&"),
         form,
-    })
+        names,
+    }))
+}
+
+/// For downloads: the resolved query, or its problems as one message.
+async fn resolve_or_refuse(state: &AppState, query: &ExploreQuery) -> WebResult<Resolved> {
+    resolve(state, query)
+        .await?
+        .map_err(|invalid| WebError::BadRequest(problems_message(&invalid.problems)))
 }
 
 fn choice(value: &str, label: &str, chosen: Option<&String>) -> Choice {
@@ -217,24 +385,51 @@ pub async fn page(
     Query(query): Query<ExploreQuery>,
 ) -> WebResult<Response> {
     viewer.require(Permission::ViewStatistics)?;
-    let resolved = resolve(&state, &query).await?;
     let may_see_rows = viewer.may(Permission::ViewVictimDetails);
-    let rows_shown = may_see_rows && query.rows.as_deref() == Some("1");
-    let (sort, sort_key) = row_sort(query.row_sort.as_deref());
-    let row_page = query.row_page.unwrap_or(1).max(1);
+    let resolved = match resolve(&state, &query).await? {
+        Ok(resolved) => resolved,
+        Err(invalid) => {
+            let filter = ReportFilter {
+                district: given(&query.district),
+                fraud_type: given(&query.fraud_type),
+                category: given(&query.category),
+                local_issue: given(&query.local_issue),
+                victim_type: given(&query.victim_type),
+                loss_band: given(&query.loss_band),
+                ..ReportFilter::default()
+            };
+            let selects = filter_selects(&invalid.names, &filter, &state.settings().rules);
+            return Ok(render(
+                StatusCode::BAD_REQUEST,
+                &ExplorePage {
+                    chrome: Chrome::for_viewer(&viewer, "Error: Explore reports", "/explore"),
+                    form: invalid.form,
+                    problems: invalid.problems,
+                    selects,
+                    filter_query: String::new(),
+                    total_reports: String::new(),
+                    total_loss: String::new(),
+                    groups: Vec::new(),
+                    group_sort: String::new(),
+                    group_pages: Pagination::default(),
+                    may_see_rows: false,
+                    rows_shown: false,
+                    rows: Vec::new(),
+                    rows_total: String::new(),
+                    row_sort: String::new(),
+                    row_pages: Pagination::default(),
+                },
+            ));
+        }
+    };
+    let checked = &resolved.checked;
+    let rows_shown = may_see_rows && checked.rows;
+    let (sort, sort_key) = checked.row_sort;
+    let row_page = checked.row_page;
     let filter = resolved.filter.clone();
     let actor = viewer.user.username.clone();
-    let (names, mut groups, rows) = state
+    let (mut groups, rows) = state
         .blocking(move |store| -> beacon_store::StoreResult<_> {
-            let districts = store.districts()?;
-            let names = Names {
-                districts: districts
-                    .list
-                    .iter()
-                    .map(|d| (d.code.as_str().to_owned(), d.name.clone()))
-                    .collect(),
-                taxonomy: Taxonomy::new(store.fraud_types()?),
-            };
             let groups = store.report_groups(&filter)?;
             let rows = if rows_shown {
                 // Audited before the rows are read, so no view goes unrecorded.
@@ -253,15 +448,11 @@ pub async fn page(
             } else {
                 None
             };
-            Ok((names, groups, rows))
+            Ok((groups, rows))
         })
         .await??;
-
-    let group_sort = query
-        .sort
-        .as_deref()
-        .filter(|key| matches!(*key, "loss" | "district" | "type"))
-        .unwrap_or("reports");
+    let names = &resolved.names;
+    let group_sort = checked.sort;
     match group_sort {
         "loss" => groups.sort_by_key(|g| std::cmp::Reverse(g.loss_pence)),
         "district" => groups.sort_by_key(|g| names.district(g.district_code.as_deref())),
@@ -270,10 +461,22 @@ pub async fn page(
     }
     let total_reports: u64 = groups.iter().map(|g| g.reports).sum();
     let total_loss: i64 = groups.iter().map(|g| g.loss_pence).sum();
-    let page = query.page.unwrap_or(1).max(1);
+    let page = checked.page;
+    let group_count = Pagination::page_count(groups.len() as u64, PAGE_SIZE as u64);
+    let mut problems = Vec::new();
+    if page > group_count {
+        problems.push(Problem::new(
+            "page",
+            format!("There is no page {page} of the district and type table; it has {group_count}"),
+        ));
+    }
     let group_lines = groups
         .iter()
-        .skip((page - 1).saturating_mul(PAGE_SIZE))
+        .skip(
+            usize::try_from(page - 1)
+                .unwrap_or(usize::MAX)
+                .saturating_mul(PAGE_SIZE),
+        )
         .take(PAGE_SIZE)
         .map(|g| GroupLine {
             district: names.district(g.district_code.as_deref()),
@@ -288,25 +491,48 @@ pub async fn page(
         "Pages of the district and type table",
         groups.len() as u64,
         PAGE_SIZE as u64,
-        page as u64,
+        page,
         |n| format!("/explore?{base}&sort={group_sort}&page={n}"),
     );
     let (rows_total, row_lines, row_pages) = match rows {
-        Some((total, rows)) => (
-            wording::count(total),
-            rows.iter().map(|row| report_line(row, &names)).collect(),
-            Pagination::numbered("Pages of reports", total, PAGE_SIZE as u64, row_page, |n| {
-                format!("/explore?{base}&rows=1&row_sort={sort_key}&row_page={n}#reports")
-            }),
-        ),
+        Some((total, rows)) => {
+            let count = Pagination::page_count(total, PAGE_SIZE as u64);
+            if row_page > count {
+                problems.push(Problem::new(
+                    "row_page",
+                    format!("There is no page {row_page} of reports; there are {count}"),
+                ));
+            }
+            (
+                wording::count(total),
+                rows.iter().map(|row| report_line(row, names)).collect(),
+                Pagination::numbered("Pages of reports", total, PAGE_SIZE as u64, row_page, |n| {
+                    format!("/explore?{base}&rows=1&row_sort={sort_key}&row_page={n}#reports")
+                }),
+            )
+        }
         None => (String::new(), Vec::new(), Pagination::default()),
     };
-    let selects = filter_selects(&names, &resolved.filter, &state.settings().rules);
+    let selects = filter_selects(names, &resolved.filter, &state.settings().rules);
+    let status = if problems.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
     Ok(render(
-        StatusCode::OK,
+        status,
         &ExplorePage {
-            chrome: Chrome::for_viewer(&viewer, "Explore reports", "/explore"),
+            chrome: Chrome::for_viewer(
+                &viewer,
+                if problems.is_empty() {
+                    "Explore reports"
+                } else {
+                    "Error: Explore reports"
+                },
+                "/explore",
+            ),
             form: resolved.form,
+            problems,
             selects,
             filter_query: resolved.query,
             total_reports: wording::count(total_reports),
@@ -327,10 +553,10 @@ pub async fn page(
 fn report_line(row: &ReportRow, names: &Names) -> ReportLine {
     ReportLine {
         reference: row.reference.clone(),
-        reported_on: row.reported_on.clone(),
+        reported_on: crate::format::date_text(&row.reported_on),
         district: names.district(row.district_code.as_deref()),
         fraud_type: names.fraud_type(&row.fraud_type),
-        victim_type: row.victim_type.clone(),
+        victim_type: crate::format::words(&row.victim_type),
         age: row.victim_age.map(|a| a.to_string()).unwrap_or_default(),
         postcode: row.postcode.clone().unwrap_or_default(),
         loss: row.loss_pence.map(wording::money_table).unwrap_or_default(),
@@ -412,7 +638,7 @@ pub async fn groups_csv(
     Query(query): Query<ExploreQuery>,
 ) -> WebResult<Response> {
     viewer.require(Permission::ViewStatistics)?;
-    let resolved = resolve(&state, &query).await?;
+    let resolved = resolve_or_refuse(&state, &query).await?;
     let filter = resolved.filter;
     let groups: Vec<ReportGroup> = state
         .blocking(move |store| store.report_groups(&filter))
@@ -450,7 +676,7 @@ pub async fn reports_csv(
     Query(query): Query<ExploreQuery>,
 ) -> WebResult<Response> {
     viewer.require(Permission::ViewVictimDetails)?;
-    let resolved = resolve(&state, &query).await?;
+    let resolved = resolve_or_refuse(&state, &query).await?;
     let filter = resolved.filter;
     let actor = viewer.user.username.clone();
     let counted = filter.clone();

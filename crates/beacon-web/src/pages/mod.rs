@@ -142,6 +142,16 @@ struct ErrorPage<'a> {
     message: &'a str,
 }
 
+/// What an error page says, carried on its response so that [`with_layout`] can lay it
+/// out for whoever is signed in (the error itself does not know who asked).
+#[derive(Debug, Clone)]
+pub struct ErrorPageText {
+    /// The heading.
+    pub heading: String,
+    /// What to do about it.
+    pub message: String,
+}
+
 /// The page for a failed request.
 pub fn error_page(status: StatusCode, message: &str) -> Response {
     let heading = match status {
@@ -154,16 +164,78 @@ pub fn error_page(status: StatusCode, message: &str) -> Response {
     error_page_titled(status, heading, message)
 }
 
-/// The page for a failed request, with its own heading.
-pub fn error_page_titled(status: StatusCode, heading: &str, message: &str) -> Response {
-    render(
+fn error_page_for(chrome: Chrome, status: StatusCode, heading: &str, message: &str) -> Response {
+    let mut response = render(
         status,
         &ErrorPage {
-            chrome: Chrome::anonymous(heading),
+            chrome,
             heading,
             message,
         },
-    )
+    );
+    response.extensions_mut().insert(ErrorPageText {
+        heading: heading.to_owned(),
+        message: message.to_owned(),
+    });
+    response
+}
+
+/// The page for a failed request, with its own heading. It is laid out for a visitor
+/// who is not signed in; [`with_layout`] lays it out again with the menu and sign-out
+/// when someone is.
+pub fn error_page_titled(status: StatusCode, heading: &str, message: &str) -> Response {
+    error_page_for(Chrome::anonymous(heading), status, heading, message)
+}
+
+/// Lays error pages out for the signed-in person: a 400, 403 or 404 page keeps the menu
+/// and the sign-out button, so an error is never a dead end.
+pub async fn with_layout(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let uri = request.uri().clone();
+    let headers = request.headers().clone();
+    let response = next.run(request).await;
+    let Some(text) = response.extensions().get::<ErrorPageText>().cloned() else {
+        return response;
+    };
+    if uri.path().starts_with("/api/") {
+        return response;
+    }
+    let mut probe = axum::http::Request::builder()
+        .method(axum::http::Method::GET)
+        .uri(uri)
+        .body(())
+        .map(|request| request.into_parts().0);
+    let Ok(parts) = probe.as_mut() else {
+        return response;
+    };
+    parts.headers = headers;
+    use axum::extract::FromRequestParts;
+    match Viewer::from_request_parts(parts, &state).await {
+        Ok(viewer) => {
+            let status = response.status();
+            let mut page = error_page_for(
+                Chrome::for_viewer(&viewer, text.heading.clone(), ""),
+                status,
+                &text.heading,
+                &text.message,
+            );
+            for (name, value) in response.headers() {
+                if !page.headers().contains_key(name) {
+                    page.headers_mut().insert(name.clone(), value.clone());
+                }
+            }
+            page
+        }
+        Err(_) => response,
+    }
+}
+
+/// Any address Beacon does not have: a 404 page in the layout.
+pub async fn not_found() -> crate::error::WebError {
+    crate::error::WebError::NotFound
 }
 
 /// Where `/` goes: each role's first page.

@@ -17,8 +17,8 @@ use beacon_store::{AddressFilter, AddressRecord, OutboxEntry, RegisterTotals};
 pub struct AddressLine {
     /// IP, network, URL or domain (defanged so it cannot be clicked).
     pub observable: String,
-    /// Kind.
-    pub kind: &'static str,
+    /// Kind, in words.
+    pub kind: String,
     /// Owner's name.
     pub organisation: String,
     /// District code.
@@ -38,13 +38,13 @@ pub struct AddressLine {
 }
 
 fn day(moment: time::OffsetDateTime) -> String {
-    moment.date().to_string()
+    crate::format::local_date(moment)
 }
 
 fn address_line(record: &AddressRecord, organisations: &[StoredOrganisation]) -> AddressLine {
     AddressLine {
         observable: beacon_notify::defang(&record.observable),
-        kind: record.kind.as_str(),
+        kind: crate::format::words(record.kind.as_str()),
         organisation: record
             .organisation_id
             .and_then(|id| organisations.iter().find(|o| o.id == id))
