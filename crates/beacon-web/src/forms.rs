@@ -324,6 +324,34 @@ pub fn check_page(value: &Option<String>, field: &str) -> Result<u64, Problem> {
     }
 }
 
+/// A page's query string, read like axum's `Query`, but a malformed one (a repeated
+/// `to`, say) is a [`crate::error::WebError::BadRequest`] shown as an error page in the
+/// layout rather than axum's plain-text answer.
+pub struct PageQuery<T>(pub T);
+
+impl<T, S> axum::extract::FromRequestParts<S> for PageQuery<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = crate::error::WebError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<PageQuery<T>, crate::error::WebError> {
+        axum::extract::Query::<T>::try_from_uri(&parts.uri)
+            .map(|axum::extract::Query(value)| PageQuery(value))
+            .map_err(|rejection| {
+                let detail = rejection.body_text();
+                crate::error::WebError::BadRequest(format!(
+                    "The address of this page is not one Beacon can read ({}). Go back and use the form.",
+                    truncate(detail.trim_start_matches("Failed to deserialize query string: "), 120)
+                ))
+            })
+    }
+}
+
 /// Only a local path may be a place to go back to after signing in.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {

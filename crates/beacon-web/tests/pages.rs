@@ -230,6 +230,19 @@ fn error_pages_keep_the_layout_and_unknown_routes_are_404_pages(kind: Backend) {
     reply.expect(404).shows("Page not found");
     assert_has_menu(&reply);
 
+    // A malformed address (a repeated date) is an error page in the layout, not plain text.
+    let reply = browser.get("/dashboard?from=2018-01-01&to=2018-12-31&to=2019-01-01");
+    reply
+        .expect(400)
+        .shows("There is a problem with the request")
+        .shows("not one Beacon can read");
+    assert_has_menu(&reply);
+    assert!(
+        reply
+            .header("content-type")
+            .is_some_and(|t| t.starts_with("text/html"))
+    );
+
     // A refusal keeps the menu too.
     let reply = browser.get("/audit");
     assert_refused_page(&reply);

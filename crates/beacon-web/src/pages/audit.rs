@@ -5,9 +5,10 @@ use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::WebResult;
 use crate::format::Pagination;
+use crate::forms::PageQuery;
 use crate::forms::{DateEntry, Problem, check_page, given, url_encode};
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use beacon_core::Permission;
@@ -94,7 +95,7 @@ impl AuditPage {
 pub async fn page(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(query): Query<AuditQuery>,
+    PageQuery(query): PageQuery<AuditQuery>,
 ) -> WebResult<Response> {
     viewer.require(Permission::ViewAudit)?;
     let mut from = DateEntry::from_query(

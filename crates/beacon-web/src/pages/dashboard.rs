@@ -5,10 +5,11 @@ use super::{Chrome, render};
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::{WebError, WebResult};
+use crate::forms::PageQuery;
 use crate::forms::{DateEntry, PeriodRequest, Problem, check_period, given, problems_message};
 use crate::stats::{Cached, Chosen, PRESETS, choose};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use beacon_analytics::Summary;
@@ -369,7 +370,7 @@ fn error_title(title: &str) -> String {
 pub async fn page(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(query): Query<PeriodQuery>,
+    PageQuery(query): PageQuery<PeriodQuery>,
 ) -> WebResult<Response> {
     viewer.require(Permission::ViewStatistics)?;
     let (form, cached) = match page_view(&state, &query, vec![None]).await? {
@@ -484,7 +485,7 @@ pub async fn district(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(code): Path<String>,
-    Query(query): Query<PeriodQuery>,
+    PageQuery(query): PageQuery<PeriodQuery>,
 ) -> WebResult<Response> {
     viewer.require(Permission::ViewStatistics)?;
     let code: DistrictCode = code.parse().map_err(|_| WebError::NotFound)?;

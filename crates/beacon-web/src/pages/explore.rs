@@ -8,9 +8,10 @@ use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::{WebError, WebResult};
 use crate::format::Pagination;
+use crate::forms::PageQuery;
 use crate::forms::{Problem, check_choice, check_page, given, problems_message};
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use beacon_core::{Permission, Taxonomy};
@@ -382,7 +383,7 @@ fn describe(filter: &ReportFilter) -> String {
 pub async fn page(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(query): Query<ExploreQuery>,
+    PageQuery(query): PageQuery<ExploreQuery>,
 ) -> WebResult<Response> {
     viewer.require(Permission::ViewStatistics)?;
     let may_see_rows = viewer.may(Permission::ViewVictimDetails);
@@ -635,7 +636,7 @@ fn filter_selects(
 pub async fn groups_csv(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(query): Query<ExploreQuery>,
+    PageQuery(query): PageQuery<ExploreQuery>,
 ) -> WebResult<Response> {
     viewer.require(Permission::ViewStatistics)?;
     let resolved = resolve_or_refuse(&state, &query).await?;
@@ -673,7 +674,7 @@ const DOWNLOAD_CHUNK: u32 = 1_000;
 pub async fn reports_csv(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(query): Query<ExploreQuery>,
+    PageQuery(query): PageQuery<ExploreQuery>,
 ) -> WebResult<Response> {
     viewer.require(Permission::ViewVictimDetails)?;
     let resolved = resolve_or_refuse(&state, &query).await?;
