@@ -83,6 +83,14 @@ fn a_bad_date_keeps_the_input_and_shows_the_summary(kind: Backend) {
         .expect(400)
         .shows("The start date must include a year");
 
+    // So does the board update's form.
+    let reply = browser.get("/board?from=2018-02-30&to=2018-03-31");
+    reply
+        .expect(400)
+        .shows("There is a problem")
+        .shows("The start date must be a real date");
+    assert_eq!(input_value(&reply.body, "from-day").as_deref(), Some("30"));
+
     // The API answers the same check as JSON.
     let reply = browser.get("/api/v1/summary?from=2018-06-01&to=2018-01-01");
     reply.expect(400);

@@ -50,6 +50,18 @@ pub async fn page(
     Query(query): Query<PeriodQuery>,
 ) -> WebResult<Response> {
     viewer.require(Permission::ViewBoard)?;
+    if query.check().2.is_err() {
+        return Ok(render(
+            StatusCode::BAD_REQUEST,
+            &BoardPage {
+                chrome: Chrome::for_viewer(&viewer, "Error: Board update", "/board"),
+                form: super::dashboard::invalid_form(&query),
+                action: "/board",
+                body: String::new(),
+                pdf_available: false,
+            },
+        ));
+    }
     let (chosen, form, summary) = area_view(&state, &query).await?;
     let register = register_figures(&state, chosen.period).await?;
     let summary = &summary.summary;
