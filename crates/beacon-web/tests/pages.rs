@@ -206,6 +206,15 @@ fn unknown_filter_values_are_errors_the_user_sees(kind: Backend) {
         );
         assert_has_menu(&reply);
     }
+    // An unknown period preset is one too, on every period form.
+    browser
+        .get("/dashboard?period=fortnight")
+        .expect(400)
+        .shows("Choose a period from the list ('fortnight' is not one)");
+    let reply = browser.get("/explore?period=fortnight");
+    reply.expect(400);
+    assert!(reply.body.contains("<a href=\"#period\">"));
+
     // The wrong value is kept in view: the district's error sits beside its list.
     let reply = browser.get(&format!("/explore?{PERIOD}&district=E99999999"));
     assert!(reply.body.contains("id=\"district-error\""));
