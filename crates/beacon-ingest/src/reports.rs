@@ -285,6 +285,14 @@ pub struct ReportReader {
     raw: RawText,
     bytes_read: std::sync::Arc<std::sync::atomic::AtomicU64>,
     record: csv::ByteRecord,
+    /// The line at `line_offset` of the decoded text, counted here rather than by the CSV
+    /// layer, which counts only line feeds (so a file ending its lines with bare carriage
+    /// returns would number every row alike).
+    line: u64,
+    /// Where the text counted so far ends (the end of the last record read).
+    line_offset: u64,
+    /// Whether that text ended with `\r`.
+    after_cr: bool,
 }
 
 impl ReportReader {
@@ -301,7 +309,10 @@ impl ReportReader {
             Ok(false) => return Err(HeaderError::Empty),
             Err(error) => return Err(HeaderError::Unreadable(error.to_string())),
         }
-        text.raw.forget_before(csv.position().byte());
+        let header_end = csv.position().byte();
+        let mut after_cr = false;
+        let line = 1 + text.raw.line_breaks(0, header_end, &mut after_cr);
+        text.raw.forget_before(header_end);
         let mut positions: Vec<Option<usize>> = vec![None; Column::ALL.len()];
         let mut names: Vec<String> = vec![String::new(); Column::ALL.len()];
         let mut ignored_columns = Vec::new();
@@ -344,6 +355,9 @@ impl ReportReader {
             raw: text.raw,
             bytes_read: text.bytes_read,
             record: csv::ByteRecord::new(),
+            line,
+            line_offset: header_end,
+            after_cr,
         })
     }
 
@@ -387,22 +401,28 @@ impl ReportReader {
             let start = self.csv.position().clone();
             let result = self.csv.read_byte_record(&mut self.record);
             let end = self.csv.position().byte();
-            let (blank_lines, blank_bytes) = self
+            let (_, blank_bytes) = self
                 .raw
                 .blank_lines_at(self.record.position().map_or(start.byte(), |p| p.byte()));
-            let line = self
-                .record
-                .position()
-                .map_or(start.line(), csv::Position::line)
-                + blank_lines;
             let record_start =
                 self.record.position().map_or(start.byte(), |p| p.byte()) + blank_bytes;
+            // The record's line is the line where its text starts; then the count moves on
+            // past the record (before its text is forgotten).
+            let line = self.line
+                + self
+                    .raw
+                    .line_breaks(self.line_offset, record_start, &mut self.after_cr);
+            self.line = line
+                + self
+                    .raw
+                    .line_breaks(record_start.max(self.line_offset), end, &mut self.after_cr);
+            self.line_offset = end.max(self.line_offset);
             match result {
                 Ok(false) => return None,
                 Err(error) => {
                     let raw = self.raw.take(start.byte(), end.max(start.byte()));
                     return Some(RowOutcome::Rejected(RowError {
-                        line: start.line(),
+                        line,
                         reason: format!("the row could not be read as CSV: {error}"),
                         raw: cut(raw),
                     }));

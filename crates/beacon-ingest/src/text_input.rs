@@ -127,6 +127,28 @@ impl RawText {
         (lines, bytes)
     }
 
+    /// Line breaks between two offsets not yet forgotten: `\n`, `\r\n` and a bare `\r`
+    /// (old Mac exports end lines so) each count once. `after_cr` carries whether the text
+    /// before `start` ended with `\r`, so a `\r\n` split across two calls counts once;
+    /// it is updated for the next call.
+    pub fn line_breaks(&self, start: u64, end: u64, after_cr: &mut bool) -> u64 {
+        let window = self.0.borrow();
+        let from = usize::try_from(start.saturating_sub(window.base)).unwrap_or(usize::MAX);
+        let to = usize::try_from(end.saturating_sub(window.base))
+            .unwrap_or(usize::MAX)
+            .min(window.bytes.len());
+        let mut breaks = 0;
+        for &byte in window.bytes.get(from..to).unwrap_or_default() {
+            match byte {
+                b'\r' => breaks += 1,
+                b'\n' if !*after_cr => breaks += 1,
+                _ => {}
+            }
+            *after_cr = byte == b'\r';
+        }
+        breaks
+    }
+
     /// Forgets text before `offset` (the start of the next record).
     pub fn forget_before(&self, offset: u64) {
         self.0.borrow_mut().forget_before(offset);

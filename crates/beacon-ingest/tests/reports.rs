@@ -380,14 +380,31 @@ fn fuzz_crash_inputs_are_read_with_every_row_accounted_for() {
 }
 
 /// Found by the `report_rows` fuzz target once it counted rows: bare carriage returns end
-/// lines too, so each of these rows is read and accounted for.
+/// lines too (old Mac exports), so each row is read and numbered by its own line; before,
+/// every row of such a file was quarantined as line 2.
 #[test]
 fn rows_ended_by_bare_carriage_returns_are_each_accounted_for() {
     let text = format!(
-        "{HEADER}\rA1,2017-01-01,NFIB5A,individual,1,,\rA2,2017-01-02,NFIB5A,individual,x,,\r"
+        "{HEADER}\rA1,2017-01-01,NFIB5A,individual,1,,\rA2,2017-01-02,NFIB5A,individual,x,,\rA3,2017-01-03,NFIB5A,individual,y,,\r"
     );
     let (reports, rejected) = read(text.as_bytes()).expect("the header is read");
-    assert_eq!((reports.len(), rejected.len()), (1, 1));
+    assert_eq!(reports.len(), 1);
+    let lines: Vec<u64> = rejected.iter().map(|row| row.line).collect();
+    assert_eq!(lines, [3, 4]);
+    assert_eq!(rejected[0].raw, "A2,2017-01-02,NFIB5A,individual,x,,");
+}
+
+/// Lines ended by `\r\n`, `\n` and `\r` in one file, with blank lines and a quoted line
+/// break: each row is numbered by the line it starts on.
+#[test]
+fn line_numbers_hold_whatever_ends_the_lines() {
+    let text = format!(
+        "{HEADER}\r\nB1,2017-01-01,NFIB5A,individual,x,,\r\n\r\nB2,2017-01-02,NFIB5A,individual,x,,\nB3,2017-01-03,NFIB5A,individual,\"x\r\ny\",,\rB4,2017-01-04,NFIB5A,individual,x,,\r\rB5,2017-01-05,NFIB5A,individual,x,,"
+    );
+    let (reports, rejected) = read(text.as_bytes()).expect("the header is read");
+    assert!(reports.is_empty(), "{reports:?}");
+    let lines: Vec<u64> = rejected.iter().map(|row| row.line).collect();
+    assert_eq!(lines, [2, 4, 5, 7, 9]);
 }
 
 /// A field of a generated row, as (value, as written): plain, or quoted holding commas,
