@@ -300,7 +300,40 @@ fn demo_expectations() -> serde_json::Value {
                 "texts": ["demo-coordinator"],
             },
         ],
-        "errorPages": [],
+        // Error paths: the same form again, answered 400, with a GOV.UK error summary
+        // linking to the field, what the user typed kept, and the menu and sign-out kept.
+        "errorPages": [
+            {
+                "name": "dashboard-bad-date",
+                "path": "/dashboard?from-day=30&from-month=2&from-year=2017\
+                         &to-day=30&to-month=6&to-year=2017",
+                "status": 400,
+                "heading": "Fraud and cyber crime",
+                "summary": ["The start date must be a real date, like 31 3 2017"],
+                "inputs": {
+                    "#from-day": "30",
+                    "#from-month": "2",
+                    "#from-year": "2017",
+                    "#to-day": "30",
+                    "#to-month": "6",
+                    "#to-year": "2017",
+                },
+            },
+            {
+                "name": "explore-unknown-district",
+                "path": format!("/explore?{FIRST_HALF_2017}&district=E99999999"),
+                "status": 400,
+                "heading": "Explore reports",
+                "summary": ["Choose a district from the list ('E99999999' is not one)"],
+            },
+            {
+                "name": "explore-unknown-type",
+                "path": format!("/explore?{FIRST_HALF_2017}&fraud_type=robot"),
+                "status": 400,
+                "heading": "Explore reports",
+                "summary": ["Choose a type from the list ('robot' is not one)"],
+            },
+        ],
         "badUpload": {
             "bannerTitle": "Important",
             "perPage": 50,
