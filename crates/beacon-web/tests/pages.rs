@@ -265,6 +265,14 @@ fn error_pages_keep_the_layout_and_unknown_routes_are_404_pages(kind: Backend) {
     assert_refused_page(&reply);
     assert_has_menu(&reply);
 
+    // The register's page number is checked too.
+    for query in ["page=abc", "page=0", "page=41", "page=2"] {
+        let reply = browser.get(&format!("/register/addresses?{query}"));
+        reply.expect(400);
+        assert_has_menu(&reply);
+    }
+    browser.get("/register/addresses?page=1").expect(200);
+
     // Someone not signed in gets the page without a menu.
     let mut stranger = Client::new(&server);
     let reply = stranger.get("/no-such-page");

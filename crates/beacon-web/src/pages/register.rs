@@ -6,6 +6,8 @@ use super::{Chrome, render};
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::{WebError, WebResult};
+use crate::format::Pagination;
+use crate::forms::{PageQuery, check_page};
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -69,23 +71,62 @@ struct AddressesPage {
     addresses: Vec<AddressLine>,
     withheld: usize,
     digests: Vec<OutboxEntry>,
+    /// Pages of the list (none for one organisation's own page).
+    pagination: Pagination,
 }
 
-/// The most recently seen addresses.
-pub async fn addresses(State(state): State<AppState>, viewer: Viewer) -> WebResult<Response> {
+/// Addresses a register page lists.
+const ADDRESS_PAGE_SIZE: u64 = 50;
+/// The register pages through the most recently seen addresses only: each page reads
+/// every address before it, so the work stays bounded (2,000 addresses).
+const ADDRESS_PAGES: u64 = 40;
+
+/// The register page's query: which page.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct AddressesQuery {
+    page: Option<String>,
+}
+
+/// The most recently seen addresses, 50 a page.
+pub async fn addresses(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    PageQuery(query): PageQuery<AddressesQuery>,
+) -> WebResult<Response> {
     viewer.require(Permission::ViewRegister)?;
+    let page = check_page(&query.page, "page").map_err(|p| WebError::BadRequest(p.message))?;
+    if page > ADDRESS_PAGES {
+        return Err(WebError::BadRequest(format!(
+            "The register lists the {} most recently seen addresses, {ADDRESS_PAGE_SIZE} a page: there is no page {page}",
+            ADDRESS_PAGE_SIZE * ADDRESS_PAGES
+        )));
+    }
+    let limit = u32::try_from(page * ADDRESS_PAGE_SIZE).unwrap_or(u32::MAX);
     let (totals, organisations, records) = state
-        .blocking(|store| -> beacon_store::StoreResult<_> {
+        .blocking(move |store| -> beacon_store::StoreResult<_> {
             Ok((
                 store.register_totals()?,
                 store.organisations()?,
                 store.addresses(&AddressFilter {
-                    limit: Some(200),
+                    limit: Some(limit),
                     ..AddressFilter::default()
                 })?,
             ))
         })
         .await??;
+    let listed = totals.addresses.min(ADDRESS_PAGE_SIZE * ADDRESS_PAGES);
+    let pages = Pagination::page_count(listed, ADDRESS_PAGE_SIZE);
+    if page > pages {
+        return Err(WebError::BadRequest(format!(
+            "There is no page {page} of addresses; there {} {pages}",
+            if pages == 1 { "is" } else { "are" }
+        )));
+    }
+    let pagination =
+        Pagination::numbered("Pages of addresses", listed, ADDRESS_PAGE_SIZE, page, |n| {
+            format!("/register/addresses?page={n}")
+        });
+    let skip = usize::try_from((page - 1) * ADDRESS_PAGE_SIZE).unwrap_or(usize::MAX);
     Ok(render(
         StatusCode::OK,
         &AddressesPage {
@@ -94,10 +135,12 @@ pub async fn addresses(State(state): State<AppState>, viewer: Viewer) -> WebResu
             totals: Some(totals),
             addresses: records
                 .iter()
+                .skip(skip)
                 .map(|r| address_line(r, &organisations))
                 .collect(),
             withheld: 0,
             digests: Vec::new(),
+            pagination,
         },
     ))
 }
@@ -185,6 +228,7 @@ pub async fn my_organisation(State(state): State<AppState>, viewer: Viewer) -> W
                 .collect(),
             withheld: held.len(),
             digests,
+            pagination: Pagination::default(),
         },
     ))
 }
