@@ -1,9 +1,14 @@
-//! Beacon in a real browser: a demo database is built and served by the `beacon` binary,
-//! and `tests/browser/run.mjs` drives headless Chromium through it (sign-in, dashboard,
-//! a district, the explorer, the board update, data loading with an upload that is
-//! followed to its quarantine table, the audit log, users, the register, the account
-//! page). axe-core checks every page against WCAG 2.0/2.1/2.2 A and AA; a serious or
-//! critical violation fails the test. Full-page screenshots land in target/screenshots.
+//! Beacon in a real browser: a demo database is built on SQLite and on PostgreSQL and
+//! served by the `beacon` binary, and `tests/browser/run.mjs` drives headless Chromium
+//! through it (sign-in, dashboard, a district, the explorer, the board update, data
+//! loading with an upload that is followed to its quarantine table, the audit log, users,
+//! the register, the account page). Each page must show its expected heading and the
+//! demo's figures (literals from the generator, in [`demo_expectations`]); the error paths
+//! (a bad date, unknown filters, a 3,000-row upload where every row is bad) must show
+//! their GOV.UK error summary or warning and pagination. Any console error, Content
+//! Security Policy violation or failed request fails the test, and so does any serious or
+//! critical axe-core finding (WCAG 2.0/2.1/2.2 A and AA). Full-page screenshots land in
+//! `target/screenshots/{sqlite,postgres}/`.
 //!
 //! Needs Chromium (`/usr/bin/chromium`, or `CHROMIUM`), Node.js, and playwright-core and
 //! axe-core installed outside the repository in `BEACON_BROWSER_NODE_MODULES` (default
