@@ -405,6 +405,30 @@ fn timestamps_and_codes_are_in_words(kind: Backend) {
     );
 }
 
+fn moments_on_pages_are_uk_local_time_across_summer_time(kind: Backend) {
+    use time::macros::datetime;
+    let Some(world) = World::new(kind, false) else {
+        return;
+    };
+    // The digest was acknowledged at 11:30pm UTC on 1 July, in summer time: half past
+    // midnight on 2 July in the UK.
+    let mut store = world.place.open();
+    let digest = store.outbox(None, 10).expect("the outbox")[0].id;
+    assert!(
+        store
+            .acknowledge_digest(digest, "it@example.org", datetime!(2026-07-01 23:30 UTC))
+            .expect("acknowledged")
+    );
+    drop(store);
+    let server = Server::start(&world);
+    let mut browser = Client::signed_in(&server, &world.account(Role::Coordinator).username);
+    let reply = browser.get("/register/outbox");
+    reply
+        .expect(200)
+        .shows("2 July 2026 at 12:30am by it@example.org");
+    assert!(!reply.text().contains("2026-07-01"));
+}
+
 fn the_rate_card_compares_with_last_years_rate(kind: Backend) {
     let Some(world) = World::new(kind, true) else {
         return;
@@ -440,5 +464,6 @@ scenarios!(
     lists_have_govuk_pagination,
     timestamps_and_codes_are_in_words,
     the_rate_card_compares_with_last_years_rate,
+    moments_on_pages_are_uk_local_time_across_summer_time,
     the_summary_column_has_room,
 );
