@@ -188,13 +188,25 @@ fn unknown_filter_values_are_errors_the_user_sees(kind: Backend) {
             "local_issue",
             "Choose a local issue from the list",
         ),
-        ("sort=sideways", "sort", "Choose a sort order from the list"),
-        ("page=abc", "page", "The page must be a whole number from 1"),
-        ("page=0", "page", "The page must be a whole number from 1"),
-        ("page=999", "page", "There is no page 999"),
+        (
+            "sort=sideways",
+            "filters",
+            "Choose a sort order from the list",
+        ),
+        (
+            "page=abc",
+            "filters",
+            "The page must be a whole number from 1",
+        ),
+        (
+            "page=0",
+            "filters",
+            "The page must be a whole number from 1",
+        ),
+        ("page=999", "filters", "There is no page 999"),
         (
             "rows=1&row_sort=random",
-            "row_sort",
+            "filters",
             "Choose a sort order for reports",
         ),
     ] {
@@ -203,6 +215,10 @@ fn unknown_filter_values_are_errors_the_user_sees(kind: Backend) {
         assert!(
             reply.body.contains(&format!("<a href=\"#{field}\">")),
             "{query}: the summary should link to {field}"
+        );
+        assert!(
+            reply.body.contains(&format!("id=\"{field}\"")),
+            "{query}: the summary's link goes to something on the page"
         );
         assert_has_menu(&reply);
     }

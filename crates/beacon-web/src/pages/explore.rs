@@ -60,6 +60,10 @@ struct Checked {
     row_page: u64,
 }
 
+/// Where the error summary points for a sort or page from a link (not a form field): the
+/// filters, whose "Apply filters" starts again from good values.
+const FILTERS: &str = "filters";
+
 /// Group sorts the explorer offers.
 const GROUP_SORTS: [&str; 4] = ["reports", "loss", "district", "type"];
 /// Row sorts the explorer offers.
@@ -120,14 +124,19 @@ fn check_filters(
         "loss_band",
         "loss band",
     ));
-    let sort = keep(check_choice(&query.sort, GROUP_SORTS, "sort", "sort order"));
+    let sort = keep(check_choice(
+        &query.sort,
+        GROUP_SORTS,
+        FILTERS,
+        "sort order",
+    ));
     let row_sort_key = keep(check_choice(
         &query.row_sort,
         ROW_SORTS,
-        "row_sort",
+        FILTERS,
         "sort order for reports",
     ));
-    let rows = keep(check_choice(&query.rows, ["1"], "rows", "view of reports"));
+    let rows = keep(check_choice(&query.rows, ["1"], FILTERS, "view of reports"));
     let mut page_of = |value: &Option<String>, field: &str| match check_page(value, field) {
         Ok(page) => page,
         Err(problem) => {
@@ -135,8 +144,8 @@ fn check_filters(
             1
         }
     };
-    let page = page_of(&query.page, "page");
-    let row_page = page_of(&query.row_page, "row_page");
+    let page = page_of(&query.page, FILTERS);
+    let row_page = page_of(&query.row_page, FILTERS);
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -467,7 +476,7 @@ pub async fn page(
     let mut problems = Vec::new();
     if page > group_count {
         problems.push(Problem::new(
-            "page",
+            FILTERS,
             format!("There is no page {page} of the district and type table; it has {group_count}"),
         ));
     }
@@ -500,7 +509,7 @@ pub async fn page(
             let count = Pagination::page_count(total, PAGE_SIZE as u64);
             if row_page > count {
                 problems.push(Problem::new(
-                    "row_page",
+                    FILTERS,
                     format!("There is no page {row_page} of reports; there are {count}"),
                 ));
             }
