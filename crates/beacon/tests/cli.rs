@@ -320,6 +320,83 @@ fn a_refused_file_says_why_and_exits_non_zero() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("the file is empty"));
 }
 
+/// A report file whose second row's postcode holds a bullet (`LE1 1A•X`, in UTF-8 and as
+/// the Windows-1252 byte 0x95): once the load stopped there, leaving the run `running`.
+#[test]
+fn a_bullet_in_a_postcode_quarantines_its_row_and_the_rest_loads() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let database = dir.path().join("beacon.db");
+    let database = database.to_str().expect("utf-8");
+    for (name, bullet) in [("UTF8", "•".as_bytes()), ("CP1252", &[0x95][..])] {
+        let file = dir.path().join(format!("{name}.csv"));
+        let mut bytes = format!(
+            "reference,reported_date,fraud_type,victim_type,postcode\n{name}-1,2017-01-01,NFIB5A,individual,LE1 5WW\n{name}-2,2017-01-02,NFIB5A,individual,LE1 1A"
+        )
+        .into_bytes();
+        bytes.extend_from_slice(bullet);
+        bytes.extend_from_slice(
+            format!("X\n{name}-3,2017-01-03,NFIB5A,individual,LE1 5WW\n").as_bytes(),
+        );
+        std::fs::write(&file, bytes).expect("write");
+        let outcome = json(&beacon(
+            database,
+            &["ingest", "reports", file.to_str().expect("utf-8"), "--json"],
+        ));
+        assert_eq!(
+            (
+                number(&outcome, "read"),
+                number(&outcome, "stored"),
+                number(&outcome, "rejected")
+            ),
+            (3, 2, 1),
+            "{name}: {outcome}"
+        );
+        let runs = json(&beacon(database, &["ingest", "runs", "--json"]));
+        assert_eq!(runs[0]["status"], "completed", "{name}: {runs}");
+    }
+}
+
+/// A panic while loading (injected with `BEACON_FAULT_PANIC`) ends the run as failed with
+/// its message, and the command exits non-zero saying so.
+#[test]
+fn a_fault_while_loading_fails_the_run_and_exits_non_zero_with_its_message() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let database = dir.path().join("beacon.db");
+    let database = database.to_str().expect("utf-8");
+    let file = dir.path().join("reports.csv");
+    std::fs::write(
+        &file,
+        "reference,reported_date,fraud_type,victim_type\nF1,2017-01-01,NFIB5A,individual\nF2,2017-01-02,NFIB5A,individual\nF3,2017-01-03,NFIB5A,individual\n",
+    )
+    .expect("write");
+    let output = Command::new(env!("CARGO_BIN_EXE_beacon"))
+        .args(["--database", database, "ingest", "reports"])
+        .arg(&file)
+        .args(["--batch-size", "2"])
+        .env_remove("BEACON_CONFIG")
+        .env("BEACON_FAULT_PANIC", "parsing:2")
+        .output()
+        .expect("beacon runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("loading stopped on an internal fault in the parsing stage, after 2 rows")
+            && stderr.contains("recorded as failed"),
+        "{stderr}"
+    );
+    let runs = json(&beacon(database, &["ingest", "runs", "--json"]));
+    let run = &runs[0];
+    assert_eq!(run["status"], "failed", "{run}");
+    assert!(
+        run["message"]
+            .as_str()
+            .is_some_and(|message| message.contains("fault injected by BEACON_FAULT_PANIC")),
+        "{run}"
+    );
+    assert_eq!(number(run, "counts.read"), 2, "{run}");
+    assert_eq!(number(run, "counts.stored"), 2, "{run}");
+}
+
 #[test]
 fn load_postcodes_reads_an_nspl_file() {
     let dir = tempfile::tempdir().expect("temporary directory");
