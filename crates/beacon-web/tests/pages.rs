@@ -462,7 +462,7 @@ fn the_rate_card_compares_with_last_years_rate(kind: Backend) {
 
 fn the_summary_column_has_room(_kind: Backend) {
     let css = include_str!("../assets/beacon.css");
-    assert!(css.contains(".beacon-summary-column { min-width: 20em; }"));
+    assert!(css.contains(".beacon-summary-column { width: 18em; min-width: 18em; }"));
     assert!(css.contains(
         ".beacon-table-wrap { max-width: 100%; margin-bottom: 20px; overflow-x: auto; }"
     ));
