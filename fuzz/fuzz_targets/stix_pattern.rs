@@ -47,7 +47,10 @@ fuzz_target!(|data: &[u8]| {
     };
     let stix = feeds::by_name("stix").expect("STIX is registered");
     let records = stix
-        .parse(Box::new(std::io::Cursor::new(bundle.into_bytes())), &context)
+        .parse(
+            Box::new(std::io::Cursor::new(bundle.into_bytes())),
+            &context,
+        )
         .expect("a bundle with one indicator is a STIX document");
     assert!(records.count() >= 1, "an indicator always gives a record");
 });
