@@ -78,7 +78,7 @@ pub type Chunk = Result<Option<Vec<Vec<String>>>, String>;
 const CHUNKS_AHEAD: usize = 2;
 
 /// A CSV body under `headers`, its rows asked of `next(0)`, `next(1)`, … until one says
-/// there are no more. Chunks are written ahead of a slow client only [`CHUNKS_AHEAD`] at
+/// there are no more. Chunks are written ahead of a slow client only `CHUNKS_AHEAD` at
 /// a time, and the reading stops as soon as the client goes away.
 pub fn csv_stream<F, Fut>(headers: &[&str], mut next: F) -> axum::body::Body
 where

@@ -24,7 +24,7 @@ const PAGE_SIZE: usize = 25;
 const MAX_DOWNLOAD_ROWS: u32 = 50_000;
 
 /// The explorer's query: a period, filters, sorting and paging. Every value is checked
-/// ([`check_filters`]); none is silently ignored.
+/// (`check_filters`); none is silently ignored.
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct ExploreQuery {
     #[serde(flatten)]
@@ -678,7 +678,7 @@ pub async fn groups_csv(
 const DOWNLOAD_CHUNK: u32 = 1_000;
 
 /// The filtered reports at victim level as CSV (audited): at most
-/// [`MAX_DOWNLOAD_ROWS`], read and sent [`DOWNLOAD_CHUNK`] rows at a time so that a
+/// `MAX_DOWNLOAD_ROWS`, read and sent `DOWNLOAD_CHUNK` rows at a time so that a
 /// big download (summaries run to 10,000 characters) never sits whole in memory.
 pub async fn reports_csv(
     State(state): State<AppState>,
