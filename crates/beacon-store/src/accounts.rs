@@ -97,6 +97,29 @@ pub struct ApiTokenRecord {
     /// When made.
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    /// When it stops working: tokens live in scripts and files, so none lasts for ever.
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: OffsetDateTime,
+}
+
+/// The account an API token belongs to, and when the token stops working (the caller
+/// refuses an expired token with a reason, rather than as an unknown one).
+#[derive(Debug, Clone)]
+pub struct TokenHolder {
+    /// The enabled account the token acts for.
+    pub user: User,
+    /// When the token stops working.
+    pub expires_at: OffsetDateTime,
+}
+
+/// A lock on a sign-in name no account has, counted like an account's so that a name's
+/// answers never tell whether an account exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NameLock {
+    /// Failed sign-ins under the name since its last lock passed.
+    pub failed_sign_ins: i64,
+    /// Locked until then, if the failures reached the limit.
+    pub locked_until: Option<OffsetDateTime>,
 }
 
 /// Which audit events to list.
@@ -152,6 +175,20 @@ pub trait Accounts {
         now: OffsetDateTime,
         lock_until: OffsetDateTime,
     ) -> crate::StoreResult<Option<User>>;
+    /// Counts a failed sign-in under a name no account has (`name_key`: a key the caller
+    /// derives from the name, so the names themselves need not be kept), exactly as
+    /// [`Accounts::record_failed_sign_in`] counts an account's: a lock that has passed
+    /// starts a new count, and `lock_after` failures lock the name until `lock_until`.
+    /// Names not tried for 30 days are forgotten.
+    fn record_failed_name(
+        &mut self,
+        name_key: &str,
+        lock_after: i64,
+        now: OffsetDateTime,
+        lock_until: OffsetDateTime,
+    ) -> crate::StoreResult<NameLock>;
+    /// The count and lock of a name no account has (no failures: zero and no lock).
+    fn name_lock(&mut self, name_key: &str) -> crate::StoreResult<NameLock>;
     /// Records a good sign-in and clears the failure count.
     fn record_sign_in(&mut self, id: i64, at: OffsetDateTime) -> crate::StoreResult<()>;
     /// Records a new session.
@@ -165,15 +202,17 @@ pub trait Accounts {
     ) -> crate::StoreResult<Option<SessionRecord>>;
     /// Ends a session (sign out); also removes every expired session.
     fn end_session(&mut self, token_hash: &str, now: OffsetDateTime) -> crate::StoreResult<()>;
-    /// Records an API token for an account.
+    /// Records an API token for an account, working until `expires_at`.
     fn create_api_token(
         &mut self,
         user_id: i64,
         name: &str,
         token_hash: &str,
+        expires_at: OffsetDateTime,
     ) -> crate::StoreResult<i64>;
-    /// The enabled account an API token belongs to.
-    fn api_token_user(&mut self, token_hash: &str) -> crate::StoreResult<Option<User>>;
+    /// The enabled account an API token belongs to, with the token's expiry (expired
+    /// tokens are returned too, so that the caller can say why it refuses them).
+    fn api_token_user(&mut self, token_hash: &str) -> crate::StoreResult<Option<TokenHolder>>;
     /// Every API token (without the tokens).
     fn api_tokens(&mut self) -> crate::StoreResult<Vec<ApiTokenRecord>>;
     /// Removes an API token. `false` when there was none.

@@ -8,6 +8,7 @@
 //! run's counts adding up.
 
 pub mod accounts;
+pub mod audit;
 pub mod explore;
 mod migrate;
 pub mod outbox;
@@ -16,8 +17,10 @@ pub mod register;
 pub mod sqlite;
 
 pub use accounts::{
-    Accounts, ApiTokenRecord, AuditFilter, NewSession, NewUser, SessionRecord, User, UserChange,
+    Accounts, ApiTokenRecord, AuditFilter, NameLock, NewSession, NewUser, SessionRecord,
+    TokenHolder, User, UserChange,
 };
+pub use audit::AuditOrigin;
 pub use explore::{Explore, LOSS_BANDS, ReportFilter, ReportGroup, ReportRow, ReportSort};
 pub use outbox::{NewDigest, OutboxEntry, OutboxStatus};
 pub use register::{
@@ -139,6 +142,10 @@ pub struct AuditRecord {
     /// The event.
     #[serde(flatten)]
     pub event: AuditEvent,
+    /// The client behind it (empty for the command line and events from before origins
+    /// were kept).
+    #[serde(flatten)]
+    pub origin: AuditOrigin,
 }
 
 /// Everything Beacon keeps. Callers are written against this trait and never know the

@@ -38,6 +38,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0005_web.sql"),
         fill: None,
     },
+    Migration {
+        version: 6,
+        sql: include_str!("../migrations/sqlite/0006_audit_origin_token_expiry.sql"),
+        fill: None,
+    },
 ];
 
 /// PostgreSQL migrations in order.
@@ -55,6 +60,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
     Migration {
         version: 3,
         sql: include_str!("../migrations/postgres/0003_web.sql"),
+        fill: None,
+    },
+    Migration {
+        version: 4,
+        sql: include_str!("../migrations/postgres/0004_audit_origin_token_expiry.sql"),
         fill: None,
     },
 ];

@@ -750,13 +750,16 @@ impl Store for PostgresStore {
     }
 
     fn audit(&mut self, event: &AuditEvent) -> StoreResult<()> {
+        let origin = crate::AuditOrigin::current();
         self.client.execute(
-            "INSERT INTO audit_events (at, actor, action, subject, detail) VALUES (now(), $1, $2, $3, $4)",
+            "INSERT INTO audit_events (at, actor, action, subject, detail, address, user_agent) VALUES (now(), $1, $2, $3, $4, $5, $6)",
             &[
                 &pg_text(&event.actor),
                 &pg_text(&event.action),
                 &pg_text(&event.subject),
                 &pg_text(&event.detail),
+                &origin.address.as_deref().map(pg_text),
+                &origin.user_agent.as_deref().map(pg_text),
             ],
         )?;
         Ok(())

@@ -665,9 +665,18 @@ impl Store for SqliteStore {
     }
 
     fn audit(&mut self, event: &AuditEvent) -> StoreResult<()> {
+        let origin = crate::AuditOrigin::current();
         self.connection.execute(
-            "INSERT INTO audit_events (at, actor, action, subject, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![now_text(), event.actor, event.action, event.subject, event.detail],
+            "INSERT INTO audit_events (at, actor, action, subject, detail, address, user_agent) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                now_text(),
+                event.actor,
+                event.action,
+                event.subject,
+                event.detail,
+                origin.address,
+                origin.user_agent
+            ],
         )?;
         Ok(())
     }

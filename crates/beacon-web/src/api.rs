@@ -75,6 +75,7 @@ pub fn routes() -> Router<AppState> {
         .route("/runs", get(runs))
         .route("/runs/{id}", get(run))
         .fallback(|| async { error_json(StatusCode::NOT_FOUND, "no such API route") })
+        .layer(axum::Extension(crate::auth::ApiRequest))
 }
 
 async fn openapi() -> Response {

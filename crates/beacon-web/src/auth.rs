@@ -92,6 +92,11 @@ pub enum Via {
     Token,
 }
 
+/// Marks a request as one for the JSON API (set by the API's router): only there do
+/// bearer tokens count.
+#[derive(Debug, Clone, Copy)]
+pub struct ApiRequest;
+
 /// The signed-in user of a request.
 #[derive(Debug, Clone)]
 pub struct Viewer {
@@ -134,6 +139,15 @@ impl Viewer {
     }
 }
 
+/// The token of an `Authorization: Bearer <token>` header. The scheme's name is
+/// case-insensitive (RFC 9110, section 11.1), so `bearer` and `BEARER` count too.
+pub fn bearer_token(headers: &axum::http::HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
 /// A cookie's value from the request.
 pub fn cookie<'a>(parts: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
     parts
@@ -150,13 +164,11 @@ impl FromRequestParts<AppState> for Viewer {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Viewer, WebError> {
-        let api = parts.uri.path().starts_with("/api/");
-        let bearer = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.strip_prefix("Bearer "))
-            .map(|token| token_hash(token.trim()));
+        // The API's router marks its requests (a nested router sees only its own part of
+        // the path, so the path cannot say).
+        let api = parts.extensions.get::<ApiRequest>().is_some();
+        // API tokens work only on the API: a token copied from a script opens no page.
+        let bearer = bearer_token(&parts.headers).filter(|_| api).map(token_hash);
         let session = cookie(&parts.headers, SESSION_COOKIE).map(token_hash);
         // Only a page can be come back to after signing in; a form post cannot.
         let next = match (&parts.method, parts.uri.path_and_query()) {
@@ -167,11 +179,15 @@ impl FromRequestParts<AppState> for Viewer {
         let found = state
             .blocking(move |store| -> beacon_store::StoreResult<Option<Viewer>> {
                 if let Some(hash) = bearer {
-                    return Ok(store.api_token_user(&hash)?.map(|user| Viewer {
-                        user,
-                        csrf: String::new(),
-                        via: Via::Token,
-                    }));
+                    let now = OffsetDateTime::now_utc();
+                    return Ok(store
+                        .api_token_user(&hash)?
+                        .filter(|holder| holder.expires_at > now)
+                        .map(|holder| Viewer {
+                            user: holder.user,
+                            csrf: String::new(),
+                            via: Via::Token,
+                        }));
                 }
                 let Some(hash) = session else {
                     return Ok(None);
@@ -253,6 +269,24 @@ mod tests {
         assert_ne!(token_hash(&a), a);
         assert!(same_secret(&a, &a.clone()));
         assert!(!same_secret(&a, &b));
+    }
+
+    #[test]
+    fn the_bearer_scheme_is_read_in_any_case() {
+        let with = |value: &str| {
+            let mut headers = axum::http::HeaderMap::new();
+            headers.insert(
+                header::AUTHORIZATION,
+                axum::http::HeaderValue::from_str(value).expect("a header value"),
+            );
+            bearer_token(&headers).map(str::to_owned)
+        };
+        for value in ["Bearer abc", "bearer abc", "BEARER  abc ", "bEaReR abc"] {
+            assert_eq!(with(value).as_deref(), Some("abc"), "{value}");
+        }
+        for value in ["Basic abc", "Bearer", "Bearer   ", "Bearerabc"] {
+            assert_eq!(with(value), None, "{value}");
+        }
     }
 
     #[test]

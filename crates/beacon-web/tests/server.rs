@@ -1408,6 +1408,7 @@ fn api_tokens_authorise_scripts(kind: Backend) {
                 analyst.id,
                 "nightly figures",
                 &beacon_web::auth::token_hash(&token),
+                time::OffsetDateTime::now_utc() + time::Duration::days(90),
             )
             .expect("a token");
         store
@@ -1415,6 +1416,7 @@ fn api_tokens_authorise_scripts(kind: Backend) {
                 business.id,
                 "business script",
                 &beacon_web::auth::token_hash(&weak_token),
+                time::OffsetDateTime::now_utc() + time::Duration::days(90),
             )
             .expect("a token");
     }
@@ -1480,14 +1482,15 @@ fn api_tokens_authorise_scripts(kind: Backend) {
         .send("GET", "/api/v1/runs", &[("authorization", &bearer)], None)
         .expect(200);
 
-    // A token is not a session: it cannot send forms.
+    // A token is not a session: off the API it counts for nothing, so it cannot send forms.
     let refused = script.send(
         "POST",
         "/sign-out",
         &[("authorization", &bearer)],
         Some(("application/x-www-form-urlencoded", b"csrf_token=".to_vec())),
     );
-    refused.expect(403);
+    refused.expect(303);
+    assert_eq!(refused.location(), "/sign-in?next=/");
 }
 
 // ---------------------------------------------------------------------------------------

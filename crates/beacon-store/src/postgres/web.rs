@@ -4,13 +4,13 @@
 
 use super::{PostgresStore, pg_text};
 use crate::accounts::{
-    Accounts, ApiTokenRecord, AuditFilter, NewSession, NewUser, SessionRecord, USER_COLUMNS, User,
-    UserChange, stored_role,
+    Accounts, ApiTokenRecord, AuditFilter, NameLock, NewSession, NewUser, SessionRecord,
+    TokenHolder, USER_COLUMNS, User, UserChange, stored_role,
 };
 use crate::explore::{
     Bound, Explore, ReportFilter, ReportGroup, ReportRow, ReportSort, where_clause,
 };
-use crate::{AuditEvent, AuditRecord, StoreResult, utc_text};
+use crate::{AuditEvent, AuditOrigin, AuditRecord, StoreResult, utc_text};
 use postgres::Row;
 use postgres::types::ToSql;
 use time::OffsetDateTime;
@@ -162,6 +162,54 @@ impl Accounts for PostgresStore {
         self.user(id)
     }
 
+    fn record_failed_name(
+        &mut self,
+        name_key: &str,
+        lock_after: i64,
+        now: OffsetDateTime,
+        lock_until: OffsetDateTime,
+    ) -> StoreResult<NameLock> {
+        self.client.execute(
+            "DELETE FROM failed_names WHERE last_failed_at < $1",
+            &[&(now - time::Duration::days(30))],
+        )?;
+        // The same arithmetic as an account's count (`record_failed_sign_in`).
+        let row = self.client.query_one(
+            "INSERT INTO failed_names AS f (name_key, failed_sign_ins, locked_until, last_failed_at)
+             VALUES ($1, 1, CASE WHEN 1 >= $3::bigint THEN $4::timestamptz END, $2)
+             ON CONFLICT (name_key) DO UPDATE SET
+                failed_sign_ins = CASE WHEN f.locked_until IS NOT NULL AND f.locked_until <= $2 THEN 1 ELSE f.failed_sign_ins + 1 END,
+                locked_until = CASE
+                    WHEN f.locked_until IS NOT NULL AND f.locked_until <= $2 THEN NULL
+                    WHEN f.failed_sign_ins + 1 >= $3 THEN $4::timestamptz
+                    ELSE f.locked_until END,
+                last_failed_at = $2
+             RETURNING failed_sign_ins, locked_until",
+            &[&pg_text(name_key), &now, &lock_after, &lock_until],
+        )?;
+        Ok(NameLock {
+            failed_sign_ins: row.try_get(0)?,
+            locked_until: row.try_get(1)?,
+        })
+    }
+
+    fn name_lock(&mut self, name_key: &str) -> StoreResult<NameLock> {
+        let found = self.client.query_opt(
+            "SELECT failed_sign_ins, locked_until FROM failed_names WHERE name_key = $1",
+            &[&pg_text(name_key)],
+        )?;
+        Ok(match found {
+            Some(row) => NameLock {
+                failed_sign_ins: row.try_get(0)?,
+                locked_until: row.try_get(1)?,
+            },
+            None => NameLock {
+                failed_sign_ins: 0,
+                locked_until: None,
+            },
+        })
+    }
+
     fn record_sign_in(&mut self, id: i64, at: OffsetDateTime) -> StoreResult<()> {
         self.client.execute(
             "UPDATE users SET failed_sign_ins = 0, locked_until = NULL, last_sign_in_at = $2 WHERE id = $1",
@@ -214,32 +262,43 @@ impl Accounts for PostgresStore {
         Ok(())
     }
 
-    fn create_api_token(&mut self, user_id: i64, name: &str, token_hash: &str) -> StoreResult<i64> {
+    fn create_api_token(
+        &mut self,
+        user_id: i64,
+        name: &str,
+        token_hash: &str,
+        expires_at: OffsetDateTime,
+    ) -> StoreResult<i64> {
         let row = self.client.query_one(
-            "INSERT INTO api_tokens (token_hash, user_id, name, created_at) VALUES ($1, $2, $3, now()) RETURNING id",
-            &[&token_hash, &user_id, &pg_text(name)],
+            "INSERT INTO api_tokens (token_hash, user_id, name, created_at, expires_at) VALUES ($1, $2, $3, now(), $4) RETURNING id",
+            &[&token_hash, &user_id, &pg_text(name), &expires_at],
         )?;
         Ok(row.try_get(0)?)
     }
 
-    fn api_token_user(&mut self, token_hash: &str) -> StoreResult<Option<User>> {
+    fn api_token_user(&mut self, token_hash: &str) -> StoreResult<Option<TokenHolder>> {
         self.client
             .query_opt(
                 &format!(
-                    "SELECT {USER_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id
+                    "SELECT {USER_COLUMNS}, t.expires_at FROM api_tokens t JOIN users u ON u.id = t.user_id
                      WHERE t.token_hash = $1 AND NOT u.disabled"
                 ),
                 &[&pg_text(token_hash)],
             )?
             .as_ref()
-            .map(user_from)
+            .map(|row| {
+                Ok(TokenHolder {
+                    user: user_from(row)?,
+                    expires_at: row.try_get(10)?,
+                })
+            })
             .transpose()
     }
 
     fn api_tokens(&mut self) -> StoreResult<Vec<ApiTokenRecord>> {
         self.client
             .query(
-                "SELECT t.id, u.username, t.name, t.created_at FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY t.id",
+                "SELECT t.id, u.username, t.name, t.created_at, t.expires_at FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY t.id",
                 &[],
             )?
             .iter()
@@ -249,6 +308,7 @@ impl Accounts for PostgresStore {
                     username: row.try_get(1)?,
                     name: row.try_get(2)?,
                     created_at: row.try_get(3)?,
+                    expires_at: row.try_get(4)?,
                 })
             })
             .collect()
@@ -288,7 +348,7 @@ impl Accounts for PostgresStore {
         params.push(Box::new(i64::from(filter.limit)));
         params.push(Box::new(i64::from(filter.offset)));
         let sql = format!(
-            "SELECT at, actor, action, subject, detail FROM audit_events {clause} ORDER BY id DESC LIMIT ${} OFFSET ${}",
+            "SELECT at, actor, action, subject, detail, address, user_agent FROM audit_events {clause} ORDER BY id DESC LIMIT ${} OFFSET ${}",
             params.len() - 1,
             params.len()
         );
@@ -303,6 +363,10 @@ impl Accounts for PostgresStore {
                         action: row.try_get(2)?,
                         subject: row.try_get(3)?,
                         detail: row.try_get(4)?,
+                    },
+                    origin: AuditOrigin {
+                        address: row.try_get(5)?,
+                        user_agent: row.try_get(6)?,
                     },
                 })
             })

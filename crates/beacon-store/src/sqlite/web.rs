@@ -3,16 +3,24 @@
 
 use super::SqliteStore;
 use crate::accounts::{
-    Accounts, ApiTokenRecord, AuditFilter, NewSession, NewUser, SessionRecord, USER_COLUMNS, User,
-    UserChange, stored_role,
+    Accounts, ApiTokenRecord, AuditFilter, NameLock, NewSession, NewUser, SessionRecord,
+    TokenHolder, USER_COLUMNS, User, UserChange, stored_role,
 };
 use crate::explore::{
     Bound, Explore, ReportFilter, ReportGroup, ReportRow, ReportSort, where_clause,
 };
-use crate::{AuditEvent, AuditRecord, StoreResult, now_text, parse_utc_text, utc_text};
+use crate::{
+    AuditEvent, AuditOrigin, AuditRecord, StoreResult, now_text, parse_utc_text, utc_text,
+};
 use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, Row, params, params_from_iter};
 use time::OffsetDateTime;
+
+/// A token's stored expiry. Every token has one (the migration that added expiry gave
+/// the older tokens theirs); a missing one reads as long expired, never as "for ever".
+fn stored_expiry(text: Option<&str>) -> StoreResult<OffsetDateTime> {
+    text.map_or(Ok(OffsetDateTime::UNIX_EPOCH), parse_utc_text)
+}
 
 fn user_from(row: &Row<'_>) -> rusqlite::Result<User> {
     let role: String = row.get(3)?;
@@ -174,6 +182,56 @@ impl Accounts for SqliteStore {
         self.user(id)
     }
 
+    fn record_failed_name(
+        &mut self,
+        name_key: &str,
+        lock_after: i64,
+        now: OffsetDateTime,
+        lock_until: OffsetDateTime,
+    ) -> StoreResult<NameLock> {
+        let now_text = utc_text(now);
+        self.connection.execute(
+            "DELETE FROM failed_names WHERE last_failed_at < ?1",
+            [utc_text(now - time::Duration::days(30))],
+        )?;
+        // The same arithmetic as an account's count (`record_failed_sign_in`).
+        self.connection.execute(
+            "INSERT INTO failed_names (name_key, failed_sign_ins, locked_until, last_failed_at)
+             VALUES (?1, 1, CASE WHEN 1 >= ?3 THEN ?4 END, ?2)
+             ON CONFLICT (name_key) DO UPDATE SET
+                failed_sign_ins = CASE WHEN locked_until IS NOT NULL AND locked_until <= ?2 THEN 1 ELSE failed_sign_ins + 1 END,
+                locked_until = CASE
+                    WHEN locked_until IS NOT NULL AND locked_until <= ?2 THEN NULL
+                    WHEN failed_sign_ins + 1 >= ?3 THEN ?4
+                    ELSE locked_until END,
+                last_failed_at = ?2",
+            params![name_key, now_text, lock_after, utc_text(lock_until)],
+        )?;
+        self.name_lock(name_key)
+    }
+
+    fn name_lock(&mut self, name_key: &str) -> StoreResult<NameLock> {
+        let found = self
+            .connection
+            .prepare_cached(
+                "SELECT failed_sign_ins, locked_until FROM failed_names WHERE name_key = ?1",
+            )?
+            .query_row([name_key], |row| {
+                Ok((row.get::<_, i64>(0)?, row.get::<_, Option<String>>(1)?))
+            })
+            .optional()?;
+        let Some((failed_sign_ins, locked)) = found else {
+            return Ok(NameLock {
+                failed_sign_ins: 0,
+                locked_until: None,
+            });
+        };
+        Ok(NameLock {
+            failed_sign_ins,
+            locked_until: locked.as_deref().map(parse_utc_text).transpose()?,
+        })
+    }
+
     fn record_sign_in(&mut self, id: i64, at: OffsetDateTime) -> StoreResult<()> {
         self.connection.execute(
             "UPDATE users SET failed_sign_ins = 0, locked_until = NULL, last_sign_in_at = ?2 WHERE id = ?1",
@@ -231,29 +289,46 @@ impl Accounts for SqliteStore {
         Ok(())
     }
 
-    fn create_api_token(&mut self, user_id: i64, name: &str, token_hash: &str) -> StoreResult<i64> {
+    fn create_api_token(
+        &mut self,
+        user_id: i64,
+        name: &str,
+        token_hash: &str,
+        expires_at: OffsetDateTime,
+    ) -> StoreResult<i64> {
         self.connection.execute(
-            "INSERT INTO api_tokens (token_hash, user_id, name, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![token_hash, user_id, name, now_text()],
+            "INSERT INTO api_tokens (token_hash, user_id, name, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![token_hash, user_id, name, now_text(), utc_text(expires_at)],
         )?;
         Ok(self.connection.last_insert_rowid())
     }
 
-    fn api_token_user(&mut self, token_hash: &str) -> StoreResult<Option<User>> {
-        Ok(self
+    fn api_token_user(&mut self, token_hash: &str) -> StoreResult<Option<TokenHolder>> {
+        let found = self
             .connection
             .prepare_cached(&format!(
-                "SELECT {USER_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id
+                "SELECT {USER_COLUMNS}, t.expires_at FROM api_tokens t JOIN users u ON u.id = t.user_id
                  WHERE t.token_hash = ?1 AND NOT u.disabled"
             ))?
-            .query_row([token_hash], user_from)
-            .optional()?)
+            .query_row([token_hash], |row| {
+                Ok((user_from(row)?, row.get::<_, Option<String>>(10)?))
+            })
+            .optional()?;
+        found
+            .map(|(user, expires)| {
+                Ok(TokenHolder {
+                    user,
+                    expires_at: stored_expiry(expires.as_deref())?,
+                })
+            })
+            .transpose()
     }
 
     fn api_tokens(&mut self) -> StoreResult<Vec<ApiTokenRecord>> {
         let mut statement = self.connection.prepare(
-            "SELECT t.id, u.username, t.name, t.created_at FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY t.id",
+            "SELECT t.id, u.username, t.name, t.created_at, t.expires_at FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY t.id",
         )?;
+        type Listed = (i64, String, String, String, Option<String>);
         let rows = statement
             .query_map([], |row| {
                 Ok((
@@ -261,16 +336,18 @@ impl Accounts for SqliteStore {
                     row.get(1)?,
                     row.get(2)?,
                     row.get::<_, String>(3)?,
+                    row.get::<_, Option<String>>(4)?,
                 ))
             })?
-            .collect::<Result<Vec<(i64, String, String, String)>, _>>()?;
+            .collect::<Result<Vec<Listed>, _>>()?;
         rows.into_iter()
-            .map(|(id, username, name, created)| {
+            .map(|(id, username, name, created, expires)| {
                 Ok(ApiTokenRecord {
                     id,
                     username,
                     name,
                     created_at: parse_utc_text(&created)?,
+                    expires_at: stored_expiry(expires.as_deref())?,
                 })
             })
             .collect()
@@ -310,7 +387,7 @@ impl Accounts for SqliteStore {
         values.push(Value::Integer(i64::from(filter.limit)));
         values.push(Value::Integer(i64::from(filter.offset)));
         let sql = format!(
-            "SELECT at, actor, action, subject, detail FROM audit_events {clause} ORDER BY id DESC LIMIT ?{} OFFSET ?{}",
+            "SELECT at, actor, action, subject, detail, address, user_agent FROM audit_events {clause} ORDER BY id DESC LIMIT ?{} OFFSET ?{}",
             values.len() - 1,
             values.len()
         );
@@ -324,6 +401,10 @@ impl Accounts for SqliteStore {
                         action: row.get(2)?,
                         subject: row.get(3)?,
                         detail: row.get(4)?,
+                    },
+                    origin: AuditOrigin {
+                        address: row.get(5)?,
+                        user_agent: row.get(6)?,
                     },
                 })
             })?

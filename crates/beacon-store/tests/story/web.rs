@@ -3,7 +3,9 @@
 
 use super::*;
 use beacon_core::Role;
-use beacon_store::{AuditFilter, NewSession, NewUser, ReportFilter, ReportSort, UserChange};
+use beacon_store::{
+    AuditFilter, AuditOrigin, NewSession, NewUser, ReportFilter, ReportSort, UserChange,
+};
 use time::{Duration, OffsetDateTime};
 
 stories!(with_store =>
@@ -11,7 +13,10 @@ stories!(with_store =>
     failed_sign_ins_lock_and_a_passed_lock_starts_a_new_count,
     sessions_expire_and_end_when_the_account_changes,
     api_tokens_name_their_user_until_revoked,
+    api_tokens_keep_their_expiry,
+    unknown_names_lock_like_accounts,
     audit_events_filter_by_actor_and_action,
+    audit_events_keep_the_origin_of_their_scope,
     the_explorer_filters_groups_and_pages_reports,
 );
 
@@ -127,10 +132,18 @@ fn api_tokens_name_their_user_until_revoked(store: &mut dyn Store) {
         .expect("create")
         .expect("new");
     let token = store
-        .create_api_token(id, "nightly export", "hash-1")
+        .create_api_token(
+            id,
+            "nightly export",
+            "hash-1",
+            OffsetDateTime::now_utc() + Duration::days(90),
+        )
         .expect("token");
     assert_eq!(
-        store.api_token_user("hash-1").expect("read").map(|u| u.id),
+        store
+            .api_token_user("hash-1")
+            .expect("read")
+            .map(|holder| holder.user.id),
         Some(id)
     );
     assert_eq!(store.api_tokens().expect("list")[0].name, "nightly export");
@@ -146,6 +159,99 @@ fn api_tokens_name_their_user_until_revoked(store: &mut dyn Store) {
     );
     assert!(store.revoke_api_token(token).expect("revoke"));
     assert!(store.api_tokens().expect("list").is_empty());
+}
+
+fn api_tokens_keep_their_expiry(store: &mut dyn Store) {
+    let id = store
+        .create_user(&new_user("scripts", Role::Analyst))
+        .expect("create")
+        .expect("new");
+    let now = OffsetDateTime::now_utc();
+    let (soon, gone) = (now + Duration::days(7), now - Duration::minutes(1));
+    store
+        .create_api_token(id, "weekly", "hash-soon", soon)
+        .expect("token");
+    store
+        .create_api_token(id, "old", "hash-gone", gone)
+        .expect("token");
+    let read = |store: &mut dyn Store, hash: &str| {
+        store
+            .api_token_user(hash)
+            .expect("read")
+            .expect("a holder, expired or not")
+            .expires_at
+            .unix_timestamp()
+    };
+    assert_eq!(read(store, "hash-soon"), soon.unix_timestamp());
+    assert_eq!(
+        read(store, "hash-gone"),
+        gone.unix_timestamp(),
+        "an expired token is still found, so the caller can say it has expired"
+    );
+    let listed: Vec<i64> = store
+        .api_tokens()
+        .expect("list")
+        .iter()
+        .map(|token| token.expires_at.unix_timestamp())
+        .collect();
+    assert_eq!(listed, [soon.unix_timestamp(), gone.unix_timestamp()]);
+}
+
+fn unknown_names_lock_like_accounts(store: &mut dyn Store) {
+    let now = OffsetDateTime::now_utc();
+    let until = now + Duration::minutes(15);
+    assert_eq!(store.name_lock("key-a").expect("read").failed_sign_ins, 0);
+    for expected in 1..=2 {
+        let lock = store
+            .record_failed_name("key-a", 3, now, until)
+            .expect("count");
+        assert_eq!((lock.failed_sign_ins, lock.locked_until), (expected, None));
+    }
+    let locked = store
+        .record_failed_name("key-a", 3, now, until)
+        .expect("count");
+    assert_eq!(locked.failed_sign_ins, 3);
+    assert_eq!(
+        locked.locked_until.map(OffsetDateTime::unix_timestamp),
+        Some(until.unix_timestamp())
+    );
+    assert_eq!(store.name_lock("key-a").expect("read"), locked);
+    assert_eq!(
+        store.name_lock("key-b").expect("read").failed_sign_ins,
+        0,
+        "names are counted apart"
+    );
+    // After the lock has passed, a failure starts a new count, as for an account.
+    let later = until + Duration::minutes(1);
+    let fresh = store
+        .record_failed_name("key-a", 3, later, later + Duration::minutes(15))
+        .expect("count");
+    assert_eq!((fresh.failed_sign_ins, fresh.locked_until), (1, None));
+    // A name untried for 30 days is forgotten.
+    let month = later + Duration::days(31);
+    store
+        .record_failed_name("key-b", 3, month, month + Duration::minutes(15))
+        .expect("count");
+    assert_eq!(store.name_lock("key-a").expect("read").failed_sign_ins, 0);
+}
+
+fn audit_events_keep_the_origin_of_their_scope(store: &mut dyn Store) {
+    let event = |action: &str| AuditEvent {
+        actor: "ann".into(),
+        action: action.into(),
+        subject: "reports".into(),
+        detail: String::new(),
+    };
+    store.audit(&event("from_the_command_line")).expect("audit");
+    let origin = AuditOrigin::new(Some("192.0.2.7".into()), Some("Mozilla/5.0 (test)"));
+    origin
+        .clone()
+        .scope(|| store.audit(&event("from_the_web")))
+        .expect("audit");
+    let events = store.audit_events(10).expect("events");
+    assert_eq!(events[0].event.action, "from_the_web");
+    assert_eq!(events[0].origin, origin);
+    assert_eq!(events[1].origin, AuditOrigin::default());
 }
 
 fn audit_events_filter_by_actor_and_action(store: &mut dyn Store) {

@@ -53,6 +53,10 @@ pub struct CreateTokenArgs {
     /// What the token is for, e.g. "nightly statistics export".
     #[arg(long)]
     pub name: String,
+    /// Days until the token stops working (1 to 3650): tokens live in scripts and files,
+    /// so none lasts for ever.
+    #[arg(long, default_value_t = 90, value_parser = clap::value_parser!(u16).range(1..=3650))]
+    pub expires_in_days: u16,
 }
 
 /// A file to load.
@@ -144,8 +148,16 @@ pub fn run(command: AdminCommand, settings: &Settings) -> anyhow::Result<ExitCod
                 print_json(&events)?;
             } else {
                 for event in events {
+                    let origin = match (&event.origin.address, &event.origin.user_agent) {
+                        (None, None) => String::new(),
+                        (address, agent) => format!(
+                            "  (from {}, {})",
+                            address.as_deref().unwrap_or("an unknown address"),
+                            agent.as_deref().unwrap_or("no user agent")
+                        ),
+                    };
                     out!(
-                        "{}  {:<16} {:<20} {:<20} {}",
+                        "{}  {:<16} {:<20} {:<20} {}{origin}",
                         event.at,
                         event.event.actor,
                         event.event.action,
@@ -161,16 +173,28 @@ pub fn run(command: AdminCommand, settings: &Settings) -> anyhow::Result<ExitCod
                 .user_for_sign_in(&args.username)?
                 .with_context(|| format!("there is no account called {}", args.username))?;
             let token = beacon_web::auth::new_token();
-            store.create_api_token(user.id, &args.name, &beacon_web::auth::token_hash(&token))?;
+            let expires_at = time::OffsetDateTime::now_utc()
+                + time::Duration::days(i64::from(args.expires_in_days));
+            store.create_api_token(
+                user.id,
+                &args.name,
+                &beacon_web::auth::token_hash(&token),
+                expires_at,
+            )?;
+            let until = expires_at
+                .format(time::macros::format_description!(
+                    "[day padding:none] [month repr:long] [year] at [hour]:[minute] UTC"
+                ))
+                .context("while writing the expiry date")?;
             store.audit(&AuditEvent {
                 actor: super::config::actor(),
                 action: "create_api_token".into(),
                 subject: format!("user:{}", user.id),
-                detail: args.name.clone(),
+                detail: format!("{}, working until {until}", args.name),
             })?;
             out!("{token}");
             eprintln!(
-                "This token acts as {} ({}). It is shown only now; send it as 'Authorization: Bearer <token>'.",
+                "This token acts as {} ({}) until {until}. It is shown only now; send it as 'Authorization: Bearer <token>'.",
                 user.username,
                 user.role.label()
             );
