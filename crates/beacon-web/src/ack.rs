@@ -11,6 +11,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use beacon_notify::AckError;
 use beacon_pipeline::notify::{AckRefused, acknowledge_link};
 use time::OffsetDateTime;
 
@@ -34,6 +35,8 @@ struct AckPage {
 /// Shows the confirmation form for a good link.
 pub async fn confirm_ack(State(state): State<AppState>, Path(token): Path<String>) -> Response {
     match state.signer.verify(&token, OffsetDateTime::now_utc()) {
+        // The same key signs sign-in form tokens under negative numbers: never a digest.
+        Ok(digest) if digest <= 0 => refused(&AckRefused::Link(AckError::BadSignature)),
         Ok(digest) => page(
             StatusCode::OK,
             "Acknowledge a digest",

@@ -117,6 +117,10 @@ impl Viewer {
         if self.user.role.may(permission) {
             Ok(())
         } else {
+            crate::refusals::refuse(crate::refusals::permission_refusal(
+                self.user.role,
+                permission,
+            ));
             Err(WebError::Forbidden)
         }
     }
@@ -134,6 +138,12 @@ impl Viewer {
         if self.via == Via::Session && same_secret(&self.csrf, sent) {
             Ok(())
         } else {
+            crate::refusals::refuse(crate::refusals::Refusal {
+                action: "csrf_refused",
+                detail: "refused: the form's anti-forgery token was missing or not this session's"
+                    .into(),
+                actor: None,
+            });
             Err(WebError::Csrf)
         }
     }
@@ -146,6 +156,48 @@ pub fn bearer_token(headers: &axum::http::HeaderMap) -> Option<&str> {
     let (scheme, token) = value.split_once(' ')?;
     let token = token.trim();
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+/// Where to go after signing in: only a path on this site. `next` must start with one
+/// `/` (not `//` or `/\`, which browsers read as another host), and may hold no control
+/// characters, white space or backslashes, raw or percent-encoded (`/%09/evil.example`
+/// is `//evil.example` to a browser that drops the tab).
+pub fn safe_next(next: Option<&str>) -> String {
+    let Some(path) = next else {
+        return "/".to_owned();
+    };
+    let bytes = path.as_bytes();
+    let local = bytes.first() == Some(&b'/')
+        && !matches!(bytes.get(1), Some(b'/' | b'\\'))
+        && !path
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+        && !decodes_to_unsafe(path);
+    if local {
+        path.to_owned()
+    } else {
+        "/".to_owned()
+    }
+}
+
+/// Whether any percent-escape in `path` stands for a control character, white space, a
+/// backslash or a slash (an encoded slash could make `//` once decoded).
+fn decodes_to_unsafe(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    bytes.iter().enumerate().any(|(at, byte)| {
+        *byte == b'%'
+            && bytes
+                .get(at + 1..at + 3)
+                .and_then(|hex| std::str::from_utf8(hex).ok())
+                .and_then(|hex| u8::from_str_radix(hex, 16).ok())
+                .is_none_or(|decoded| {
+                    decoded < 0x20
+                        || decoded == 0x7f
+                        || decoded == b' '
+                        || decoded == b'\\'
+                        || decoded == b'/'
+                })
+    })
 }
 
 /// A cookie's value from the request.
@@ -201,6 +253,9 @@ impl FromRequestParts<AppState> for Viewer {
                     }))
             })
             .await??;
+        if let Some(viewer) = &found {
+            crate::refusals::note_actor(&viewer.user.username);
+        }
         found.ok_or(refused)
     }
 }
@@ -225,8 +280,25 @@ impl SignInLimiter {
         }
     }
 
-    /// Counts an attempt; `false` when the address has used its allowance.
-    pub fn allow(&self, address: IpAddr) -> bool {
+    /// Whether the address has used its allowance of failures in the window.
+    pub fn is_blocked(&self, address: IpAddr) -> bool {
+        let now = Instant::now();
+        let mut attempts = self
+            .attempts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let Some(times) = attempts.get_mut(&address) else {
+            return false;
+        };
+        while times.front().is_some_and(|t| now - *t >= self.window) {
+            times.pop_front();
+        }
+        times.len() >= self.limit
+    }
+
+    /// Counts a failed sign-in from the address (successes are never counted, so staff
+    /// behind one address share no allowance).
+    pub fn record_failure(&self, address: IpAddr) {
         let now = Instant::now();
         let mut attempts = self
             .attempts
@@ -239,11 +311,7 @@ impl SignInLimiter {
         while times.front().is_some_and(|t| now - *t >= self.window) {
             times.pop_front();
         }
-        if times.len() >= self.limit {
-            return false;
-        }
         times.push_back(now);
-        true
     }
 }
 
@@ -272,6 +340,31 @@ mod tests {
     }
 
     #[test]
+    fn only_plain_local_paths_are_followed_after_sign_in() {
+        assert_eq!(
+            safe_next(Some("/dashboard?from=2017-01-01&to=2017-12-31")),
+            "/dashboard?from=2017-01-01&to=2017-12-31"
+        );
+        assert_eq!(safe_next(Some("/explore?q=a%20b")), "/");
+        for bad in [
+            "/%09/evil.example/x",
+            "/\t/evil.example/x",
+            "//evil.example/",
+            "/\\evil.example/",
+            "/%5Cevil.example/",
+            "/%2F/evil.example/",
+            "https://evil.example/",
+            "evil.example",
+            "/ /evil.example",
+            "/%zz",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
     fn the_bearer_scheme_is_read_in_any_case() {
         let with = |value: &str| {
             let mut headers = axum::http::HeaderMap::new();
@@ -293,8 +386,11 @@ mod tests {
     fn the_limiter_refuses_past_its_allowance() {
         let limiter = SignInLimiter::new(3, Duration::from_secs(60));
         let address: IpAddr = "192.0.2.1".parse().expect("address");
-        assert!((0..3).all(|_| limiter.allow(address)));
-        assert!(!limiter.allow(address));
-        assert!(limiter.allow("192.0.2.2".parse().expect("address")));
+        for _ in 0..3 {
+            assert!(!limiter.is_blocked(address));
+            limiter.record_failure(address);
+        }
+        assert!(limiter.is_blocked(address));
+        assert!(!limiter.is_blocked("192.0.2.2".parse().expect("address")));
     }
 }

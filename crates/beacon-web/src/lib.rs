@@ -21,6 +21,7 @@ pub mod jobs;
 pub mod pages;
 pub mod pool;
 pub mod quarantine;
+pub mod refusals;
 pub mod stats;
 
 use axum::Router;
@@ -63,6 +64,10 @@ pub struct WebSettings {
     pub max_upload_bytes: usize,
     /// District boundaries (GeoJSON) for the map.
     pub boundaries: Arc<str>,
+    /// The header a trusted reverse proxy names the client's address in (e.g.
+    /// `X-Forwarded-For`; its last entry counts). Off by default: without a proxy that
+    /// sets it, the header is only the client's word.
+    pub trusted_proxy_header: Option<String>,
 }
 
 impl WebSettings {
@@ -90,6 +95,7 @@ impl WebSettings {
             rules,
             max_upload_bytes: 1 << 30,
             boundaries: Arc::from(beacon_ingest::reference::SHIPPED_BOUNDARIES),
+            trusted_proxy_header: None,
         }
     }
 }
@@ -145,7 +151,9 @@ impl AppState {
         work: impl FnOnce(&mut dyn Store) -> T + Send + 'static,
     ) -> Result<T, WebError> {
         let pool = Arc::clone(&self.pool);
-        tokio::task::spawn_blocking(move || pool.with(work))
+        // The request's client goes with its store work, onto every audit event it writes.
+        let origin = refusals::current_origin();
+        tokio::task::spawn_blocking(move || origin.scope(|| pool.with(work)))
             .await
             .map_err(|error| WebError::Internal(format!("a request's store work failed: {error}")))
     }
@@ -185,6 +193,10 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             pages::with_layout,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            refusals::audit_refusals,
         ))
         .layer(middleware::from_fn(security_headers))
         .with_state(state)

@@ -4,7 +4,13 @@
 
 include!("support/harness.rs");
 
-scenarios!(api_tokens_expire_read_the_scheme_in_any_case_and_open_no_pages,);
+scenarios!(
+    api_tokens_expire_read_the_scheme_in_any_case_and_open_no_pages,
+    refusals_are_audited_in_plain_words_with_address_and_agent,
+    sign_in_follows_only_plain_local_paths,
+    unknown_names_lock_like_real_ones,
+    only_failed_sign_ins_count_against_an_address,
+);
 
 /// Makes an API token for `account`, working until `expires_at`.
 fn token_for(world: &World, account: &Account, expires_at: time::OffsetDateTime) -> String {
@@ -46,4 +52,147 @@ fn api_tokens_expire_read_the_scheme_in_any_case_and_open_no_pages(kind: Backend
     let header = format!("Bearer {live}");
     let page = script.send("GET", "/dashboard", &[("authorization", &header)], None);
     assert_sent_to_sign_in(&page, "/dashboard");
+}
+
+/// The newest audit event with `action`.
+fn newest(world: &World, action: &str) -> AuditRecord {
+    world
+        .audit(action)
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("an audit event {action}"))
+}
+
+fn refusals_are_audited_in_plain_words_with_address_and_agent(kind: Backend) {
+    let Some(world) = World::new(kind, false) else {
+        return;
+    };
+    let server = Server::start(&world);
+    let analyst = world.account(Role::Analyst).clone();
+    let mut client = Client::signed_in(&server, &analyst.username);
+    let agent = [("user-agent", "BeaconAccessTest/1.0")];
+    assert_refused_page(&client.send("GET", "/audit", &agent, None));
+    let refused = newest(&world, "access_refused");
+    assert_eq!(refused.event.actor, analyst.username);
+    assert_eq!(refused.event.subject, "GET /audit");
+    assert_eq!(
+        refused.event.detail,
+        "refused: analysts may not see the audit log"
+    );
+    assert_eq!(refused.origin.address.as_deref(), Some("127.0.0.1"));
+    assert_eq!(
+        refused.origin.user_agent.as_deref(),
+        Some("BeaconAccessTest/1.0")
+    );
+
+    client.get("/users").expect(403);
+    assert_eq!(
+        newest(&world, "access_refused").event.detail,
+        "refused: analysts may not manage accounts"
+    );
+    // A role change with the session's own valid token is still refused, and audited.
+    let csrf = client.csrf();
+    let spare = world.spare.id;
+    let change = client.post_form(
+        &format!("/users/{spare}"),
+        &[("csrf_token", &csrf), ("role", "coordinator")],
+    );
+    change.expect(403);
+    let refused = newest(&world, "access_refused");
+    assert_eq!(refused.event.subject, format!("POST /users/{spare}"));
+    assert_eq!(
+        refused.event.detail,
+        "refused: analysts may not manage accounts"
+    );
+
+    // A form without the session's token.
+    let forged = client.post_form("/sign-out", &[("csrf_token", "forged")]);
+    forged.expect(403);
+    let refused = newest(&world, "csrf_refused");
+    assert_eq!(refused.event.actor, analyst.username);
+    assert!(refused.event.detail.starts_with("refused: "), "{refused:?}");
+
+    // Every web audit event carries its client, not only refusals.
+    let signed_in = newest(&world, "sign_in");
+    assert_eq!(signed_in.origin.address.as_deref(), Some("127.0.0.1"));
+}
+
+fn sign_in_follows_only_plain_local_paths(kind: Backend) {
+    let Some(world) = World::new(kind, false) else {
+        return;
+    };
+    let server = Server::start(&world);
+    let analyst = world.account(Role::Analyst).clone();
+    for (next, expected) in [
+        ("/%09/evil.example/x", "/"),
+        ("//evil.example/x", "/"),
+        ("/\\evil.example/x", "/"),
+        ("/dashboard", "/dashboard"),
+    ] {
+        let mut client = Client::new(&server);
+        let form = client.get("/sign-in");
+        let csrf = form.hidden("csrf_token");
+        let signed_in = client.post_form(
+            "/sign-in",
+            &[
+                ("username", &analyst.username),
+                ("password", PASSWORD),
+                ("csrf_token", &csrf),
+                ("next", next),
+            ],
+        );
+        signed_in.expect(303);
+        assert_eq!(signed_in.location(), expected, "next={next:?}");
+    }
+}
+
+/// Signs in with a wrong password `times` times; returns the last answer.
+fn fail_sign_in(client: &mut Client, username: &str, times: usize) -> Reply {
+    let mut last = None;
+    for _ in 0..times {
+        last = Some(client.sign_in(username, "not the password at all"));
+    }
+    last.expect("at least one attempt")
+}
+
+fn unknown_names_lock_like_real_ones(kind: Backend) {
+    let Some(world) = World::new(kind, false) else {
+        return;
+    };
+    let server = Server::start(&world);
+    let analyst = world.account(Role::Analyst).clone();
+    let mut client = Client::new(&server);
+    let real = fail_sign_in(&mut client, &analyst.username, 5);
+    let unknown = fail_sign_in(&mut client, "nobody-by-this-name", 5);
+    real.expect(403);
+    unknown.expect(403);
+    let words = |reply: &Reply| {
+        let text = reply.text();
+        let start = text
+            .find("This account is locked")
+            .expect("the lock message");
+        text[start..start + 60].to_owned()
+    };
+    assert_eq!(words(&real), words(&unknown), "one message for both");
+    let refused = newest(&world, "sign_in_refused");
+    assert_eq!(refused.event.actor, "nobody-by-this-name");
+}
+
+fn only_failed_sign_ins_count_against_an_address(kind: Backend) {
+    let Some(world) = World::new(kind, false) else {
+        return;
+    };
+    let server = Server::start_with(&world, |settings| settings.sign_ins_per_address = 3);
+    let analyst = world.account(Role::Analyst).clone();
+    for _ in 0..5 {
+        let mut client = Client::new(&server);
+        client.sign_in(&analyst.username, PASSWORD).expect(303);
+    }
+    let mut client = Client::new(&server);
+    fail_sign_in(&mut client, "someone-else", 3).expect(401);
+    let limited = client.sign_in(&analyst.username, PASSWORD);
+    limited.expect(429);
+    let refused = newest(&world, "rate_limited");
+    assert_eq!(refused.event.actor, analyst.username);
+    assert_eq!(refused.origin.address.as_deref(), Some("127.0.0.1"));
 }

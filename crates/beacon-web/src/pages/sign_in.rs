@@ -2,12 +2,13 @@
 
 use super::{Chrome, render};
 use crate::AppState;
+use crate::auth::safe_next;
 use crate::auth::{
     SESSION_COOKIE, SIGN_IN_COOKIE, Viewer, cookie, dummy_hash, new_token, same_secret, token_hash,
     verify_password,
 };
 use crate::error::{WebError, WebResult};
-use crate::forms::safe_next;
+use crate::refusals::{Refusal, refuse};
 use askama::Template;
 use axum::Form;
 use axum::extract::{ConnectInfo, Query, State};
@@ -72,7 +73,7 @@ fn sign_in_page(
     username: String,
     error: Option<String>,
 ) -> Response {
-    let csrf = new_token();
+    let csrf = sign_in_token(state);
     let mut response = render(
         status,
         &SignInPage {
@@ -88,6 +89,27 @@ fn sign_in_page(
         set_cookie(SIGN_IN_COOKIE, &csrf, None, is_secure(state, headers), true),
     );
     response
+}
+
+/// The sign-in form's double-submit token: a random negative number (no digest has one)
+/// signed with the server's acknowledgement-link key, so that a token planted in the
+/// cookie by anyone else does not verify, and every form's token differs. It lasts two
+/// hours.
+fn sign_in_token(state: &AppState) -> String {
+    let nonce = -i64::from(rand::random::<u32>()) - 1;
+    state
+        .signer
+        .sign(nonce, OffsetDateTime::now_utc() + Duration::hours(2))
+}
+
+/// Whether a sign-in form's token is the cookie's and was signed by this server.
+fn sign_in_token_holds(state: &AppState, cookie_token: &str, sent: &str) -> bool {
+    !cookie_token.is_empty()
+        && same_secret(cookie_token, sent)
+        && state
+            .signer
+            .verify(sent, OffsetDateTime::now_utc())
+            .is_ok_and(|nonce| nonce < 0)
 }
 
 /// The sign-in form.
@@ -134,13 +156,32 @@ pub async fn submit(
 ) -> WebResult<Response> {
     let next = safe_next(form.next.as_deref());
     let expected = cookie(&headers, SIGN_IN_COOKIE).unwrap_or("");
-    if expected.is_empty() || !same_secret(expected, &form.csrf_token) {
+    let typed: String = form.username.trim().chars().take(100).collect();
+    if !sign_in_token_holds(&state, expected, &form.csrf_token) {
+        refuse(Refusal {
+            action: "csrf_refused",
+            detail:
+                "refused: the sign-in form's token was missing, not this browser's or not Beacon's"
+                    .into(),
+            actor: Some(typed),
+        });
         return Err(WebError::Csrf);
     }
-    let address = extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
-    if !state.limiter.allow(address) {
+    let address = crate::refusals::client_address(
+        &headers,
+        extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0),
+        state.settings().trusted_proxy_header.as_deref(),
+    )
+    .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    if state.limiter.is_blocked(address) {
+        refuse(Refusal {
+            action: "rate_limited",
+            detail: format!(
+                "refused: more than {} failed sign-ins from this address in 5 minutes",
+                state.limiter.limit
+            ),
+            actor: Some(typed),
+        });
         return Ok(sign_in_page(
             StatusCode::TOO_MANY_REQUESTS,
             &state,
@@ -165,9 +206,29 @@ pub async fn submit(
                 })
             };
             let Some((user, hash)) = store.user_for_sign_in(&username)? else {
+                // A name no account has is counted and locked exactly as an account is, so
+                // the answers never tell whether the account exists.
+                let key = token_hash(&username.trim().to_lowercase());
+                if let Some(until) = store.name_lock(&key)?.locked_until.filter(|u| *u > now) {
+                    audit(store, "sign_in_refused", "unknown username, locked".into())?;
+                    return Ok(Outcome::Locked(until));
+                }
                 verify_password(dummy_hash(), &password);
-                audit(store, "sign_in_refused", "unknown username".into())?;
-                return Ok(Outcome::Refused(WRONG.into()));
+                let after = store.record_failed_name(
+                    &key,
+                    settings.lock_after,
+                    now,
+                    now + Duration::minutes(settings.lock_minutes),
+                )?;
+                audit(
+                    store,
+                    "sign_in_refused",
+                    format!("unknown username ({} in a row)", after.failed_sign_ins),
+                )?;
+                return Ok(match after.locked_until.filter(|until| *until > now) {
+                    Some(until) => Outcome::Locked(until),
+                    None => Outcome::Refused(WRONG.into()),
+                });
             };
             if let Some(until) = user.locked_until.filter(|until| *until > now) {
                 audit(store, "sign_in_refused", "account locked".into())?;
@@ -204,6 +265,10 @@ pub async fn submit(
             Ok(Outcome::SignedIn(token))
         })
         .await??;
+    if !matches!(outcome, Outcome::SignedIn(_)) {
+        // Only failures count against the address: staff signing in share no allowance.
+        state.limiter.record_failure(address);
+    }
     match outcome {
         Outcome::SignedIn(token) => {
             let secure = is_secure(&state, &headers);

@@ -1,0 +1,234 @@
+//! The audit of every refusal, and the client behind every audit event.
+//!
+//! [`audit_refusals`] wraps every request: it works out the client's address and user
+//! agent once, runs the request with them as the [`AuditOrigin`] of its store work (so
+//! every audit event a handler writes records where it came from), and afterwards writes
+//! one audit event for any refusal the response carries: a role without the permission
+//! (403), a form with the wrong anti-forgery token, too many sign-in attempts (429), a
+//! failed sign-in, a failed upload. The place that refuses says why in plain words
+//! ([`refuse`]); a 403 or 429 whose maker said nothing is still audited, so no handler can
+//! forget.
+//!
+//! **Invariant:** a refusal is audited after the response is made and before it is sent;
+//! if the audit log cannot be written, the refusal still stands (it is logged instead).
+
+use crate::AppState;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use beacon_core::{Permission, Role};
+use beacon_store::{AuditEvent, AuditOrigin};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+/// Why a request was refused, as the audit log records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// The audit action, e.g. `access_refused`, `csrf_refused`, `sign_in_refused`.
+    pub action: &'static str,
+    /// Plain words: "refused: analysts may not see the audit log".
+    pub detail: String,
+    /// Who was refused, when the refusal knows better than the session (a sign-in name).
+    pub actor: Option<String>,
+}
+
+/// What one request's refusal audit knows: its client, who is signed in, and any refusal
+/// noted while it was answered.
+#[derive(Debug, Default)]
+struct RequestContext {
+    origin: AuditOrigin,
+    actor: Mutex<Option<String>>,
+    refusal: Mutex<Option<Refusal>>,
+}
+
+tokio::task_local! {
+    static CONTEXT: Arc<RequestContext>;
+}
+
+fn locked<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The client of the request being answered (empty outside a request).
+pub fn current_origin() -> AuditOrigin {
+    CONTEXT
+        .try_with(|context| context.origin.clone())
+        .unwrap_or_default()
+}
+
+/// Records who the request's signed-in user is (by the session or token extractors), so a
+/// later refusal names them.
+pub fn note_actor(username: &str) {
+    let _ = CONTEXT.try_with(|context| *locked(&context.actor) = Some(username.to_owned()));
+}
+
+/// Notes why the request is being refused; the refusal audit writes it once the response
+/// is made. The last note wins.
+pub fn refuse(refusal: Refusal) {
+    let _ = CONTEXT.try_with(|context| *locked(&context.refusal) = Some(refusal));
+}
+
+/// A role's name in a sentence, plural: "analysts".
+fn role_plural(role: Role) -> String {
+    format!("{}s", role.label().to_lowercase())
+}
+
+/// What a permission lets someone do, as a sentence ends.
+fn permission_words(permission: Permission) -> &'static str {
+    match permission {
+        Permission::ViewStatistics => "see the area's statistics",
+        Permission::ViewVictimDetails => "see victim-level report rows",
+        Permission::LoadData => "load data or see ingest runs",
+        Permission::ViewBoard => "see the board update",
+        Permission::ViewRegister => "see the threat-address register",
+        Permission::ViewOwnOrganisation => "see an organisation's addresses and digests",
+        Permission::ManageUsers => "manage accounts",
+        Permission::ViewAudit => "see the audit log",
+    }
+}
+
+/// The refusal of `permission` to `role`: "refused: analysts may not see the audit log".
+pub fn permission_refusal(role: Role, permission: Permission) -> Refusal {
+    Refusal {
+        action: "access_refused",
+        detail: format!(
+            "refused: {} may not {}",
+            role_plural(role),
+            permission_words(permission)
+        ),
+        actor: None,
+    }
+}
+
+/// The client's address: the connection's peer, or what the trusted proxy header names
+/// (its last entry: the one the proxy itself added) when one is configured.
+pub fn client_address(
+    headers: &HeaderMap,
+    peer: Option<SocketAddr>,
+    trusted_header: Option<&str>,
+) -> Option<std::net::IpAddr> {
+    if let Some(name) = trusted_header
+        && let Some(named) = headers
+            .get_all(name)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(','))
+            .filter_map(|entry| entry.trim().parse::<std::net::IpAddr>().ok())
+            .next_back()
+    {
+        return Some(named);
+    }
+    peer.map(|peer| peer.ip())
+}
+
+/// The origin of a request as the audit log records it.
+fn origin_of(state: &AppState, request: &Request) -> AuditOrigin {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0);
+    let address = client_address(
+        request.headers(),
+        peer,
+        state.settings().trusted_proxy_header.as_deref(),
+    );
+    AuditOrigin::new(
+        address.map(|a| a.to_string()),
+        request
+            .headers()
+            .get(header::USER_AGENT)
+            .and_then(|value| value.to_str().ok()),
+    )
+}
+
+/// Answers the request with its client as the origin of its audit events, then audits any
+/// refusal in the response.
+pub async fn audit_refusals(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let context = Arc::new(RequestContext {
+        origin: origin_of(&state, &request),
+        ..RequestContext::default()
+    });
+    let subject = format!("{} {}", request.method(), request.uri().path());
+    let subject: String = subject.chars().take(200).collect();
+    let response = CONTEXT.scope(Arc::clone(&context), next.run(request)).await;
+    let status = response.status();
+    let noted = locked(&context.refusal).take();
+    let refusal = match noted {
+        Some(refusal) => Some(refusal),
+        None if status == StatusCode::FORBIDDEN => Some(Refusal {
+            action: "access_refused",
+            detail: "refused (403)".into(),
+            actor: None,
+        }),
+        None if status == StatusCode::TOO_MANY_REQUESTS => Some(Refusal {
+            action: "rate_limited",
+            detail: "refused: too many requests (429)".into(),
+            actor: None,
+        }),
+        None => None,
+    };
+    if let Some(refusal) = refusal {
+        let actor = refusal
+            .actor
+            .clone()
+            .or_else(|| locked(&context.actor).clone())
+            .unwrap_or_else(|| "(not signed in)".to_owned());
+        let event = AuditEvent {
+            actor,
+            action: refusal.action.to_owned(),
+            subject,
+            detail: refusal.detail,
+        };
+        let origin = context.origin.clone();
+        let written = state
+            .blocking(move |store| origin.scope(|| store.audit(&event)))
+            .await;
+        if !matches!(written, Ok(Ok(()))) {
+            tracing::error!("a refusal could not be written to the audit log");
+        }
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_say_who_may_not_do_what() {
+        assert_eq!(
+            permission_refusal(Role::Analyst, Permission::ViewAudit).detail,
+            "refused: analysts may not see the audit log"
+        );
+    }
+
+    #[test]
+    fn a_trusted_header_names_the_client_and_is_ignored_unless_trusted() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "x-forwarded-for",
+            "203.0.113.9, 198.51.100.4".parse().expect("a header value"),
+        );
+        let peer: SocketAddr = "127.0.0.1:4000".parse().expect("an address");
+        assert_eq!(
+            client_address(&headers, Some(peer), Some("X-Forwarded-For")),
+            Some("198.51.100.4".parse().expect("an address"))
+        );
+        assert_eq!(
+            client_address(&headers, Some(peer), None),
+            Some(peer.ip()),
+            "without a trusted header, the header is the client's word only"
+        );
+        assert_eq!(
+            client_address(&HeaderMap::new(), Some(peer), Some("X-Forwarded-For")),
+            Some(peer.ip())
+        );
+    }
+}
