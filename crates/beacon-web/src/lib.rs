@@ -198,7 +198,10 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             refusals::audit_refusals,
         ))
-        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security_headers,
+        ))
         .with_state(state)
 }
 
@@ -244,10 +247,28 @@ async fn progress_script() -> Response {
 
 /// The headers every response carries: a strict Content-Security-Policy (scripts and
 /// styles only from Beacon itself, no framing), no MIME sniffing, no referrer (tokens
-/// appear in some addresses), and no caching of pages that may hold personal data.
-pub async fn security_headers(request: Request, next: Next) -> Response {
+/// appear in some addresses), and no caching of pages that may hold personal data. Over
+/// HTTPS (the secure-cookies setting, or `X-Forwarded-Proto: https` from a trusted proxy)
+/// also HSTS; never over plain HTTP.
+pub async fn security_headers(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let https = state.settings.secure_cookies
+        || (state.settings.trusted_proxy_header.is_some()
+            && request
+                .headers()
+                .get("x-forwarded-proto")
+                .is_some_and(|value| value.as_bytes().eq_ignore_ascii_case(b"https")));
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if https {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
     for (name, value) in [
         (
             header::CONTENT_SECURITY_POLICY,

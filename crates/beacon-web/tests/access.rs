@@ -10,6 +10,7 @@ scenarios!(
     sign_in_follows_only_plain_local_paths,
     unknown_names_lock_like_real_ones,
     only_failed_sign_ins_count_against_an_address,
+    hsts_is_sent_over_https_only,
 );
 
 /// Makes an API token for `account`, working until `expires_at`.
@@ -112,6 +113,15 @@ fn refusals_are_audited_in_plain_words_with_address_and_agent(kind: Backend) {
     assert_eq!(refused.event.actor, analyst.username);
     assert!(refused.event.detail.starts_with("refused: "), "{refused:?}");
 
+    // The coordinator sees the refusal on the audit page, with where it came from.
+    let coordinator = world.account(Role::Coordinator).clone();
+    let mut coordinator = Client::signed_in(&server, &coordinator.username);
+    coordinator
+        .get("/audit?action=access_refused")
+        .expect(200)
+        .shows("refused: analysts may not see the audit log")
+        .shows("127.0.0.1, BeaconAccessTest/1.0");
+
     // Every web audit event carries its client, not only refusals.
     let signed_in = newest(&world, "sign_in");
     assert_eq!(signed_in.origin.address.as_deref(), Some("127.0.0.1"));
@@ -195,4 +205,46 @@ fn only_failed_sign_ins_count_against_an_address(kind: Backend) {
     let refused = newest(&world, "rate_limited");
     assert_eq!(refused.event.actor, analyst.username);
     assert_eq!(refused.origin.address.as_deref(), Some("127.0.0.1"));
+}
+
+fn hsts_is_sent_over_https_only(kind: Backend) {
+    let Some(world) = World::new(kind, false) else {
+        return;
+    };
+    const HSTS: &str = "max-age=31536000; includeSubDomains";
+    let proto = [("x-forwarded-proto", "https")];
+    let plain = Server::start(&world);
+    let mut client = Client::new(&plain);
+    assert_eq!(
+        client.get("/sign-in").header("strict-transport-security"),
+        None
+    );
+    assert_eq!(
+        client
+            .send("GET", "/sign-in", &proto, None)
+            .header("strict-transport-security"),
+        None,
+        "without a trusted proxy, X-Forwarded-Proto is only the client's word"
+    );
+    let proxied = Server::start_with(&world, |settings| {
+        settings.trusted_proxy_header = Some("X-Forwarded-For".into());
+    });
+    let mut client = Client::new(&proxied);
+    assert_eq!(
+        client.get("/sign-in").header("strict-transport-security"),
+        None
+    );
+    assert_eq!(
+        client
+            .send("GET", "/sign-in", &proto, None)
+            .header("strict-transport-security"),
+        Some(HSTS)
+    );
+    let secure = Server::start_with(&world, |settings| settings.secure_cookies = true);
+    assert_eq!(
+        Client::new(&secure)
+            .get("/healthz")
+            .header("strict-transport-security"),
+        Some(HSTS)
+    );
 }

@@ -55,6 +55,9 @@ pub struct EventLine {
     pub subject: String,
     /// Detail.
     pub detail: String,
+    /// The client's address and user agent ("192.0.2.7, Mozilla/5.0 …"), or "Command line"
+    /// for events with none.
+    pub origin: String,
 }
 
 impl EventLine {
@@ -67,6 +70,14 @@ impl EventLine {
             action_code: record.event.action.clone(),
             subject: record.event.subject.clone(),
             detail: record.event.detail.clone(),
+            origin: match (&record.origin.address, &record.origin.user_agent) {
+                (None, None) => "Command line".to_owned(),
+                (address, agent) => format!(
+                    "{}, {}",
+                    address.as_deref().unwrap_or("unknown address"),
+                    agent.as_deref().unwrap_or("no user agent")
+                ),
+            },
         }
     }
 }
