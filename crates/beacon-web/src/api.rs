@@ -65,6 +65,81 @@ impl IntoResponse for ApiError {
 
 type ApiResult = Result<Response, ApiError>;
 
+/// A query string read like axum's `Query`, but a malformed one (a word where a number
+/// belongs, a repeated `to`) is a 400 JSON problem, not axum's plain text.
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> axum::extract::FromRequestParts<S> for ApiQuery<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<ApiQuery<T>, ApiError> {
+        Query::<T>::try_from_uri(&parts.uri)
+            .map(|Query(value)| ApiQuery(value))
+            .map_err(|rejection| {
+                let detail = rejection.body_text();
+                ApiError(WebError::BadRequest(format!(
+                    "the query string could not be read: {}",
+                    crate::forms::truncate(
+                        detail.trim_start_matches("Failed to deserialize query string: "),
+                        160
+                    )
+                )))
+            })
+    }
+}
+
+/// A path parameter read like axum's `Path`, but one of the wrong kind (`/runs/abc`) is
+/// a 400 JSON problem.
+pub struct ApiPath<T>(pub T);
+
+impl<T, S> axum::extract::FromRequestParts<S> for ApiPath<T>
+where
+    T: serde::de::DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<ApiPath<T>, ApiError> {
+        Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Path(value)| ApiPath(value))
+            .map_err(|rejection| {
+                ApiError(WebError::BadRequest(format!(
+                    "the address could not be read: {}",
+                    crate::forms::truncate(&rejection.body_text(), 160)
+                )))
+            })
+    }
+}
+
+/// Checks a period query as the pages do, after reading its dates in the CLI's forms
+/// (`YYYY-MM-DD` or `DD/MM/YYYY`).
+fn checked_period(mut query: PeriodQuery) -> Result<PeriodQuery, ApiError> {
+    for (field, label) in [(&mut query.from, "from"), (&mut query.to, "to")] {
+        if let Some(text) = crate::forms::given(field) {
+            let date = beacon_core::report::parse_date(label, &text)
+                .map_err(|message| ApiError(WebError::BadRequest(message)))?;
+            *field = Some(date.to_string());
+        }
+    }
+    if let Err(problems) = query.check().2 {
+        return Err(ApiError(WebError::BadRequest(
+            crate::forms::problems_message(&problems),
+        )));
+    }
+    Ok(query)
+}
+
 /// The API's routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -75,6 +150,12 @@ pub fn routes() -> Router<AppState> {
         .route("/runs", get(runs))
         .route("/runs/{id}", get(run))
         .fallback(|| async { error_json(StatusCode::NOT_FOUND, "no such API route") })
+        .method_not_allowed_fallback(|| async {
+            error_json(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "the API answers only GET on this route",
+            )
+        })
         .layer(axum::Extension(crate::auth::ApiRequest))
 }
 
@@ -95,10 +176,11 @@ async fn me(viewer: Result<Viewer, WebError>) -> ApiResult {
 async fn summary(
     State(state): State<AppState>,
     viewer: Result<Viewer, WebError>,
-    Query(query): Query<PeriodQuery>,
+    ApiQuery(query): ApiQuery<PeriodQuery>,
 ) -> ApiResult {
     let viewer = viewer?;
     viewer.require(Permission::ViewStatistics)?;
+    let query = checked_period(query)?;
     let (_, _, summary) = area_view(&state, &query).await?;
     let summary = &summary.summary;
     Ok(Json(summary).into_response())
@@ -107,11 +189,12 @@ async fn summary(
 async fn district_summary(
     State(state): State<AppState>,
     viewer: Result<Viewer, WebError>,
-    Path(code): Path<String>,
-    Query(query): Query<PeriodQuery>,
+    ApiPath(code): ApiPath<String>,
+    ApiQuery(query): ApiQuery<PeriodQuery>,
 ) -> ApiResult {
     let viewer = viewer?;
     viewer.require(Permission::ViewStatistics)?;
+    let query = checked_period(query)?;
     let code: DistrictCode = code.parse().map_err(|_| WebError::NotFound)?;
     let (_, _, mut summaries) = view(&state, &query, vec![Some(code)]).await?;
     let summary = summaries.pop().ok_or(WebError::NotFound)?;
@@ -128,11 +211,16 @@ struct RunsQuery {
 async fn runs(
     State(state): State<AppState>,
     viewer: Result<Viewer, WebError>,
-    Query(query): Query<RunsQuery>,
+    ApiQuery(query): ApiQuery<RunsQuery>,
 ) -> ApiResult {
     let viewer = viewer?;
     viewer.require(Permission::LoadData)?;
-    let limit = query.limit.unwrap_or(50).clamp(1, 1000);
+    let limit = query.limit.unwrap_or(50);
+    if !(1..=1000).contains(&limit) {
+        return Err(ApiError(WebError::BadRequest(format!(
+            "limit must be a whole number from 1 to 1000 ({limit} is not)"
+        ))));
+    }
     let runs = state.blocking(move |store| store.runs(limit)).await??;
     Ok(Json(runs).into_response())
 }
@@ -140,7 +228,7 @@ async fn runs(
 async fn run(
     State(state): State<AppState>,
     viewer: Result<Viewer, WebError>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult {
     let viewer = viewer?;
     viewer.require(Permission::LoadData)?;

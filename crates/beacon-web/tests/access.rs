@@ -11,6 +11,7 @@ scenarios!(
     unknown_names_lock_like_real_ones,
     only_failed_sign_ins_count_against_an_address,
     hsts_is_sent_over_https_only,
+    every_api_error_is_json,
 );
 
 /// Makes an API token for `account`, working until `expires_at`.
@@ -247,4 +248,56 @@ fn hsts_is_sent_over_https_only(kind: Backend) {
             .header("strict-transport-security"),
         Some(HSTS)
     );
+}
+
+fn every_api_error_is_json(kind: Backend) {
+    let Some(world) = World::new(kind, true) else {
+        return;
+    };
+    let server = Server::start(&world);
+    let analyst = world.account(Role::Analyst).clone();
+    let token = token_for(
+        &world,
+        &analyst,
+        time::OffsetDateTime::now_utc() + time::Duration::days(1),
+    );
+    let bearer = format!("Bearer {token}");
+    let mut script = Client::new(&server);
+    let mut ask = |path: &str| script.send("GET", path, &[("authorization", &bearer)], None);
+    for path in [
+        "/api/v1/runs?limit=abc",
+        "/api/v1/runs?limit=0",
+        "/api/v1/runs?limit=1001",
+        "/api/v1/runs/abc",
+        "/api/v1/summary?from=2018-01-01&to=2018-06-30&to=2018-12-31",
+        "/api/v1/summary?from=2018-02-30&to=2018-12-31",
+        "/api/v1/summary?from=2018-12-31&to=2018-01-01",
+    ] {
+        let reply = ask(path);
+        reply.expect(400);
+        assert!(
+            reply
+                .header("content-type")
+                .is_some_and(|t| t.starts_with("application/json")),
+            "{path}: {:?}",
+            reply.headers
+        );
+        assert!(reply.json()["error"].is_string(), "{path}: {}", reply.body);
+    }
+    ask("/api/v1/runs?limit=1000").expect(200);
+    ask("/api/v1/runs?limit=1").expect(200);
+    // Dates in the CLI's forms: DD/MM/YYYY gives the same answer as YYYY-MM-DD.
+    let iso = ask(&format!("/api/v1/summary?{PERIOD}")).expect(200).json();
+    let uk = ask("/api/v1/summary?from=01/01/2018&to=31/12/2018")
+        .expect(200)
+        .json();
+    assert_eq!(iso, uk);
+    let refused = script.send(
+        "POST",
+        "/api/v1/summary",
+        &[("authorization", &bearer)],
+        None,
+    );
+    refused.expect(405);
+    assert!(refused.json()["error"].is_string());
 }
