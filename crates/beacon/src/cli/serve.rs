@@ -18,6 +18,11 @@ pub struct ServeArgs {
     /// `X-Forwarded-Proto: https` has the same effect per request).
     #[arg(long, env = "BEACON_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// The header a trusted reverse proxy names the client's address in (e.g.
+    /// X-Forwarded-For), for sign-in limits and the audit log; it also lets the proxy's
+    /// X-Forwarded-Proto turn on HSTS. Off by default: set it only behind such a proxy.
+    #[arg(long, env = "BEACON_TRUSTED_PROXY_HEADER")]
+    pub trusted_proxy_header: Option<String>,
     /// Store connections shared by requests.
     #[arg(long, default_value_t = 4)]
     pub connections: usize,
@@ -49,6 +54,7 @@ pub fn serve(
     );
     let mut web = WebSettings::new(settings.rules(None)?);
     web.secure_cookies = args.secure_cookies;
+    web.trusted_proxy_header = args.trusted_proxy_header.clone();
     let state = AppState::with_pool(pool, signer, web);
     let runtime = tokio::runtime::Runtime::new().context("while starting the web server")?;
     runtime.block_on(async {
