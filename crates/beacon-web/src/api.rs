@@ -125,6 +125,22 @@ where
 /// Checks a period query as the pages do, after reading its dates in the CLI's forms
 /// (`YYYY-MM-DD` or `DD/MM/YYYY`).
 fn checked_period(mut query: PeriodQuery) -> Result<PeriodQuery, ApiError> {
+    // Scripts give exact values: an empty or padded one is a mistake to report, not a
+    // parameter to ignore as a form's empty field would be.
+    for (name, value) in [
+        ("period", &query.period),
+        ("from", &query.from),
+        ("to", &query.to),
+    ] {
+        if value
+            .as_deref()
+            .is_some_and(|v| v.is_empty() || v.trim() != v)
+        {
+            return Err(ApiError(WebError::BadRequest(format!(
+                "{name} must be a value without spaces around it, or left out"
+            ))));
+        }
+    }
     for (field, label) in [(&mut query.from, "from"), (&mut query.to, "to")] {
         if let Some(text) = crate::forms::given(field) {
             let date = beacon_core::report::parse_date(label, &text)
