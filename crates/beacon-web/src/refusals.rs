@@ -197,6 +197,56 @@ pub async fn audit_refusals(
     response
 }
 
+/// An explorer filter in plain words for the audit log: "period 1 January 2018 to
+/// 31 December 2018, district Charnwood, type NFIB1H" ("all reports" when nothing is
+/// chosen), never Rust's debug text.
+pub fn filter_words(
+    filter: &beacon_store::ReportFilter,
+    districts: &beacon_core::Districts,
+) -> String {
+    let day = |date: time::Date| format!("{} {} {}", date.day(), date.month(), date.year());
+    let mut parts = Vec::new();
+    match (filter.from, filter.to) {
+        (Some(from), Some(to)) => parts.push(format!("period {} to {}", day(from), day(to))),
+        (Some(from), None) => parts.push(format!("from {}", day(from))),
+        (None, Some(to)) => parts.push(format!("up to {}", day(to))),
+        (None, None) => {}
+    }
+    if let Some(code) = &filter.district {
+        let name = districts
+            .list
+            .iter()
+            .find(|district| district.code.as_str() == code)
+            .map_or_else(
+                || {
+                    if code == "unknown" {
+                        "not known".to_owned()
+                    } else {
+                        code.clone()
+                    }
+                },
+                |district| district.name.clone(),
+            );
+        parts.push(format!("district {name}"));
+    }
+    for (label, value) in [
+        ("type", &filter.fraud_type),
+        ("kind", &filter.category),
+        ("local issue", &filter.local_issue),
+        ("victim", &filter.victim_type),
+        ("loss band", &filter.loss_band),
+    ] {
+        if let Some(value) = value {
+            parts.push(format!("{label} {}", value.replace('_', " ")));
+        }
+    }
+    if parts.is_empty() {
+        "all reports".to_owned()
+    } else {
+        parts.join(", ")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,6 +12,7 @@ scenarios!(
     only_failed_sign_ins_count_against_an_address,
     hsts_is_sent_over_https_only,
     every_api_error_is_json,
+    victim_level_reads_are_audited_in_plain_words,
 );
 
 /// Makes an API token for `account`, working until `expires_at`.
@@ -300,4 +301,22 @@ fn every_api_error_is_json(kind: Backend) {
     );
     refused.expect(405);
     assert!(refused.json()["error"].is_string());
+}
+
+fn victim_level_reads_are_audited_in_plain_words(kind: Backend) {
+    let Some(world) = World::new(kind, true) else {
+        return;
+    };
+    let server = Server::start(&world);
+    let coordinator = world.account(Role::Coordinator).clone();
+    let mut client = Client::signed_in(&server, &coordinator.username);
+    client
+        .get(&format!("/explore/reports.csv?{PERIOD}&district=E07000130"))
+        .expect(200);
+    let read = newest(&world, "download_report_rows");
+    assert_eq!(
+        read.event.detail,
+        "period 1 January 2018 to 31 December 2018, district Charnwood"
+    );
+    assert_eq!(read.origin.address.as_deref(), Some("127.0.0.1"));
 }

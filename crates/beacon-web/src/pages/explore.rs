@@ -384,8 +384,11 @@ impl Names {
     }
 }
 
-fn describe(filter: &ReportFilter) -> String {
-    format!("{filter:?}")
+fn describe(
+    store: &mut dyn beacon_store::Store,
+    filter: &ReportFilter,
+) -> beacon_store::StoreResult<String> {
+    Ok(crate::refusals::filter_words(filter, &store.districts()?))
 }
 
 /// The explorer page.
@@ -443,11 +446,12 @@ pub async fn page(
             let groups = store.report_groups(&filter)?;
             let rows = if rows_shown {
                 // Audited before the rows are read, so no view goes unrecorded.
+                let detail = format!("page {row_page}, {}", describe(store, &filter)?);
                 store.audit(&AuditEvent {
                     actor,
                     action: "view_report_rows".into(),
                     subject: "reports".into(),
-                    detail: format!("page {row_page}, {}", describe(&filter)),
+                    detail,
                 })?;
                 Some(store.report_rows(
                     &filter,
@@ -692,11 +696,12 @@ pub async fn reports_csv(
     let counted = filter.clone();
     let (total, _) = state
         .blocking(move |store| -> beacon_store::StoreResult<_> {
+            let detail = describe(store, &counted)?;
             store.audit(&AuditEvent {
                 actor,
                 action: "download_report_rows".into(),
                 subject: "reports".into(),
-                detail: describe(&counted),
+                detail,
             })?;
             store.report_rows(&counted, ReportSort::NewestFirst, 0, 0)
         })
