@@ -13,6 +13,7 @@ scenarios!(
     hsts_is_sent_over_https_only,
     every_api_error_is_json,
     victim_level_reads_are_audited_in_plain_words,
+    refused_uploads_are_audited,
 );
 
 /// Makes an API token for `account`, working until `expires_at`.
@@ -319,4 +320,21 @@ fn victim_level_reads_are_audited_in_plain_words(kind: Backend) {
         "period 1 January 2018 to 31 December 2018, district Charnwood"
     );
     assert_eq!(read.origin.address.as_deref(), Some("127.0.0.1"));
+}
+
+fn refused_uploads_are_audited(kind: Backend) {
+    let Some(world) = World::new(kind, false) else {
+        return;
+    };
+    let server = Server::start(&world);
+    let analyst = world.account(Role::Analyst).clone();
+    let mut client = Client::signed_in(&server, &analyst.username);
+    let csrf = client.get("/upload").expect(200).hidden("csrf_token");
+    client
+        .post_multipart("/upload", &[("csrf_token", None, csrf.as_bytes())])
+        .expect(400);
+    let refused = newest(&world, "upload_refused");
+    assert_eq!(refused.event.actor, analyst.username);
+    assert_eq!(refused.event.subject, "POST /upload");
+    assert_eq!(refused.event.detail, "refused: Select a CSV file to upload");
 }

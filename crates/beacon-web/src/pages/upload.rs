@@ -36,6 +36,11 @@ pub async fn form(viewer: Viewer) -> WebResult<Response> {
 }
 
 fn refuse(viewer: &Viewer, message: &str) -> Response {
+    crate::refusals::refuse(crate::refusals::Refusal {
+        action: "upload_refused",
+        detail: format!("refused: {message}"),
+        actor: None,
+    });
     render(
         StatusCode::BAD_REQUEST,
         &UploadPage {
