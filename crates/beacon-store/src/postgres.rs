@@ -617,16 +617,7 @@ impl Store for PostgresStore {
                 &[&run_id],
             )?
             .iter()
-            .map(|row| {
-                Ok(QuarantinedRow {
-                    run_id: row.try_get(0)?,
-                    row: RejectedRow {
-                        line: unsigned(row.try_get(1)?),
-                        reason: row.try_get(2)?,
-                        raw: row.try_get(3)?,
-                    },
-                })
-            })
+            .map(quarantined_row)
             .collect()
     }
 
@@ -643,16 +634,7 @@ impl Store for PostgresStore {
                 &[&run_id, &i64::from(limit), &offset],
             )?
             .iter()
-            .map(|row| {
-                Ok(QuarantinedRow {
-                    run_id: row.try_get(0)?,
-                    row: RejectedRow {
-                        line: unsigned(row.try_get(1)?),
-                        reason: row.try_get(2)?,
-                        raw: row.try_get(3)?,
-                    },
-                })
-            })
+            .map(quarantined_row)
             .collect()
     }
 
@@ -766,4 +748,16 @@ impl Store for PostgresStore {
     }
 
     crate::register::register_methods!();
+}
+
+/// One quarantined row as `SELECT run_id, line, reason, raw FROM quarantine` gives it.
+fn quarantined_row(row: &postgres::Row) -> StoreResult<QuarantinedRow> {
+    Ok(QuarantinedRow {
+        run_id: row.try_get(0)?,
+        row: RejectedRow {
+            line: unsigned(row.try_get(1)?),
+            reason: row.try_get(2)?,
+            raw: row.try_get(3)?,
+        },
+    })
 }

@@ -580,16 +580,7 @@ impl Store for SqliteStore {
             "SELECT run_id, line, reason, raw FROM quarantine WHERE run_id = ?1 ORDER BY line, id",
         )?;
         let rows = statement
-            .query_map(params![run_id], |row| {
-                Ok(QuarantinedRow {
-                    run_id: row.get(0)?,
-                    row: RejectedRow {
-                        line: u64::try_from(row.get::<_, i64>(1)?).unwrap_or(0),
-                        reason: row.get(2)?,
-                        raw: row.get(3)?,
-                    },
-                })
-            })?
+            .query_map(params![run_id], quarantined_row)?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
@@ -605,16 +596,7 @@ impl Store for SqliteStore {
         )?;
         let offset = i64::try_from(offset).unwrap_or(i64::MAX);
         let rows = statement
-            .query_map(params![run_id, limit, offset], |row| {
-                Ok(QuarantinedRow {
-                    run_id: row.get(0)?,
-                    row: RejectedRow {
-                        line: u64::try_from(row.get::<_, i64>(1)?).unwrap_or(0),
-                        reason: row.get(2)?,
-                        raw: row.get(3)?,
-                    },
-                })
-            })?
+            .query_map(params![run_id, limit, offset], quarantined_row)?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
@@ -694,3 +676,15 @@ pub(crate) const SECTOR_REBUILD_SQL: &str = "INSERT INTO postcode_sectors (secto
             FROM postcodes GROUP BY 1, 2
         ) AS counted
     ) AS ranked WHERE rank = 1";
+
+/// One quarantined row as `SELECT run_id, line, reason, raw FROM quarantine` gives it.
+fn quarantined_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<QuarantinedRow> {
+    Ok(QuarantinedRow {
+        run_id: row.get(0)?,
+        row: RejectedRow {
+            line: u64::try_from(row.get::<_, i64>(1)?).unwrap_or(0),
+            reason: row.get(2)?,
+            raw: row.get(3)?,
+        },
+    })
+}
