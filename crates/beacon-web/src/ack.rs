@@ -12,7 +12,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use beacon_notify::AckError;
-use beacon_pipeline::notify::{AckRefused, acknowledge_link};
+use beacon_app::notify::{AckRefused, acknowledge_link};
 use time::OffsetDateTime;
 
 /// What the acknowledgement page shows.

@@ -155,7 +155,7 @@ fn table(out: &mut String, findings: &[&Finding]) {
 
 /// Whether an acknowledgement link may be an `<a href>`: a web address, or a placeholder
 /// with no scheme that the sender replaces with the signed link as the message goes out
-/// (`beacon-pipeline` composes digests with one). Anything else (`javascript:…`) stays text.
+/// (`beacon-app` composes digests with one). Anything else (`javascript:…`) stays text.
 fn is_own_link(url: &str) -> bool {
     url.starts_with("https://")
         || url.starts_with("http://")

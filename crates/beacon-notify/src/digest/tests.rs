@@ -334,7 +334,7 @@ fn first_digest_and_unknown_types_are_worded_sensibly() {
 fn an_ack_link_placeholder_becomes_a_real_link_once_replaced() {
     let findings = mixed();
     let mut with_placeholder = input(&findings);
-    // beacon-pipeline composes with a placeholder and puts the signed link in its place
+    // beacon-app composes with a placeholder and puts the signed link in its place
     // as the message goes out.
     with_placeholder.ack_url = Some("BEACON-ACKNOWLEDGEMENT-LINK");
     let digest = compose(&with_placeholder, &own(), &SharingPolicy::default()).expect("digest");

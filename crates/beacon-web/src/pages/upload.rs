@@ -12,7 +12,7 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use beacon_core::Permission;
-use beacon_pipeline::{IngestOptions, ingest_reports};
+use beacon_app::{IngestOptions, ingest_reports};
 use beacon_store::AuditEvent;
 use std::io::Write;
 

@@ -5,7 +5,7 @@
 
 use beacon_core::{LocalIssueRules, Organisation, Period, Permission, Role, Tlp};
 use beacon_notify::AckSigner;
-use beacon_pipeline::{IngestOptions, IngestOutcome, ingest_reports};
+use beacon_app::{IngestOptions, IngestOutcome, ingest_reports};
 use beacon_report::wording;
 use beacon_store::{AuditFilter, AuditRecord, Backend, NewDigest, NewUser, Store};
 use beacon_testing::TestDatabase;
@@ -83,7 +83,7 @@ impl World {
         let rules = beacon_ingest::reference::parse_rules(beacon_ingest::reference::SHIPPED_RULES)
             .expect("the shipped rules parse");
         let mut store = place.open();
-        beacon_pipeline::reference::ensure_reference_data(store.as_mut())
+        beacon_app::reference::ensure_reference_data(store.as_mut())
             .expect("reference data loads");
         let organisation = store
             .upsert_organisations(&[Organisation {

@@ -3,7 +3,7 @@
 use super::config::Settings;
 use super::output::{count, print_json, progress_bar};
 use anyhow::Context;
-use beacon_pipeline::reference::{load_districts, load_fraud_types, load_postcodes};
+use beacon_app::reference::{load_districts, load_fraud_types, load_postcodes};
 use beacon_store::AuditEvent;
 use clap::{Args, Subcommand};
 use std::path::PathBuf;

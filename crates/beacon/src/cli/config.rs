@@ -5,7 +5,7 @@ use anyhow::Context;
 use beacon_core::LocalIssueRules;
 use beacon_ingest::reference::{SHIPPED_RULES, parse_rules};
 use beacon_notify::SmtpSettings;
-use beacon_pipeline::notify::NotifySettings;
+use beacon_app::notify::NotifySettings;
 use beacon_store::Store;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -91,7 +91,7 @@ impl Settings {
 pub fn open_store(location: &str) -> anyhow::Result<Box<dyn Store>> {
     let mut store = beacon_store::open(location)
         .with_context(|| format!("while opening the database {}", redact(location)))?;
-    beacon_pipeline::reference::ensure_reference_data(store.as_mut())
+    beacon_app::reference::ensure_reference_data(store.as_mut())
         .context("while loading the shipped reference data")?;
     Ok(store)
 }

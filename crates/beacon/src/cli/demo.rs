@@ -11,8 +11,8 @@ use super::output::{count, print_json, today};
 use anyhow::Context;
 use beacon_demo::register::{BUSINESS_ORGANISATION, DIGESTS_AT, PARTNER_ORGANISATION};
 use beacon_demo::{DemoConfig, generate, generate_register};
-use beacon_pipeline::feeds::{FeedOptions, Owners};
-use beacon_pipeline::{IngestOptions, ingest_feed, ingest_reports};
+use beacon_app::feeds::{FeedOptions, Owners};
+use beacon_app::{IngestOptions, ingest_feed, ingest_reports};
 use beacon_store::Store;
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
@@ -335,7 +335,7 @@ fn build_register(
         stored += outcome.stored;
         attributed += outcome.attributed;
     }
-    let queued = beacon_pipeline::notify::queue_digests(store, DIGESTS_AT, &settings.notify)?;
+    let queued = beacon_app::notify::queue_digests(store, DIGESTS_AT, &settings.notify)?;
     let messages: usize = queued.iter().map(|d| d.outbox_ids.len()).sum();
     let expected = &register.expected;
     Ok(vec![

@@ -3,7 +3,7 @@
 use super::config::{Settings, actor};
 use super::output::{count, print_csv, print_json, progress_bar, today};
 use anyhow::Context;
-use beacon_pipeline::{IngestError, IngestOptions, IngestOutcome, ingest_reports};
+use beacon_app::{IngestError, IngestOptions, IngestOutcome, ingest_reports};
 use beacon_store::AuditEvent;
 use clap::{Args, Subcommand};
 use serde::Serialize;

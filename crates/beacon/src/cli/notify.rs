@@ -5,7 +5,7 @@ use super::config::{Settings, actor};
 use super::output::{count, print_json};
 use anyhow::Context;
 use beacon_notify::{AckSigner, SmtpMailer};
-use beacon_pipeline::notify::{acknowledge_link, deliver, queue_digests};
+use beacon_app::notify::{acknowledge_link, deliver, queue_digests};
 use beacon_store::{AuditEvent, Store};
 use clap::{Args, Subcommand};
 use std::process::ExitCode;

@@ -6,7 +6,7 @@ use anyhow::Context;
 use beacon_ingest::organisations::{
     DirectoryError, ORGANISATION_COLUMNS, build, parse_organisations,
 };
-use beacon_pipeline::feeds::Owners;
+use beacon_app::feeds::Owners;
 use beacon_store::AuditEvent;
 use clap::{Args, Subcommand};
 use std::path::PathBuf;

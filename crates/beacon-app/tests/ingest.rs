@@ -2,8 +2,8 @@
 //! districts come from postcodes, local issues are tagged.
 
 use beacon_ingest::reference::{SHIPPED_RULES, parse_rules};
-use beacon_pipeline::reference::ensure_reference_data;
-use beacon_pipeline::{IngestError, IngestOptions, ingest_reports};
+use beacon_app::reference::ensure_reference_data;
+use beacon_app::{IngestError, IngestOptions, ingest_reports};
 use beacon_store::Store;
 use time::macros::date;
 
@@ -35,7 +35,7 @@ NFRC6,2017-02-01,NFIB50A,organisation,5000,LE11 3,,ransomware,
 NFRC7,2017-02-02,NFIB77X,individual,,,,,
 ";
 
-fn run(store: &mut dyn Store, text: &str) -> beacon_pipeline::IngestOutcome {
+fn run(store: &mut dyn Store, text: &str) -> beacon_app::IngestOutcome {
     ingest_reports(
         store,
         "file.csv",
@@ -166,18 +166,18 @@ const FAULT_OUTPUT: &str = "BEACON_TEST_FAULT_OUTPUT";
 /// Seven addresses, one a line: a plain list feed read in batches of three.
 const FEED: &str = "192.0.2.1\n192.0.2.2\n192.0.2.3\n192.0.2.4\n192.0.2.5\n192.0.2.6\n192.0.2.7\n";
 
-fn feed_options() -> beacon_pipeline::FeedOptions {
+fn feed_options() -> beacon_app::FeedOptions {
     let mut options =
-        beacon_pipeline::FeedOptions::new(time::macros::datetime!(2026-11-29 12:00 UTC));
+        beacon_app::FeedOptions::new(time::macros::datetime!(2026-11-29 12:00 UTC));
     options.batch_size = 3;
     options
 }
 
 fn load_feed(
     store: &mut dyn Store,
-) -> Result<beacon_pipeline::FeedOutcome, beacon_pipeline::FeedIngestError> {
-    let owners = beacon_pipeline::Owners::load(store).expect("owners");
-    beacon_pipeline::ingest_feed(
+) -> Result<beacon_app::FeedOutcome, beacon_app::FeedIngestError> {
+    let owners = beacon_app::Owners::load(store).expect("owners");
+    beacon_app::ingest_feed(
         store,
         "blocklist.txt",
         Box::new(std::io::Cursor::new(FEED.as_bytes().to_vec())),
@@ -218,7 +218,7 @@ fn fault_child() {
             assert!(
                 matches!(
                     error,
-                    beacon_pipeline::FeedIngestError::Failed { recorded: true, .. }
+                    beacon_app::FeedIngestError::Failed { recorded: true, .. }
                 ),
                 "{error:?}"
             );

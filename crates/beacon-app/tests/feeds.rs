@@ -4,9 +4,9 @@
 //! attribution places addresses with their owner and district.
 
 use beacon_core::{Organisation, Tlp};
-use beacon_pipeline::feeds::{FeedOptions, FeedOutcome, Owners};
-use beacon_pipeline::reference::ensure_reference_data;
-use beacon_pipeline::{ingest_feed, ingest_misp_folder};
+use beacon_app::feeds::{FeedOptions, FeedOutcome, Owners};
+use beacon_app::reference::ensure_reference_data;
+use beacon_app::{ingest_feed, ingest_misp_folder};
 use beacon_store::{AddressFilter, Store};
 use std::path::{Path, PathBuf};
 use time::macros::datetime;

@@ -1,5 +1,8 @@
-//! Beacon's pipelines: data flows one way, from a file through a parser and enrichment
-//! into the store.
+//! Beacon's application layer: one module per use case (load reports, load feeds, send
+//! digests, reference data). The command line and the web application call these; neither
+//! reaches around them into the store for a use case.
+//!
+//! Ingest data flows one way, from a file through a parser and enrichment into the store.
 //!
 //! ```text
 //! file ─▶ beacon-ingest (parse → validate ─▶ quarantine) ─▶ enrich (district, issues) ─▶ store
