@@ -22,7 +22,7 @@ pub use accounts::{
 };
 pub use audit::AuditOrigin;
 pub use explore::{Explore, LOSS_BANDS, ReportFilter, ReportGroup, ReportRow, ReportSort};
-pub use outbox::{NewDigest, OutboxEntry, OutboxStatus};
+pub use outbox::{NewDigest, Outbox, OutboxEntry, OutboxStatus};
 pub use register::{
     AddressFilter, AddressKind, AddressRecord, FeedBatch, RegisterEvent, RegisterTotals,
     SightingFact,
@@ -150,7 +150,7 @@ pub struct AuditRecord {
 
 /// Everything Beacon keeps. Callers are written against this trait and never know the
 /// backend; the same story test runs on both.
-pub trait Store: Accounts + Explore + Send {
+pub trait Store: Accounts + Explore + Outbox + Send {
     /// Which backend this is.
     fn backend(&self) -> Backend;
 
@@ -262,42 +262,6 @@ pub trait Store: Accounts + Explore + Send {
     ) -> StoreResult<Vec<Event>>;
     /// Register totals.
     fn register_totals(&mut self) -> StoreResult<RegisterTotals>;
-
-    /// The end of the period an organisation's last digest covered.
-    fn last_digest_at(&mut self, organisation_id: i64) -> StoreResult<Option<OffsetDateTime>>;
-    /// Queues an organisation's digests and moves its watermark to `period_end`, in one
-    /// transaction. Returns the outbox ids.
-    fn enqueue_digests(
-        &mut self,
-        organisation_id: i64,
-        digests: &[NewDigest],
-        period_end: OffsetDateTime,
-        message_domain: &str,
-    ) -> StoreResult<Vec<i64>>;
-    /// Claims up to `limit` due messages for `lease`, counting an attempt on each, in one
-    /// transaction: pending ones, retries whose time has come, and sends whose lease ran
-    /// out (their sender died).
-    fn outbox_claim_due(
-        &mut self,
-        now: OffsetDateTime,
-        lease: time::Duration,
-        limit: u32,
-    ) -> StoreResult<Vec<OutboxEntry>>;
-    /// Records that the mail server accepted a message.
-    fn outbox_record_sent(&mut self, id: i64, at: OffsetDateTime) -> StoreResult<()>;
-    /// Records a failed attempt: retried at `retry_at`, or given up when `None`.
-    fn outbox_record_failure(
-        &mut self,
-        id: i64,
-        error: &str,
-        retry_at: Option<OffsetDateTime>,
-    ) -> StoreResult<()>;
-    /// Outbox messages, newest first: every organisation's, or one organisation's.
-    fn outbox(&mut self, organisation_id: Option<i64>, limit: u32)
-    -> StoreResult<Vec<OutboxEntry>>;
-    /// Records an acknowledgement; false when there is no such message. The first
-    /// acknowledgement is kept.
-    fn acknowledge_digest(&mut self, id: i64, by: &str, at: OffsetDateTime) -> StoreResult<bool>;
 }
 
 /// The setting that holds a run's column layout.

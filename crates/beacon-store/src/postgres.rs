@@ -94,7 +94,7 @@ struct Prepared {
 
 /// A store in a PostgreSQL database.
 pub struct PostgresStore {
-    client: Client,
+    pub(crate) client: Client,
     prepared: Prepared,
     rows_written: u64,
     abort_after_rows: Option<u64>,
@@ -158,7 +158,7 @@ fn migrate(client: &mut Client, migrations: &[Migration]) -> StoreResult<()> {
 }
 
 /// Text as PostgreSQL can hold it: NUL becomes U+FFFD (borrowed when there is none).
-fn pg_text(text: &str) -> Cow<'_, str> {
+pub(crate) fn pg_text(text: &str) -> Cow<'_, str> {
     if text.contains('\0') {
         Cow::Owned(text.replace('\0', "\u{FFFD}"))
     } else {
@@ -166,12 +166,12 @@ fn pg_text(text: &str) -> Cow<'_, str> {
     }
 }
 
-fn pg_opt_text(text: Option<&str>) -> Option<Cow<'_, str>> {
+pub(crate) fn pg_opt_text(text: Option<&str>) -> Option<Cow<'_, str>> {
     text.map(pg_text)
 }
 
 /// One optional text column of a report batch, as an array parameter.
-fn text_column<'a>(
+pub(crate) fn text_column<'a>(
     reports: &'a [Report],
     field: impl Fn(&'a Report) -> Option<&'a str>,
 ) -> Vec<Option<Cow<'a, str>>> {
@@ -182,11 +182,11 @@ fn text_column<'a>(
 }
 
 /// A count or position as PostgreSQL's BIGINT.
-fn big(value: u64) -> StoreResult<i64> {
+pub(crate) fn big(value: u64) -> StoreResult<i64> {
     i64::try_from(value).map_err(|_| StoreError::Corrupt(format!("{value} is too large to store")))
 }
 
-fn unsigned(value: i64) -> u64 {
+pub(crate) fn unsigned(value: i64) -> u64 {
     u64::try_from(value).unwrap_or(0)
 }
 

@@ -846,66 +846,6 @@ macro_rules! register_methods {
         fn register_totals(&mut self) -> $crate::StoreResult<$crate::RegisterTotals> {
             self.read_register_totals()
         }
-
-        fn last_digest_at(
-            &mut self,
-            organisation_id: i64,
-        ) -> $crate::StoreResult<Option<::time::OffsetDateTime>> {
-            self.read_last_digest_at(organisation_id)
-        }
-
-        fn enqueue_digests(
-            &mut self,
-            organisation_id: i64,
-            digests: &[$crate::NewDigest],
-            period_end: ::time::OffsetDateTime,
-            message_domain: &str,
-        ) -> $crate::StoreResult<Vec<i64>> {
-            self.write_digests(organisation_id, digests, period_end, message_domain)
-        }
-
-        fn outbox_claim_due(
-            &mut self,
-            now: ::time::OffsetDateTime,
-            lease: time::Duration,
-            limit: u32,
-        ) -> $crate::StoreResult<Vec<$crate::OutboxEntry>> {
-            self.claim_due(now, lease, limit)
-        }
-
-        fn outbox_record_sent(
-            &mut self,
-            id: i64,
-            at: ::time::OffsetDateTime,
-        ) -> $crate::StoreResult<()> {
-            self.record_sent(id, at)
-        }
-
-        fn outbox_record_failure(
-            &mut self,
-            id: i64,
-            error: &str,
-            retry_at: Option<::time::OffsetDateTime>,
-        ) -> $crate::StoreResult<()> {
-            self.record_failure(id, error, retry_at)
-        }
-
-        fn outbox(
-            &mut self,
-            organisation_id: Option<i64>,
-            limit: u32,
-        ) -> $crate::StoreResult<Vec<$crate::OutboxEntry>> {
-            self.read_outbox(organisation_id, limit)
-        }
-
-        fn acknowledge_digest(
-            &mut self,
-            id: i64,
-            by: &str,
-            at: ::time::OffsetDateTime,
-        ) -> $crate::StoreResult<bool> {
-            self.acknowledge(id, by, at)
-        }
     };
 }
 pub(crate) use register_methods;

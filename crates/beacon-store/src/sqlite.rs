@@ -23,7 +23,7 @@ use packed::{FactFields, FactIds, FactReader};
 
 /// A store in one SQLite file.
 pub struct SqliteStore {
-    connection: Connection,
+    pub(crate) connection: Connection,
     rows_written: u64,
     abort_after_rows: Option<u64>,
     /// Committed fact dictionary ids, so ingest asks the database once per name.

@@ -5,6 +5,10 @@
 //! is composed twice. Sending claims a message for a lease; a process that dies while
 //! holding one lets it be claimed again when the lease runs out.
 
+mod postgres;
+mod sqlite;
+
+use crate::StoreResult;
 use beacon_core::Tlp;
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -121,4 +125,43 @@ pub struct OutboxEntry {
     pub acknowledged_at: Option<OffsetDateTime>,
     /// Acknowledged by (a user name, or `link` for a signed link).
     pub acknowledged_by: Option<String>,
+}
+
+/// The durable outbox: queue, claim for a lease, record the outcome, acknowledge.
+pub trait Outbox {
+    /// The end of the period an organisation's last digest covered.
+    fn last_digest_at(&mut self, organisation_id: i64) -> StoreResult<Option<OffsetDateTime>>;
+    /// Queues an organisation's digests and moves its watermark to `period_end`, in one
+    /// transaction. Returns the outbox ids.
+    fn enqueue_digests(
+        &mut self,
+        organisation_id: i64,
+        digests: &[NewDigest],
+        period_end: OffsetDateTime,
+        message_domain: &str,
+    ) -> StoreResult<Vec<i64>>;
+    /// Claims up to `limit` due messages for `lease`, counting an attempt on each, in one
+    /// transaction: pending ones, retries whose time has come, and sends whose lease ran
+    /// out (their sender died).
+    fn outbox_claim_due(
+        &mut self,
+        now: OffsetDateTime,
+        lease: time::Duration,
+        limit: u32,
+    ) -> StoreResult<Vec<OutboxEntry>>;
+    /// Records that the mail server accepted a message.
+    fn outbox_record_sent(&mut self, id: i64, at: OffsetDateTime) -> StoreResult<()>;
+    /// Records a failed attempt: retried at `retry_at`, or given up when `None`.
+    fn outbox_record_failure(
+        &mut self,
+        id: i64,
+        error: &str,
+        retry_at: Option<OffsetDateTime>,
+    ) -> StoreResult<()>;
+    /// Outbox messages, newest first: every organisation's, or one organisation's.
+    fn outbox(&mut self, organisation_id: Option<i64>, limit: u32)
+    -> StoreResult<Vec<OutboxEntry>>;
+    /// Records an acknowledgement; false when there is no such message. The first
+    /// acknowledgement is kept.
+    fn acknowledge_digest(&mut self, id: i64, by: &str, at: OffsetDateTime) -> StoreResult<bool>;
 }
