@@ -22,7 +22,10 @@ pub use accounts::{
 };
 pub use audit::AuditOrigin;
 pub use explore::{Explore, LOSS_BANDS, ReportFilter, ReportGroup, ReportRow, ReportSort};
-pub use outbox::{NewDigest, Outbox, OutboxEntry, OutboxStatus};
+pub use outbox::{
+    Channel, DigestDetail, Message, MessageContent, MessageDetail, MessageKind, NewDigest,
+    NewMessage, Outbox, OutboxEntry, OutboxStatus,
+};
 pub use register::{
     AddressFilter, AddressKind, AddressRecord, FeedBatch, RegisterEvent, RegisterTotals,
     SightingFact,

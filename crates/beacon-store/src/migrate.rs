@@ -43,6 +43,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0006_audit_origin_token_expiry.sql"),
         fill: None,
     },
+    Migration {
+        version: 7,
+        sql: include_str!("../migrations/sqlite/0007_message_outbox.sql"),
+        fill: None,
+    },
 ];
 
 /// PostgreSQL migrations in order.
@@ -65,6 +70,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
     Migration {
         version: 4,
         sql: include_str!("../migrations/postgres/0004_audit_origin_token_expiry.sql"),
+        fill: None,
+    },
+    Migration {
+        version: 5,
+        sql: include_str!("../migrations/postgres/0005_message_outbox.sql"),
         fill: None,
     },
 ];

@@ -1,19 +1,93 @@
 //! The outbox in PostgreSQL.
 
-use super::{NewDigest, Outbox, OutboxEntry, OutboxStatus};
+use super::{
+    Channel, Claim, DigestDetail, Message, MessageDetail, MessageKind, NewDigest, NewMessage,
+    Outbox, OutboxEntry, OutboxStatus, content_columns, content_from, known, message_id_of,
+};
 use crate::StoreResult;
 use crate::postgres::PostgresStore;
-use crate::postgres::{big, pg_text, unsigned};
-use crate::register::{message_id, tlp_from_rank, tlp_rank};
+use crate::postgres::{big, pg_opt_text, pg_text, unsigned};
+use crate::register::{tlp_from_rank, tlp_rank};
 use postgres::GenericClient;
+use postgres::types::ToSql;
 use time::OffsetDateTime;
 
-const OUTBOX_COLUMNS: &str =
-    "o.id, o.organisation_id, g.name, o.recipient, o.recipient_kind, o.subject,
-    o.text_body, o.html_body, o.message_id, o.tlp, o.findings, o.withheld, o.status, o.attempts,
-    o.next_attempt_at, o.last_error, o.created_at, o.sent_at, o.acknowledged_at, o.acknowledged_by";
+const MESSAGE_COLUMNS: &str = "m.id, m.kind, m.channel, m.organisation_id, g.name, m.recipient,
+    m.recipient_kind, m.subject, m.text_body, m.html_body, m.template, m.template_data, m.tlp,
+    m.dedupe_key, m.message_id, m.ack_wanted, m.status, m.attempts, m.next_attempt_at,
+    m.last_error, m.created_at, m.sent_at, m.acknowledged_at, m.acknowledged_by,
+    d.findings, d.withheld, d.period_start, d.period_end";
+
+const MESSAGE_FROM: &str = "FROM outbox_messages m
+    LEFT JOIN organisations g ON g.id = m.organisation_id
+    LEFT JOIN outbox_digests d ON d.id = m.id";
 
 impl Outbox for PostgresStore {
+    fn enqueue(
+        &mut self,
+        messages: &[NewMessage],
+        message_domain: &str,
+    ) -> StoreResult<Vec<i64>> {
+        let mut transaction = self.client.transaction()?;
+        let ids = insert_messages(&mut transaction, messages, message_domain)?;
+        transaction.commit()?;
+        Ok(ids)
+    }
+
+    fn claim_due(
+        &mut self,
+        channels: &[Channel],
+        now: OffsetDateTime,
+        lease: time::Duration,
+        limit: u32,
+    ) -> StoreResult<Vec<Message>> {
+        claim(
+            &mut self.client,
+            Claim::Channels(channels),
+            now,
+            lease,
+            limit,
+        )
+    }
+
+    fn message(&mut self, id: i64) -> StoreResult<Option<Message>> {
+        Ok(messages_by_id(&mut self.client, &[id])?.pop())
+    }
+
+    fn messages(&mut self, kind: Option<MessageKind>, limit: u32) -> StoreResult<Vec<Message>> {
+        let ids: Vec<i64> = self
+            .client
+            .query(
+                "SELECT id FROM outbox_messages WHERE $2::TEXT IS NULL OR kind = $2
+                 ORDER BY id DESC LIMIT $1",
+                &[&i64::from(limit), &kind.map(MessageKind::as_str)],
+            )?
+            .iter()
+            .map(|row| row.try_get(0))
+            .collect::<Result<_, _>>()?;
+        let mut found = messages_by_id(&mut self.client, &ids)?;
+        found.sort_by_key(|message| std::cmp::Reverse(message.id));
+        Ok(found)
+    }
+
+    fn acknowledge(&mut self, id: i64, by: &str, at: OffsetDateTime) -> StoreResult<bool> {
+        let wanted = self
+            .client
+            .query_opt(
+                "SELECT 1 FROM outbox_messages WHERE id = $1 AND ack_wanted",
+                &[&id],
+            )?
+            .is_some();
+        if wanted {
+            self.client.execute(
+                "UPDATE outbox_messages SET acknowledged_at = $2, acknowledged_by = $3
+                 WHERE id = $1 AND acknowledged_at IS NULL",
+                &[&id, &at, &pg_text(by)],
+            )?;
+        }
+        Ok(wanted)
+    }
+
     fn last_digest_at(&mut self, organisation_id: i64) -> StoreResult<Option<OffsetDateTime>> {
         let row = self.client.query_opt(
             "SELECT last_digest_at FROM organisations WHERE id = $1",
@@ -39,36 +113,11 @@ impl Outbox for PostgresStore {
                 &[&organisation_id],
             )?
             .try_get(0)?;
-        let mut ids = Vec::new();
-        for digest in digests {
-            let id: i64 = transaction
-                .query_one(
-                    "INSERT INTO outbox (organisation_id, recipient, recipient_kind, subject, text_body, html_body,
-                        message_id, tlp, findings, withheld, period_start, period_end, status, attempts,
-                        next_attempt_at, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, '', $7, $8, $9, $10, $11, 'pending', 0, now(), now())
-                     RETURNING id",
-                    &[
-                        &organisation_id,
-                        &pg_text(&digest.recipient),
-                        &digest.recipient_kind,
-                        &pg_text(&digest.subject),
-                        &pg_text(&digest.text),
-                        &pg_text(&digest.html),
-                        &tlp_rank(digest.tlp),
-                        &big(digest.findings)?,
-                        &big(digest.withheld)?,
-                        &period_start,
-                        &period_end,
-                    ],
-                )?
-                .try_get(0)?;
-            transaction.execute(
-                "UPDATE outbox SET message_id = $2 WHERE id = $1",
-                &[&id, &message_id(id, period_end, message_domain)],
-            )?;
-            ids.push(id);
-        }
+        let messages: Vec<NewMessage> = digests
+            .iter()
+            .map(|digest| digest.message(period_start, period_end))
+            .collect();
+        let ids = insert_messages(&mut transaction, &messages, message_domain)?;
         transaction.execute(
             "UPDATE organisations SET last_digest_at = $2 WHERE id = $1",
             &[&organisation_id, &period_end],
@@ -83,32 +132,17 @@ impl Outbox for PostgresStore {
         lease: time::Duration,
         limit: u32,
     ) -> StoreResult<Vec<OutboxEntry>> {
-        let mut transaction = self.client.transaction()?;
-        // SKIP LOCKED: two senders running at once claim different messages.
-        let ids: Vec<i64> = transaction
-            .query(
-                "SELECT id FROM outbox
-                 WHERE status = 'pending'
-                    OR (status = 'retrying' AND next_attempt_at <= $1)
-                    OR (status = 'sending' AND claimed_until <= $1)
-                 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED",
-                &[&now, &i64::from(limit)],
-            )?
-            .iter()
-            .map(|row| row.try_get(0))
-            .collect::<Result<_, _>>()?;
-        transaction.execute(
-            "UPDATE outbox SET status = 'sending', claimed_until = $2, attempts = attempts + 1 WHERE id = ANY($1)",
-            &[&ids, &(now + lease)],
-        )?;
-        let entries = outbox_entries(&mut transaction, &ids)?;
-        transaction.commit()?;
-        Ok(entries)
+        let claimed = claim(&mut self.client, Claim::Digests, now, lease, limit)?;
+        Ok(claimed
+            .into_iter()
+            .filter_map(Message::into_digest)
+            .collect())
     }
 
     fn outbox_record_sent(&mut self, id: i64, at: OffsetDateTime) -> StoreResult<()> {
         self.client.execute(
-            "UPDATE outbox SET status = 'sent', sent_at = $2, claimed_until = NULL, last_error = NULL WHERE id = $1",
+            "UPDATE outbox_messages SET status = 'sent', sent_at = $2, claimed_until = NULL, last_error = NULL
+             WHERE id = $1",
             &[&id, &at],
         )?;
         Ok(())
@@ -126,8 +160,9 @@ impl Outbox for PostgresStore {
             OutboxStatus::GivenUp
         };
         self.client.execute(
-            "UPDATE outbox SET status = $2, last_error = $3, next_attempt_at = COALESCE($4, next_attempt_at),
-                claimed_until = NULL WHERE id = $1 AND status <> 'sent'",
+            "UPDATE outbox_messages SET status = $2, last_error = $3,
+                next_attempt_at = COALESCE($4, next_attempt_at), claimed_until = NULL
+             WHERE id = $1 AND status <> 'sent'",
             &[&id, &status.as_str(), &pg_text(error), &retry_at],
         )?;
         Ok(())
@@ -141,63 +176,183 @@ impl Outbox for PostgresStore {
         let ids: Vec<i64> = self
             .client
             .query(
-                "SELECT id FROM outbox WHERE $2::BIGINT IS NULL OR organisation_id = $2 ORDER BY id DESC LIMIT $1",
+                "SELECT id FROM outbox_messages
+                 WHERE kind = 'digest' AND ($2::BIGINT IS NULL OR organisation_id = $2)
+                 ORDER BY id DESC LIMIT $1",
                 &[&i64::from(limit), &organisation_id],
             )?
             .iter()
             .map(|row| row.try_get(0))
             .collect::<Result<_, _>>()?;
-        let mut entries = outbox_entries(&mut self.client, &ids)?;
+        let mut entries: Vec<OutboxEntry> = messages_by_id(&mut self.client, &ids)?
+            .into_iter()
+            .filter_map(Message::into_digest)
+            .collect();
         entries.sort_by_key(|entry| std::cmp::Reverse(entry.id));
         Ok(entries)
     }
-
-    fn acknowledge_digest(&mut self, id: i64, by: &str, at: OffsetDateTime) -> StoreResult<bool> {
-        let exists = self
-            .client
-            .query_opt("SELECT 1 FROM outbox WHERE id = $1", &[&id])?
-            .is_some();
-        if exists {
-            self.client.execute(
-                "UPDATE outbox SET acknowledged_at = $2, acknowledged_by = $3 WHERE id = $1 AND acknowledged_at IS NULL",
-                &[&id, &at, &pg_text(by)],
-            )?;
-        }
-        Ok(exists)
-    }
 }
 
-fn outbox_entries(client: &mut impl GenericClient, ids: &[i64]) -> StoreResult<Vec<OutboxEntry>> {
+/// Inserts messages inside the caller's transaction; a message whose dedupe key is
+/// already stored gives the stored id instead.
+fn insert_messages(
+    client: &mut impl GenericClient,
+    messages: &[NewMessage],
+    message_domain: &str,
+) -> StoreResult<Vec<i64>> {
+    let mut ids = Vec::with_capacity(messages.len());
+    for message in messages {
+        let (subject, text, html, template, data) = content_columns(&message.content)?;
+        let dedupe_key = pg_text(&message.dedupe_key);
+        let inserted = client.query_opt(
+            "INSERT INTO outbox_messages (kind, channel, organisation_id, recipient, recipient_kind,
+                subject, text_body, html_body, template, template_data, tlp, dedupe_key, message_id,
+                ack_wanted, status, attempts, next_attempt_at, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '', $13, 'pending', 0, now(), now())
+             ON CONFLICT (dedupe_key) DO NOTHING
+             RETURNING id, created_at",
+            &[
+                &message.kind.as_str(),
+                &message.channel.as_str(),
+                &message.organisation_id,
+                &pg_text(&message.recipient),
+                &pg_text(&message.recipient_kind),
+                &pg_text(subject),
+                &pg_text(text),
+                &pg_text(html),
+                &pg_opt_text(template),
+                &pg_opt_text(data.as_deref()),
+                &tlp_rank(message.tlp),
+                &dedupe_key,
+                &message.ack_wanted,
+            ],
+        )?;
+        let Some(inserted) = inserted else {
+            let existing: i64 = client
+                .query_one(
+                    "SELECT id FROM outbox_messages WHERE dedupe_key = $1",
+                    &[&dedupe_key],
+                )?
+                .try_get(0)?;
+            ids.push(existing);
+            continue;
+        };
+        let id: i64 = inserted.try_get(0)?;
+        let created: OffsetDateTime = inserted.try_get(1)?;
+        client.execute(
+            "UPDATE outbox_messages SET message_id = $2 WHERE id = $1",
+            &[&id, &message_id_of(id, message, created, message_domain)],
+        )?;
+        if let MessageDetail::Digest(detail) = message.detail {
+            client.execute(
+                "INSERT INTO outbox_digests (id, findings, withheld, period_start, period_end)
+                 VALUES ($1, $2, $3, $4, $5)",
+                &[
+                    &id,
+                    &big(detail.findings)?,
+                    &big(detail.withheld)?,
+                    &detail.period_start,
+                    &detail.period_end,
+                ],
+            )?;
+        }
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
+/// Claims due messages in one transaction; SKIP LOCKED lets two senders running at once
+/// claim different messages.
+fn claim(
+    client: &mut postgres::Client,
+    which: Claim<'_>,
+    now: OffsetDateTime,
+    lease: time::Duration,
+    limit: u32,
+) -> StoreResult<Vec<Message>> {
+    let limit = i64::from(limit);
+    let channels: Vec<&str> = match which {
+        Claim::Digests => Vec::new(),
+        Claim::Channels(channels) if channels.is_empty() => return Ok(Vec::new()),
+        Claim::Channels(channels) => channels.iter().map(|channel| channel.as_str()).collect(),
+    };
+    let (filter, parameters): (&str, Vec<&(dyn ToSql + Sync)>) = match which {
+        Claim::Digests => ("kind = 'digest'", vec![&now, &limit]),
+        Claim::Channels(_) => ("channel = ANY($3)", vec![&now, &limit, &channels]),
+    };
+    let mut transaction = client.transaction()?;
+    let ids: Vec<i64> = transaction
+        .query(
+            &format!(
+                "SELECT id FROM outbox_messages
+                 WHERE {filter} AND (status = 'pending'
+                    OR (status = 'retrying' AND next_attempt_at <= $1)
+                    OR (status = 'sending' AND claimed_until <= $1))
+                 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED"
+            ),
+            &parameters,
+        )?
+        .iter()
+        .map(|row| row.try_get(0))
+        .collect::<Result<_, _>>()?;
+    transaction.execute(
+        "UPDATE outbox_messages SET status = 'sending', claimed_until = $2, attempts = attempts + 1
+         WHERE id = ANY($1)",
+        &[&ids, &(now + lease)],
+    )?;
+    let claimed = messages_by_id(&mut transaction, &ids)?;
+    transaction.commit()?;
+    Ok(claimed)
+}
+
+/// The messages with these ids, by id.
+fn messages_by_id(client: &mut impl GenericClient, ids: &[i64]) -> StoreResult<Vec<Message>> {
     let rows = client.query(
-        &format!(
-            "SELECT {OUTBOX_COLUMNS} FROM outbox o JOIN organisations g ON g.id = o.organisation_id
-             WHERE o.id = ANY($1) ORDER BY o.id"
-        ),
+        &format!("SELECT {MESSAGE_COLUMNS} {MESSAGE_FROM} WHERE m.id = ANY($1) ORDER BY m.id"),
         &[&ids],
     )?;
     rows.iter()
         .map(|row| {
-            Ok(OutboxEntry {
+            let kind: &str = row.try_get(1)?;
+            let channel: &str = row.try_get(2)?;
+            let period_end: Option<OffsetDateTime> = row.try_get(27)?;
+            let detail = match period_end {
+                Some(period_end) => MessageDetail::Digest(DigestDetail {
+                    findings: unsigned(row.try_get(24)?),
+                    withheld: unsigned(row.try_get(25)?),
+                    period_start: row.try_get(26)?,
+                    period_end,
+                }),
+                None => MessageDetail::None,
+            };
+            Ok(Message {
                 id: row.try_get(0)?,
-                organisation_id: row.try_get(1)?,
-                organisation: row.try_get(2)?,
-                recipient: row.try_get(3)?,
-                recipient_kind: row.try_get(4)?,
-                subject: row.try_get(5)?,
-                text: row.try_get(6)?,
-                html: row.try_get(7)?,
-                message_id: row.try_get(8)?,
-                tlp: tlp_from_rank(row.try_get(9)?),
-                findings: unsigned(row.try_get(10)?),
-                withheld: unsigned(row.try_get(11)?),
-                status: OutboxStatus::from_stored(row.try_get(12)?),
-                attempts: u32::try_from(row.try_get::<_, i64>(13)?).unwrap_or(0),
-                next_attempt_at: row.try_get(14)?,
-                last_error: row.try_get(15)?,
-                created_at: row.try_get(16)?,
-                sent_at: row.try_get(17)?,
-                acknowledged_at: row.try_get(18)?,
-                acknowledged_by: row.try_get(19)?,
+                kind: known(MessageKind::from_stored(kind), "message kind", kind)?,
+                channel: known(Channel::from_stored(channel), "channel", channel)?,
+                organisation_id: row.try_get(3)?,
+                organisation: row.try_get(4)?,
+                recipient: row.try_get(5)?,
+                recipient_kind: row.try_get(6)?,
+                content: content_from(
+                    row.try_get(7)?,
+                    row.try_get(8)?,
+                    row.try_get(9)?,
+                    row.try_get(10)?,
+                    row.try_get(11)?,
+                )?,
+                tlp: tlp_from_rank(row.try_get(12)?),
+                dedupe_key: row.try_get(13)?,
+                message_id: row.try_get(14)?,
+                ack_wanted: row.try_get(15)?,
+                status: OutboxStatus::from_stored(row.try_get(16)?),
+                attempts: u32::try_from(row.try_get::<_, i64>(17)?).unwrap_or(0),
+                next_attempt_at: row.try_get(18)?,
+                last_error: row.try_get(19)?,
+                created_at: row.try_get(20)?,
+                sent_at: row.try_get(21)?,
+                acknowledged_at: row.try_get(22)?,
+                acknowledged_by: row.try_get(23)?,
+                detail,
             })
         })
         .collect()
