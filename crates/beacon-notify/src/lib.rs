@@ -1,4 +1,5 @@
-//! Owner digests for the threat-address register, and their safe delivery.
+//! Owner digests for the threat-address register, and the safe delivery of every outgoing
+//! message through one outbox.
 //!
 //! Each organisation gets an email of its new and still-active addresses since its last
 //! digest, saying in plain words what each finding means and what to do. This crate owns:
@@ -8,8 +9,10 @@
 //! - [`policy`]: the TLP 2.0 rules deciding which findings may be emailed to whom;
 //! - [`digest`]: composing the subject, text and HTML of one recipient's digest;
 //! - [`ack`]: signed, expiring acknowledgement links;
-//! - [`mail`]: SMTP delivery through `lettre`;
-//! - [`outbox`]: the delivery loop over a durable outbox the caller stores.
+//! - [`transport`]: the seam each channel (email; later SMS, webhooks) implements;
+//! - [`mail`]: the email channel, SMTP through `lettre`;
+//! - [`outbox`]: the delivery loop over a durable outbox of every kind of message, which
+//!   the caller stores, dispatching each message to its channel's transport.
 //!
 //! **Invariants:** TLP:RED never leaves Beacon by email; feed data (attacker-controlled) is
 //! always escaped in HTML and never reaches a mail header unstripped; no SQL and no clock
@@ -24,12 +27,14 @@ pub mod findings;
 pub mod mail;
 pub mod outbox;
 pub mod policy;
+pub mod transport;
 
 pub use ack::{AckError, AckSigner};
 pub use advice::{Advice, advice_for};
 pub use digest::{ComposedDigest, DigestInput, compose};
 pub use escape::defang;
 pub use findings::{Finding, FindingStatus};
-pub use mail::{OutgoingMail, SendError, SmtpMailer, SmtpSettings, TlsMode, Transport};
+pub use mail::{SmtpMailer, SmtpSettings, TlsMode};
 pub use outbox::{Backoff, DeliveryReport, OutboxMessage, OutboxStore, deliver_due};
 pub use policy::{Recipient, RecipientKind, SharingPolicy, may_email};
+pub use transport::{Channel, OutgoingMessage, SendError, Transport};

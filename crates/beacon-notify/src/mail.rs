@@ -1,10 +1,10 @@
-//! Sending one email over SMTP with `lettre`, and sorting failures into "try again later"
+//! The email channel: sending one email over SMTP with `lettre`, and sorting failures into "try again later"
 //! and "give up".
 //!
 //! Each message carries the Message-ID the caller gives it, so a message sent again after a
 //! crash is recognisably the same message, and an `X-Beacon-TLP` header with its label.
 
-use beacon_core::Tlp;
+use crate::transport::{Channel, OutgoingMessage, SendError, Transport};
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::SmtpTransport;
@@ -77,41 +77,6 @@ impl std::fmt::Debug for SmtpSettings {
     }
 }
 
-/// One email ready to send, as the outbox stores it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutgoingMail {
-    /// The recipient's address (a display name is allowed: `Name <a@b.example>`).
-    pub to: String,
-    /// The subject; line breaks are removed before sending.
-    pub subject: String,
-    /// The plain-text body.
-    pub text: String,
-    /// The HTML body.
-    pub html: String,
-    /// The Message-ID without angle brackets, e.g. `digest-42@beacon.local`. Keep it the
-    /// same across retries so a copy sent twice can be recognised and dropped.
-    pub message_id: String,
-    /// The label of the message as a whole, sent as `X-Beacon-TLP`.
-    pub tlp: Tlp,
-}
-
-/// Why a message was not sent, sorted by what the outbox should do next.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum SendError {
-    /// Worth trying again later: the server was unreachable, timed out or answered 4xx.
-    #[error("could not send for now: {0}")]
-    Transient(String),
-    /// Trying again will not help: the server answered 5xx or the address is not valid.
-    #[error("could not send: {0}")]
-    Permanent(String),
-}
-
-/// Something that can send one email, so the outbox loop can be tested without a server.
-pub trait Transport {
-    /// Sends one message, or says why not.
-    fn send(&self, mail: &OutgoingMail) -> Result<(), SendError>;
-}
-
 /// The sender Beacon uses in production: SMTP through `lettre`, one connection per message.
 #[derive(Debug, Clone)]
 pub struct SmtpMailer {
@@ -163,7 +128,7 @@ impl SmtpMailer {
         })
     }
 
-    fn message(&self, mail: &OutgoingMail) -> Result<lettre::Message, SendError> {
+    fn message(&self, mail: &OutgoingMessage) -> Result<lettre::Message, SendError> {
         let to: Mailbox = mail.to.parse().map_err(|error| {
             SendError::Permanent(format!(
                 "the recipient address {:?} is not valid: {error}",
@@ -190,7 +155,11 @@ impl SmtpMailer {
 }
 
 impl Transport for SmtpMailer {
-    fn send(&self, mail: &OutgoingMail) -> Result<(), SendError> {
+    fn channel(&self) -> Channel {
+        Channel::Email
+    }
+
+    fn send(&self, mail: &OutgoingMessage) -> Result<(), SendError> {
         let message = self.message(mail)?;
         lettre::Transport::send(&self.transport, &message)
             .map(|_| ())
@@ -228,6 +197,7 @@ fn classify(error: lettre::transport::smtp::Error) -> SendError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use beacon_core::Tlp;
 
     fn settings() -> SmtpSettings {
         SmtpSettings {
@@ -241,8 +211,8 @@ mod tests {
         }
     }
 
-    fn mail() -> OutgoingMail {
-        OutgoingMail {
+    fn mail() -> OutgoingMessage {
+        OutgoingMessage {
             to: "it@council.example".to_owned(),
             subject: "Beacon: 1 new address\r\nBcc: victim@example".to_owned(),
             text: "TLP:GREEN\nhello".to_owned(),

@@ -1,15 +1,16 @@
-//! The delivery loop over a durable outbox, so no digest is ever lost to a crash, a restart
-//! or a mail server that is down.
+//! The delivery loop over a durable outbox, so no message (a digest, a notice, an
+//! escalation …) is ever lost to a crash, a restart or a mail server that is down.
 //!
-//! A digest is written to the outbox (in the store, in the same transaction that records
-//! the digest) before anything is sent. This loop claims what is due, sends it, and records
-//! the outcome. Delivery is **at least once**: a crash after the server accepted a message
+//! A message is written to the outbox (in the store, in the same transaction that records
+//! why it is sent) before anything is sent. This loop claims what is due on the channels it
+//! has a transport for, hands each message to its channel's transport, and records the
+//! outcome. Delivery is **at least once**: a crash after the server accepted a message
 //! but before Beacon recorded it means the message is sent again when its claim lapses,
 //! with the same Message-ID so mail systems can drop the copy. SMTP offers no way to do
 //! better. Nothing is ever lost: a message leaves the outbox only as sent or given up.
 
-use crate::mail::{OutgoingMail, SendError, Transport};
-use std::collections::HashSet;
+use crate::transport::{Channel, OutgoingMessage, SendError, Transport};
+use std::collections::{BTreeMap, HashSet};
 use time::{Duration, OffsetDateTime};
 
 /// One message claimed from the outbox for sending.
@@ -17,8 +18,11 @@ use time::{Duration, OffsetDateTime};
 pub struct OutboxMessage {
     /// The outbox row's id.
     pub id: i64,
-    /// What to send.
-    pub mail: OutgoingMail,
+    /// The channel it leaves on.
+    pub channel: Channel,
+    /// What to send, or why it could not be made ready (its template is unknown, say):
+    /// the loop records that as it would a failed send.
+    pub message: Result<OutgoingMessage, SendError>,
     /// Attempts so far, counting the one this claim is for.
     pub attempts: u32,
 }
@@ -29,17 +33,18 @@ pub trait OutboxStore {
     /// The store's own error.
     type Error: std::error::Error + Send + Sync + 'static;
 
-    /// Claims messages that are due (pending, or failed with retry time passed, or claimed
-    /// by a process whose lease has expired), marking them claimed until now+lease and
-    /// counting the attempt, in one transaction.
+    /// Claims messages of these channels that are due (pending, or failed with retry time
+    /// passed, or claimed by a process whose lease has expired), marking them claimed
+    /// until now+lease and counting the attempt, in one transaction.
     fn claim_due(
         &mut self,
+        channels: &[Channel],
         now: OffsetDateTime,
         lease: Duration,
         limit: usize,
     ) -> Result<Vec<OutboxMessage>, Self::Error>;
 
-    /// Records that a message was accepted by the mail server; it is never sent again.
+    /// Records that a message was accepted by its channel; it is never sent again.
     fn record_sent(&mut self, id: i64, at: OffsetDateTime) -> Result<(), Self::Error>;
 
     /// Records a failed attempt: retry at `retry_at`, or give up when it is `None`.
@@ -109,8 +114,10 @@ pub struct DeliveryReport {
 /// How many messages to claim at a time.
 const BATCH: usize = 25;
 
-/// Sends every message that is due, recording each outcome, so a periodic call (from a
-/// timer or the CLI) drains the outbox.
+/// Sends every message that is due on the channels of `transports`, each through its
+/// channel's transport, recording each outcome, so a periodic call (from a timer or the
+/// CLI) drains the outbox. Messages of other channels stay queued for a sender that has
+/// their transport. When two transports name the same channel, the first is used.
 ///
 /// Permanent failures are given up at once; transient ones back off. If the store fails,
 /// the error is returned at once: messages already claimed stay claimed until their lease
@@ -121,15 +128,23 @@ const BATCH: usize = 25;
 /// sending and both will send it.
 pub fn deliver_due<S: OutboxStore>(
     store: &mut S,
-    transport: &dyn Transport,
+    transports: &[&dyn Transport],
     now: OffsetDateTime,
     backoff: &Backoff,
     lease: Duration,
 ) -> Result<DeliveryReport, S::Error> {
+    let mut by_channel: BTreeMap<Channel, &dyn Transport> = BTreeMap::new();
+    for transport in transports {
+        by_channel.entry(transport.channel()).or_insert(*transport);
+    }
+    let channels: Vec<Channel> = by_channel.keys().copied().collect();
     let mut report = DeliveryReport::default();
+    if channels.is_empty() {
+        return Ok(report);
+    }
     let mut seen = HashSet::new();
     loop {
-        let batch = store.claim_due(now, lease, BATCH)?;
+        let batch = store.claim_due(&channels, now, lease, BATCH)?;
         let fresh: Vec<OutboxMessage> = batch
             .into_iter()
             .filter(|message| seen.insert(message.id))
@@ -140,7 +155,16 @@ pub fn deliver_due<S: OutboxStore>(
             return Ok(report);
         }
         for message in fresh {
-            match transport.send(&message.mail) {
+            // A store that hands back a message of a channel not asked for has a bug; the
+            // message is left alone and its claim lapses.
+            let Some(transport) = by_channel.get(&message.channel) else {
+                continue;
+            };
+            let sent = match &message.message {
+                Ok(outgoing) => transport.send(outgoing),
+                Err(unready) => Err(unready.clone()),
+            };
+            match sent {
                 Ok(()) => {
                     if fault_abort_after_send() {
                         std::process::abort();
@@ -167,7 +191,7 @@ pub fn deliver_due<S: OutboxStore>(
 }
 
 /// Test-only fault injection: when `BEACON_FAULT_ABORT_AFTER_SEND` is set (to anything),
-/// the process aborts (as a `kill -9` would end it) right after the mail server accepted a
+/// the process aborts (as a `kill -9` would end it) right after the channel accepted a
 /// message and before the outbox records it as sent. Used by the crash tests to show the
 /// message is sent again, with the same Message-ID; unset in normal use.
 fn fault_abort_after_send() -> bool {

@@ -8,7 +8,7 @@
 
 use beacon_core::Tlp;
 use beacon_notify::{
-    DigestInput, Finding, FindingStatus, OutgoingMail, Recipient, RecipientKind, SendError,
+    DigestInput, Finding, FindingStatus, OutgoingMessage, Recipient, RecipientKind, SendError,
     SharingPolicy, SmtpMailer, SmtpSettings, TlsMode, Transport, compose,
 };
 use std::net::{TcpListener, TcpStream, ToSocketAddrs};
@@ -103,7 +103,7 @@ fn part(message: &serde_json::Value, content_type: &str) -> String {
         .replace("\r\n", "\n") // mail travels with CRLF line ends
 }
 
-fn digest_mail(to: &str, message_id: String) -> OutgoingMail {
+fn digest_mail(to: &str, message_id: String) -> OutgoingMessage {
     let findings = [Finding {
         observable: "http://bad.example/\"><script>alert(1)</script>".to_owned(),
         classification_taxonomy: "fraud".to_owned(),
@@ -131,7 +131,7 @@ fn digest_mail(to: &str, message_id: String) -> OutgoingMail {
         kind: RecipientKind::OwnContact,
     };
     let digest = compose(&input, &recipient, &SharingPolicy::default()).expect("a digest");
-    OutgoingMail {
+    OutgoingMessage {
         to: recipient.email,
         subject: digest.subject,
         text: digest.text,

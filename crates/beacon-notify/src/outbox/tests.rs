@@ -21,7 +21,8 @@ enum State {
 
 #[derive(Debug)]
 struct Row {
-    mail: OutgoingMail,
+    channel: Channel,
+    mail: Result<OutgoingMessage, SendError>,
     attempts: u32,
     state: State,
     last_error: Option<String>,
@@ -46,7 +47,8 @@ impl MemoryOutbox {
             outbox.rows.insert(
                 *id,
                 Row {
-                    mail: mail(*id),
+                    channel: Channel::Email,
+                    mail: Ok(mail(*id)),
                     attempts: 0,
                     state: State::Pending,
                     last_error: None,
@@ -66,6 +68,7 @@ impl OutboxStore for MemoryOutbox {
 
     fn claim_due(
         &mut self,
+        channels: &[Channel],
         now: OffsetDateTime,
         lease: Duration,
         limit: usize,
@@ -75,18 +78,20 @@ impl OutboxStore for MemoryOutbox {
             if claimed.len() == limit {
                 break;
             }
-            let due = match row.state {
+            let due = channels.contains(&row.channel)
+                && match row.state {
                 State::Pending => true,
                 State::Failed { retry_at } => retry_at <= now,
                 State::Claimed { until } => until <= now,
-                State::Sent { .. } | State::GivenUp => false,
-            };
+                    State::Sent { .. } | State::GivenUp => false,
+                };
             if due {
                 row.attempts += 1;
                 row.state = State::Claimed { until: now + lease };
                 claimed.push(OutboxMessage {
                     id: *id,
-                    mail: row.mail.clone(),
+                    channel: row.channel,
+                    message: row.mail.clone(),
                     attempts: row.attempts,
                 });
             }
@@ -118,8 +123,8 @@ impl OutboxStore for MemoryOutbox {
     }
 }
 
-fn mail(id: i64) -> OutgoingMail {
-    OutgoingMail {
+fn mail(id: i64) -> OutgoingMessage {
+    OutgoingMessage {
         to: format!("contact{id}@council.example"),
         subject: format!("Beacon digest {id}"),
         text: "TLP:GREEN".to_owned(),
@@ -130,13 +135,27 @@ fn mail(id: i64) -> OutgoingMail {
 }
 
 /// A transport that answers from a script (then succeeds) and remembers what it sent.
-#[derive(Default)]
 struct ScriptedTransport {
+    channel: Channel,
     script: RefCell<VecDeque<Result<(), SendError>>>,
     sent: RefCell<Vec<String>>,
 }
 
+impl Default for ScriptedTransport {
+    fn default() -> Self {
+        ScriptedTransport::on(Channel::Email)
+    }
+}
+
 impl ScriptedTransport {
+    fn on(channel: Channel) -> Self {
+        ScriptedTransport {
+            channel,
+            script: RefCell::default(),
+            sent: RefCell::default(),
+        }
+    }
+
     fn answering(answers: impl IntoIterator<Item = Result<(), SendError>>) -> Self {
         ScriptedTransport {
             script: RefCell::new(answers.into_iter().collect()),
@@ -150,7 +169,11 @@ impl ScriptedTransport {
 }
 
 impl Transport for ScriptedTransport {
-    fn send(&self, mail: &OutgoingMail) -> Result<(), SendError> {
+    fn channel(&self) -> Channel {
+        self.channel
+    }
+
+    fn send(&self, mail: &OutgoingMessage) -> Result<(), SendError> {
         let answer = self.script.borrow_mut().pop_front().unwrap_or(Ok(()));
         if answer.is_ok() {
             self.sent.borrow_mut().push(mail.message_id.clone());
@@ -176,7 +199,7 @@ fn sends_everything_due_once_and_records_it() {
     let mut outbox = MemoryOutbox::with(&(1..=60).collect::<Vec<_>>());
     let transport = ScriptedTransport::default();
     let done =
-        deliver_due(&mut outbox, &transport, START, &Backoff::default(), LEASE).expect("store");
+        deliver_due(&mut outbox, &[&transport], START, &Backoff::default(), LEASE).expect("store");
     assert_eq!(done, report(60, 0, 0));
     assert!(
         outbox
@@ -186,7 +209,7 @@ fn sends_everything_due_once_and_records_it() {
     );
     let again = deliver_due(
         &mut outbox,
-        &transport,
+        &[&transport],
         START + Duration::DAY,
         &Backoff::default(),
         LEASE,
@@ -204,7 +227,7 @@ fn transient_failures_back_off_doubling_then_succeed() {
     let mut now = START;
     for wait in [1, 2, 4] {
         assert_eq!(
-            deliver_due(&mut outbox, &transport, now, &backoff, LEASE).expect("store"),
+            deliver_due(&mut outbox, &[&transport], now, &backoff, LEASE).expect("store"),
             report(0, 1, 0)
         );
         let retry_at = now + Duration::minutes(wait);
@@ -212,7 +235,7 @@ fn transient_failures_back_off_doubling_then_succeed() {
         // Not due a second early.
         let early = deliver_due(
             &mut outbox,
-            &transport,
+            &[&transport],
             retry_at - Duration::SECOND,
             &backoff,
             LEASE,
@@ -221,7 +244,7 @@ fn transient_failures_back_off_doubling_then_succeed() {
         now = retry_at;
     }
     assert_eq!(
-        deliver_due(&mut outbox, &transport, now, &backoff, LEASE).expect("store"),
+        deliver_due(&mut outbox, &[&transport], now, &backoff, LEASE).expect("store"),
         report(1, 0, 0)
     );
     assert_eq!(outbox.rows[&1].attempts, 4);
@@ -240,7 +263,7 @@ fn transient_failures_give_up_after_max_attempts() {
     let mut now = START;
     let mut reports = Vec::new();
     for _ in 0..5 {
-        reports.push(deliver_due(&mut outbox, &transport, now, &backoff, LEASE).expect("store"));
+        reports.push(deliver_due(&mut outbox, &[&transport], now, &backoff, LEASE).expect("store"));
         now += Duration::days(1);
     }
     assert_eq!(
@@ -269,7 +292,7 @@ fn permanent_failures_give_up_at_once() {
         Ok(()),
     ]);
     let done =
-        deliver_due(&mut outbox, &transport, START, &Backoff::default(), LEASE).expect("store");
+        deliver_due(&mut outbox, &[&transport], START, &Backoff::default(), LEASE).expect("store");
     assert_eq!(done, report(1, 0, 1));
     assert_eq!(*outbox.state(1), State::GivenUp);
     assert_eq!(*outbox.state(2), State::Sent { at: START });
@@ -279,19 +302,19 @@ fn permanent_failures_give_up_at_once() {
 fn a_claim_abandoned_by_a_crashed_process_is_reclaimed_after_its_lease() {
     let mut outbox = MemoryOutbox::with(&[1]);
     // Another process claims the message, then dies without recording anything.
-    let claimed = outbox.claim_due(START, LEASE, 10).expect("store");
+    let claimed = outbox.claim_due(&[Channel::Email], START, LEASE, 10).expect("store");
     assert_eq!(claimed.len(), 1);
     let transport = ScriptedTransport::default();
     let backoff = Backoff::default();
     let during = deliver_due(
         &mut outbox,
-        &transport,
+        &[&transport],
         START + LEASE - Duration::SECOND,
         &backoff,
         LEASE,
     );
     assert_eq!(during.expect("store"), report(0, 0, 0));
-    let after = deliver_due(&mut outbox, &transport, START + LEASE, &backoff, LEASE);
+    let after = deliver_due(&mut outbox, &[&transport], START + LEASE, &backoff, LEASE);
     assert_eq!(after.expect("store"), report(1, 0, 0));
     assert_eq!(outbox.rows[&1].attempts, 2);
 }
@@ -302,14 +325,14 @@ fn a_crash_between_send_and_record_resends_with_the_same_message_id() {
     outbox.fail_next_record_sent = true;
     let transport = ScriptedTransport::default();
     let backoff = Backoff::default();
-    assert!(deliver_due(&mut outbox, &transport, START, &backoff, LEASE).is_err());
+    assert!(deliver_due(&mut outbox, &[&transport], START, &backoff, LEASE).is_err());
     assert_eq!(
         *outbox.state(7),
         State::Claimed {
             until: START + LEASE
         }
     );
-    let later = deliver_due(&mut outbox, &transport, START + LEASE, &backoff, LEASE);
+    let later = deliver_due(&mut outbox, &[&transport], START + LEASE, &backoff, LEASE);
     assert_eq!(later.expect("store"), report(1, 0, 0));
     assert_eq!(
         transport.sent_ids(),
@@ -326,7 +349,7 @@ fn a_message_failed_in_this_run_is_not_retried_in_the_same_run_even_with_no_wait
         max: Duration::ZERO,
         max_attempts: 10,
     };
-    let done = deliver_due(&mut outbox, &transport, START, &no_wait, LEASE).expect("store");
+    let done = deliver_due(&mut outbox, &[&transport], START, &no_wait, LEASE).expect("store");
     assert_eq!(done, report(0, 1, 0));
     assert_eq!(outbox.rows[&1].attempts, 1);
 }
@@ -372,13 +395,53 @@ fn backoff_doubles_from_the_first_wait_up_to_the_cap() {
     );
 }
 
+#[test]
+fn each_message_goes_to_its_channels_transport_and_other_channels_wait() {
+    let mut outbox = MemoryOutbox::with(&[1, 2, 3]);
+    outbox.rows.get_mut(&2).expect("row 2").channel = Channel::Sms;
+    outbox.rows.get_mut(&3).expect("row 3").channel = Channel::Webhook;
+    let email = ScriptedTransport::on(Channel::Email);
+    let sms = ScriptedTransport::on(Channel::Sms);
+    let backoff = Backoff::default();
+    let done = deliver_due(&mut outbox, &[&email, &sms], START, &backoff, LEASE).expect("store");
+    assert_eq!(done, report(2, 0, 0));
+    assert_eq!(email.sent_ids(), ["digest-1@beacon.local"]);
+    assert_eq!(sms.sent_ids(), ["digest-2@beacon.local"]);
+    assert_eq!(*outbox.state(3), State::Pending, "no webhook transport: not claimed");
+    assert_eq!(outbox.rows[&3].attempts, 0);
+    let nothing = deliver_due(&mut outbox, &[], START, &backoff, LEASE).expect("store");
+    assert_eq!(nothing, report(0, 0, 0));
+    assert_eq!(*outbox.state(3), State::Pending);
+}
+
+#[test]
+fn a_message_that_could_not_be_made_ready_fails_as_a_send_would() {
+    let mut outbox = MemoryOutbox::with(&[1, 2]);
+    outbox.rows.get_mut(&1).expect("row 1").mail =
+        Err(SendError::Permanent("no template named 'x'".to_owned()));
+    outbox.rows.get_mut(&2).expect("row 2").mail =
+        Err(SendError::Transient("the template store is busy".to_owned()));
+    let transport = ScriptedTransport::default();
+    let done =
+        deliver_due(&mut outbox, &[&transport], START, &Backoff::default(), LEASE).expect("store");
+    assert_eq!(done, report(0, 1, 1));
+    assert_eq!(*outbox.state(1), State::GivenUp);
+    assert_eq!(
+        *outbox.state(2),
+        State::Failed {
+            retry_at: START + Duration::minutes(1)
+        }
+    );
+    assert!(transport.sent_ids().is_empty());
+}
+
 /// Run by `the_fault_hook_aborts_after_send_before_record` in a child process.
 #[test]
 #[ignore = "aborts the process; run only as a child of the fault-hook test"]
 fn fault_hook_child() {
     let mut outbox = MemoryOutbox::with(&[1]);
     let transport = ScriptedTransport::default();
-    let _ = deliver_due(&mut outbox, &transport, START, &Backoff::default(), LEASE);
+    let _ = deliver_due(&mut outbox, &[&transport], START, &Backoff::default(), LEASE);
 }
 
 #[test]

@@ -1,0 +1,58 @@
+//! The seam between the outbox loop and the ways a message can leave Beacon: each channel
+//! (email now; SMS and webhooks later) has a [`Transport`], and the loop hands every
+//! message to the transport of its channel.
+
+use beacon_core::Tlp;
+
+/// How a message leaves Beacon. A sender claims only the messages of the channels it has
+/// a transport for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Channel {
+    /// Email over SMTP.
+    Email,
+    /// A text message.
+    Sms,
+    /// An HTTP call to a partner's system.
+    Webhook,
+}
+
+/// One message ready to send, as the outbox stores it. Email uses every field; a channel
+/// without subjects or HTML uses what it has (`to` is the address on the channel: an
+/// email address, a phone number or a URL).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingMessage {
+    /// The recipient's address (for email a display name is allowed:
+    /// `Name <a@b.example>`).
+    pub to: String,
+    /// The subject; line breaks are removed before sending.
+    pub subject: String,
+    /// The plain-text body.
+    pub text: String,
+    /// The HTML body.
+    pub html: String,
+    /// The Message-ID without angle brackets, e.g. `digest-42@beacon.local`. Keep it the
+    /// same across retries so a copy sent twice can be recognised and dropped.
+    pub message_id: String,
+    /// The label of the message as a whole (for email, sent as `X-Beacon-TLP`).
+    pub tlp: Tlp,
+}
+
+/// Why a message was not sent, sorted by what the outbox should do next.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// Worth trying again later: the server was unreachable, timed out or answered 4xx.
+    #[error("could not send for now: {0}")]
+    Transient(String),
+    /// Trying again will not help: the server answered 5xx or the address is not valid.
+    #[error("could not send: {0}")]
+    Permanent(String),
+}
+
+/// Something that delivers one message on one channel, so the outbox loop can dispatch by
+/// channel and be tested without a server.
+pub trait Transport {
+    /// The channel this transport delivers on.
+    fn channel(&self) -> Channel;
+    /// Sends one message, or says why not and whether trying again may help.
+    fn send(&self, message: &OutgoingMessage) -> Result<(), SendError>;
+}
