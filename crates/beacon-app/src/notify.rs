@@ -1,12 +1,15 @@
 //! Telling the owners: compose each organisation's digest of new and still-active
-//! addresses from the register, queue it in the durable outbox, and deliver what is due.
+//! addresses from the register, queue it in the durable outbox, and deliver what is due
+//! (digests and every other kind of message) through each channel's transport.
 
 use beacon_core::StoredOrganisation;
 use beacon_notify::{
     AckSigner, Backoff, ComposedDigest, DigestInput, Finding, FindingStatus, OutboxMessage,
-    OutboxStore, OutgoingMail, Recipient, RecipientKind, SharingPolicy, Transport,
+    OutboxStore, OutgoingMessage, Recipient, RecipientKind, SendError, SharingPolicy, Transport,
 };
-use beacon_store::{AddressFilter, AddressRecord, NewDigest, Store, StoreError};
+use beacon_store::{
+    AddressFilter, AddressRecord, Channel, Message, MessageContent, NewDigest, Store, StoreError,
+};
 use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 
@@ -16,6 +19,32 @@ pub const ACK_LINK_PLACEHOLDER: &str = "BEACON-ACKNOWLEDGEMENT-LINK";
 
 /// How long an acknowledgement link stays valid after the digest is queued.
 const ACK_LINK_VALID_FOR: Duration = Duration::days(30);
+
+/// The store setting holding the acknowledgement-link secret when none is configured.
+const ACK_SECRET_SETTING: &str = "ack_secret";
+
+/// The acknowledgement-link signer: `BEACON_ACK_SECRET`, else a secret Beacon made and
+/// keeps in its database, so the CLI, the sender and the web all sign and check links
+/// with the same secret.
+pub fn ack_signer(store: &mut dyn Store) -> Result<AckSigner, StoreError> {
+    if let Ok(secret) = std::env::var("BEACON_ACK_SECRET")
+        && !secret.is_empty()
+    {
+        return Ok(AckSigner::new(secret.as_bytes()));
+    }
+    let secret = match store.setting(ACK_SECRET_SETTING)? {
+        Some(secret) => secret,
+        None => {
+            let made: String = rand::random::<[u8; 32]>()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            store.set_setting(ACK_SECRET_SETTING, &made)?;
+            made
+        }
+    };
+    Ok(AckSigner::new(secret.as_bytes()))
+}
 
 /// Digest settings (the `[notify]` table of `beacon.toml`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -246,6 +275,46 @@ impl<'a> StoreOutbox<'a> {
         StoreOutbox { store, links }
     }
 
+    /// A claimed message as the delivery loop takes it: the acknowledgement link signed
+    /// into messages that ask for one. A template message cannot be made ready yet (this
+    /// Beacon has no message templates), so it is given up with that reason.
+    fn ready(&self, message: Message) -> OutboxMessage {
+        let outgoing = match message.content {
+            MessageContent::Written {
+                subject,
+                text,
+                html,
+            } => {
+                let (text, html) = if message.ack_wanted {
+                    let link = self.ack_text(message.id, message.created_at);
+                    (
+                        text.replace(ACK_LINK_PLACEHOLDER, &link),
+                        html.replace(ACK_LINK_PLACEHOLDER, &link),
+                    )
+                } else {
+                    (text, html)
+                };
+                Ok(OutgoingMessage {
+                    to: message.recipient,
+                    subject,
+                    text,
+                    html,
+                    message_id: message.message_id,
+                    tlp: message.tlp,
+                })
+            }
+            MessageContent::Template { name, .. } => Err(SendError::Permanent(format!(
+                "there is no message template named {name:?} in this Beacon"
+            ))),
+        };
+        OutboxMessage {
+            id: message.id,
+            channel: sending(message.channel),
+            message: outgoing,
+            attempts: message.attempts,
+        }
+    }
+
     fn ack_text(&self, id: i64, created_at: OffsetDateTime) -> String {
         match &self.links {
             Some((signer, base)) => format!(
@@ -263,29 +332,17 @@ impl OutboxStore for StoreOutbox<'_> {
 
     fn claim_due(
         &mut self,
+        channels: &[beacon_notify::Channel],
         now: OffsetDateTime,
         lease: Duration,
         limit: usize,
     ) -> Result<Vec<OutboxMessage>, StoreError> {
         let limit = u32::try_from(limit).unwrap_or(u32::MAX);
-        let entries = self.store.outbox_claim_due(now, lease, limit)?;
-        Ok(entries
+        let channels: Vec<Channel> = channels.iter().map(|channel| stored(*channel)).collect();
+        let claimed = self.store.claim_due(&channels, now, lease, limit)?;
+        Ok(claimed
             .into_iter()
-            .map(|entry| {
-                let link = self.ack_text(entry.id, entry.created_at);
-                OutboxMessage {
-                    id: entry.id,
-                    attempts: entry.attempts,
-                    mail: OutgoingMail {
-                        to: entry.recipient,
-                        subject: entry.subject,
-                        text: entry.text.replace(ACK_LINK_PLACEHOLDER, &link),
-                        html: entry.html.replace(ACK_LINK_PLACEHOLDER, &link),
-                        message_id: entry.message_id,
-                        tlp: entry.tlp,
-                    },
-                }
-            })
+            .map(|message| self.ready(message))
             .collect())
     }
 
@@ -303,17 +360,36 @@ impl OutboxStore for StoreOutbox<'_> {
     }
 }
 
-/// Sends what is due through the transport.
+/// The store's spelling of a channel.
+fn stored(channel: beacon_notify::Channel) -> Channel {
+    match channel {
+        beacon_notify::Channel::Email => Channel::Email,
+        beacon_notify::Channel::Sms => Channel::Sms,
+        beacon_notify::Channel::Webhook => Channel::Webhook,
+    }
+}
+
+/// The sender's name for a stored channel.
+fn sending(channel: Channel) -> beacon_notify::Channel {
+    match channel {
+        Channel::Email => beacon_notify::Channel::Email,
+        Channel::Sms => beacon_notify::Channel::Sms,
+        Channel::Webhook => beacon_notify::Channel::Webhook,
+    }
+}
+
+/// Sends what is due on the transports' channels, each message through its channel's
+/// transport.
 pub fn deliver(
     store: &mut dyn Store,
-    transport: &dyn Transport,
+    transports: &[&dyn Transport],
     links: Option<(AckSigner, String)>,
     now: OffsetDateTime,
     settings: &NotifySettings,
 ) -> Result<beacon_notify::DeliveryReport, StoreError> {
     let mut outbox = StoreOutbox::new(store, links);
     let lease = Duration::seconds(settings.send_lease_seconds.max(1));
-    beacon_notify::deliver_due(&mut outbox, transport, now, &settings.backoff(), lease)
+    beacon_notify::deliver_due(&mut outbox, transports, now, &settings.backoff(), lease)
 }
 
 /// Why an acknowledgement was refused.
@@ -338,7 +414,7 @@ pub fn acknowledge_link(
     now: OffsetDateTime,
 ) -> Result<i64, AckRefused> {
     let id = signer.verify(token, now)?;
-    if store.acknowledge_digest(id, "link", now)? {
+    if store.acknowledge(id, "link", now)? {
         Ok(id)
     } else {
         Err(AckRefused::NoSuchDigest(id))

@@ -4,15 +4,12 @@
 use super::config::{Settings, actor};
 use super::output::{count, print_json};
 use anyhow::Context;
-use beacon_notify::{AckSigner, SmtpMailer};
-use beacon_app::notify::{acknowledge_link, deliver, queue_digests};
-use beacon_store::{AuditEvent, Store};
+use beacon_app::notify::{ack_signer, acknowledge_link, deliver, queue_digests};
+use beacon_notify::SmtpMailer;
+use beacon_store::AuditEvent;
 use clap::{Args, Subcommand};
 use std::process::ExitCode;
 use time::OffsetDateTime;
-
-/// The store setting holding the acknowledgement-link secret when none is configured.
-const ACK_SECRET_SETTING: &str = "ack_secret";
 
 /// `beacon notify` subcommands.
 #[derive(Debug, Subcommand)]
@@ -69,28 +66,6 @@ pub fn run(command: NotifyCommand, settings: &Settings) -> anyhow::Result<ExitCo
     }
 }
 
-/// The acknowledgement-link signer: `BEACON_ACK_SECRET`, else a secret Beacon made and
-/// keeps in its database.
-pub fn ack_signer(store: &mut dyn Store) -> anyhow::Result<AckSigner> {
-    if let Ok(secret) = std::env::var("BEACON_ACK_SECRET")
-        && !secret.is_empty()
-    {
-        return Ok(AckSigner::new(secret.as_bytes()));
-    }
-    let secret = match store.setting(ACK_SECRET_SETTING)? {
-        Some(secret) => secret,
-        None => {
-            let made: String = rand::random::<[u8; 32]>()
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
-            store.set_setting(ACK_SECRET_SETTING, &made)?;
-            made
-        }
-    };
-    Ok(AckSigner::new(secret.as_bytes()))
-}
-
 fn run_digests(args: RunArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
     let mut store = settings.open_store()?;
     let now = OffsetDateTime::now_utc();
@@ -109,7 +84,7 @@ fn run_digests(args: RunArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
         };
         Some(deliver(
             store.as_mut(),
-            &mailer,
+            &[&mailer],
             links,
             now,
             &settings.notify,

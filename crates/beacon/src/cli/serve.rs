@@ -1,8 +1,8 @@
 //! `beacon serve`: the web application.
 
 use super::config::{Settings, open_store};
-use super::notify::ack_signer;
 use anyhow::Context;
+use beacon_app::notify::ack_signer;
 use beacon_web::pool::StorePool;
 use beacon_web::{AppState, WebSettings};
 use clap::Args;
