@@ -18,16 +18,28 @@ use time::{Duration, OffsetDateTime};
 /// The SQLite migrations of the release before the message outbox, as it applied them.
 const SQLITE_BEFORE: &[(i64, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_foundation.sql")),
-    (2, include_str!("../migrations/sqlite/0002_packed_facts.sql")),
-    (3, include_str!("../migrations/sqlite/0003_packed_facts_index.sql")),
+    (
+        2,
+        include_str!("../migrations/sqlite/0002_packed_facts.sql"),
+    ),
+    (
+        3,
+        include_str!("../migrations/sqlite/0003_packed_facts_index.sql"),
+    ),
     (4, include_str!("../migrations/sqlite/0004_register.sql")),
     (5, include_str!("../migrations/sqlite/0005_web.sql")),
-    (6, include_str!("../migrations/sqlite/0006_audit_origin_token_expiry.sql")),
+    (
+        6,
+        include_str!("../migrations/sqlite/0006_audit_origin_token_expiry.sql"),
+    ),
 ];
 
 /// The PostgreSQL migrations of the release before the message outbox.
 const POSTGRES_BEFORE: &[(i64, &str)] = &[
-    (1, include_str!("../migrations/postgres/0001_foundation.sql")),
+    (
+        1,
+        include_str!("../migrations/postgres/0001_foundation.sql"),
+    ),
     (2, include_str!("../migrations/postgres/0002_register.sql")),
     (3, include_str!("../migrations/postgres/0003_web.sql")),
     (
@@ -186,7 +198,10 @@ fn old_digests() -> Vec<OldDigest> {
 
 /// The old Message-ID.
 fn old_message_id(id: i64, period_end: OffsetDateTime) -> String {
-    format!("beacon-digest-{id}-{}@{DOMAIN}", period_end.unix_timestamp())
+    format!(
+        "beacon-digest-{id}-{}@{DOMAIN}",
+        period_end.unix_timestamp()
+    )
 }
 
 /// A time as Beacon stores it in SQLite: fixed-width RFC 3339 UTC with microseconds.
@@ -448,7 +463,10 @@ fn upgrade_keeps_every_queued_digest(backend: Backend) {
         .collect();
     assert_eq!(entries, expected);
     assert_eq!(
-        store.outbox(Some(organisation), 100).expect("its outbox").len(),
+        store
+            .outbox(Some(organisation), 100)
+            .expect("its outbox")
+            .len(),
         digests.len()
     );
 
@@ -480,7 +498,11 @@ fn upgrade_keeps_every_queued_digest(backend: Backend) {
         .iter()
         .map(|id| store.message(*id).expect("read").expect("moved").dedupe_key)
         .collect();
-    assert_eq!(keys.len(), ids.len(), "the two same-period digests both kept");
+    assert_eq!(
+        keys.len(),
+        ids.len(),
+        "the two same-period digests both kept"
+    );
 
     // Re-queuing an old digest (same organisation, period and recipient) finds it.
     let again = store
@@ -516,7 +538,10 @@ fn upgrade_keeps_every_queued_digest(backend: Backend) {
         let old = &digests[ids.iter().position(|id| *id == message.id).expect("old")];
         assert_eq!(message.status, OutboxStatus::Sending);
         assert_eq!(message.attempts as i64, old.attempts + 1);
-        assert_eq!(message.message_id, old_message_id(message.id, old.period_end));
+        assert_eq!(
+            message.message_id,
+            old_message_id(message.id, old.period_end)
+        );
         assert_eq!(message.last_error.as_deref(), old.last_error);
     }
     assert!(
@@ -528,7 +553,11 @@ fn upgrade_keeps_every_queued_digest(backend: Backend) {
 
     // Acknowledgement links carry old ids: they still work, and the first one is kept.
     assert!(store.acknowledge_digest(ids[1], "link", NOW).expect("ack"));
-    assert!(store.acknowledge_digest(ids[0], "someone", NOW).expect("ack"));
+    assert!(
+        store
+            .acknowledge_digest(ids[0], "someone", NOW)
+            .expect("ack")
+    );
     let first = store.message(ids[0]).expect("read").expect("there");
     assert_eq!(first.acknowledged_by.as_deref(), Some("link"));
     assert_eq!(first.acknowledged_at, digests[0].acknowledged_at);
@@ -624,7 +653,10 @@ fn the_same_dedupe_key_is_queued_once() {
         let all = store.messages(None, 100).expect("messages");
         assert_eq!(all.len(), 3);
         let kept = store.message(first[0]).expect("read").expect("there");
-        assert_eq!(kept.recipient, "duty@partnership.example", "the first is kept");
+        assert_eq!(
+            kept.recipient, "duty@partnership.example",
+            "the first is kept"
+        );
         assert_eq!(kept.kind, MessageKind::Notice);
         assert_eq!(kept.organisation_id, None);
         assert_eq!(kept.organisation, None);
@@ -688,7 +720,10 @@ fn a_sender_claims_only_its_channels() {
         let rest = store
             .claim_due(&[Channel::Sms, Channel::Webhook], NOW, lease, 10)
             .expect("the others");
-        assert_eq!(rest.iter().map(|m| m.id).collect::<Vec<_>>(), [ids[1], ids[2]]);
+        assert_eq!(
+            rest.iter().map(|m| m.id).collect::<Vec<_>>(),
+            [ids[1], ids[2]]
+        );
         assert_eq!(rest[0].channel, Channel::Sms);
         assert_eq!(rest[1].kind, MessageKind::Escalation);
         assert!(rest.iter().all(|m| m.attempts == 1));
@@ -719,7 +754,10 @@ fn template_messages_keep_their_reference_and_fields() {
     each_backend(|store| {
         let data: BTreeMap<String, String> = [
             ("name".to_owned(), "Ada".to_owned()),
-            ("district".to_owned(), "Bristol \"central\" & <north>".to_owned()),
+            (
+                "district".to_owned(),
+                "Bristol \"central\" & <north>".to_owned(),
+            ),
         ]
         .into();
         let mut message = notice("campaign:7:ada");

@@ -80,9 +80,9 @@ impl OutboxStore for MemoryOutbox {
             }
             let due = channels.contains(&row.channel)
                 && match row.state {
-                State::Pending => true,
-                State::Failed { retry_at } => retry_at <= now,
-                State::Claimed { until } => until <= now,
+                    State::Pending => true,
+                    State::Failed { retry_at } => retry_at <= now,
+                    State::Claimed { until } => until <= now,
                     State::Sent { .. } | State::GivenUp => false,
                 };
             if due {
@@ -198,8 +198,14 @@ fn report(sent: usize, retrying: usize, given_up: usize) -> DeliveryReport {
 fn sends_everything_due_once_and_records_it() {
     let mut outbox = MemoryOutbox::with(&(1..=60).collect::<Vec<_>>());
     let transport = ScriptedTransport::default();
-    let done =
-        deliver_due(&mut outbox, &[&transport], START, &Backoff::default(), LEASE).expect("store");
+    let done = deliver_due(
+        &mut outbox,
+        &[&transport],
+        START,
+        &Backoff::default(),
+        LEASE,
+    )
+    .expect("store");
     assert_eq!(done, report(60, 0, 0));
     assert!(
         outbox
@@ -291,8 +297,14 @@ fn permanent_failures_give_up_at_once() {
         Err(SendError::Permanent("550 no such user".to_owned())),
         Ok(()),
     ]);
-    let done =
-        deliver_due(&mut outbox, &[&transport], START, &Backoff::default(), LEASE).expect("store");
+    let done = deliver_due(
+        &mut outbox,
+        &[&transport],
+        START,
+        &Backoff::default(),
+        LEASE,
+    )
+    .expect("store");
     assert_eq!(done, report(1, 0, 1));
     assert_eq!(*outbox.state(1), State::GivenUp);
     assert_eq!(*outbox.state(2), State::Sent { at: START });
@@ -302,7 +314,9 @@ fn permanent_failures_give_up_at_once() {
 fn a_claim_abandoned_by_a_crashed_process_is_reclaimed_after_its_lease() {
     let mut outbox = MemoryOutbox::with(&[1]);
     // Another process claims the message, then dies without recording anything.
-    let claimed = outbox.claim_due(&[Channel::Email], START, LEASE, 10).expect("store");
+    let claimed = outbox
+        .claim_due(&[Channel::Email], START, LEASE, 10)
+        .expect("store");
     assert_eq!(claimed.len(), 1);
     let transport = ScriptedTransport::default();
     let backoff = Backoff::default();
@@ -407,7 +421,11 @@ fn each_message_goes_to_its_channels_transport_and_other_channels_wait() {
     assert_eq!(done, report(2, 0, 0));
     assert_eq!(email.sent_ids(), ["digest-1@beacon.local"]);
     assert_eq!(sms.sent_ids(), ["digest-2@beacon.local"]);
-    assert_eq!(*outbox.state(3), State::Pending, "no webhook transport: not claimed");
+    assert_eq!(
+        *outbox.state(3),
+        State::Pending,
+        "no webhook transport: not claimed"
+    );
     assert_eq!(outbox.rows[&3].attempts, 0);
     let nothing = deliver_due(&mut outbox, &[], START, &backoff, LEASE).expect("store");
     assert_eq!(nothing, report(0, 0, 0));
@@ -419,11 +437,18 @@ fn a_message_that_could_not_be_made_ready_fails_as_a_send_would() {
     let mut outbox = MemoryOutbox::with(&[1, 2]);
     outbox.rows.get_mut(&1).expect("row 1").mail =
         Err(SendError::Permanent("no template named 'x'".to_owned()));
-    outbox.rows.get_mut(&2).expect("row 2").mail =
-        Err(SendError::Transient("the template store is busy".to_owned()));
+    outbox.rows.get_mut(&2).expect("row 2").mail = Err(SendError::Transient(
+        "the template store is busy".to_owned(),
+    ));
     let transport = ScriptedTransport::default();
-    let done =
-        deliver_due(&mut outbox, &[&transport], START, &Backoff::default(), LEASE).expect("store");
+    let done = deliver_due(
+        &mut outbox,
+        &[&transport],
+        START,
+        &Backoff::default(),
+        LEASE,
+    )
+    .expect("store");
     assert_eq!(done, report(0, 1, 1));
     assert_eq!(*outbox.state(1), State::GivenUp);
     assert_eq!(
@@ -441,7 +466,13 @@ fn a_message_that_could_not_be_made_ready_fails_as_a_send_would() {
 fn fault_hook_child() {
     let mut outbox = MemoryOutbox::with(&[1]);
     let transport = ScriptedTransport::default();
-    let _ = deliver_due(&mut outbox, &[&transport], START, &Backoff::default(), LEASE);
+    let _ = deliver_due(
+        &mut outbox,
+        &[&transport],
+        START,
+        &Backoff::default(),
+        LEASE,
+    );
 }
 
 #[test]

@@ -8,6 +8,7 @@
 //! the first message and returns its id. Sending claims a message for a lease; a process
 //! that dies while holding one lets it be claimed again when the lease runs out.
 
+mod columns;
 mod postgres;
 mod sqlite;
 
@@ -57,7 +58,9 @@ impl MessageKind {
 
     /// Reads the stored spelling; `None` for one this Beacon does not know.
     pub fn from_stored(text: &str) -> Option<MessageKind> {
-        MessageKind::ALL.into_iter().find(|kind| kind.as_str() == text)
+        MessageKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == text)
     }
 }
 
@@ -443,8 +446,7 @@ pub trait Outbox {
     /// Queues messages in one transaction and returns their outbox ids in order. A message
     /// whose dedupe key is already queued is not stored again: its id is the first one's.
     /// `message_domain` is the domain of new messages' Message-IDs.
-    fn enqueue(&mut self, messages: &[NewMessage], message_domain: &str)
-    -> StoreResult<Vec<i64>>;
+    fn enqueue(&mut self, messages: &[NewMessage], message_domain: &str) -> StoreResult<Vec<i64>>;
     /// Claims up to `limit` due messages of these channels for `lease`, counting an
     /// attempt on each, in one transaction: pending ones, retries whose time has come, and
     /// sends whose lease ran out (their sender died).
@@ -498,57 +500,4 @@ pub trait Outbox {
     fn acknowledge_digest(&mut self, id: i64, by: &str, at: OffsetDateTime) -> StoreResult<bool> {
         self.acknowledge(id, by, at)
     }
-}
-
-/// Personalisation data as stored (a JSON object).
-fn template_data_text(data: &BTreeMap<String, String>) -> StoreResult<String> {
-    serde_json::to_string(data)
-        .map_err(|error| crate::StoreError::Corrupt(format!("template data: {error}")))
-}
-
-/// Reads stored content: a template when one is named, else the written subject and bodies.
-fn content_from(
-    subject: String,
-    text: String,
-    html: String,
-    template: Option<String>,
-    data: Option<String>,
-) -> StoreResult<MessageContent> {
-    Ok(match template {
-        None => MessageContent::Written {
-            subject,
-            text,
-            html,
-        },
-        Some(name) => MessageContent::Template {
-            name,
-            data: match data {
-                Some(data) => serde_json::from_str(&data).map_err(|error| {
-                    crate::StoreError::Corrupt(format!("template data: {error}"))
-                })?,
-                None => BTreeMap::new(),
-            },
-        },
-    })
-}
-
-/// The stored columns of content: subject, text, html, template, template data.
-type ContentColumns<'a> = (&'a str, &'a str, &'a str, Option<&'a str>, Option<String>);
-
-fn content_columns(content: &MessageContent) -> StoreResult<ContentColumns<'_>> {
-    Ok(match content {
-        MessageContent::Written {
-            subject,
-            text,
-            html,
-        } => (subject, text, html, None, None),
-        MessageContent::Template { name, data } => {
-            ("", "", "", Some(name.as_str()), Some(template_data_text(data)?))
-        }
-    })
-}
-
-/// Reads a stored kind or channel, or says the row is not as expected.
-fn known<T>(value: Option<T>, what: &str, text: &str) -> StoreResult<T> {
-    value.ok_or_else(|| crate::StoreError::Corrupt(format!("'{text}' is not a known {what}")))
 }

@@ -1,8 +1,9 @@
 //! The outbox in PostgreSQL.
 
+use super::columns::{content_columns, content_from, known};
 use super::{
     Channel, Claim, DigestDetail, Message, MessageDetail, MessageKind, NewDigest, NewMessage,
-    Outbox, OutboxEntry, OutboxStatus, content_columns, content_from, known, message_id_of,
+    Outbox, OutboxEntry, OutboxStatus, message_id_of,
 };
 use crate::StoreResult;
 use crate::postgres::PostgresStore;
@@ -23,11 +24,7 @@ const MESSAGE_FROM: &str = "FROM outbox_messages m
     LEFT JOIN outbox_digests d ON d.id = m.id";
 
 impl Outbox for PostgresStore {
-    fn enqueue(
-        &mut self,
-        messages: &[NewMessage],
-        message_domain: &str,
-    ) -> StoreResult<Vec<i64>> {
+    fn enqueue(&mut self, messages: &[NewMessage], message_domain: &str) -> StoreResult<Vec<i64>> {
         let mut transaction = self.client.transaction()?;
         let ids = insert_messages(&mut transaction, messages, message_domain)?;
         transaction.commit()?;

@@ -1,8 +1,9 @@
 //! The outbox in SQLite.
 
+use super::columns::{content_columns, content_from, known};
 use super::{
     Channel, Claim, DigestDetail, Message, MessageDetail, MessageKind, NewDigest, NewMessage,
-    Outbox, OutboxEntry, OutboxStatus, content_columns, content_from, known, message_id_of,
+    Outbox, OutboxEntry, OutboxStatus, message_id_of,
 };
 use crate::register::{tlp_from_rank, tlp_rank};
 use crate::sqlite::SqliteStore;
@@ -21,11 +22,7 @@ const MESSAGE_FROM: &str = "FROM outbox_messages m
     LEFT JOIN outbox_digests d ON d.id = m.id";
 
 impl Outbox for SqliteStore {
-    fn enqueue(
-        &mut self,
-        messages: &[NewMessage],
-        message_domain: &str,
-    ) -> StoreResult<Vec<i64>> {
+    fn enqueue(&mut self, messages: &[NewMessage], message_domain: &str) -> StoreResult<Vec<i64>> {
         let transaction = self
             .connection
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -115,9 +112,7 @@ impl Outbox for SqliteStore {
             [organisation_id],
             |row| row.get(0),
         )?;
-        let period_start = period_start
-            .map(|text| parse_utc_text(&text))
-            .transpose()?;
+        let period_start = period_start.map(|text| parse_utc_text(&text)).transpose()?;
         let messages: Vec<NewMessage> = digests
             .iter()
             .map(|digest| digest.message(period_start, period_end))
@@ -344,7 +339,13 @@ fn message(connection: &Connection, id: i64) -> StoreResult<Option<Message>> {
         organisation: row.get(4)?,
         recipient: row.get(5)?,
         recipient_kind: row.get(6)?,
-        content: content_from(row.get(7)?, row.get(8)?, row.get(9)?, row.get(10)?, row.get(11)?)?,
+        content: content_from(
+            row.get(7)?,
+            row.get(8)?,
+            row.get(9)?,
+            row.get(10)?,
+            row.get(11)?,
+        )?,
         tlp: tlp_from_rank(row.get(12)?),
         dedupe_key: row.get(13)?,
         message_id: row.get(14)?,
