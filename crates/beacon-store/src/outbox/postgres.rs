@@ -270,7 +270,7 @@ fn claim(
     let limit = i64::from(limit);
     let channels: Vec<&str> = match which {
         Claim::Digests => Vec::new(),
-        Claim::Channels(channels) if channels.is_empty() => return Ok(Vec::new()),
+        Claim::Channels([]) => return Ok(Vec::new()),
         Claim::Channels(channels) => channels.iter().map(|channel| channel.as_str()).collect(),
     };
     let (filter, parameters): (&str, Vec<&(dyn ToSql + Sync)>) = match which {
