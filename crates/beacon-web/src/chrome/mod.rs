@@ -4,7 +4,7 @@
 //!   rendering a template into a response ([`layout::render`]);
 //! * [`error`]: what can go wrong in a request ([`error::WebError`]) and the response each
 //!   failure gets; [`error_page`]: the error page itself;
-//! * [`format`]: dates, times, durations, words for codes and pagination, as pages show
+//! * [`format`](mod@format): dates, times, durations, words for codes and pagination, as pages show
 //!   them; [`forms`]: form fields, dates and the checks every filter goes through;
 //!   [`page_query`]: a page's query string, read with an error page for a malformed one.
 //!

@@ -8,6 +8,8 @@ pub mod board;
 pub mod dashboard;
 pub mod download;
 pub mod explore;
+pub mod explore_csv;
+pub mod pdf;
 pub mod quarantine;
 pub mod runs;
 pub mod upload;
@@ -24,8 +26,8 @@ pub fn routes() -> Routes {
             .route("/dashboard", get(dashboard::page))
             .route("/districts/{code}", get(dashboard::district))
             .route("/explore", get(explore::page))
-            .route("/explore/groups.csv", get(explore::groups_csv))
-            .route("/explore/reports.csv", get(explore::reports_csv))
+            .route("/explore/groups.csv", get(explore_csv::groups_csv))
+            .route("/explore/reports.csv", get(explore_csv::reports_csv))
             .route("/upload", get(upload::form).post(upload::receive))
             .route("/upload/{job}", get(upload::progress))
             .route("/upload/{job}/status", get(upload::status))
