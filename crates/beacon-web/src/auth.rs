@@ -1,17 +1,17 @@
-//! Signing in: Argon2id password hashes, session and API tokens, the signed-in viewer,
-//! sign-in rate limiting and account lock-out.
+//! Signing in: Argon2id password hashes, session and API tokens, the signed-in viewer
+//! and what it may do, sign-in rate limiting and account lock-out. How a request's
+//! viewer is found (its session or token, in the store) is in `viewer`.
 //!
 //! Tokens are 32 random bytes; the store keeps only their SHA-256, so a copy of the
 //! database cannot be used to sign in. Sessions live in the store, so they survive a
 //! restart and are shared by every server process on PostgreSQL.
 
-use crate::AppState;
-use crate::error::WebError;
+use crate::chrome::error::WebError;
+use crate::chrome::layout::Chrome;
+use crate::refusals::{Refusal, permission_refusal, refuse};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use axum::extract::FromRequestParts;
 use axum::http::header;
-use axum::http::request::Parts;
 use beacon_core::Permission;
 use beacon_store::User;
 use rand::RngCore;
@@ -20,7 +20,6 @@ use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-use time::OffsetDateTime;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "beacon_session";
@@ -117,10 +116,7 @@ impl Viewer {
         if self.user.role.may(permission) {
             Ok(())
         } else {
-            crate::refusals::refuse(crate::refusals::permission_refusal(
-                self.user.role,
-                permission,
-            ));
+            refuse(permission_refusal(self.user.role, permission));
             Err(WebError::Forbidden)
         }
     }
@@ -128,6 +124,12 @@ impl Viewer {
     /// Whether the role allows `permission`.
     pub fn may(&self, permission: Permission) -> bool {
         self.user.role.may(permission)
+    }
+
+    /// The layout of a page this viewer sees: their menu, name and anti-forgery token;
+    /// `section` is the menu entry's path to mark as current.
+    pub fn chrome(&self, title: impl Into<String>, section: &str) -> Chrome {
+        Chrome::signed_in(&self.user, &self.csrf, title, section)
     }
 
     /// Refuses a form whose anti-forgery token is not this session's.
@@ -138,7 +140,7 @@ impl Viewer {
         if self.via == Via::Session && same_secret(&self.csrf, sent) {
             Ok(())
         } else {
-            crate::refusals::refuse(crate::refusals::Refusal {
+            refuse(Refusal {
                 action: "csrf_refused",
                 detail: "refused: the form's anti-forgery token was missing or not this session's"
                     .into(),
@@ -210,54 +212,6 @@ pub fn cookie<'a>(parts: &'a axum::http::HeaderMap, name: &str) -> Option<&'a st
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(key, _)| *key == name)
         .map(|(_, value)| value)
-}
-
-impl FromRequestParts<AppState> for Viewer {
-    type Rejection = WebError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Viewer, WebError> {
-        // The API's router marks its requests (a nested router sees only its own part of
-        // the path, so the path cannot say).
-        let api = parts.extensions.get::<ApiRequest>().is_some();
-        // API tokens work only on the API: a token copied from a script opens no page.
-        let bearer = bearer_token(&parts.headers).filter(|_| api).map(token_hash);
-        let session = cookie(&parts.headers, SESSION_COOKIE).map(token_hash);
-        // Only a page can be come back to after signing in; a form post cannot.
-        let next = match (&parts.method, parts.uri.path_and_query()) {
-            (&axum::http::Method::GET, Some(path)) => path.as_str().to_owned(),
-            _ => "/".to_owned(),
-        };
-        let refused = WebError::SignInNeeded { next, api };
-        let found = state
-            .blocking(move |store| -> beacon_store::StoreResult<Option<Viewer>> {
-                if let Some(hash) = bearer {
-                    let now = OffsetDateTime::now_utc();
-                    return Ok(store
-                        .api_token_user(&hash)?
-                        .filter(|holder| holder.expires_at > now)
-                        .map(|holder| Viewer {
-                            user: holder.user,
-                            csrf: String::new(),
-                            via: Via::Token,
-                        }));
-                }
-                let Some(hash) = session else {
-                    return Ok(None);
-                };
-                Ok(store
-                    .session(&hash, OffsetDateTime::now_utc())?
-                    .map(|record| Viewer {
-                        user: record.user,
-                        csrf: record.csrf_token,
-                        via: Via::Session,
-                    }))
-            })
-            .await??;
-        if let Some(viewer) = &found {
-            crate::refusals::note_actor(&viewer.user.username);
-        }
-        found.ok_or(refused)
-    }
 }
 
 /// Sign-in attempts per client address in a sliding window: a brake on guessing across

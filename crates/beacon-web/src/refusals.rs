@@ -1,6 +1,6 @@
 //! The audit of every refusal, and the client behind every audit event.
 //!
-//! [`audit_refusals`] wraps every request: it works out the client's address and user
+//! The refusal audit middleware (`middleware::audit_refusals`) wraps every request: it works out the client's address and user
 //! agent once, runs the request with them as the [`AuditOrigin`] of its store work (so
 //! every audit event a handler writes records where it came from), and afterwards writes
 //! one audit event for any refusal the response carries: a role without the permission
@@ -12,13 +12,9 @@
 //! **Invariant:** a refusal is audited after the response is made and before it is sent;
 //! if the audit log cannot be written, the refusal still stands (it is logged instead).
 
-use crate::AppState;
-use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::middleware::Next;
-use axum::response::Response;
+use axum::http::HeaderMap;
 use beacon_core::{Permission, Role};
-use beacon_store::{AuditEvent, AuditOrigin};
+use beacon_store::AuditOrigin;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
@@ -124,77 +120,29 @@ pub fn client_address(
     peer.map(|peer| peer.ip())
 }
 
-/// The origin of a request as the audit log records it.
-fn origin_of(state: &AppState, request: &Request) -> AuditOrigin {
-    let peer = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|info| info.0);
-    let address = client_address(
-        request.headers(),
-        peer,
-        state.settings().trusted_proxy_header.as_deref(),
-    );
-    AuditOrigin::new(
-        address.map(|a| a.to_string()),
-        request
-            .headers()
-            .get(header::USER_AGENT)
-            .and_then(|value| value.to_str().ok()),
-    )
+/// What a request noted while it was answered: why it was refused, if it was, and who
+/// was signed in.
+#[derive(Debug, Default)]
+pub struct Noted {
+    /// The refusal noted last ([`refuse`]).
+    pub refusal: Option<Refusal>,
+    /// The signed-in user ([`note_actor`]).
+    pub actor: Option<String>,
 }
 
-/// Answers the request with its client as the origin of its audit events, then audits any
-/// refusal in the response.
-pub async fn audit_refusals(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
+/// Answers one request (`work`) with `origin` as the client of its audit events, and
+/// returns its answer with what it noted (the refusal audit middleware's core).
+pub async fn answer<F: std::future::Future>(origin: AuditOrigin, work: F) -> (F::Output, Noted) {
     let context = Arc::new(RequestContext {
-        origin: origin_of(&state, &request),
+        origin,
         ..RequestContext::default()
     });
-    let subject = format!("{} {}", request.method(), request.uri().path());
-    let subject: String = subject.chars().take(200).collect();
-    let response = CONTEXT.scope(Arc::clone(&context), next.run(request)).await;
-    let status = response.status();
-    let noted = locked(&context.refusal).take();
-    let refusal = match noted {
-        Some(refusal) => Some(refusal),
-        None if status == StatusCode::FORBIDDEN => Some(Refusal {
-            action: "access_refused",
-            detail: "refused (403)".into(),
-            actor: None,
-        }),
-        None if status == StatusCode::TOO_MANY_REQUESTS => Some(Refusal {
-            action: "rate_limited",
-            detail: "refused: too many requests (429)".into(),
-            actor: None,
-        }),
-        None => None,
+    let output = CONTEXT.scope(Arc::clone(&context), work).await;
+    let noted = Noted {
+        refusal: locked(&context.refusal).take(),
+        actor: locked(&context.actor).clone(),
     };
-    if let Some(refusal) = refusal {
-        let actor = refusal
-            .actor
-            .clone()
-            .or_else(|| locked(&context.actor).clone())
-            .unwrap_or_else(|| "(not signed in)".to_owned());
-        let event = AuditEvent {
-            actor,
-            action: refusal.action.to_owned(),
-            subject,
-            detail: refusal.detail,
-        };
-        let origin = context.origin.clone();
-        let written = state
-            .blocking(move |store| origin.scope(|| store.audit(&event)))
-            .await;
-        if !matches!(written, Ok(Ok(()))) {
-            tracing::error!("a refusal could not be written to the audit log");
-        }
-    }
-    response
+    (output, noted)
 }
 
 /// An explorer filter in plain words for the audit log: "period 1 January 2018 to

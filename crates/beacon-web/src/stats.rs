@@ -7,7 +7,7 @@
 //! never stale and the dashboard stays fast. Only one computation runs at a time;
 //! requests that arrive meanwhile wait for it and then find it cached.
 
-use crate::error::WebError;
+use crate::chrome::error::WebError;
 use beacon_analytics::{PeriodFacts, Summary};
 use beacon_core::{DistrictCode, LocalIssueRules, Period};
 use beacon_report::wording;

@@ -401,7 +401,7 @@ fn timestamps_and_codes_are_in_words(kind: Backend) {
         .filter_map(|rest| rest.split_once('>')?.1.split('<').next())
         .collect();
     assert!(!times.is_empty());
-    let today = beacon_web::format::local_date(time::OffsetDateTime::now_utc());
+    let today = beacon_web::chrome::format::local_date(time::OffsetDateTime::now_utc());
     for when in &times {
         assert!(
             !when.contains('T') && when.contains(" at ") && when.starts_with(&today),
@@ -466,7 +466,7 @@ fn the_summary_column_has_room(_kind: Backend) {
     assert!(css.contains(
         ".beacon-table-wrap { max-width: 100%; margin-bottom: 20px; overflow-x: auto; }"
     ));
-    let template = include_str!("../templates/explore.html");
+    let template = include_str!("../src/areas/reports/templates/explore.html");
     assert!(template.contains("<td class=\"govuk-table__cell beacon-summary-column\">"));
 }
 

@@ -1,0 +1,18 @@
+//! Where `/` sends each role: the first page its work starts from.
+
+use crate::auth::Viewer;
+use axum::response::Redirect;
+use beacon_core::Permission;
+
+/// Where `/` goes: each role's first page.
+pub async fn start(viewer: Viewer) -> Redirect {
+    let role = viewer.user.role;
+    let to = if role.may(Permission::ViewStatistics) {
+        "/dashboard"
+    } else if role.may(Permission::ViewOwnOrganisation) {
+        "/my-organisation"
+    } else {
+        "/account"
+    };
+    Redirect::to(to)
+}
