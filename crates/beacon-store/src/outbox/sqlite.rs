@@ -1,9 +1,9 @@
 //! The outbox in SQLite.
 
 use super::{NewDigest, Outbox, OutboxEntry, OutboxStatus};
-use crate::register::{message_id, tlp_from_rank, tlp_rank};
+use crate::StoreResult;
+use crate::neutral::{message_id, now_text, parse_utc_text, tlp_from_rank, tlp_rank, utc_text};
 use crate::sqlite::SqliteStore;
-use crate::{StoreResult, now_text, parse_utc_text, utc_text};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use time::OffsetDateTime;
 

@@ -247,8 +247,7 @@ fn create_user(store: &mut dyn beacon_store::Store, args: CreateUserArgs) -> any
             role: args.role,
             password_hash: hash,
             organisation_id,
-        })?
-        .with_context(|| format!("there is already an account called {}", args.username))?;
+        })?;
     store.audit(&AuditEvent {
         actor: super::config::actor(),
         action: "create_user".into(),

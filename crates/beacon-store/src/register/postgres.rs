@@ -1,27 +1,25 @@
-//! PostgreSQL: organisations, the threat-address register and the digest outbox, with the
-//! semantics of the SQLite backend. A feed batch costs a handful of `UNNEST` statements.
+//! The register in PostgreSQL, with the semantics of the SQLite backend. A feed batch
+//! costs a handful of `UNNEST` statements.
 
-use super::{PostgresStore, big, pg_opt_text, pg_text, unsigned};
-use crate::register::{
-    AddressDeltas, AddressFilter, AddressKind, AddressRecord, FeedBatch, RegisterTotals,
-    SightingFact, claims_of, organisation_from, ports_of, prepare, read_events, split_labels,
-    taxonomies_of, tlp_from_rank, tlp_rank,
+use super::batch::{AddressDeltas, prepare};
+use super::block::read_events;
+use super::claims::{add_claim, claims_of, stored_organisation};
+use super::{
+    AddressFilter, AddressRecord, CLAIMS_SQL, EXPIRY_DAYS, FeedBatch, ORGANISATIONS_SQL,
+    Register, RegisterTotals, SightingFact, address_from, sighting_from,
 };
+use crate::neutral::tlp_rank;
+use crate::postgres::{PostgresStore, big, pg_opt_text, pg_text, unsigned};
+use crate::runs::postgres::{count_batch, quarantine};
 use crate::{StoreError, StoreResult};
 use beacon_core::{Event, Organisation, RunCounts, StoredOrganisation};
-use postgres::Row;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use time::OffsetDateTime;
 
-/// How long an address may go unseen before it counts as gone (as in SQLite).
-const EXPIRY_DAYS: f64 = 30.0;
-
 impl PostgresStore {
-    pub(super) fn write_organisations(
-        &mut self,
-        organisations: &[Organisation],
-    ) -> StoreResult<Vec<i64>> {
+    /// The work of [`Register::upsert_organisations`].
+    fn write_organisations(&mut self, organisations: &[Organisation]) -> StoreResult<Vec<i64>> {
         let mut transaction = self.client.transaction()?;
         let mut ids = Vec::with_capacity(organisations.len());
         for organisation in organisations {
@@ -60,41 +58,21 @@ impl PostgresStore {
         Ok(ids)
     }
 
-    pub(super) fn read_organisations(&mut self) -> StoreResult<Vec<StoredOrganisation>> {
+    /// The work of [`Register::organisations`].
+    fn read_organisations(&mut self) -> StoreResult<Vec<StoredOrganisation>> {
         let mut claims: BTreeMap<i64, Vec<(String, String)>> = BTreeMap::new();
-        for row in self.client.query(
-            "SELECT organisation_id, kind, value FROM organisation_claims ORDER BY organisation_id, kind, value",
-            &[],
-        )? {
-            claims
-                .entry(row.try_get(0)?)
-                .or_default()
-                .push((row.try_get(1)?, row.try_get(2)?));
+        for row in self.client.query(CLAIMS_SQL, &[])? {
+            add_claim(&mut claims, &row)?;
         }
-        let mut organisations = Vec::new();
-        for row in self.client.query(
-            "SELECT id, name, sector, district_code, contacts FROM organisations ORDER BY name_key",
-            &[],
-        )? {
-            let id: i64 = row.try_get(0)?;
-            let contacts: String = row.try_get(4)?;
-            organisations.push(organisation_from(
-                id,
-                row.try_get(1)?,
-                row.try_get(2)?,
-                row.try_get(3)?,
-                &contacts,
-                claims.remove(&id).unwrap_or_default(),
-            )?);
-        }
-        Ok(organisations)
+        self.client
+            .query(ORGANISATIONS_SQL, &[])?
+            .iter()
+            .map(|row| stored_organisation(&mut claims, row))
+            .collect()
     }
 
-    pub(super) fn write_feed_batch(
-        &mut self,
-        run_id: i64,
-        batch: &FeedBatch,
-    ) -> StoreResult<RunCounts> {
+    /// The work of [`Register::store_feed_batch`].
+    fn write_feed_batch(&mut self, run_id: i64, batch: &FeedBatch) -> StoreResult<RunCounts> {
         let block = batch.block().ok_or_else(|| {
             StoreError::Corrupt("a feed batch was stored before it was sealed".into())
         })?;
@@ -318,43 +296,37 @@ impl PostgresStore {
                 ],
             )?;
         }
-        if !batch.rejects.is_empty() {
-            let lines = batch
-                .rejects
-                .iter()
-                .map(|reject| big(reject.line))
-                .collect::<StoreResult<Vec<i64>>>()?;
-            let reasons: Vec<Cow<'_, str>> =
-                batch.rejects.iter().map(|r| pg_text(&r.reason)).collect();
-            let raws: Vec<Cow<'_, str>> = batch.rejects.iter().map(|r| pg_text(&r.raw)).collect();
-            transaction.execute(
-                &self.prepared.insert_quarantine,
-                &[&run_id, &lines, &reasons, &raws],
-            )?;
-        }
-        transaction.execute(
-            "UPDATE ingest_runs SET rows_read = rows_read + $2, rows_stored = rows_stored + $3,
-                rows_duplicate = rows_duplicate + $4, rows_rejected = rows_rejected + $5,
-                rows_skipped = rows_skipped + $6, updated_at = now()
-             WHERE id = $1",
-            &[
-                &run_id,
-                &big(counts.read)?,
-                &big(counts.stored)?,
-                &big(counts.duplicates)?,
-                &big(counts.rejected)?,
-                &big(counts.skipped)?,
-            ],
-        )?;
+        quarantine(&mut transaction, &self.prepared, run_id, &batch.rejects)?;
+        count_batch(&mut transaction, &self.prepared, run_id, &counts)?;
         transaction.commit()?;
         self.address_ids.extend(ids);
         Ok(counts)
     }
 
-    pub(super) fn read_addresses(
-        &mut self,
-        filter: &AddressFilter,
-    ) -> StoreResult<Vec<AddressRecord>> {
+}
+
+impl Register for PostgresStore {
+    fn upsert_organisations(&mut self, organisations: &[Organisation]) -> StoreResult<Vec<i64>> {
+        let ids = self.write_organisations(organisations)?;
+        // Owners may have changed: addresses are attributed afresh.
+        self.address_ids.clear();
+        Ok(ids)
+    }
+
+    fn organisations(&mut self) -> StoreResult<Vec<StoredOrganisation>> {
+        self.read_organisations()
+    }
+
+    fn store_feed_batch(&mut self, run_id: i64, batch: &FeedBatch) -> StoreResult<RunCounts> {
+        let result = self.write_feed_batch(run_id, batch);
+        if result.is_err() {
+            // The transaction rolled back, taking any address ids it gave with it.
+            self.address_ids.clear();
+        }
+        result
+    }
+
+    fn addresses(&mut self, filter: &AddressFilter) -> StoreResult<Vec<AddressRecord>> {
         let limit = filter.limit.map(i64::from);
         let rows = self.client.query(
             "SELECT a.id, a.observable, a.kind, a.organisation_id, a.district_code, a.first_seen, a.last_seen,
@@ -367,10 +339,10 @@ impl PostgresStore {
              LIMIT $3",
             &[&filter.organisation_id, &filter.seen_since, &limit],
         )?;
-        rows.iter().map(address_from_row).collect()
+        rows.iter().map(address_from).collect()
     }
 
-    pub(super) fn read_sighting_facts(
+    fn sighting_facts(
         &mut self,
         from: Option<OffsetDateTime>,
         to: Option<OffsetDateTime>,
@@ -382,21 +354,10 @@ impl PostgresStore {
              GROUP BY 1, 2, 3, 4, 5, 6",
             &[&from, &to],
         )?;
-        rows.iter()
-            .map(|row| {
-                Ok(SightingFact {
-                    address_id: row.try_get(0)?,
-                    month: row.try_get(1)?,
-                    classification_type: row.try_get(2)?,
-                    feed: row.try_get(3)?,
-                    organisation_id: row.try_get(4)?,
-                    district: row.try_get(5)?,
-                })
-            })
-            .collect()
+        rows.iter().map(sighting_from).collect()
     }
 
-    pub(super) fn read_feed_events(
+    fn feed_events(
         &mut self,
         from: Option<OffsetDateTime>,
         to: Option<OffsetDateTime>,
@@ -422,7 +383,7 @@ impl PostgresStore {
         })
     }
 
-    pub(super) fn read_register_totals(&mut self) -> StoreResult<RegisterTotals> {
+    fn register_totals(&mut self) -> StoreResult<RegisterTotals> {
         let row = self.client.query_one(
             "SELECT (SELECT count(*) FROM addresses WHERE sightings > 0),
                     (SELECT count(organisation_id) FROM addresses WHERE sightings > 0),
@@ -435,25 +396,4 @@ impl PostgresStore {
             events: unsigned(row.try_get(2)?),
         })
     }
-}
-
-fn address_from_row(row: &Row) -> StoreResult<AddressRecord> {
-    let types = split_labels(row.try_get(11)?);
-    Ok(AddressRecord {
-        id: row.try_get(0)?,
-        observable: row.try_get(1)?,
-        kind: AddressKind::from_stored(row.try_get(2)?),
-        organisation_id: row.try_get(3)?,
-        district: row.try_get(4)?,
-        first_seen: row.try_get(5)?,
-        last_seen: row.try_get(6)?,
-        active_since: row.try_get(7)?,
-        sightings: unsigned(row.try_get(8)?),
-        tlp: tlp_from_rank(row.try_get(9)?),
-        feeds: split_labels(row.try_get(10)?),
-        taxonomies: taxonomies_of(&types),
-        types,
-        malware: split_labels(row.try_get(12)?),
-        ports: ports_of(row.try_get(13)?),
-    })
 }
