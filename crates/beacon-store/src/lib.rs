@@ -10,7 +10,7 @@
 //!
 //! | area | trait | what it keeps |
 //! | --- | --- | --- |
-//! | [`reference`] | [`Reference`] | districts, fraud types, postcodes and sectors, settings |
+//! | [`reference`](mod@reference) | [`Reference`] | districts, fraud types, postcodes and sectors, settings |
 //! | [`runs`] | [`Runs`] | ingest runs (begin, finish, fail), quarantined rows, column layouts |
 //! | [`reports`] | [`Reports`] | report batches, the packed facts analytics scan, date range |
 //! | [`audit`] | [`Audit`] | the audit log: writing, searching, the origin of an event |
@@ -59,8 +59,8 @@ pub use explore::{Explore, LOSS_BANDS, ReportFilter, ReportGroup, ReportRow, Rep
 pub use outbox::{NewDigest, Outbox, OutboxEntry, OutboxStatus};
 pub use reference::Reference;
 pub use register::{
-    AddressFilter, AddressKind, AddressRecord, FeedBatch, Register, RegisterEvent,
-    RegisterTotals, SightingFact,
+    AddressFilter, AddressKind, AddressRecord, FeedBatch, Register, RegisterEvent, RegisterTotals,
+    SightingFact,
 };
 pub use reports::{ReportBatch, Reports};
 pub use runs::{QuarantinedRow, RunEnd, Runs};

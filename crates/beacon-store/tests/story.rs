@@ -106,24 +106,24 @@ macro_rules! stories {
     };
 }
 
-#[path = "story/opening.rs"]
-mod opening;
-#[path = "story/reference.rs"]
-mod reference;
-#[path = "story/runs.rs"]
-mod runs;
-#[path = "story/reports.rs"]
-mod reports;
-#[path = "story/audit.rs"]
-mod audit;
-#[path = "story/register.rs"]
-mod register;
-#[path = "story/outbox.rs"]
-mod outbox;
 #[path = "story/accounts.rs"]
 mod accounts;
+#[path = "story/audit.rs"]
+mod audit;
 #[path = "story/explore.rs"]
 mod explore;
+#[path = "story/opening.rs"]
+mod opening;
+#[path = "story/outbox.rs"]
+mod outbox;
+#[path = "story/reference.rs"]
+mod reference;
+#[path = "story/register.rs"]
+mod register;
+#[path = "story/reports.rs"]
+mod reports;
+#[path = "story/runs.rs"]
+mod runs;
 
 // ---------------------------------------------------------------------------------------
 // Helpers the areas share.

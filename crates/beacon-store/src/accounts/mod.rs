@@ -130,9 +130,7 @@ pub struct NameLock {
 /// Parses a stored role, refusing what Beacon does not know.
 fn stored_role(text: &str) -> StoreResult<Role> {
     text.parse()
-        .map_err(|error: beacon_core::role::UnknownRole| {
-            StoreError::Corrupt(error.to_string())
-        })
+        .map_err(|error: beacon_core::role::UnknownRole| StoreError::Corrupt(error.to_string()))
 }
 
 /// The columns [`User`] is read from, in order, for `users u`.
@@ -228,9 +226,7 @@ fn user_from(row: &impl Columns) -> StoreResult<User> {
         disabled: row.get(5)?,
         failed_sign_ins: row.get(6)?,
         locked_until: row.lenient_moment(7)?,
-        created_at: row
-            .lenient_moment(8)?
-            .unwrap_or(OffsetDateTime::UNIX_EPOCH),
+        created_at: row.lenient_moment(8)?.unwrap_or(OffsetDateTime::UNIX_EPOCH),
         last_sign_in_at: row.lenient_moment(9)?,
     })
 }
@@ -284,7 +280,8 @@ const NAME_LOCK_SQL: &str =
     "SELECT failed_sign_ins, locked_until FROM failed_names WHERE name_key = ?1";
 
 /// Records a good sign-in.
-const SIGN_IN_SQL: &str = "UPDATE users SET failed_sign_ins = 0, locked_until = NULL, last_sign_in_at = ?2 WHERE id = ?1";
+const SIGN_IN_SQL: &str =
+    "UPDATE users SET failed_sign_ins = 0, locked_until = NULL, last_sign_in_at = ?2 WHERE id = ?1";
 
 /// Ends a session and every expired one.
 const END_SESSION_SQL: &str = "DELETE FROM sessions WHERE token_hash = ?1 OR expires_at <= ?2";

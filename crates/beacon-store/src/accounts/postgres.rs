@@ -3,10 +3,10 @@
 
 use super::{
     API_TOKENS_SQL, Accounts, ApiTokenRecord, END_SESSION_SQL, END_SESSIONS_SQL,
-    FAILED_SIGN_IN_SQL, FORGET_NAMES_SQL, NAME_LOCK_SQL, NameLock, NewSession, NewUser,
-    REVOKE_SQL, ROLE_AND_STATE_SQL, SET_PASSWORD_SQL, SET_ROLE_SQL, SIGN_IN_SQL, SessionRecord,
-    TokenHolder, UNLOCK_SQL, User, UserChange, name_taken, session_sql, sign_in_sql,
-    token_from, token_user_sql, user_from, user_sql,
+    FAILED_SIGN_IN_SQL, FORGET_NAMES_SQL, NAME_LOCK_SQL, NameLock, NewSession, NewUser, REVOKE_SQL,
+    ROLE_AND_STATE_SQL, SET_PASSWORD_SQL, SET_ROLE_SQL, SIGN_IN_SQL, SessionRecord, TokenHolder,
+    UNLOCK_SQL, User, UserChange, name_taken, session_sql, sign_in_sql, token_from, token_user_sql,
+    user_from, user_sql,
 };
 use crate::StoreResult;
 use crate::neutral::dollar;

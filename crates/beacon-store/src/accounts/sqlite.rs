@@ -2,10 +2,10 @@
 
 use super::{
     API_TOKENS_SQL, Accounts, ApiTokenRecord, END_SESSION_SQL, END_SESSIONS_SQL,
-    FAILED_SIGN_IN_SQL, FORGET_NAMES_SQL, NAME_LOCK_SQL, NameLock, NewSession, NewUser,
-    REVOKE_SQL, ROLE_AND_STATE_SQL, SET_PASSWORD_SQL, SET_ROLE_SQL, SIGN_IN_SQL, SessionRecord,
-    TokenHolder, UNLOCK_SQL, User, UserChange, name_taken, session_sql, sign_in_sql, token_from,
-    token_user_sql, user_from, user_sql,
+    FAILED_SIGN_IN_SQL, FORGET_NAMES_SQL, NAME_LOCK_SQL, NameLock, NewSession, NewUser, REVOKE_SQL,
+    ROLE_AND_STATE_SQL, SET_PASSWORD_SQL, SET_ROLE_SQL, SIGN_IN_SQL, SessionRecord, TokenHolder,
+    UNLOCK_SQL, User, UserChange, name_taken, session_sql, sign_in_sql, token_from, token_user_sql,
+    user_from, user_sql,
 };
 use crate::StoreResult;
 use crate::neutral::{now_text, parse_utc_text, utc_text};
@@ -18,7 +18,7 @@ impl SqliteStore {
     fn one_user(&mut self, sql: &str, value: &dyn rusqlite::ToSql) -> StoreResult<Option<User>> {
         let mut statement = self.connection.prepare(sql)?;
         let mut rows = statement.query([value])?;
-        rows.next()?.map(|row| user_from(row)).transpose()
+        rows.next()?.map(user_from).transpose()
     }
 }
 
@@ -65,7 +65,9 @@ impl Accounts for SqliteStore {
     fn change_user(&mut self, id: i64, change: &UserChange) -> StoreResult<bool> {
         let transaction = self.connection.transaction()?;
         let before: Option<(String, bool)> = transaction
-            .query_row(ROLE_AND_STATE_SQL, [id], |row| Ok((row.get(0)?, row.get(1)?)))
+            .query_row(ROLE_AND_STATE_SQL, [id], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })
             .optional()?;
         let Some((role, disabled)) = before else {
             return Ok(false);
@@ -114,10 +116,8 @@ impl Accounts for SqliteStore {
         lock_until: OffsetDateTime,
     ) -> StoreResult<NameLock> {
         let now_text = utc_text(now);
-        self.connection.execute(
-            FORGET_NAMES_SQL,
-            [utc_text(now - time::Duration::days(30))],
-        )?;
+        self.connection
+            .execute(FORGET_NAMES_SQL, [utc_text(now - time::Duration::days(30))])?;
         // The same arithmetic as an account's count (`FAILED_SIGN_IN_SQL`).
         self.connection.execute(
             "INSERT INTO failed_names (name_key, failed_sign_ins, locked_until, last_failed_at)

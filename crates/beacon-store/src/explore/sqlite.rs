@@ -4,8 +4,8 @@ use super::{Explore, ReportFilter, ReportGroup, ReportRow, ReportSort, where_cla
 use super::{group_from, row_from};
 use crate::StoreResult;
 use crate::sqlite::{SqliteStore, bound_values, collect};
-use rusqlite::types::Value;
 use rusqlite::params_from_iter;
+use rusqlite::types::Value;
 
 impl Explore for SqliteStore {
     fn data_version(&mut self) -> StoreResult<String> {

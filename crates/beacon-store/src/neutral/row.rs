@@ -29,17 +29,15 @@ pub(crate) trait Columns {
 
     /// A time column that is never NULL.
     fn moment(&self, index: usize) -> StoreResult<OffsetDateTime> {
-        self.opt_moment(index)?.ok_or_else(|| {
-            crate::StoreError::Corrupt(format!("column {index} holds no time"))
-        })
+        self.opt_moment(index)?
+            .ok_or_else(|| crate::StoreError::Corrupt(format!("column {index} holds no time")))
     }
     /// A time column as stored text (fixed-width RFC 3339 UTC), or `None` when NULL.
     fn opt_moment_text(&self, index: usize) -> StoreResult<Option<String>>;
     /// A time column as stored text, never NULL.
     fn moment_text(&self, index: usize) -> StoreResult<String> {
-        self.opt_moment_text(index)?.ok_or_else(|| {
-            crate::StoreError::Corrupt(format!("column {index} holds no time"))
-        })
+        self.opt_moment_text(index)?
+            .ok_or_else(|| crate::StoreError::Corrupt(format!("column {index} holds no time")))
     }
     /// A count column (negative counts read as 0).
     fn count(&self, index: usize) -> StoreResult<u64> {

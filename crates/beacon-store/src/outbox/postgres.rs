@@ -2,9 +2,9 @@
 
 use super::{NewDigest, Outbox, OutboxEntry, OutboxStatus};
 use crate::StoreResult;
+use crate::neutral::{message_id, tlp_from_rank, tlp_rank};
 use crate::postgres::PostgresStore;
 use crate::postgres::{big, pg_text, unsigned};
-use crate::neutral::{message_id, tlp_from_rank, tlp_rank};
 use postgres::GenericClient;
 use time::OffsetDateTime;
 

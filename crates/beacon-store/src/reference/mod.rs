@@ -86,17 +86,13 @@ const SECTOR_REBUILD_SQL: &str = "INSERT INTO postcode_sectors (sector, district
 fn district_from(row: &impl Columns) -> StoreResult<District> {
     let population = |index: usize| -> StoreResult<u32> {
         let value: i64 = row.get(index)?;
-        u32::try_from(value).map_err(|_| {
-            crate::StoreError::Corrupt(format!("population {value} is out of range"))
-        })
+        u32::try_from(value)
+            .map_err(|_| crate::StoreError::Corrupt(format!("population {value} is out of range")))
     };
     Ok(District {
-        code: row
-            .get::<String>(0)?
-            .parse()
-            .map_err(|e: beacon_core::district::DistrictCodeError| {
-                crate::StoreError::Corrupt(e.to_string())
-            })?,
+        code: row.get::<String>(0)?.parse().map_err(
+            |e: beacon_core::district::DistrictCodeError| crate::StoreError::Corrupt(e.to_string()),
+        )?,
         name: row.get(1)?,
         kind: row.get(2)?,
         population_2011: population(3)?,

@@ -2,9 +2,8 @@
 
 use super::{
     CLEAR_SECTORS_SQL, DISTRICTS_SQL, INSERT_DISTRICT_SQL, NEXT_FRAUD_TYPE_POSITION_SQL,
-    POSTCODE_COUNT_SQL, POSTCODE_SQL, Reference, SECTOR_REBUILD_SQL, SECTOR_SQL,
-    SET_AREA_NAME_SQL, SET_SETTING_SQL, SETTING_SQL, UPSERT_FRAUD_TYPE_SQL, district_from,
-    fraud_type_from,
+    POSTCODE_COUNT_SQL, POSTCODE_SQL, Reference, SECTOR_REBUILD_SQL, SECTOR_SQL, SET_AREA_NAME_SQL,
+    SET_SETTING_SQL, SETTING_SQL, UPSERT_FRAUD_TYPE_SQL, district_from, fraud_type_from,
 };
 use crate::StoreResult;
 use crate::neutral::dollar;
@@ -141,10 +140,7 @@ impl Reference for PostgresStore {
     }
 
     fn postcode_count(&mut self) -> StoreResult<u64> {
-        let count: i64 = self
-            .client
-            .query_one(POSTCODE_COUNT_SQL, &[])?
-            .try_get(0)?;
+        let count: i64 = self.client.query_one(POSTCODE_COUNT_SQL, &[])?.try_get(0)?;
         Ok(unsigned(count))
     }
 
@@ -157,10 +153,8 @@ impl Reference for PostgresStore {
     }
 
     fn set_setting(&mut self, key: &str, value: &str) -> StoreResult<()> {
-        self.client.execute(
-            &*dollar(SET_SETTING_SQL),
-            &[&pg_text(key), &pg_text(value)],
-        )?;
+        self.client
+            .execute(&*dollar(SET_SETTING_SQL), &[&pg_text(key), &pg_text(value)])?;
         Ok(())
     }
 }

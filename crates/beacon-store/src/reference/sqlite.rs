@@ -2,9 +2,8 @@
 
 use super::{
     CLEAR_SECTORS_SQL, DISTRICTS_SQL, INSERT_DISTRICT_SQL, NEXT_FRAUD_TYPE_POSITION_SQL,
-    POSTCODE_COUNT_SQL, POSTCODE_SQL, Reference, SECTOR_REBUILD_SQL, SECTOR_SQL,
-    SET_AREA_NAME_SQL, SET_SETTING_SQL, SETTING_SQL, UPSERT_FRAUD_TYPE_SQL, district_from,
-    fraud_type_from,
+    POSTCODE_COUNT_SQL, POSTCODE_SQL, Reference, SECTOR_REBUILD_SQL, SECTOR_SQL, SET_AREA_NAME_SQL,
+    SET_SETTING_SQL, SETTING_SQL, UPSERT_FRAUD_TYPE_SQL, district_from, fraud_type_from,
 };
 use crate::StoreResult;
 use crate::sqlite::{SqliteStore, collect};
@@ -49,7 +48,8 @@ impl Reference for SqliteStore {
 
     fn upsert_fraud_types(&mut self, types: &[FraudType]) -> StoreResult<()> {
         let transaction = self.connection.transaction()?;
-        let start: i64 = transaction.query_row(NEXT_FRAUD_TYPE_POSITION_SQL, [], |row| row.get(0))?;
+        let start: i64 =
+            transaction.query_row(NEXT_FRAUD_TYPE_POSITION_SQL, [], |row| row.get(0))?;
         for (offset, fraud_type) in types.iter().enumerate() {
             transaction.execute(
                 UPSERT_FRAUD_TYPE_SQL,

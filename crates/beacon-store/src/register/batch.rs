@@ -1,9 +1,9 @@
 //! The work both backends share before a feed batch's SQL: each event's address and
 //! time, and per-address sums over the events stored.
 
+use super::event_key::{observable_of, seen_at};
 use super::labels::Labels;
 use super::{AddressKind, FeedBatch, RegisterEvent};
-use super::event_key::{observable_of, seen_at};
 use crate::neutral::tlp_rank;
 use std::collections::HashMap;
 use time::OffsetDateTime;

@@ -70,6 +70,20 @@ pub trait Register {
     fn register_totals(&mut self) -> StoreResult<RegisterTotals>;
 }
 
+/// Empties the connection's address-id cache where it may now be wrong: after a failed
+/// write (its transaction rolled back, taking the ids it gave with it) and, when
+/// `owners_changed`, after any write of organisations (addresses are attributed afresh).
+fn forget_addresses<T>(
+    ids: &mut AddressIds,
+    written: StoreResult<T>,
+    owners_changed: bool,
+) -> StoreResult<T> {
+    if owners_changed || written.is_err() {
+        ids.clear();
+    }
+    written
+}
+
 /// How long an address may go unseen before it counts as gone (and as new again if it
 /// comes back).
 const EXPIRY_DAYS: i64 = 30;

@@ -5,8 +5,8 @@ use super::batch::{AddressDeltas, prepare};
 use super::block::read_events;
 use super::claims::{add_claim, claims_of, stored_organisation};
 use super::{
-    AddressFilter, AddressRecord, CLAIMS_SQL, EXPIRY_DAYS, FeedBatch, ORGANISATIONS_SQL,
-    Register, RegisterTotals, SightingFact, address_from, sighting_from,
+    AddressFilter, AddressRecord, CLAIMS_SQL, EXPIRY_DAYS, FeedBatch, ORGANISATIONS_SQL, Register,
+    RegisterTotals, SightingFact, address_from, forget_addresses, sighting_from,
 };
 use crate::neutral::tlp_rank;
 use crate::postgres::{PostgresStore, big, pg_opt_text, pg_text, unsigned};
@@ -302,15 +302,12 @@ impl PostgresStore {
         self.address_ids.extend(ids);
         Ok(counts)
     }
-
 }
 
 impl Register for PostgresStore {
     fn upsert_organisations(&mut self, organisations: &[Organisation]) -> StoreResult<Vec<i64>> {
-        let ids = self.write_organisations(organisations)?;
-        // Owners may have changed: addresses are attributed afresh.
-        self.address_ids.clear();
-        Ok(ids)
+        let written = self.write_organisations(organisations);
+        forget_addresses(&mut self.address_ids, written, true)
     }
 
     fn organisations(&mut self) -> StoreResult<Vec<StoredOrganisation>> {
@@ -318,12 +315,8 @@ impl Register for PostgresStore {
     }
 
     fn store_feed_batch(&mut self, run_id: i64, batch: &FeedBatch) -> StoreResult<RunCounts> {
-        let result = self.write_feed_batch(run_id, batch);
-        if result.is_err() {
-            // The transaction rolled back, taking any address ids it gave with it.
-            self.address_ids.clear();
-        }
-        result
+        let written = self.write_feed_batch(run_id, batch);
+        forget_addresses(&mut self.address_ids, written, false)
     }
 
     fn addresses(&mut self, filter: &AddressFilter) -> StoreResult<Vec<AddressRecord>> {

@@ -5,8 +5,8 @@ use super::batch::{AddressDeltas, prepare};
 use super::block::read_events;
 use super::claims::{add_claim, claims_of, stored_organisation};
 use super::{
-    AddressFilter, AddressRecord, CLAIMS_SQL, EXPIRY_DAYS, FeedBatch, ORGANISATIONS_SQL,
-    Register, RegisterTotals, SightingFact, address_from, sighting_from,
+    AddressFilter, AddressRecord, CLAIMS_SQL, EXPIRY_DAYS, FeedBatch, ORGANISATIONS_SQL, Register,
+    RegisterTotals, SightingFact, address_from, forget_addresses, sighting_from,
 };
 use crate::neutral::{abort_if_past, now_text, tlp_rank, utc_text};
 use crate::runs::sqlite::{count_batch, quarantine};
@@ -75,7 +75,9 @@ impl SqliteStore {
             }
         }
         let mut statement = self.connection.prepare(ORGANISATIONS_SQL)?;
-        collect(statement.query([])?, |row| stored_organisation(&mut claims, row))
+        collect(statement.query([])?, |row| {
+            stored_organisation(&mut claims, row)
+        })
     }
 
     /// The work of [`Register::store_feed_batch`].
@@ -222,15 +224,12 @@ impl SqliteStore {
         self.address_ids.extend(new_ids);
         Ok(counts)
     }
-
 }
 
 impl Register for SqliteStore {
     fn upsert_organisations(&mut self, organisations: &[Organisation]) -> StoreResult<Vec<i64>> {
-        let ids = self.write_organisations(organisations)?;
-        // Owners may have changed: addresses are attributed afresh.
-        self.address_ids.clear();
-        Ok(ids)
+        let written = self.write_organisations(organisations);
+        forget_addresses(&mut self.address_ids, written, true)
     }
 
     fn organisations(&mut self) -> StoreResult<Vec<StoredOrganisation>> {
@@ -238,12 +237,8 @@ impl Register for SqliteStore {
     }
 
     fn store_feed_batch(&mut self, run_id: i64, batch: &FeedBatch) -> StoreResult<RunCounts> {
-        let result = self.write_feed_batch(run_id, batch);
-        if result.is_err() {
-            // The transaction rolled back, taking any address ids it gave with it.
-            self.address_ids.clear();
-        }
-        result
+        let written = self.write_feed_batch(run_id, batch);
+        forget_addresses(&mut self.address_ids, written, false)
     }
 
     fn addresses(&mut self, filter: &AddressFilter) -> StoreResult<Vec<AddressRecord>> {
@@ -284,7 +279,9 @@ impl Register for SqliteStore {
         )?;
         let from = from.map_or_else(|| "0".to_owned(), utc_text);
         let to = to.map_or_else(|| "9".to_owned(), utc_text);
-        collect(statement.query(params![from, to])?, |row| sighting_from(row))
+        collect(statement.query(params![from, to])?, |row| {
+            sighting_from(row)
+        })
     }
 
     fn feed_events(

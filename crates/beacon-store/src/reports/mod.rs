@@ -1,7 +1,7 @@
 //! Reports: batches of parsed Action Fraud rows written with their quarantined rows and
 //! run counters in one transaction, and the analytics form of every report (its facts).
 //!
-//! SQLite keeps each report's facts packed beside its text columns (see [`packed`], the
+//! SQLite keeps each report's facts packed beside its text columns (see `packed`, the
 //! codec); PostgreSQL reads them from the columns. Both return the same [`FactSet`].
 
 mod packed;

@@ -35,7 +35,6 @@ pub(crate) const INSERT_REPORTS_SQL: &str = "INSERT INTO reports (reference, run
     ORDER BY position
     ON CONFLICT (reference) DO NOTHING";
 
-
 /// The report columns the facts scan reads, in [`Fact`] order.
 const FACT_COLUMNS: &str = "SELECT reported_on, district_code, fraud_type, category, victim_type, age_band,
         victim_gender, cyber_enabled, loss_pence, local_issues, victim_key, repeat_victim, vulnerable
@@ -51,7 +50,6 @@ fn text_column<'a>(
         .map(|report| field(report).map(pg_text))
         .collect()
 }
-
 
 /// Writes reports with the prepared `UNNEST` statement; returns how many were new.
 fn insert_reports(
@@ -167,7 +165,6 @@ impl Reports for PostgresStore {
         Ok(counts)
     }
 
-
     fn report_count(&mut self) -> StoreResult<u64> {
         let count: i64 = self
             .client
@@ -260,5 +257,4 @@ impl Reports for PostgresStore {
         let last: Option<Date> = row.try_get(1)?;
         Ok(first.zip(last))
     }
-
 }

@@ -4,10 +4,10 @@
 
 use super::packed::{FactFields, FactIds, FactReader, date_of_day};
 use super::{ReportBatch, Reports, batch_counts};
+use crate::StoreResult;
 use crate::neutral::{abort_if_past, date_text, join_labels};
 use crate::runs::sqlite::{count_batch, quarantine};
 use crate::sqlite::SqliteStore;
-use crate::StoreResult;
 use beacon_core::report::{AgeBand, Gender};
 use beacon_core::{DistrictCode, FactSet, Period, Postcode, RunCounts};
 use rusqlite::{TransactionBehavior, params};

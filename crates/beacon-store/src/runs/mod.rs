@@ -133,10 +133,14 @@ fn quarantined_from(row: &impl Columns) -> StoreResult<QuarantinedRow> {
     })
 }
 
-/// The error for a run id that names no run.
-pub(crate) fn no_such_run(run_id: i64) -> StoreError {
-    StoreError::NotFound {
-        what: "ingest run",
-        id: run_id,
+/// `Ok` when an update of one run by id changed a row, [`StoreError::NotFound`] when the
+/// id names no run.
+fn found_run(run_id: i64, changed: u64) -> StoreResult<()> {
+    if changed == 0 {
+        return Err(StoreError::NotFound {
+            what: "ingest run",
+            id: run_id,
+        });
     }
+    Ok(())
 }

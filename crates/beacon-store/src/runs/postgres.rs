@@ -3,7 +3,7 @@
 
 use super::{
     INTERRUPT_STALE_SET, QUARANTINED_PAGE_SQL, QUARANTINED_SQL, QuarantinedRow, RUN_SQL, RUNS_SQL,
-    RunEnd, Runs, no_such_run, quarantined_from, run_from,
+    RunEnd, Runs, found_run, quarantined_from, run_from,
 };
 use crate::StoreResult;
 use crate::neutral::dollar;
@@ -68,10 +68,7 @@ pub(crate) fn count_batch(
             &big(counts.skipped)?,
         ],
     )?;
-    if changed == 0 {
-        return Err(no_such_run(run_id));
-    }
-    Ok(())
+    found_run(run_id, changed)
 }
 
 impl Runs for PostgresStore {
@@ -109,10 +106,7 @@ impl Runs for PostgresStore {
                 &pg_opt_text(end.message.as_deref()),
             ],
         )?;
-        if changed == 0 {
-            return Err(no_such_run(run_id));
-        }
-        Ok(())
+        found_run(run_id, changed)
     }
 
     fn fail_run(&mut self, run_id: i64, message: &str) -> StoreResult<bool> {

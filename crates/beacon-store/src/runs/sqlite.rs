@@ -2,7 +2,7 @@
 
 use super::{
     INTERRUPT_STALE_SET, QUARANTINED_PAGE_SQL, QUARANTINED_SQL, QuarantinedRow, RUN_SQL, RUNS_SQL,
-    RunEnd, Runs, no_such_run, quarantined_from, run_from,
+    RunEnd, Runs, found_run, quarantined_from, run_from,
 };
 use crate::StoreResult;
 use crate::neutral::{now_text, utc_text};
@@ -20,7 +20,12 @@ pub(crate) fn quarantine(
         "INSERT INTO quarantine (run_id, line, reason, raw) VALUES (?1, ?2, ?3, ?4)",
     )?;
     for reject in rejects {
-        insert.execute(params![run_id, reject.line as i64, reject.reason, reject.raw])?;
+        insert.execute(params![
+            run_id,
+            reject.line as i64,
+            reject.reason,
+            reject.raw
+        ])?;
     }
     Ok(())
 }
@@ -46,10 +51,7 @@ pub(crate) fn count_batch(
             now_text()
         ],
     )?;
-    if changed == 0 {
-        return Err(no_such_run(run_id));
-    }
-    Ok(())
+    found_run(run_id, changed as u64)
 }
 
 impl Runs for SqliteStore {
@@ -83,10 +85,7 @@ impl Runs for SqliteStore {
             "UPDATE ingest_runs SET status = ?2, sha256 = ?3, message = ?4, finished_at = ?5, updated_at = ?5 WHERE id = ?1",
             params![run_id, end.status.as_str(), end.sha256, end.message, now],
         )?;
-        if changed == 0 {
-            return Err(no_such_run(run_id));
-        }
-        Ok(())
+        found_run(run_id, changed as u64)
     }
 
     fn fail_run(&mut self, run_id: i64, message: &str) -> StoreResult<bool> {
@@ -106,12 +105,14 @@ impl Runs for SqliteStore {
     fn run(&mut self, run_id: i64) -> StoreResult<Option<IngestRun>> {
         let mut statement = self.connection.prepare(RUN_SQL)?;
         let mut rows = statement.query(params![run_id])?;
-        rows.next()?.map(|row| run_from(row)).transpose()
+        rows.next()?.map(run_from).transpose()
     }
 
     fn quarantined(&mut self, run_id: i64) -> StoreResult<Vec<QuarantinedRow>> {
         let mut statement = self.connection.prepare(QUARANTINED_SQL)?;
-        collect(statement.query(params![run_id])?, |row| quarantined_from(row))
+        collect(statement.query(params![run_id])?, |row| {
+            quarantined_from(row)
+        })
     }
 
     fn quarantined_page(
@@ -122,9 +123,8 @@ impl Runs for SqliteStore {
     ) -> StoreResult<Vec<QuarantinedRow>> {
         let mut statement = self.connection.prepare_cached(QUARANTINED_PAGE_SQL)?;
         let offset = i64::try_from(offset).unwrap_or(i64::MAX);
-        collect(
-            statement.query(params![run_id, limit, offset])?,
-            |row| quarantined_from(row),
-        )
+        collect(statement.query(params![run_id, limit, offset])?, |row| {
+            quarantined_from(row)
+        })
     }
 }

@@ -14,7 +14,6 @@ stories!(with_store =>
     unknown_names_lock_like_accounts,
 );
 
-
 fn new_user(name: &str, role: Role) -> NewUser {
     NewUser {
         username: name.to_owned(),

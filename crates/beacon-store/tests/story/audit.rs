@@ -11,7 +11,6 @@ stories!(with_store =>
     audit_events_keep_the_origin_of_their_scope,
 );
 
-
 fn audit_events_are_listed_newest_first(store: &mut dyn Store) {
     assert!(store.audit_events(10).expect("events").is_empty());
     let event = |action: &str, subject: &str| AuditEvent {

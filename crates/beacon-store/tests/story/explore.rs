@@ -7,7 +7,6 @@ stories!(with_store =>
     the_explorer_filters_groups_and_pages_reports,
 );
 
-
 fn the_explorer_filters_groups_and_pages_reports(store: &mut dyn Store) {
     let before = store.data_version().expect("version");
     let run = begin(store, "reports", "explore.csv", 600);

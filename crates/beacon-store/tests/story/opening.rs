@@ -8,7 +8,6 @@ stories!(with_place =>
     concurrent_first_opens_all_succeed,
 );
 
-
 fn migrations_applied_twice_are_a_no_op(place: &TestDatabase) {
     {
         let mut store = place.open();

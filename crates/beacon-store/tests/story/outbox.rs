@@ -1,10 +1,10 @@
 //! The outbox's story: digests queued with their watermark, sent once, retried, given up,
 //! and claimed again when a sender dies.
 
-use super::*;
 use super::register::organisation;
-use beacon_store::{NewDigest, OutboxStatus};
+use super::*;
 use beacon_core::Tlp;
+use beacon_store::{NewDigest, OutboxStatus};
 use time::macros::datetime;
 
 stories!(with_store =>
@@ -12,7 +12,6 @@ stories!(with_store =>
     failed_sends_retry_then_give_up,
     a_dead_senders_lease_runs_out_and_the_message_is_claimed_again,
 );
-
 
 fn digest(owner: i64, recipient: &str) -> NewDigest {
     NewDigest {

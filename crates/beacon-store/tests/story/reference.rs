@@ -10,7 +10,6 @@ stories!(with_store =>
     settings_round_trip,
 );
 
-
 fn districts_round_trip_with_the_area_name(store: &mut dyn Store) {
     let empty = store.districts().expect("districts");
     assert_eq!(empty.area_name, "");

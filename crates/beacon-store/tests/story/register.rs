@@ -14,7 +14,6 @@ stories!(with_store =>
     an_address_back_after_expiry_is_active_again,
 );
 
-
 pub(super) fn organisation(name: &str, network: &str) -> Organisation {
     Organisation {
         name: name.to_owned(),

@@ -7,7 +7,6 @@ stories!(with_place =>
     a_crash_mid_batch_leaves_every_run_adding_up,
 );
 
-
 stories!(with_store =>
     a_batch_counts_stored_duplicate_and_rejected_rows,
     the_first_of_repeated_references_is_kept,
@@ -18,7 +17,6 @@ stories!(with_store =>
     local_issues_past_64_keep_their_names,
     a_failed_batch_leaves_no_trace,
 );
-
 
 fn a_batch_counts_stored_duplicate_and_rejected_rows(store: &mut dyn Store) {
     let day = date!(2017 - 03 - 01);

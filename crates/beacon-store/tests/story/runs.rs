@@ -12,7 +12,6 @@ stories!(with_store =>
     a_run_that_stopped_on_a_fault_ends_as_failed_with_its_message,
 );
 
-
 fn quarantined_rows_come_back_in_line_order(store: &mut dyn Store) {
     let run_id = begin(store, "reports", "messy.csv", 3600);
     let other = begin(store, "reports", "other.csv", 3600);
