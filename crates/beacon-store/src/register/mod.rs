@@ -34,7 +34,7 @@ pub use types::{
 };
 
 use crate::StoreResult;
-use crate::neutral::{Columns, tlp_from_rank};
+use crate::neutral::{Bound, Columns, tlp_from_rank};
 use beacon_core::{Event, Organisation, RunCounts, StoredOrganisation};
 use labels::{ports_of, split_labels, taxonomies_of};
 use time::OffsetDateTime;
@@ -94,6 +94,38 @@ const CLAIMS_SQL: &str = "SELECT organisation_id, kind, value FROM organisation_
 /// Every organisation by name.
 const ORGANISATIONS_SQL: &str =
     "SELECT id, name, sector, district_code, contacts FROM organisations ORDER BY name_key";
+
+/// The address listing for a filter: SQL with `?N` placeholders, and its values.
+fn addresses_sql(filter: &AddressFilter) -> (String, Vec<Bound>) {
+    let mut sql = String::from(
+        "SELECT id, observable, kind, organisation_id, district_code, first_seen, last_seen, active_since, sightings, tlp,
+            feeds, types, malware, ports
+         FROM addresses WHERE sightings > 0",
+    );
+    let mut values = Vec::new();
+    if let Some(owner) = filter.organisation_id {
+        values.push(Bound::Int(owner));
+        sql.push_str(&format!(" AND organisation_id = ?{}", values.len()));
+    }
+    if let Some(since) = filter.seen_since {
+        values.push(Bound::Moment(since));
+        sql.push_str(&format!(" AND last_seen >= ?{}", values.len()));
+    }
+    sql.push_str(" ORDER BY last_seen DESC, id");
+    if let Some(limit) = filter.limit {
+        sql.push_str(&format!(" LIMIT {limit}"));
+    }
+    (sql, values)
+}
+
+/// Forgets an organisation's claims before they are written again.
+const FORGET_CLAIMS_SQL: &str = "DELETE FROM organisation_claims WHERE organisation_id = ?1";
+
+/// Drops a block none of whose events were new.
+const DROP_BLOCK_SQL: &str = "DELETE FROM feed_event_blocks WHERE id = ?1";
+
+/// One block's compressed events.
+const BLOCK_SQL: &str = "SELECT data FROM feed_event_blocks WHERE id = ?1";
 
 /// One address as both dialects select it: id, observable, kind, owner, district, first
 /// and last seen, active since, sightings, TLP rank, then the four label lists.

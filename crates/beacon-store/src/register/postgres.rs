@@ -5,11 +5,13 @@ use super::batch::{AddressDeltas, prepare};
 use super::block::read_events;
 use super::claims::{add_claim, claims_of, stored_organisation};
 use super::{
-    AddressFilter, AddressRecord, CLAIMS_SQL, EXPIRY_DAYS, FeedBatch, ORGANISATIONS_SQL, Register,
-    RegisterTotals, SightingFact, address_from, forget_addresses, sighting_from,
+    AddressFilter, AddressRecord, BLOCK_SQL, CLAIMS_SQL, DROP_BLOCK_SQL, EXPIRY_DAYS,
+    FORGET_CLAIMS_SQL, FeedBatch, ORGANISATIONS_SQL, Register, RegisterTotals, SightingFact,
+    address_from, addresses_sql, forget_addresses, sighting_from,
 };
+use crate::neutral::dollar;
 use crate::neutral::tlp_rank;
-use crate::postgres::{PostgresStore, big, pg_opt_text, pg_text, unsigned};
+use crate::postgres::{PostgresStore, big, bound_values, pg_opt_text, pg_text, refs, unsigned};
 use crate::runs::postgres::{count_batch, quarantine};
 use crate::{StoreError, StoreResult};
 use beacon_core::{Event, Organisation, RunCounts, StoredOrganisation};
@@ -39,10 +41,7 @@ impl PostgresStore {
                     ],
                 )?
                 .try_get(0)?;
-            transaction.execute(
-                "DELETE FROM organisation_claims WHERE organisation_id = $1",
-                &[&id],
-            )?;
+            transaction.execute(&*dollar(FORGET_CLAIMS_SQL), &[&id])?;
             let claims = claims_of(organisation);
             let kinds: Vec<&str> = claims.iter().map(|(kind, _)| *kind).collect();
             let values: Vec<&str> = claims.iter().map(|(_, value)| value.as_str()).collect();
@@ -230,7 +229,7 @@ impl PostgresStore {
         }
         if stored_keys.is_empty() && block_id != 0 {
             // Nothing new (a file read again): keep no block for it.
-            transaction.execute("DELETE FROM feed_event_blocks WHERE id = $1", &[&block_id])?;
+            transaction.execute(&*dollar(DROP_BLOCK_SQL), &[&block_id])?;
         }
         let mut deltas = AddressDeltas::default();
         for prepared in &events {
@@ -320,18 +319,9 @@ impl Register for PostgresStore {
     }
 
     fn addresses(&mut self, filter: &AddressFilter) -> StoreResult<Vec<AddressRecord>> {
-        let limit = filter.limit.map(i64::from);
-        let rows = self.client.query(
-            "SELECT a.id, a.observable, a.kind, a.organisation_id, a.district_code, a.first_seen, a.last_seen,
-                a.active_since, a.sightings, a.tlp, a.feeds, a.types, a.malware, a.ports
-             FROM addresses a
-             WHERE a.sightings > 0
-               AND ($1::int8 IS NULL OR a.organisation_id = $1)
-               AND ($2::timestamptz IS NULL OR a.last_seen >= $2)
-             ORDER BY a.last_seen DESC, a.id
-             LIMIT $3",
-            &[&filter.organisation_id, &filter.seen_since, &limit],
-        )?;
+        let (sql, values) = addresses_sql(filter);
+        let params = bound_values(values);
+        let rows = self.client.query(&*dollar(&sql), &refs(&params))?;
         rows.iter().map(address_from).collect()
     }
 
@@ -370,9 +360,7 @@ impl Register for PostgresStore {
             .collect::<StoreResult<_>>()?;
         let client = &mut self.client;
         read_events(&places, |id| {
-            Ok(client
-                .query_one("SELECT data FROM feed_event_blocks WHERE id = $1", &[&id])?
-                .try_get(0)?)
+            Ok(client.query_one(&*dollar(BLOCK_SQL), &[&id])?.try_get(0)?)
         })
     }
 

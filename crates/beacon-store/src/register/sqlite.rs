@@ -5,12 +5,13 @@ use super::batch::{AddressDeltas, prepare};
 use super::block::read_events;
 use super::claims::{add_claim, claims_of, stored_organisation};
 use super::{
-    AddressFilter, AddressRecord, CLAIMS_SQL, EXPIRY_DAYS, FeedBatch, ORGANISATIONS_SQL, Register,
-    RegisterTotals, SightingFact, address_from, forget_addresses, sighting_from,
+    AddressFilter, AddressRecord, BLOCK_SQL, CLAIMS_SQL, DROP_BLOCK_SQL, EXPIRY_DAYS,
+    FORGET_CLAIMS_SQL, FeedBatch, ORGANISATIONS_SQL, Register, RegisterTotals, SightingFact,
+    address_from, addresses_sql, forget_addresses, sighting_from,
 };
 use crate::neutral::{abort_if_past, now_text, tlp_rank, utc_text};
 use crate::runs::sqlite::{count_batch, quarantine};
-use crate::sqlite::{SqliteStore, collect};
+use crate::sqlite::{SqliteStore, bound_values, collect};
 use crate::{StoreError, StoreResult};
 use beacon_core::{Event, Organisation, RunCounts, StoredOrganisation};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
@@ -36,8 +37,7 @@ impl SqliteStore {
                     district_code = excluded.district_code, contacts = excluded.contacts, updated_at = excluded.updated_at
                  RETURNING id",
             )?;
-            let mut forget = transaction
-                .prepare_cached("DELETE FROM organisation_claims WHERE organisation_id = ?1")?;
+            let mut forget = transaction.prepare_cached(FORGET_CLAIMS_SQL)?;
             let mut claim = transaction.prepare_cached(
                 "INSERT OR IGNORE INTO organisation_claims (organisation_id, kind, value) VALUES (?1, ?2, ?3)",
             )?;
@@ -216,7 +216,7 @@ impl SqliteStore {
             new_ids.extend(pending.into_iter().map(|(k, v)| (k.to_owned(), v)));
             if counts.stored == 0 && block_id != 0 {
                 // Nothing new (a file read again): keep no block for it.
-                transaction.execute("DELETE FROM feed_event_blocks WHERE id = ?1", [block_id])?;
+                transaction.execute(DROP_BLOCK_SQL, [block_id])?;
             }
         }
         count_batch(&transaction, run_id, &counts)?;
@@ -242,27 +242,10 @@ impl Register for SqliteStore {
     }
 
     fn addresses(&mut self, filter: &AddressFilter) -> StoreResult<Vec<AddressRecord>> {
-        let mut sql = String::from(
-            "SELECT id, observable, kind, organisation_id, district_code, first_seen, last_seen, active_since, sightings, tlp,
-                feeds, types, malware, ports
-             FROM addresses WHERE sightings > 0",
-        );
-        let mut values: Vec<rusqlite::types::Value> = Vec::new();
-        if let Some(owner) = filter.organisation_id {
-            values.push(owner.into());
-            sql.push_str(&format!(" AND organisation_id = ?{}", values.len()));
-        }
-        if let Some(since) = filter.seen_since {
-            values.push(utc_text(since).into());
-            sql.push_str(&format!(" AND last_seen >= ?{}", values.len()));
-        }
-        sql.push_str(" ORDER BY last_seen DESC, id");
-        if let Some(limit) = filter.limit {
-            sql.push_str(&format!(" LIMIT {limit}"));
-        }
+        let (sql, values) = addresses_sql(filter);
         let mut statement = self.connection.prepare(&sql)?;
         collect(
-            statement.query(rusqlite::params_from_iter(values))?,
+            statement.query(rusqlite::params_from_iter(bound_values(values)))?,
             |row| address_from(row),
         )
     }
@@ -302,9 +285,7 @@ impl Register for SqliteStore {
                 Ok((row.get(0)?, row.get(1)?))
             })?
             .collect::<Result<_, _>>()?;
-        let mut block_data = self
-            .connection
-            .prepare_cached("SELECT data FROM feed_event_blocks WHERE id = ?1")?;
+        let mut block_data = self.connection.prepare_cached(BLOCK_SQL)?;
         read_events(&places, |id| {
             Ok(block_data.query_row([id], |row| row.get::<_, Vec<u8>>(0))?)
         })

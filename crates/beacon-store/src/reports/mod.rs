@@ -54,6 +54,9 @@ pub trait Reports {
     fn report_date_range(&mut self) -> StoreResult<Option<(time::Date, time::Date)>>;
 }
 
+/// Reports stored.
+const REPORT_COUNT_SQL: &str = "SELECT COUNT(*) FROM reports";
+
 /// The counts of a batch before it is written: every row read, the rejects rejected.
 fn batch_counts(batch: &ReportBatch) -> RunCounts {
     RunCounts {

@@ -1,7 +1,7 @@
 //! Reports in PostgreSQL: a batch goes in as one multi-row `UNNEST` statement, and the
 //! facts scan streams the report columns row by row.
 
-use super::{ReportBatch, Reports, batch_counts};
+use super::{REPORT_COUNT_SQL, ReportBatch, Reports, batch_counts};
 use crate::neutral::{gender_from, join_labels, victim_hash, victim_type_from};
 use crate::postgres::{PostgresStore, pg_text, unsigned};
 use crate::runs::postgres::{count_batch, quarantine};
@@ -166,10 +166,7 @@ impl Reports for PostgresStore {
     }
 
     fn report_count(&mut self) -> StoreResult<u64> {
-        let count: i64 = self
-            .client
-            .query_one("SELECT COUNT(*) FROM reports", &[])?
-            .try_get(0)?;
+        let count: i64 = self.client.query_one(REPORT_COUNT_SQL, &[])?.try_get(0)?;
         Ok(unsigned(count))
     }
 

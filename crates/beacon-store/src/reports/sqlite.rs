@@ -3,7 +3,7 @@
 //! index.
 
 use super::packed::{FactFields, FactIds, FactReader, date_of_day};
-use super::{ReportBatch, Reports, batch_counts};
+use super::{REPORT_COUNT_SQL, ReportBatch, Reports, batch_counts};
 use crate::StoreResult;
 use crate::neutral::{abort_if_past, date_text, join_labels};
 use crate::runs::sqlite::{count_batch, quarantine};
@@ -107,7 +107,7 @@ impl Reports for SqliteStore {
     fn report_count(&mut self) -> StoreResult<u64> {
         let count: i64 = self
             .connection
-            .query_row("SELECT COUNT(*) FROM reports", [], |row| row.get(0))?;
+            .query_row(REPORT_COUNT_SQL, [], |row| row.get(0))?;
         Ok(u64::try_from(count).unwrap_or(0))
     }
 
