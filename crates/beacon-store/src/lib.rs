@@ -1,41 +1,72 @@
-//! Beacon's store: one [`Store`] trait, with SQLite (embedded default) and PostgreSQL
-//! (multi-user) behind it.
+//! Beacon's store: everything Beacon keeps, with SQLite (embedded default) and PostgreSQL
+//! (multi-user) behind one [`Store`] trait.
 //!
-//! **Architecture invariants:** all SQL lives in this crate; callers never see a dialect.
-//! Migrations are numbered files under `migrations/{sqlite,postgres}/`, applied in order
-//! on open and never edited once landed. A report batch, its quarantined rows and its
-//! run's counters are written in one transaction, so a crash at any point leaves every
-//! run's counts adding up.
+//! # Areas
+//!
+//! The store is sliced by capability. Each area is a folder holding its trait and types
+//! (`mod.rs`) and its two dialects side by side (`sqlite.rs`, `postgres.rs`, each an
+//! `impl AreaTrait for …Store`); [`Store`] combines the area traits, so a caller that needs
+//! one area can take only that one.
+//!
+//! | area | trait | what it keeps |
+//! | --- | --- | --- |
+//! | [`reference`](mod@reference) | [`Reference`] | districts, fraud types, postcodes and sectors, settings |
+//! | [`runs`] | [`Runs`] | ingest runs (begin, finish, fail), quarantined rows, column layouts |
+//! | [`reports`] | [`Reports`] | report batches, the packed facts analytics scan, date range |
+//! | [`audit`] | [`Audit`] | the audit log: writing, searching, the origin of an event |
+//! | [`register`] | [`Register`] | organisations, feed batches, addresses, sightings, events |
+//! | [`accounts`] | [`Accounts`] | users, sessions, API tokens, sign-in lock-outs |
+//! | [`explore`] | [`Explore`] | the report explorer's filtered groups and rows |
+//! | [`outbox`] | [`Outbox`] | digests waiting to be sent, leases, acknowledgements |
+//!
+//! The connection modules [`sqlite`] and [`postgres`] hold only the connection: opening,
+//! pragmas, migrating, prepared statements and dialect helpers. What both backends share
+//! before SQL (stored spellings, time text, the victim hash, SQL written once with `?N`
+//! placeholders and rewritten to `$N` for PostgreSQL, one row reader for both) lives in
+//! `neutral`, which imports from neither backend.
+//!
+//! # Architecture invariants
+//!
+//! * **All SQL lives in this crate**; callers never see a dialect, and the same story
+//!   tests (`tests/story/<area>.rs`) run every behaviour on both backends.
+//! * **Migrations are never edited once landed.** They are numbered files under
+//!   `migrations/{sqlite,postgres}/`, embedded in the binary and applied in order on open.
+//! * **One transaction per batch.** A report or feed batch, its quarantined rows and its
+//!   run's counters are written in one transaction, so a crash at any point leaves every
+//!   run's counts adding up; a digest and its organisation's watermark likewise.
+//! * The PostgreSQL backend never imports from the SQLite one, and `migrate` is imported by
+//!   the connection modules, never the other way round.
 
 pub mod accounts;
 pub mod audit;
 pub mod explore;
 mod migrate;
+mod neutral;
 pub mod outbox;
 pub mod postgres;
+pub mod reference;
 pub mod register;
+pub mod reports;
+pub mod runs;
 pub mod sqlite;
 
 pub use accounts::{
-    Accounts, ApiTokenRecord, AuditFilter, NameLock, NewSession, NewUser, SessionRecord,
-    TokenHolder, User, UserChange,
+    Accounts, ApiTokenRecord, NameLock, NewSession, NewUser, SessionRecord, TokenHolder, User,
+    UserChange,
 };
-pub use audit::AuditOrigin;
+pub use audit::{Audit, AuditEvent, AuditFilter, AuditOrigin, AuditRecord};
 pub use explore::{Explore, LOSS_BANDS, ReportFilter, ReportGroup, ReportRow, ReportSort};
 pub use outbox::{
     Channel, DigestDetail, Message, MessageContent, MessageDetail, MessageKind, NewDigest,
     NewMessage, Outbox, OutboxEntry, OutboxStatus,
 };
+pub use reference::Reference;
 pub use register::{
-    AddressFilter, AddressKind, AddressRecord, FeedBatch, RegisterEvent, RegisterTotals,
+    AddressFilter, AddressKind, AddressRecord, FeedBatch, Register, RegisterEvent, RegisterTotals,
     SightingFact,
 };
-
-use beacon_core::{
-    DistrictCode, Districts, Event, FactSet, FraudType, IngestRun, Organisation, Period, Postcode,
-    RejectedRow, Report, RunCounts, RunStatus, StoredOrganisation,
-};
-use time::OffsetDateTime;
+pub use reports::{ReportBatch, Reports};
+pub use runs::{QuarantinedRow, RunEnd, Runs};
 
 /// Why a store operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -62,6 +93,24 @@ pub enum StoreError {
         /// Highest migration this build has.
         known: i64,
     },
+    /// Something with this name already exists (names are unique in any case), so the
+    /// caller can say so rather than report a database failure.
+    #[error("there is already an {what} called {name}")]
+    Duplicate {
+        /// What kind of thing, e.g. `account`.
+        what: &'static str,
+        /// The name as given.
+        name: String,
+    },
+    /// The thing an operation is about does not exist (an ingest run, say), so the
+    /// caller can tell a wrong id from a database failure.
+    #[error("there is no {what} {id}")]
+    NotFound {
+        /// What kind of thing, e.g. `ingest run`.
+        what: &'static str,
+        /// Its id.
+        id: i64,
+    },
 }
 
 /// Result of a store call.
@@ -76,200 +125,26 @@ pub enum Backend {
     Postgres,
 }
 
-/// A batch of parsed rows to write in one transaction.
-#[derive(Debug, Default)]
-pub struct ReportBatch {
-    /// Valid reports; those whose reference is already stored count as duplicates.
-    pub reports: Vec<Report>,
-    /// Rows for quarantine.
-    pub rejects: Vec<RejectedRow>,
-}
-
-impl ReportBatch {
-    /// Rows in the batch.
-    pub fn len(&self) -> usize {
-        self.reports.len() + self.rejects.len()
-    }
-
-    /// True when there is nothing to write.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Empties the batch, keeping its capacity.
-    pub fn clear(&mut self) {
-        self.reports.clear();
-        self.rejects.clear();
-    }
-}
-
-/// How a run ended.
-#[derive(Debug, Clone)]
-pub struct RunEnd {
-    /// Completed or failed.
-    pub status: RunStatus,
-    /// SHA-256 of the file, when it was read to the end.
-    pub sha256: Option<String>,
-    /// Why it failed, or notes (ignored columns, unknown codes, encoding).
-    pub message: Option<String>,
-}
-
-/// A quarantined row with its run.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct QuarantinedRow {
-    /// The run that read it.
-    pub run_id: i64,
-    /// Line, reason and raw text.
-    #[serde(flatten)]
-    pub row: RejectedRow,
-}
-
-/// Something worth a line in the audit log: a read of victim-level data, a change.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct AuditEvent {
-    /// Who did it (user name, or the operating-system user for the CLI).
-    pub actor: String,
-    /// What, e.g. `read_quarantine`.
-    pub action: String,
-    /// On what, e.g. `ingest_run:12`.
-    pub subject: String,
-    /// Anything else worth knowing (no victim data).
-    pub detail: String,
-}
-
-/// A recorded audit event.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct AuditRecord {
-    /// When, RFC 3339 UTC.
-    pub at: String,
-    /// The event.
-    #[serde(flatten)]
-    pub event: AuditEvent,
-    /// The client behind it (empty for the command line and events from before origins
-    /// were kept).
-    #[serde(flatten)]
-    pub origin: AuditOrigin,
-}
-
-/// Everything Beacon keeps. Callers are written against this trait and never know the
-/// backend; the same story test runs on both.
-pub trait Store: Accounts + Explore + Outbox + Send {
+/// Everything Beacon keeps: every area's trait. Callers are written against this trait
+/// (or only the area traits they need) and never know the backend; the same story tests
+/// run on both.
+pub trait Store:
+    Reference + Runs + Reports + Audit + Register + Accounts + Explore + Outbox + Send
+{
     /// Which backend this is.
     fn backend(&self) -> Backend;
-
-    /// The area's districts (empty list until reference data is loaded).
-    fn districts(&mut self) -> StoreResult<Districts>;
-    /// Replaces the districts and the area name.
-    fn replace_districts(&mut self, districts: &Districts) -> StoreResult<()>;
-    /// The fraud-type taxonomy in reference order.
-    fn fraud_types(&mut self) -> StoreResult<Vec<FraudType>>;
-    /// Adds or updates fraud types by key.
-    fn upsert_fraud_types(&mut self, types: &[FraudType]) -> StoreResult<()>;
-    /// Adds or replaces postcodes; returns how many were written.
-    fn upsert_postcodes(&mut self, entries: &[(Postcode, DistrictCode)]) -> StoreResult<u64>;
-    /// Recomputes the sector lookup from the postcodes (majority district per sector).
-    fn rebuild_postcode_sectors(&mut self) -> StoreResult<u64>;
-    /// The district of a full postcode or sector, if known.
-    fn postcode_district(&mut self, postcode: &Postcode) -> StoreResult<Option<DistrictCode>>;
-    /// How many postcodes are loaded.
-    fn postcode_count(&mut self) -> StoreResult<u64>;
-    /// A setting's value.
-    fn setting(&mut self, key: &str) -> StoreResult<Option<String>>;
-    /// Sets a setting.
-    fn set_setting(&mut self, key: &str, value: &str) -> StoreResult<()>;
-
-    /// Records the start of a run, and marks stale running runs of the same source as
-    /// interrupted (their process is gone: no progress for `stale_after_seconds`).
-    fn begin_run(&mut self, kind: &str, source: &str, stale_after_seconds: i64)
-    -> StoreResult<i64>;
-    /// Writes a batch, its quarantined rows and the run's counters in one transaction.
-    /// Returns the counts for this batch.
-    fn store_report_batch(&mut self, run_id: i64, batch: &ReportBatch) -> StoreResult<RunCounts>;
-    /// Records how a run ended.
-    fn finish_run(&mut self, run_id: i64, end: &RunEnd) -> StoreResult<()>;
-    /// Ends a run that stopped on a fault (a panic in a loading stage, say) as failed,
-    /// with the message saying why, so it is never left `running`. Its counts and the
-    /// batches it committed stay. Only a running run changes: returns false (and changes
-    /// nothing) when the run had already ended or does not exist.
-    fn fail_run(&mut self, run_id: i64, message: &str) -> StoreResult<bool>;
-    /// Runs, newest first.
-    fn runs(&mut self, limit: u32) -> StoreResult<Vec<IngestRun>>;
-    /// One run.
-    fn run(&mut self, run_id: i64) -> StoreResult<Option<IngestRun>>;
-    /// A run's quarantined rows in line order.
-    fn quarantined(&mut self, run_id: i64) -> StoreResult<Vec<QuarantinedRow>>;
-    /// Up to `limit` of a run's quarantined rows in line order, after skipping `offset`:
-    /// one page of a run page, or one chunk of a download, so that a run with a hundred
-    /// thousand bad rows is never read whole.
-    fn quarantined_page(
-        &mut self,
-        run_id: i64,
-        offset: u64,
-        limit: u32,
-    ) -> StoreResult<Vec<QuarantinedRow>>;
-
-    /// Records what each field of a report run's rows holds (see
-    /// `ReportReader::column_layout`), so that its quarantined raw rows can be read field
-    /// by field and victims' details hidden from roles that may not see them. Kept as a
-    /// setting named after the run, which both backends already store.
-    fn record_run_columns(&mut self, run_id: i64, layout: &str) -> StoreResult<()> {
-        self.set_setting(&run_columns_key(run_id), layout)
-    }
-    /// The layout [`Store::record_run_columns`] kept for a run, if any.
-    fn run_columns(&mut self, run_id: i64) -> StoreResult<Option<String>> {
-        self.setting(&run_columns_key(run_id))
-    }
-
-    /// Reports stored.
-    fn report_count(&mut self) -> StoreResult<u64>;
-    /// The analytics form of every report in the period (all reports if `None`).
-    fn report_facts(&mut self, period: Option<Period>) -> StoreResult<FactSet>;
-    /// First and last report dates, if any reports are stored.
-    fn report_date_range(&mut self) -> StoreResult<Option<(time::Date, time::Date)>>;
-
-    /// Writes an audit event.
-    fn audit(&mut self, event: &AuditEvent) -> StoreResult<()>;
-    /// Audit events, newest first (the audit search with no filter).
-    fn audit_events(&mut self, limit: u32) -> StoreResult<Vec<AuditRecord>> {
-        self.audit_search(&AuditFilter {
-            limit,
-            ..AuditFilter::default()
-        })
-    }
-
-    /// Adds organisations, or replaces the details and claims of those already registered
-    /// under the same name (any case), in one transaction. Returns their ids in order.
-    fn upsert_organisations(&mut self, organisations: &[Organisation]) -> StoreResult<Vec<i64>>;
-    /// Every registered organisation with its claims, by name.
-    fn organisations(&mut self) -> StoreResult<Vec<StoredOrganisation>>;
-
-    /// Writes a batch of feed events (new events, addresses' first/last seen and
-    /// sightings), its quarantined rows and the run's counters in one transaction.
-    /// Returns the counts for this batch.
-    fn store_feed_batch(&mut self, run_id: i64, batch: &FeedBatch) -> StoreResult<RunCounts>;
-    /// Addresses, most recently seen first.
-    fn addresses(&mut self, filter: &AddressFilter) -> StoreResult<Vec<AddressRecord>>;
-    /// Distinct (address, month, type, feed, owner, district) sightings in a period
-    /// (half-open: `from` inclusive, `to` exclusive; either may be open).
-    fn sighting_facts(
-        &mut self,
-        from: Option<OffsetDateTime>,
-        to: Option<OffsetDateTime>,
-    ) -> StoreResult<Vec<SightingFact>>;
-    /// Events seen in a period (half-open), oldest first, for export.
-    fn feed_events(
-        &mut self,
-        from: Option<OffsetDateTime>,
-        to: Option<OffsetDateTime>,
-        organisation_id: Option<i64>,
-    ) -> StoreResult<Vec<Event>>;
-    /// Register totals.
-    fn register_totals(&mut self) -> StoreResult<RegisterTotals>;
 }
 
-/// The setting that holds a run's column layout.
-fn run_columns_key(run_id: i64) -> String {
-    format!("ingest_run:{run_id}:columns")
+impl Store for sqlite::SqliteStore {
+    fn backend(&self) -> Backend {
+        Backend::Sqlite
+    }
+}
+
+impl Store for postgres::PostgresStore {
+    fn backend(&self) -> Backend {
+        Backend::Postgres
+    }
 }
 
 /// Opens a store from a location: a file path or `sqlite:` URL (SQLite), or a
@@ -289,80 +164,4 @@ pub fn open(location: &str) -> StoreResult<Box<dyn Store>> {
     Ok(Box::new(sqlite::SqliteStore::open(std::path::Path::new(
         path,
     ))?))
-}
-
-/// Now, as RFC 3339 UTC text (the stored form of times).
-pub(crate) fn now_text() -> String {
-    utc_text(time::OffsetDateTime::now_utc())
-}
-
-/// A moment as fixed-width RFC 3339 UTC text with microseconds, e.g.
-/// `2026-11-29T03:04:05.123456Z`. The width never varies, so the text sorts in time order
-/// (SQLite compares stored times as text); both backends return this shape.
-pub(crate) fn utc_text(moment: time::OffsetDateTime) -> String {
-    // Written by hand rather than with a format description: feed ingest formats a time
-    // for every event, and this is several times faster.
-    let utc = moment.to_offset(time::UtcOffset::UTC);
-    let mut text = String::with_capacity(27);
-    let mut digits = |value: u32, width: usize, after: char| {
-        let mut buffer = [b'0'; 6];
-        let mut rest = value;
-        for slot in buffer[..width].iter_mut().rev() {
-            *slot = b'0' + (rest % 10) as u8;
-            rest /= 10;
-        }
-        text.extend(buffer[..width].iter().map(|&b| char::from(b)));
-        text.push(after);
-    };
-    digits(u32::try_from(utc.year()).unwrap_or(0), 4, '-');
-    digits(u32::from(u8::from(utc.month())), 2, '-');
-    digits(u32::from(utc.day()), 2, 'T');
-    digits(u32::from(utc.hour()), 2, ':');
-    digits(u32::from(utc.minute()), 2, ':');
-    digits(u32::from(utc.second()), 2, '.');
-    digits(utc.microsecond(), 6, 'Z');
-    text
-}
-
-/// Reads a stored RFC 3339 time.
-pub(crate) fn parse_utc_text(text: &str) -> StoreResult<time::OffsetDateTime> {
-    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
-        .map_err(|_| StoreError::Corrupt(format!("'{text}' is not a stored time")))
-}
-
-/// Joins labels as stored (`a;b`).
-pub(crate) fn join_labels(labels: &[String]) -> String {
-    labels.join(";")
-}
-
-/// Test-only fault injection: when `BEACON_FAULT_ABORT_AFTER_ROWS=N` is set, the process
-/// aborts (as a `kill -9` would end it) inside the transaction that writes row N+1 of
-/// this process. Used by the crash tests; unset in normal use.
-pub(crate) fn fault_abort_after_rows() -> Option<u64> {
-    std::env::var("BEACON_FAULT_ABORT_AFTER_ROWS")
-        .ok()
-        .and_then(|value| value.parse().ok())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use time::macros::datetime;
-
-    #[test]
-    fn times_are_fixed_width_utc_text() {
-        assert_eq!(
-            utc_text(datetime!(2026-11-29 03:04:05.123456789 +01:00)),
-            "2026-11-29T02:04:05.123456Z"
-        );
-        assert_eq!(
-            utc_text(datetime!(0999-01-02 00:00 UTC)),
-            "0999-01-02T00:00:00.000000Z"
-        );
-        let text = utc_text(datetime!(2026-01-01 23:59:59.5 UTC));
-        assert_eq!(
-            parse_utc_text(&text).ok(),
-            Some(datetime!(2026-01-01 23:59:59.5 UTC))
-        );
-    }
 }

@@ -21,7 +21,7 @@ pub(crate) const SQLITE: &[Migration] = &[
     Migration {
         version: 2,
         sql: include_str!("../migrations/sqlite/0002_packed_facts.sql"),
-        fill: Some(crate::sqlite::fill_packed_facts),
+        fill: Some(crate::reports::fill_packed_facts),
     },
     Migration {
         version: 3,

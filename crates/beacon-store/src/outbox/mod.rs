@@ -404,7 +404,7 @@ impl NewDigest {
             dedupe_key: format!(
                 "digest:{}:{}:{}:{}",
                 self.organisation_id,
-                crate::utc_text(period_end),
+                crate::neutral::utc_text(period_end),
                 self.recipient_kind,
                 self.recipient
             ),
@@ -423,7 +423,7 @@ impl NewDigest {
 /// keep the form they always had (`beacon-digest-{id}-{period end}@…`).
 fn message_id_of(id: i64, message: &NewMessage, created: OffsetDateTime, domain: &str) -> String {
     match message.detail {
-        MessageDetail::Digest(detail) => crate::register::message_id(id, detail.period_end, domain),
+        MessageDetail::Digest(detail) => crate::neutral::message_id(id, detail.period_end, domain),
         MessageDetail::None => format!(
             "beacon-{}-{id}-{}@{domain}",
             message.kind.as_str(),

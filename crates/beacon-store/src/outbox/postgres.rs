@@ -6,9 +6,9 @@ use super::{
     Outbox, OutboxEntry, OutboxStatus, message_id_of,
 };
 use crate::StoreResult;
+use crate::neutral::{tlp_from_rank, tlp_rank};
 use crate::postgres::PostgresStore;
 use crate::postgres::{big, pg_opt_text, pg_text, unsigned};
-use crate::register::{tlp_from_rank, tlp_rank};
 use postgres::GenericClient;
 use postgres::types::ToSql;
 use time::OffsetDateTime;

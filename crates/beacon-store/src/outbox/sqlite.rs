@@ -5,9 +5,9 @@ use super::{
     Channel, Claim, DigestDetail, Message, MessageDetail, MessageKind, NewDigest, NewMessage,
     Outbox, OutboxEntry, OutboxStatus, message_id_of,
 };
-use crate::register::{tlp_from_rank, tlp_rank};
+use crate::StoreResult;
+use crate::neutral::{parse_utc_text, tlp_from_rank, tlp_rank, utc_text};
 use crate::sqlite::SqliteStore;
-use crate::{StoreResult, parse_utc_text, utc_text};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use time::OffsetDateTime;
 

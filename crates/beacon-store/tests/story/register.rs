@@ -1,9 +1,8 @@
-//! The register's story: organisations, feed events into addresses, and the outbox, on
-//! both backends.
+//! The register's story: organisations, and feed events into addresses, on both backends.
 
 use super::*;
 use beacon_core::{Event, Organisation, Tlp};
-use beacon_store::{AddressFilter, FeedBatch, NewDigest, OutboxStatus, RegisterEvent};
+use beacon_store::{AddressFilter, FeedBatch, RegisterEvent};
 use time::OffsetDateTime;
 use time::macros::datetime;
 
@@ -13,12 +12,9 @@ stories!(with_store =>
     addresses_keep_first_and_last_seen_and_sightings,
     stored_events_read_back_whole_and_count_by_month,
     an_address_back_after_expiry_is_active_again,
-    digests_queue_with_their_watermark_and_are_sent_once,
-    failed_sends_retry_then_give_up,
-    a_dead_senders_lease_runs_out_and_the_message_is_claimed_again,
 );
 
-fn organisation(name: &str, network: &str) -> Organisation {
+pub(super) fn organisation(name: &str, network: &str) -> Organisation {
     Organisation {
         name: name.to_owned(),
         sector: "business".to_owned(),
@@ -33,7 +29,7 @@ fn organisation(name: &str, network: &str) -> Organisation {
     }
 }
 
-fn sighting(ip: &str, at: OffsetDateTime, kind: &str) -> Event {
+pub(super) fn sighting(ip: &str, at: OffsetDateTime, kind: &str) -> Event {
     let mut event = Event::new(
         kind,
         "Test feed",
@@ -49,11 +45,11 @@ fn sighting(ip: &str, at: OffsetDateTime, kind: &str) -> Event {
     event
 }
 
-fn register_event(event: Event, line: u64, owner: Option<i64>) -> RegisterEvent {
+pub(super) fn register_event(event: Event, line: u64, owner: Option<i64>) -> RegisterEvent {
     RegisterEvent::new(event, line, owner, owner.map(|_| code("E06000016")))
 }
 
-fn store_feed(store: &mut dyn Store, batch: &FeedBatch) -> (i64, RunCounts) {
+pub(super) fn store_feed(store: &mut dyn Store, batch: &FeedBatch) -> (i64, RunCounts) {
     let run_id = begin(store, "feed", "test.csv", 3600);
     let counts = store
         .store_feed_batch(run_id, batch)
@@ -288,189 +284,4 @@ fn an_address_back_after_expiry_is_active_again(store: &mut dyn Store) {
         .expect("addresses")[0];
     assert_eq!(address.first_seen, datetime!(2026-01-01 00:00 UTC));
     assert_eq!(address.active_since, datetime!(2026-06-01 00:00 UTC));
-}
-
-fn digest(owner: i64, recipient: &str) -> NewDigest {
-    NewDigest {
-        organisation_id: owner,
-        recipient: recipient.to_owned(),
-        recipient_kind: "own".to_owned(),
-        subject: "Beacon: 1 new address".to_owned(),
-        text: "text".to_owned(),
-        html: "<p>html</p>".to_owned(),
-        tlp: Tlp::Amber,
-        findings: 1,
-        withheld: 0,
-    }
-}
-
-fn digests_queue_with_their_watermark_and_are_sent_once(store: &mut dyn Store) {
-    let owner = store
-        .upsert_organisations(&[organisation("City Council", "192.0.2.0/24")])
-        .expect("stored")[0];
-    assert_eq!(store.last_digest_at(owner).expect("watermark"), None);
-    let end = datetime!(2026-11-29 06:00 UTC);
-    let ids = store
-        .enqueue_digests(
-            owner,
-            &[
-                digest(owner, "a@council.example"),
-                digest(owner, "b@council.example"),
-            ],
-            end,
-            "beacon.test",
-        )
-        .expect("queued");
-    assert_eq!(ids.len(), 2);
-    assert_eq!(store.last_digest_at(owner).expect("watermark"), Some(end));
-    let now = datetime!(2026-11-29 06:01 UTC);
-    let claimed = store
-        .outbox_claim_due(now, time::Duration::minutes(5), 10)
-        .expect("claimed");
-    assert_eq!(claimed.len(), 2);
-    assert!(
-        claimed
-            .iter()
-            .all(|m| m.status == OutboxStatus::Sending && m.attempts == 1)
-    );
-    assert_eq!(claimed[0].organisation, "City Council");
-    assert!(claimed[0].message_id.ends_with("@beacon.test"));
-    assert_ne!(claimed[0].message_id, claimed[1].message_id);
-    assert!(
-        store
-            .outbox_claim_due(now, time::Duration::minutes(5), 10)
-            .expect("none")
-            .is_empty(),
-        "a claimed message is not claimed twice"
-    );
-    store.outbox_record_sent(ids[0], now).expect("sent");
-    store.outbox_record_sent(ids[1], now).expect("sent");
-    let later = now + time::Duration::hours(1);
-    assert!(
-        store
-            .outbox_claim_due(later, time::Duration::minutes(5), 10)
-            .expect("none")
-            .is_empty()
-    );
-    assert!(
-        store
-            .acknowledge_digest(ids[0], "link", later)
-            .expect("acked")
-    );
-    assert!(
-        store
-            .acknowledge_digest(ids[0], "someone else", later + time::Duration::hours(1))
-            .expect("acked")
-    );
-    assert!(
-        !store
-            .acknowledge_digest(9_999, "link", later)
-            .expect("no such")
-    );
-    let outbox = store.outbox(None, 10).expect("outbox");
-    assert_eq!(outbox.len(), 2);
-    assert_eq!(outbox[0].id, ids[1], "newest first");
-    let owner = outbox[0].organisation_id;
-    let own = store.outbox(Some(owner), 10).expect("one organisation's");
-    assert!(own.iter().all(|m| m.organisation_id == owner) && !own.is_empty());
-    assert!(
-        store
-            .outbox(Some(owner + 1_000), 10)
-            .expect("none")
-            .is_empty()
-    );
-    let acked = outbox.iter().find(|m| m.id == ids[0]).expect("acked one");
-    assert_eq!(
-        acked.acknowledged_by.as_deref(),
-        Some("link"),
-        "the first acknowledgement is kept"
-    );
-    assert_eq!(acked.acknowledged_at, Some(later));
-    assert_eq!(acked.sent_at, Some(now));
-    assert_eq!(acked.text, "text");
-}
-
-fn failed_sends_retry_then_give_up(store: &mut dyn Store) {
-    let owner = store
-        .upsert_organisations(&[organisation("City Council", "192.0.2.0/24")])
-        .expect("stored")[0];
-    let id = store
-        .enqueue_digests(
-            owner,
-            &[digest(owner, "a@council.example")],
-            datetime!(2026-11-29 06:00 UTC),
-            "beacon.test",
-        )
-        .expect("queued")[0];
-    let now = datetime!(2026-11-29 06:01 UTC);
-    let lease = time::Duration::minutes(5);
-    assert_eq!(
-        store
-            .outbox_claim_due(now, lease, 10)
-            .expect("claimed")
-            .len(),
-        1
-    );
-    let retry_at = now + time::Duration::minutes(1);
-    store
-        .outbox_record_failure(id, "421 try later", Some(retry_at))
-        .expect("failure");
-    assert!(
-        store
-            .outbox_claim_due(now, lease, 10)
-            .expect("not yet")
-            .is_empty()
-    );
-    let again = store
-        .outbox_claim_due(retry_at, lease, 10)
-        .expect("due again");
-    assert_eq!(again.len(), 1);
-    assert_eq!(again[0].attempts, 2);
-    assert_eq!(again[0].last_error.as_deref(), Some("421 try later"));
-    store
-        .outbox_record_failure(id, "550 no such user", None)
-        .expect("given up");
-    assert!(
-        store
-            .outbox_claim_due(retry_at + time::Duration::days(1), lease, 10)
-            .expect("never")
-            .is_empty()
-    );
-    assert_eq!(
-        store.outbox(None, 1).expect("outbox")[0].status,
-        OutboxStatus::GivenUp
-    );
-}
-
-fn a_dead_senders_lease_runs_out_and_the_message_is_claimed_again(store: &mut dyn Store) {
-    let owner = store
-        .upsert_organisations(&[organisation("City Council", "192.0.2.0/24")])
-        .expect("stored")[0];
-    store
-        .enqueue_digests(
-            owner,
-            &[digest(owner, "a@council.example")],
-            datetime!(2026-11-29 06:00 UTC),
-            "beacon.test",
-        )
-        .expect("queued");
-    let now = datetime!(2026-11-29 06:01 UTC);
-    let lease = time::Duration::minutes(5);
-    let first = store.outbox_claim_due(now, lease, 10).expect("claimed");
-    assert_eq!(first.len(), 1);
-    // The sender dies without recording anything.
-    assert!(
-        store
-            .outbox_claim_due(now + time::Duration::minutes(4), lease, 10)
-            .expect("held")
-            .is_empty()
-    );
-    let again = store
-        .outbox_claim_due(now + lease, lease, 10)
-        .expect("lease ran out");
-    assert_eq!(again.len(), 1);
-    assert_eq!(
-        again[0].message_id, first[0].message_id,
-        "the same Message-ID on every attempt"
-    );
 }

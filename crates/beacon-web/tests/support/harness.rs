@@ -121,7 +121,6 @@ impl World {
                     password_hash: hash.clone(),
                     organisation_id: (role == Role::PartnerItManager).then_some(organisation),
                 })
-                .expect("create_user")
                 .expect("a new account");
             Account { id, username, role }
         };

@@ -240,15 +240,13 @@ fn create_user(store: &mut dyn beacon_store::Store, args: CreateUserArgs) -> any
         anyhow::bail!("{problem}");
     }
     let hash = beacon_web::auth::hash_password(&password).map_err(anyhow::Error::msg)?;
-    let id = store
-        .create_user(&beacon_store::NewUser {
-            username: args.username.clone(),
-            display_name: args.name.clone().unwrap_or_else(|| args.username.clone()),
-            role: args.role,
-            password_hash: hash,
-            organisation_id,
-        })?
-        .with_context(|| format!("there is already an account called {}", args.username))?;
+    let id = store.create_user(&beacon_store::NewUser {
+        username: args.username.clone(),
+        display_name: args.name.clone().unwrap_or_else(|| args.username.clone()),
+        role: args.role,
+        password_hash: hash,
+        organisation_id,
+    })?;
     store.audit(&AuditEvent {
         actor: super::config::actor(),
         action: "create_user".into(),

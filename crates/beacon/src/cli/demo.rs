@@ -194,12 +194,16 @@ fn demo_accounts(location: &str) -> anyhow::Result<String> {
             role,
             password_hash: hash.clone(),
             organisation_id: organisation,
-        })?;
-        if created.is_none() {
-            let (user, _) = store
-                .user_for_sign_in(username)?
-                .context("a demo account vanished")?;
-            store.set_password(user.id, &hash)?;
+        });
+        match created {
+            Ok(_) => {}
+            Err(beacon_store::StoreError::Duplicate { .. }) => {
+                let (user, _) = store
+                    .user_for_sign_in(username)?
+                    .context("a demo account vanished")?;
+                store.set_password(user.id, &hash)?;
+            }
+            Err(other) => return Err(other.into()),
         }
     }
     Ok(password)

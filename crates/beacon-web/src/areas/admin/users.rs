@@ -119,16 +119,18 @@ pub async fn create(
     let actor = viewer.user.username.clone();
     let created = state
         .blocking(move |store| -> beacon_store::StoreResult<Option<i64>> {
-            let id = store.create_user(&user)?;
-            if let Some(id) = id {
-                store.audit(&AuditEvent {
-                    actor,
-                    action: "create_user".into(),
-                    subject: format!("user:{id}"),
-                    detail: format!("{} as {}", user.username, user.role),
-                })?;
-            }
-            Ok(id)
+            let id = match store.create_user(&user) {
+                Ok(id) => id,
+                Err(beacon_store::StoreError::Duplicate { .. }) => return Ok(None),
+                Err(error) => return Err(error),
+            };
+            store.audit(&AuditEvent {
+                actor,
+                action: "create_user".into(),
+                subject: format!("user:{id}"),
+                detail: format!("{} as {}", user.username, user.role),
+            })?;
+            Ok(Some(id))
         })
         .await??;
     match created {

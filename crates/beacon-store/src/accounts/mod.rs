@@ -4,6 +4,11 @@
 //! caller), and session and API tokens are stored as the SHA-256 of the token, so a copy
 //! of the database does not let anyone sign in.
 
+mod postgres;
+mod sqlite;
+
+use crate::neutral::Columns;
+use crate::{StoreError, StoreResult};
 use beacon_core::Role;
 use time::OffsetDateTime;
 
@@ -122,49 +127,31 @@ pub struct NameLock {
     pub locked_until: Option<OffsetDateTime>,
 }
 
-/// Which audit events to list.
-#[derive(Debug, Clone, Default)]
-pub struct AuditFilter {
-    /// Only this actor (exact).
-    pub actor: Option<String>,
-    /// Only this action (exact).
-    pub action: Option<String>,
-    /// Only events on or after this moment.
-    pub from: Option<OffsetDateTime>,
-    /// Only events before this moment.
-    pub to: Option<OffsetDateTime>,
-    /// At most this many (newest first).
-    pub limit: u32,
-    /// Skip this many first.
-    pub offset: u32,
-}
-
 /// Parses a stored role, refusing what Beacon does not know.
-pub(crate) fn stored_role(text: &str) -> crate::StoreResult<Role> {
+fn stored_role(text: &str) -> StoreResult<Role> {
     text.parse()
-        .map_err(|error: beacon_core::role::UnknownRole| {
-            crate::StoreError::Corrupt(error.to_string())
-        })
+        .map_err(|error: beacon_core::role::UnknownRole| StoreError::Corrupt(error.to_string()))
 }
 
 /// The columns [`User`] is read from, in order, for `users u`.
-pub(crate) const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.organisation_id, u.disabled, u.failed_sign_ins, u.locked_until, u.created_at, u.last_sign_in_at";
+const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.organisation_id, u.disabled, u.failed_sign_ins, u.locked_until, u.created_at, u.last_sign_in_at";
 
 /// Accounts, sessions and API tokens, on either backend.
 pub trait Accounts {
-    /// Adds an account; `None` when the name (in any case) is taken.
-    fn create_user(&mut self, user: &NewUser) -> crate::StoreResult<Option<i64>>;
+    /// Adds an account and returns its id; [`StoreError::Duplicate`] when the name (in
+    /// any case) is taken.
+    fn create_user(&mut self, user: &NewUser) -> StoreResult<i64>;
     /// Every account, by name.
-    fn users(&mut self) -> crate::StoreResult<Vec<User>>;
+    fn users(&mut self) -> StoreResult<Vec<User>>;
     /// One account.
-    fn user(&mut self, id: i64) -> crate::StoreResult<Option<User>>;
+    fn user(&mut self, id: i64) -> StoreResult<Option<User>>;
     /// An account and its password hash, by sign-in name in any case.
-    fn user_for_sign_in(&mut self, username: &str) -> crate::StoreResult<Option<(User, String)>>;
+    fn user_for_sign_in(&mut self, username: &str) -> StoreResult<Option<(User, String)>>;
     /// Changes role, enabled state or lock-out; ends the account's sessions when its role
     /// or state changes. `false` when there is no such account.
-    fn change_user(&mut self, id: i64, change: &UserChange) -> crate::StoreResult<bool>;
+    fn change_user(&mut self, id: i64, change: &UserChange) -> StoreResult<bool>;
     /// Replaces the password hash and ends every session of the account.
-    fn set_password(&mut self, id: i64, password_hash: &str) -> crate::StoreResult<bool>;
+    fn set_password(&mut self, id: i64, password_hash: &str) -> StoreResult<bool>;
     /// Counts a failed sign-in; at `lock_after` failures in a row the account is locked
     /// until `lock_until`. A failure after an earlier lock has passed starts a new count.
     /// Returns the account as it now is.
@@ -174,7 +161,7 @@ pub trait Accounts {
         lock_after: i64,
         now: OffsetDateTime,
         lock_until: OffsetDateTime,
-    ) -> crate::StoreResult<Option<User>>;
+    ) -> StoreResult<Option<User>>;
     /// Counts a failed sign-in under a name no account has (`name_key`: a key the caller
     /// derives from the name, so the names themselves need not be kept), exactly as
     /// [`Accounts::record_failed_sign_in`] counts an account's: a lock that has passed
@@ -186,22 +173,22 @@ pub trait Accounts {
         lock_after: i64,
         now: OffsetDateTime,
         lock_until: OffsetDateTime,
-    ) -> crate::StoreResult<NameLock>;
+    ) -> StoreResult<NameLock>;
     /// The count and lock of a name no account has (no failures: zero and no lock).
-    fn name_lock(&mut self, name_key: &str) -> crate::StoreResult<NameLock>;
+    fn name_lock(&mut self, name_key: &str) -> StoreResult<NameLock>;
     /// Records a good sign-in and clears the failure count.
-    fn record_sign_in(&mut self, id: i64, at: OffsetDateTime) -> crate::StoreResult<()>;
+    fn record_sign_in(&mut self, id: i64, at: OffsetDateTime) -> StoreResult<()>;
     /// Records a new session.
-    fn create_session(&mut self, session: &NewSession) -> crate::StoreResult<()>;
+    fn create_session(&mut self, session: &NewSession) -> StoreResult<()>;
     /// The live session with this token hash, if it has not expired and its account is
     /// enabled.
     fn session(
         &mut self,
         token_hash: &str,
         now: OffsetDateTime,
-    ) -> crate::StoreResult<Option<SessionRecord>>;
+    ) -> StoreResult<Option<SessionRecord>>;
     /// Ends a session (sign out); also removes every expired session.
-    fn end_session(&mut self, token_hash: &str, now: OffsetDateTime) -> crate::StoreResult<()>;
+    fn end_session(&mut self, token_hash: &str, now: OffsetDateTime) -> StoreResult<()>;
     /// Records an API token for an account, working until `expires_at`.
     fn create_api_token(
         &mut self,
@@ -209,15 +196,121 @@ pub trait Accounts {
         name: &str,
         token_hash: &str,
         expires_at: OffsetDateTime,
-    ) -> crate::StoreResult<i64>;
+    ) -> StoreResult<i64>;
     /// The enabled account an API token belongs to, with the token's expiry (expired
     /// tokens are returned too, so that the caller can say why it refuses them).
-    fn api_token_user(&mut self, token_hash: &str) -> crate::StoreResult<Option<TokenHolder>>;
+    fn api_token_user(&mut self, token_hash: &str) -> StoreResult<Option<TokenHolder>>;
     /// Every API token (without the tokens).
-    fn api_tokens(&mut self) -> crate::StoreResult<Vec<ApiTokenRecord>>;
+    fn api_tokens(&mut self) -> StoreResult<Vec<ApiTokenRecord>>;
     /// Removes an API token. `false` when there was none.
-    fn revoke_api_token(&mut self, id: i64) -> crate::StoreResult<bool>;
-    /// Audit events matching a filter, newest first.
-    fn audit_search(&mut self, filter: &AuditFilter)
-    -> crate::StoreResult<Vec<crate::AuditRecord>>;
+    fn revoke_api_token(&mut self, id: i64) -> StoreResult<bool>;
+}
+
+/// The error for a sign-in name already taken.
+fn name_taken(username: &str) -> StoreError {
+    StoreError::Duplicate {
+        what: "account",
+        name: username.to_owned(),
+    }
+}
+
+/// One account as [`USER_COLUMNS`] gives it. SQLite reads times it cannot parse as
+/// unknown, as it always has.
+fn user_from(row: &impl Columns) -> StoreResult<User> {
+    Ok(User {
+        id: row.get(0)?,
+        username: row.get(1)?,
+        display_name: row.get(2)?,
+        role: stored_role(&row.get::<String>(3)?)?,
+        organisation_id: row.get(4)?,
+        disabled: row.get(5)?,
+        failed_sign_ins: row.get(6)?,
+        locked_until: row.lenient_moment(7)?,
+        created_at: row.lenient_moment(8)?.unwrap_or(OffsetDateTime::UNIX_EPOCH),
+        last_sign_in_at: row.lenient_moment(9)?,
+    })
+}
+
+/// One token as [`API_TOKENS_SQL`] gives it. Every token has an expiry (the migration
+/// that added expiry gave the older tokens theirs); a missing one reads as long expired,
+/// never as "for ever".
+fn token_from(row: &impl Columns) -> StoreResult<ApiTokenRecord> {
+    Ok(ApiTokenRecord {
+        id: row.get(0)?,
+        username: row.get(1)?,
+        name: row.get(2)?,
+        created_at: row.moment(3)?,
+        expires_at: row.opt_moment(4)?.unwrap_or(OffsetDateTime::UNIX_EPOCH),
+    })
+}
+
+/// Every API token with its user.
+const API_TOKENS_SQL: &str = "SELECT t.id, u.username, t.name, t.created_at, t.expires_at FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY t.id";
+
+/// An account's role and state before a change.
+const ROLE_AND_STATE_SQL: &str = "SELECT role, disabled FROM users WHERE id = ?1";
+
+/// Sets an account's role and state.
+const SET_ROLE_SQL: &str = "UPDATE users SET role = ?2, disabled = ?3 WHERE id = ?1";
+
+/// Clears an account's lock-out.
+const UNLOCK_SQL: &str = "UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE id = ?1";
+
+/// Ends every session of an account.
+const END_SESSIONS_SQL: &str = "DELETE FROM sessions WHERE user_id = ?1";
+
+/// Replaces an account's password hash.
+const SET_PASSWORD_SQL: &str = "UPDATE users SET password_hash = ?2 WHERE id = ?1";
+
+/// Counts a failed sign-in of an account: a lock that has passed (`?2` is now) starts a
+/// new count; reaching `?3` failures locks until `?4`.
+const FAILED_SIGN_IN_SQL: &str = "UPDATE users SET
+    failed_sign_ins = CASE WHEN locked_until IS NOT NULL AND locked_until <= ?2 THEN 1 ELSE failed_sign_ins + 1 END,
+    locked_until = CASE
+        WHEN locked_until IS NOT NULL AND locked_until <= ?2 THEN NULL
+        WHEN failed_sign_ins + 1 >= ?3 THEN ?4
+        ELSE locked_until END
+ WHERE id = ?1";
+
+/// Forgets names not tried since `?1`.
+const FORGET_NAMES_SQL: &str = "DELETE FROM failed_names WHERE last_failed_at < ?1";
+
+/// A name's count and lock.
+const NAME_LOCK_SQL: &str =
+    "SELECT failed_sign_ins, locked_until FROM failed_names WHERE name_key = ?1";
+
+/// Records a good sign-in.
+const SIGN_IN_SQL: &str =
+    "UPDATE users SET failed_sign_ins = 0, locked_until = NULL, last_sign_in_at = ?2 WHERE id = ?1";
+
+/// Ends a session and every expired one.
+const END_SESSION_SQL: &str = "DELETE FROM sessions WHERE token_hash = ?1 OR expires_at <= ?2";
+
+/// Removes an API token.
+const REVOKE_SQL: &str = "DELETE FROM api_tokens WHERE id = ?1";
+
+/// The columns and join of a live session with its user (`?1` token hash, `?2` now).
+fn session_sql() -> String {
+    format!(
+        "SELECT {USER_COLUMNS}, s.csrf_token, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND NOT u.disabled"
+    )
+}
+
+/// An API token's enabled user and expiry (`?1` token hash).
+fn token_user_sql() -> String {
+    format!(
+        "SELECT {USER_COLUMNS}, t.expires_at FROM api_tokens t JOIN users u ON u.id = t.user_id
+         WHERE t.token_hash = ?1 AND NOT u.disabled"
+    )
+}
+
+/// One account by a `WHERE` clause on `users u` (`?1` its value).
+fn user_sql(clause: &str) -> String {
+    format!("SELECT {USER_COLUMNS} FROM users u {clause}")
+}
+
+/// An account and its password hash by sign-in name (`?1` the lower-cased name).
+fn sign_in_sql() -> String {
+    format!("SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.username_key = ?1")
 }

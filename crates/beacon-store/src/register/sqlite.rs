@@ -1,26 +1,29 @@
-//! SQLite: organisations, the threat-address register and the digest outbox.
+//! The register in SQLite: one IMMEDIATE transaction per feed batch, with the address ids
+//! it finds kept for the next batch once committed.
 
-use super::SqliteStore;
-use crate::register::{
-    AddressDeltas, AddressFilter, AddressKind, AddressRecord, FeedBatch, RegisterTotals,
-    SightingFact, claims_of, organisation_from, ports_of, prepare, read_events, split_labels,
-    taxonomies_of, tlp_from_rank, tlp_rank,
+use super::batch::{AddressDeltas, prepare};
+use super::block::read_events;
+use super::claims::{add_claim, claims_of, stored_organisation};
+use super::{
+    AddressFilter, AddressRecord, BLOCK_SQL, CLAIMS_SQL, DROP_BLOCK_SQL, EXPIRY_DAYS,
+    FORGET_CLAIMS_SQL, FeedBatch, ORGANISATIONS_SQL, Register, RegisterTotals, SightingFact,
+    address_from, addresses_sql, forget_addresses, sighting_from,
 };
-use crate::{StoreResult, now_text, parse_utc_text, utc_text};
+use crate::neutral::{abort_if_past, now_text, tlp_rank, utc_text};
+use crate::runs::sqlite::{count_batch, quarantine};
+use crate::sqlite::{SqliteStore, bound_values, collect};
+use crate::{StoreError, StoreResult};
 use beacon_core::{Event, Organisation, RunCounts, StoredOrganisation};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
-/// How long an address may go unseen before it counts as gone (and as new again if it
-/// comes back), unless the caller says otherwise.
-const DEFAULT_EXPIRY: time::Duration = time::Duration::days(30);
+/// How long an address may go unseen before it counts as gone.
+const EXPIRY: time::Duration = time::Duration::days(EXPIRY_DAYS);
 
 impl SqliteStore {
-    pub(super) fn write_organisations(
-        &mut self,
-        organisations: &[Organisation],
-    ) -> StoreResult<Vec<i64>> {
+    /// The work of [`Register::upsert_organisations`].
+    fn write_organisations(&mut self, organisations: &[Organisation]) -> StoreResult<Vec<i64>> {
         let transaction = self
             .connection
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -34,8 +37,7 @@ impl SqliteStore {
                     district_code = excluded.district_code, contacts = excluded.contacts, updated_at = excluded.updated_at
                  RETURNING id",
             )?;
-            let mut forget = transaction
-                .prepare_cached("DELETE FROM organisation_claims WHERE organisation_id = ?1")?;
+            let mut forget = transaction.prepare_cached(FORGET_CLAIMS_SQL)?;
             let mut claim = transaction.prepare_cached(
                 "INSERT OR IGNORE INTO organisation_claims (organisation_id, kind, value) VALUES (?1, ?2, ?3)",
             )?;
@@ -62,52 +64,24 @@ impl SqliteStore {
         Ok(ids)
     }
 
-    pub(super) fn read_organisations(&mut self) -> StoreResult<Vec<StoredOrganisation>> {
+    /// The work of [`Register::organisations`].
+    fn read_organisations(&mut self) -> StoreResult<Vec<StoredOrganisation>> {
         let mut claims: BTreeMap<i64, Vec<(String, String)>> = BTreeMap::new();
         {
-            let mut statement = self.connection.prepare(
-                "SELECT organisation_id, kind, value FROM organisation_claims ORDER BY organisation_id, kind, value",
-            )?;
+            let mut statement = self.connection.prepare(CLAIMS_SQL)?;
             let mut rows = statement.query([])?;
             while let Some(row) = rows.next()? {
-                claims
-                    .entry(row.get(0)?)
-                    .or_default()
-                    .push((row.get(1)?, row.get(2)?));
+                add_claim(&mut claims, row)?;
             }
         }
-        let mut statement = self.connection.prepare(
-            "SELECT id, name, sector, district_code, contacts FROM organisations ORDER BY name_key",
-        )?;
-        let rows = statement.query_map([], |row| {
-            Ok((
-                row.get::<_, i64>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, String>(2)?,
-                row.get::<_, Option<String>>(3)?,
-                row.get::<_, String>(4)?,
-            ))
-        })?;
-        let mut organisations = Vec::new();
-        for row in rows {
-            let (id, name, sector, district, contacts) = row?;
-            organisations.push(organisation_from(
-                id,
-                name,
-                sector,
-                district,
-                &contacts,
-                claims.remove(&id).unwrap_or_default(),
-            )?);
-        }
-        Ok(organisations)
+        let mut statement = self.connection.prepare(ORGANISATIONS_SQL)?;
+        collect(statement.query([])?, |row| {
+            stored_organisation(&mut claims, row)
+        })
     }
 
-    pub(super) fn write_feed_batch(
-        &mut self,
-        run_id: i64,
-        batch: &FeedBatch,
-    ) -> StoreResult<RunCounts> {
+    /// The work of [`Register::store_feed_batch`].
+    fn write_feed_batch(&mut self, run_id: i64, batch: &FeedBatch) -> StoreResult<RunCounts> {
         if !self.bulk_feed_writes {
             // Writing feed events never reads through the map, and a mapped file of
             // gigabytes shows as resident memory: stop mapping it on this connection.
@@ -115,7 +89,7 @@ impl SqliteStore {
             self.bulk_feed_writes = true;
         }
         let block = batch.block().ok_or_else(|| {
-            crate::StoreError::Corrupt("a feed batch was stored before it was sealed".into())
+            StoreError::Corrupt("a feed batch was stored before it was sealed".into())
         })?;
         let (events, guard_skipped) = prepare(batch);
         let mut counts = RunCounts {
@@ -152,12 +126,8 @@ impl SqliteStore {
             let mut pending: std::collections::HashMap<&str, i64> = Default::default();
             let mut deltas = AddressDeltas::default();
             for prepared in &events {
-                if let Some(limit) = self.abort_after_rows
-                    && self.rows_written >= limit
-                {
-                    // Fault injection for crash tests: die mid-transaction, as kill -9 would.
-                    std::process::abort();
-                }
+                // Fault injection for crash tests: die mid-transaction, as kill -9 would.
+                abort_if_past(self.abort_after_rows, self.rows_written);
                 let seen = utc_text(prepared.seen_at);
                 let address_id = match self
                     .address_ids
@@ -234,7 +204,7 @@ impl SqliteStore {
                     delta.sightings,
                     delta.organisation_id,
                     delta.district,
-                    utc_text(delta.first_seen - DEFAULT_EXPIRY),
+                    utc_text(delta.first_seen - EXPIRY),
                     delta.tlp_rank,
                     feeds,
                     types,
@@ -242,91 +212,45 @@ impl SqliteStore {
                     ports,
                 ])?;
             }
-            let mut quarantine = transaction.prepare_cached(
-                "INSERT INTO quarantine (run_id, line, reason, raw) VALUES (?1, ?2, ?3, ?4)",
-            )?;
-            for reject in &batch.rejects {
-                quarantine.execute(params![
-                    run_id,
-                    reject.line as i64,
-                    reject.reason,
-                    reject.raw
-                ])?;
-            }
+            quarantine(&transaction, run_id, &batch.rejects)?;
             new_ids.extend(pending.into_iter().map(|(k, v)| (k.to_owned(), v)));
             if counts.stored == 0 && block_id != 0 {
                 // Nothing new (a file read again): keep no block for it.
-                transaction.execute("DELETE FROM feed_event_blocks WHERE id = ?1", [block_id])?;
+                transaction.execute(DROP_BLOCK_SQL, [block_id])?;
             }
         }
-        transaction.execute(
-            "UPDATE ingest_runs SET rows_read = rows_read + ?2, rows_stored = rows_stored + ?3,
-                rows_duplicate = rows_duplicate + ?4, rows_rejected = rows_rejected + ?5,
-                rows_skipped = rows_skipped + ?6, updated_at = ?7 WHERE id = ?1",
-            params![
-                run_id,
-                counts.read as i64,
-                counts.stored as i64,
-                counts.duplicates as i64,
-                counts.rejected as i64,
-                counts.skipped as i64,
-                now_text()
-            ],
-        )?;
+        count_batch(&transaction, run_id, &counts)?;
         transaction.commit()?;
         self.address_ids.extend(new_ids);
         Ok(counts)
     }
+}
 
-    pub(super) fn read_addresses(
-        &mut self,
-        filter: &AddressFilter,
-    ) -> StoreResult<Vec<AddressRecord>> {
-        let mut sql = String::from(
-            "SELECT id, observable, kind, organisation_id, district_code, first_seen, last_seen, active_since, sightings, tlp,
-                feeds, types, malware, ports
-             FROM addresses WHERE sightings > 0",
-        );
-        let mut values: Vec<rusqlite::types::Value> = Vec::new();
-        if let Some(owner) = filter.organisation_id {
-            values.push(owner.into());
-            sql.push_str(&format!(" AND organisation_id = ?{}", values.len()));
-        }
-        if let Some(since) = filter.seen_since {
-            values.push(utc_text(since).into());
-            sql.push_str(&format!(" AND last_seen >= ?{}", values.len()));
-        }
-        sql.push_str(" ORDER BY last_seen DESC, id");
-        if let Some(limit) = filter.limit {
-            sql.push_str(&format!(" LIMIT {limit}"));
-        }
-        let mut records = Vec::new();
-        let mut statement = self.connection.prepare(&sql)?;
-        let mut rows = statement.query(rusqlite::params_from_iter(values))?;
-        while let Some(row) = rows.next()? {
-            let types = split_labels(&row.get::<_, String>(11)?);
-            records.push(AddressRecord {
-                id: row.get(0)?,
-                observable: row.get(1)?,
-                kind: AddressKind::from_stored(&row.get::<_, String>(2)?),
-                organisation_id: row.get(3)?,
-                district: row.get(4)?,
-                first_seen: parse_utc_text(&row.get::<_, String>(5)?)?,
-                last_seen: parse_utc_text(&row.get::<_, String>(6)?)?,
-                active_since: parse_utc_text(&row.get::<_, String>(7)?)?,
-                sightings: row.get::<_, i64>(8)?.max(0) as u64,
-                tlp: tlp_from_rank(row.get(9)?),
-                feeds: split_labels(&row.get::<_, String>(10)?),
-                taxonomies: taxonomies_of(&types),
-                types,
-                malware: split_labels(&row.get::<_, String>(12)?),
-                ports: ports_of(&row.get::<_, String>(13)?),
-            });
-        }
-        Ok(records)
+impl Register for SqliteStore {
+    fn upsert_organisations(&mut self, organisations: &[Organisation]) -> StoreResult<Vec<i64>> {
+        let written = self.write_organisations(organisations);
+        forget_addresses(&mut self.address_ids, written, true)
     }
 
-    pub(super) fn read_sighting_facts(
+    fn organisations(&mut self) -> StoreResult<Vec<StoredOrganisation>> {
+        self.read_organisations()
+    }
+
+    fn store_feed_batch(&mut self, run_id: i64, batch: &FeedBatch) -> StoreResult<RunCounts> {
+        let written = self.write_feed_batch(run_id, batch);
+        forget_addresses(&mut self.address_ids, written, false)
+    }
+
+    fn addresses(&mut self, filter: &AddressFilter) -> StoreResult<Vec<AddressRecord>> {
+        let (sql, values) = addresses_sql(filter);
+        let mut statement = self.connection.prepare(&sql)?;
+        collect(
+            statement.query(rusqlite::params_from_iter(bound_values(values)))?,
+            |row| address_from(row),
+        )
+    }
+
+    fn sighting_facts(
         &mut self,
         from: Option<OffsetDateTime>,
         to: Option<OffsetDateTime>,
@@ -338,20 +262,12 @@ impl SqliteStore {
         )?;
         let from = from.map_or_else(|| "0".to_owned(), utc_text);
         let to = to.map_or_else(|| "9".to_owned(), utc_text);
-        let rows = statement.query_map(params![from, to], |row| {
-            Ok(SightingFact {
-                address_id: row.get(0)?,
-                month: row.get(1)?,
-                classification_type: row.get(2)?,
-                feed: row.get(3)?,
-                organisation_id: row.get(4)?,
-                district: row.get(5)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        collect(statement.query(params![from, to])?, |row| {
+            sighting_from(row)
+        })
     }
 
-    pub(super) fn read_feed_events(
+    fn feed_events(
         &mut self,
         from: Option<OffsetDateTime>,
         to: Option<OffsetDateTime>,
@@ -369,15 +285,13 @@ impl SqliteStore {
                 Ok((row.get(0)?, row.get(1)?))
             })?
             .collect::<Result<_, _>>()?;
-        let mut block_data = self
-            .connection
-            .prepare_cached("SELECT data FROM feed_event_blocks WHERE id = ?1")?;
+        let mut block_data = self.connection.prepare_cached(BLOCK_SQL)?;
         read_events(&places, |id| {
             Ok(block_data.query_row([id], |row| row.get::<_, Vec<u8>>(0))?)
         })
     }
 
-    pub(super) fn read_register_totals(&mut self) -> StoreResult<RegisterTotals> {
+    fn register_totals(&mut self) -> StoreResult<RegisterTotals> {
         let (addresses, attributed): (i64, i64) = self.connection.query_row(
             "SELECT count(*), count(organisation_id) FROM addresses WHERE sightings > 0",
             [],

@@ -1,27 +1,27 @@
-//! PostgreSQL: organisations, the threat-address register and the digest outbox, with the
-//! semantics of the SQLite backend. A feed batch costs a handful of `UNNEST` statements.
+//! The register in PostgreSQL, with the semantics of the SQLite backend. A feed batch
+//! costs a handful of `UNNEST` statements.
 
-use super::{PostgresStore, big, pg_opt_text, pg_text, unsigned};
-use crate::register::{
-    AddressDeltas, AddressFilter, AddressKind, AddressRecord, FeedBatch, RegisterTotals,
-    SightingFact, claims_of, organisation_from, ports_of, prepare, read_events, split_labels,
-    taxonomies_of, tlp_from_rank, tlp_rank,
+use super::batch::{AddressDeltas, prepare};
+use super::block::read_events;
+use super::claims::{add_claim, claims_of, stored_organisation};
+use super::{
+    AddressFilter, AddressRecord, BLOCK_SQL, CLAIMS_SQL, DROP_BLOCK_SQL, EXPIRY_DAYS,
+    FORGET_CLAIMS_SQL, FeedBatch, ORGANISATIONS_SQL, Register, RegisterTotals, SightingFact,
+    address_from, addresses_sql, forget_addresses, sighting_from,
 };
+use crate::neutral::dollar;
+use crate::neutral::tlp_rank;
+use crate::postgres::{PostgresStore, big, bound_values, pg_opt_text, pg_text, refs, unsigned};
+use crate::runs::postgres::{count_batch, quarantine};
 use crate::{StoreError, StoreResult};
 use beacon_core::{Event, Organisation, RunCounts, StoredOrganisation};
-use postgres::Row;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use time::OffsetDateTime;
 
-/// How long an address may go unseen before it counts as gone (as in SQLite).
-const EXPIRY_DAYS: f64 = 30.0;
-
 impl PostgresStore {
-    pub(super) fn write_organisations(
-        &mut self,
-        organisations: &[Organisation],
-    ) -> StoreResult<Vec<i64>> {
+    /// The work of [`Register::upsert_organisations`].
+    fn write_organisations(&mut self, organisations: &[Organisation]) -> StoreResult<Vec<i64>> {
         let mut transaction = self.client.transaction()?;
         let mut ids = Vec::with_capacity(organisations.len());
         for organisation in organisations {
@@ -41,10 +41,7 @@ impl PostgresStore {
                     ],
                 )?
                 .try_get(0)?;
-            transaction.execute(
-                "DELETE FROM organisation_claims WHERE organisation_id = $1",
-                &[&id],
-            )?;
+            transaction.execute(&*dollar(FORGET_CLAIMS_SQL), &[&id])?;
             let claims = claims_of(organisation);
             let kinds: Vec<&str> = claims.iter().map(|(kind, _)| *kind).collect();
             let values: Vec<&str> = claims.iter().map(|(_, value)| value.as_str()).collect();
@@ -60,41 +57,21 @@ impl PostgresStore {
         Ok(ids)
     }
 
-    pub(super) fn read_organisations(&mut self) -> StoreResult<Vec<StoredOrganisation>> {
+    /// The work of [`Register::organisations`].
+    fn read_organisations(&mut self) -> StoreResult<Vec<StoredOrganisation>> {
         let mut claims: BTreeMap<i64, Vec<(String, String)>> = BTreeMap::new();
-        for row in self.client.query(
-            "SELECT organisation_id, kind, value FROM organisation_claims ORDER BY organisation_id, kind, value",
-            &[],
-        )? {
-            claims
-                .entry(row.try_get(0)?)
-                .or_default()
-                .push((row.try_get(1)?, row.try_get(2)?));
+        for row in self.client.query(CLAIMS_SQL, &[])? {
+            add_claim(&mut claims, &row)?;
         }
-        let mut organisations = Vec::new();
-        for row in self.client.query(
-            "SELECT id, name, sector, district_code, contacts FROM organisations ORDER BY name_key",
-            &[],
-        )? {
-            let id: i64 = row.try_get(0)?;
-            let contacts: String = row.try_get(4)?;
-            organisations.push(organisation_from(
-                id,
-                row.try_get(1)?,
-                row.try_get(2)?,
-                row.try_get(3)?,
-                &contacts,
-                claims.remove(&id).unwrap_or_default(),
-            )?);
-        }
-        Ok(organisations)
+        self.client
+            .query(ORGANISATIONS_SQL, &[])?
+            .iter()
+            .map(|row| stored_organisation(&mut claims, row))
+            .collect()
     }
 
-    pub(super) fn write_feed_batch(
-        &mut self,
-        run_id: i64,
-        batch: &FeedBatch,
-    ) -> StoreResult<RunCounts> {
+    /// The work of [`Register::store_feed_batch`].
+    fn write_feed_batch(&mut self, run_id: i64, batch: &FeedBatch) -> StoreResult<RunCounts> {
         let block = batch.block().ok_or_else(|| {
             StoreError::Corrupt("a feed batch was stored before it was sealed".into())
         })?;
@@ -252,7 +229,7 @@ impl PostgresStore {
         }
         if stored_keys.is_empty() && block_id != 0 {
             // Nothing new (a file read again): keep no block for it.
-            transaction.execute("DELETE FROM feed_event_blocks WHERE id = $1", &[&block_id])?;
+            transaction.execute(&*dollar(DROP_BLOCK_SQL), &[&block_id])?;
         }
         let mut deltas = AddressDeltas::default();
         for prepared in &events {
@@ -318,59 +295,37 @@ impl PostgresStore {
                 ],
             )?;
         }
-        if !batch.rejects.is_empty() {
-            let lines = batch
-                .rejects
-                .iter()
-                .map(|reject| big(reject.line))
-                .collect::<StoreResult<Vec<i64>>>()?;
-            let reasons: Vec<Cow<'_, str>> =
-                batch.rejects.iter().map(|r| pg_text(&r.reason)).collect();
-            let raws: Vec<Cow<'_, str>> = batch.rejects.iter().map(|r| pg_text(&r.raw)).collect();
-            transaction.execute(
-                &self.prepared.insert_quarantine,
-                &[&run_id, &lines, &reasons, &raws],
-            )?;
-        }
-        transaction.execute(
-            "UPDATE ingest_runs SET rows_read = rows_read + $2, rows_stored = rows_stored + $3,
-                rows_duplicate = rows_duplicate + $4, rows_rejected = rows_rejected + $5,
-                rows_skipped = rows_skipped + $6, updated_at = now()
-             WHERE id = $1",
-            &[
-                &run_id,
-                &big(counts.read)?,
-                &big(counts.stored)?,
-                &big(counts.duplicates)?,
-                &big(counts.rejected)?,
-                &big(counts.skipped)?,
-            ],
-        )?;
+        quarantine(&mut transaction, &self.prepared, run_id, &batch.rejects)?;
+        count_batch(&mut transaction, &self.prepared, run_id, &counts)?;
         transaction.commit()?;
         self.address_ids.extend(ids);
         Ok(counts)
     }
+}
 
-    pub(super) fn read_addresses(
-        &mut self,
-        filter: &AddressFilter,
-    ) -> StoreResult<Vec<AddressRecord>> {
-        let limit = filter.limit.map(i64::from);
-        let rows = self.client.query(
-            "SELECT a.id, a.observable, a.kind, a.organisation_id, a.district_code, a.first_seen, a.last_seen,
-                a.active_since, a.sightings, a.tlp, a.feeds, a.types, a.malware, a.ports
-             FROM addresses a
-             WHERE a.sightings > 0
-               AND ($1::int8 IS NULL OR a.organisation_id = $1)
-               AND ($2::timestamptz IS NULL OR a.last_seen >= $2)
-             ORDER BY a.last_seen DESC, a.id
-             LIMIT $3",
-            &[&filter.organisation_id, &filter.seen_since, &limit],
-        )?;
-        rows.iter().map(address_from_row).collect()
+impl Register for PostgresStore {
+    fn upsert_organisations(&mut self, organisations: &[Organisation]) -> StoreResult<Vec<i64>> {
+        let written = self.write_organisations(organisations);
+        forget_addresses(&mut self.address_ids, written, true)
     }
 
-    pub(super) fn read_sighting_facts(
+    fn organisations(&mut self) -> StoreResult<Vec<StoredOrganisation>> {
+        self.read_organisations()
+    }
+
+    fn store_feed_batch(&mut self, run_id: i64, batch: &FeedBatch) -> StoreResult<RunCounts> {
+        let written = self.write_feed_batch(run_id, batch);
+        forget_addresses(&mut self.address_ids, written, false)
+    }
+
+    fn addresses(&mut self, filter: &AddressFilter) -> StoreResult<Vec<AddressRecord>> {
+        let (sql, values) = addresses_sql(filter);
+        let params = bound_values(values);
+        let rows = self.client.query(&*dollar(&sql), &refs(&params))?;
+        rows.iter().map(address_from).collect()
+    }
+
+    fn sighting_facts(
         &mut self,
         from: Option<OffsetDateTime>,
         to: Option<OffsetDateTime>,
@@ -382,21 +337,10 @@ impl PostgresStore {
              GROUP BY 1, 2, 3, 4, 5, 6",
             &[&from, &to],
         )?;
-        rows.iter()
-            .map(|row| {
-                Ok(SightingFact {
-                    address_id: row.try_get(0)?,
-                    month: row.try_get(1)?,
-                    classification_type: row.try_get(2)?,
-                    feed: row.try_get(3)?,
-                    organisation_id: row.try_get(4)?,
-                    district: row.try_get(5)?,
-                })
-            })
-            .collect()
+        rows.iter().map(sighting_from).collect()
     }
 
-    pub(super) fn read_feed_events(
+    fn feed_events(
         &mut self,
         from: Option<OffsetDateTime>,
         to: Option<OffsetDateTime>,
@@ -416,13 +360,11 @@ impl PostgresStore {
             .collect::<StoreResult<_>>()?;
         let client = &mut self.client;
         read_events(&places, |id| {
-            Ok(client
-                .query_one("SELECT data FROM feed_event_blocks WHERE id = $1", &[&id])?
-                .try_get(0)?)
+            Ok(client.query_one(&*dollar(BLOCK_SQL), &[&id])?.try_get(0)?)
         })
     }
 
-    pub(super) fn read_register_totals(&mut self) -> StoreResult<RegisterTotals> {
+    fn register_totals(&mut self) -> StoreResult<RegisterTotals> {
         let row = self.client.query_one(
             "SELECT (SELECT count(*) FROM addresses WHERE sightings > 0),
                     (SELECT count(organisation_id) FROM addresses WHERE sightings > 0),
@@ -435,25 +377,4 @@ impl PostgresStore {
             events: unsigned(row.try_get(2)?),
         })
     }
-}
-
-fn address_from_row(row: &Row) -> StoreResult<AddressRecord> {
-    let types = split_labels(row.try_get(11)?);
-    Ok(AddressRecord {
-        id: row.try_get(0)?,
-        observable: row.try_get(1)?,
-        kind: AddressKind::from_stored(row.try_get(2)?),
-        organisation_id: row.try_get(3)?,
-        district: row.try_get(4)?,
-        first_seen: row.try_get(5)?,
-        last_seen: row.try_get(6)?,
-        active_since: row.try_get(7)?,
-        sightings: unsigned(row.try_get(8)?),
-        tlp: tlp_from_rank(row.try_get(9)?),
-        feeds: split_labels(row.try_get(10)?),
-        taxonomies: taxonomies_of(&types),
-        types,
-        malware: split_labels(row.try_get(12)?),
-        ports: ports_of(row.try_get(13)?),
-    })
 }

@@ -1,11 +1,8 @@
-//! The web application's story: accounts, lock-out, sessions, API tokens, the audit
-//! search and the report explorer, on both backends.
+//! Accounts, lock-out, sessions and API tokens.
 
 use super::*;
 use beacon_core::Role;
-use beacon_store::{
-    AuditFilter, AuditOrigin, NewSession, NewUser, ReportFilter, ReportSort, UserChange,
-};
+use beacon_store::{NewSession, NewUser, UserChange};
 use time::{Duration, OffsetDateTime};
 
 stories!(with_store =>
@@ -15,9 +12,6 @@ stories!(with_store =>
     api_tokens_name_their_user_until_revoked,
     api_tokens_keep_their_expiry,
     unknown_names_lock_like_accounts,
-    audit_events_filter_by_actor_and_action,
-    audit_events_keep_the_origin_of_their_scope,
-    the_explorer_filters_groups_and_pages_reports,
 );
 
 fn new_user(name: &str, role: Role) -> NewUser {
@@ -33,14 +27,13 @@ fn new_user(name: &str, role: Role) -> NewUser {
 fn accounts_are_unique_by_name_in_any_case(store: &mut dyn Store) {
     let id = store
         .create_user(&new_user("Asha", Role::Analyst))
-        .expect("create")
-        .expect("new");
-    assert_eq!(
-        store
-            .create_user(&new_user("asha", Role::Coordinator))
-            .expect("create"),
-        None
-    );
+        .expect("a new account");
+    match store.create_user(&new_user("asha", Role::Coordinator)) {
+        Err(StoreError::Duplicate { what, name }) => {
+            assert_eq!((what, name.as_str()), ("account", "asha"));
+        }
+        other => panic!("a name taken in another case must be refused, got {other:?}"),
+    }
     let (user, hash) = store
         .user_for_sign_in(" ASHA ")
         .expect("read")
@@ -54,8 +47,7 @@ fn accounts_are_unique_by_name_in_any_case(store: &mut dyn Store) {
 fn failed_sign_ins_lock_and_a_passed_lock_starts_a_new_count(store: &mut dyn Store) {
     let id = store
         .create_user(&new_user("ben", Role::Analyst))
-        .expect("create")
-        .expect("new");
+        .expect("a new account");
     let now = OffsetDateTime::now_utc();
     let until = now + Duration::minutes(15);
     for attempt in 1..=4 {
@@ -88,8 +80,7 @@ fn failed_sign_ins_lock_and_a_passed_lock_starts_a_new_count(store: &mut dyn Sto
 fn sessions_expire_and_end_when_the_account_changes(store: &mut dyn Store) {
     let id = store
         .create_user(&new_user("cat", Role::Analyst))
-        .expect("create")
-        .expect("new");
+        .expect("a new account");
     let now = OffsetDateTime::now_utc();
     for (hash, expires) in [
         ("live", now + Duration::hours(8)),
@@ -129,8 +120,7 @@ fn sessions_expire_and_end_when_the_account_changes(store: &mut dyn Store) {
 fn api_tokens_name_their_user_until_revoked(store: &mut dyn Store) {
     let id = store
         .create_user(&new_user("dev", Role::Analyst))
-        .expect("create")
-        .expect("new");
+        .expect("a new account");
     let token = store
         .create_api_token(
             id,
@@ -164,8 +154,7 @@ fn api_tokens_name_their_user_until_revoked(store: &mut dyn Store) {
 fn api_tokens_keep_their_expiry(store: &mut dyn Store) {
     let id = store
         .create_user(&new_user("scripts", Role::Analyst))
-        .expect("create")
-        .expect("new");
+        .expect("a new account");
     let now = OffsetDateTime::now_utc();
     let (soon, gone) = (now + Duration::days(7), now - Duration::minutes(1));
     store
@@ -233,146 +222,4 @@ fn unknown_names_lock_like_accounts(store: &mut dyn Store) {
         .record_failed_name("key-b", 3, month, month + Duration::minutes(15))
         .expect("count");
     assert_eq!(store.name_lock("key-a").expect("read").failed_sign_ins, 0);
-}
-
-fn audit_events_keep_the_origin_of_their_scope(store: &mut dyn Store) {
-    let event = |action: &str| AuditEvent {
-        actor: "ann".into(),
-        action: action.into(),
-        subject: "reports".into(),
-        detail: String::new(),
-    };
-    store.audit(&event("from_the_command_line")).expect("audit");
-    let origin = AuditOrigin::new(Some("192.0.2.7".into()), Some("Mozilla/5.0 (test)"));
-    origin
-        .clone()
-        .scope(|| store.audit(&event("from_the_web")))
-        .expect("audit");
-    let events = store.audit_events(10).expect("events");
-    assert_eq!(events[0].event.action, "from_the_web");
-    assert_eq!(events[0].origin, origin);
-    assert_eq!(events[1].origin, AuditOrigin::default());
-}
-
-fn audit_events_filter_by_actor_and_action(store: &mut dyn Store) {
-    for (actor, action) in [
-        ("ann", "view_reports"),
-        ("bob", "view_reports"),
-        ("ann", "sign_in"),
-    ] {
-        store
-            .audit(&AuditEvent {
-                actor: actor.into(),
-                action: action.into(),
-                subject: "reports".into(),
-                detail: String::new(),
-            })
-            .expect("audit");
-    }
-    let filter = |actor: Option<&str>, action: Option<&str>| AuditFilter {
-        actor: actor.map(str::to_owned),
-        action: action.map(str::to_owned),
-        limit: 50,
-        ..AuditFilter::default()
-    };
-    assert_eq!(
-        store.audit_search(&filter(None, None)).expect("all").len(),
-        3
-    );
-    let ann = store.audit_search(&filter(Some("ann"), None)).expect("ann");
-    assert_eq!(
-        ann.iter()
-            .map(|e| e.event.action.as_str())
-            .collect::<Vec<_>>(),
-        ["sign_in", "view_reports"]
-    );
-    assert_eq!(
-        store
-            .audit_search(&filter(None, Some("view_reports")))
-            .expect("views")
-            .len(),
-        2
-    );
-    let future = AuditFilter {
-        from: Some(OffsetDateTime::now_utc() + Duration::hours(1)),
-        limit: 50,
-        ..AuditFilter::default()
-    };
-    assert!(store.audit_search(&future).expect("none").is_empty());
-}
-
-fn the_explorer_filters_groups_and_pages_reports(store: &mut dyn Store) {
-    let before = store.data_version().expect("version");
-    let run = begin(store, "reports", "explore.csv", 600);
-    let mut reports = Vec::new();
-    for index in 0..30 {
-        let mut report = report_with_loss(
-            &format!("NFRC{index:04}"),
-            date!(2017 - 01 - 01) + time::Duration::days(index),
-            (index + 1) * 50_000,
-        );
-        if index % 3 == 0 {
-            report.local_issues = vec!["courier_fraud".into()];
-        } else {
-            report.district = Some(code("E06000016"));
-        }
-        reports.push(report);
-    }
-    store_batch(store, run, &batch(reports, Vec::new()));
-    assert_ne!(store.data_version().expect("version"), before);
-
-    let everything = ReportFilter::default();
-    let groups = store.report_groups(&everything).expect("groups");
-    assert_eq!(groups.iter().map(|g| g.reports).sum::<u64>(), 30);
-
-    let unknown = ReportFilter {
-        district: Some("unknown".into()),
-        ..ReportFilter::default()
-    };
-    let (total, rows) = store
-        .report_rows(&unknown, ReportSort::LargestLoss, 4, 0)
-        .expect("rows");
-    assert_eq!((total, rows.len()), (10, 4));
-    assert_eq!(rows[0].loss_pence, Some(28 * 50_000));
-    assert!(
-        rows.iter()
-            .all(|r| r.district_code.is_none() && r.local_issues == "courier_fraud")
-    );
-    let (_, next) = store
-        .report_rows(&unknown, ReportSort::LargestLoss, 4, 8)
-        .expect("page 3");
-    assert_eq!(next.len(), 2);
-    // £10,000 (the 20th report) starts the next band.
-    let ten_k = ReportFilter {
-        loss_band: Some("10k_100k".into()),
-        ..ReportFilter::default()
-    };
-    let (_, rows) = store
-        .report_rows(&ten_k, ReportSort::SmallestLoss, 1, 0)
-        .expect("rows");
-    assert_eq!(rows[0].loss_pence, Some(1_000_000));
-
-    let courier = ReportFilter {
-        local_issue: Some("courier_fraud".into()),
-        ..ReportFilter::default()
-    };
-    assert_eq!(
-        store
-            .report_rows(&courier, ReportSort::NewestFirst, 100, 0)
-            .expect("rows")
-            .0,
-        10
-    );
-    let january = ReportFilter {
-        from: Some(date!(2017 - 01 - 10)),
-        to: Some(date!(2017 - 01 - 19)),
-        loss_band: Some("1k_10k".into()),
-        ..ReportFilter::default()
-    };
-    // 10 to 19 January carry £5,000 to £9,500, all in the band.
-    let (total, rows) = store
-        .report_rows(&january, ReportSort::OldestFirst, 100, 0)
-        .expect("rows");
-    assert_eq!(total, 10);
-    assert_eq!(rows[0].reported_on, "2017-01-10");
 }

@@ -20,7 +20,7 @@
 //!
 //! Stored data depends on this layout: never move a field or change what its values mean.
 
-use super::{gender_from, parse_stored_date, victim_hash, victim_type_from};
+use crate::neutral::{gender_from, parse_stored_date, victim_hash, victim_type_from};
 use crate::{StoreError, StoreResult};
 use beacon_core::report::{AgeBand, Gender, VictimType};
 use beacon_core::{Category, Fact, FactSet};
@@ -188,7 +188,7 @@ impl Dictionary {
 /// Dictionary ids already looked up. Ids never change once committed, so they can be kept
 /// across batches; ids given inside a transaction that then rolls back must be forgotten.
 #[derive(Debug, Default)]
-pub(super) struct FactIds {
+pub(crate) struct FactIds {
     districts: HashMap<String, i64>,
     fraud_types: HashMap<String, i64>,
     issues: HashMap<String, i64>,
@@ -236,7 +236,7 @@ impl FactIds {
 
 /// What analytics read of one report, before packing (the fields of [`Fact`], with
 /// names where the fact has set indexes).
-pub(super) struct FactFields<'a> {
+pub(crate) struct FactFields<'a> {
     /// Day reported.
     pub reported_on: Date,
     /// District code, if known.
@@ -266,7 +266,7 @@ pub(super) struct FactFields<'a> {
 }
 
 /// The packed columns of one report.
-pub(super) struct PackedFact {
+pub(crate) struct PackedFact {
     /// `reports.day`: the Julian day number of the report date.
     pub day: i64,
     /// `reports.fact`.
@@ -276,7 +276,7 @@ pub(super) struct PackedFact {
 impl FactFields<'_> {
     /// Packs the fields, giving new names dictionary ids. Ingest and the migration's
     /// backfill both come here, so their packed facts cannot differ.
-    pub(super) fn pack(
+    pub(crate) fn pack(
         &self,
         connection: &Connection,
         ids: &mut FactIds,
@@ -323,7 +323,7 @@ impl FactFields<'_> {
 }
 
 /// The date of a stored `day` (Julian day number).
-pub(super) fn date_of_day(day: i64) -> StoreResult<Date> {
+pub(crate) fn date_of_day(day: i64) -> StoreResult<Date> {
     i32::try_from(day)
         .ok()
         .and_then(|day| Date::from_julian_day(day).ok())
@@ -451,7 +451,7 @@ fn set_index<T: Copy>(
 
 /// Turns packed facts back into [`Fact`]s of one [`FactSet`], translating dictionary ids
 /// into the set's own indexes.
-pub(super) struct FactReader {
+pub(crate) struct FactReader {
     district_names: Vec<Option<String>>,
     type_names: Vec<Option<String>>,
     issue_names: Vec<Option<String>>,
@@ -467,7 +467,7 @@ pub(super) struct FactReader {
 
 impl FactReader {
     /// Loads the dictionaries (a few rows each).
-    pub(super) fn load(connection: &Connection) -> StoreResult<FactReader> {
+    pub(crate) fn load(connection: &Connection) -> StoreResult<FactReader> {
         let district_names = dictionary_names(connection, Dictionary::Districts)?;
         let type_names = dictionary_names(connection, Dictionary::FraudTypes)?;
         let issue_names = dictionary_names(connection, Dictionary::Issues)?;
@@ -483,7 +483,7 @@ impl FactReader {
     }
 
     /// The fact stored as `day` and `fact`, adding what it refers to to `set`.
-    pub(super) fn fact(&mut self, set: &mut FactSet, day: i64, fact: &[u8]) -> StoreResult<Fact> {
+    pub(crate) fn fact(&mut self, set: &mut FactSet, day: i64, fact: &[u8]) -> StoreResult<Fact> {
         let Some((fixed, issues_text)) = fact.split_first_chunk::<FIXED_BYTES>() else {
             return Err(StoreError::Corrupt(format!(
                 "a packed fact of {} bytes is too short",
@@ -573,7 +573,7 @@ impl FactReader {
     /// Puts the set's dictionaries in name order and renumbers its facts to match.
     /// Otherwise their order would follow the packed index (day, then fact bytes), which
     /// means nothing to a reader; name order is the same however the reports came in.
-    pub(super) fn finish(self, set: &mut FactSet) {
+    pub(crate) fn finish(self, set: &mut FactSet) {
         let districts = sorted_positions(&set.districts);
         let fraud_types = sorted_positions(&set.fraud_types);
         let issues = sorted_positions(&set.issues);

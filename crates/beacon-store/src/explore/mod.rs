@@ -5,6 +5,11 @@
 //! One filter becomes one SQL `WHERE` clause for both backends; only the placeholder
 //! style differs, so the two can never filter differently.
 
+mod postgres;
+mod sqlite;
+
+use crate::StoreResult;
+use crate::neutral::{Bound, Columns, where_of};
 use time::Date;
 
 /// Loss bands the explorer offers, in pence: `[low, high)`.
@@ -112,14 +117,6 @@ pub struct ReportGroup {
     pub cyber_enabled: u64,
 }
 
-/// A bound value of a filter clause.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Bound {
-    Text(String),
-    Int(i64),
-    Day(Date),
-}
-
 /// A `WHERE` clause (starting with `WHERE`, or empty) and its values in order.
 /// `placeholder(n)` names the n-th value (1-based): `?n` for SQLite, `$n` for PostgreSQL.
 pub(crate) fn where_clause(
@@ -190,11 +187,37 @@ pub(crate) fn where_clause(
             }
         }
     }
-    if terms.is_empty() {
-        (String::new(), values)
-    } else {
-        (format!("WHERE {}", terms.join(" AND ")), values)
-    }
+    (where_of(&terms), values)
+}
+
+/// One group as both dialects select it: district, fraud type, reports, losses, cyber.
+fn group_from(row: &impl Columns) -> StoreResult<ReportGroup> {
+    Ok(ReportGroup {
+        district_code: row.get(0)?,
+        fraud_type: row.get(1)?,
+        reports: row.count(2)?,
+        loss_pence: row.get(3)?,
+        cyber_enabled: row.count(4)?,
+    })
+}
+
+/// One victim-level row as both dialects select it (dates and ages already as text and
+/// BIGINT).
+fn row_from(row: &impl Columns) -> StoreResult<ReportRow> {
+    Ok(ReportRow {
+        reference: row.get(0)?,
+        reported_on: row.get(1)?,
+        district_code: row.get(2)?,
+        fraud_type: row.get(3)?,
+        category: row.get(4)?,
+        victim_type: row.get(5)?,
+        victim_age: row.get(6)?,
+        postcode: row.get(7)?,
+        loss_pence: row.get(8)?,
+        cyber_enabled: row.get(9)?,
+        local_issues: row.get(10)?,
+        summary: row.get(11)?,
+    })
 }
 
 /// `text` matched literally inside a `LIKE … ESCAPE '\'` pattern.
@@ -213,9 +236,9 @@ fn like_literal(text: &str) -> String {
 pub trait Explore {
     /// Changes whenever stored reports may have changed (any ingest run starting,
     /// progressing or ending): caches of statistics are keyed by it.
-    fn data_version(&mut self) -> crate::StoreResult<String>;
+    fn data_version(&mut self) -> StoreResult<String>;
     /// The filtered reports by district and fraud type (no victim data).
-    fn report_groups(&mut self, filter: &ReportFilter) -> crate::StoreResult<Vec<ReportGroup>>;
+    fn report_groups(&mut self, filter: &ReportFilter) -> StoreResult<Vec<ReportGroup>>;
     /// How many reports match, and one page of them at victim level. The caller must be
     /// allowed to see victim details and must audit the read.
     fn report_rows(
@@ -224,7 +247,7 @@ pub trait Explore {
         sort: ReportSort,
         limit: u32,
         offset: u64,
-    ) -> crate::StoreResult<(u64, Vec<ReportRow>)>;
+    ) -> StoreResult<(u64, Vec<ReportRow>)>;
 }
 
 #[cfg(test)]
