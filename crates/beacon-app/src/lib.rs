@@ -1,7 +1,8 @@
 //! Beacon's application layer: one module per use case (load reports, load feeds, send
-//! digests, reference data, figures for a period, the board update's data, organisations,
-//! exports) and what Beacon ships with ([`defaults`]). The command line and the web
-//! application call these; neither reaches around them into the store for a use case.
+//! digests, reference data, figures for a period, the register's address counts, the
+//! board update's data, organisations, exports) and what Beacon ships with
+//! ([`defaults`]). The command line and the web application call these; neither reaches
+//! around them into the store for a use case.
 //!
 //! Ingest data flows one way, from a file through a parser and enrichment into the store.
 //!
@@ -13,6 +14,7 @@
 //! run's counters are written in the same transaction as its rows; re-running a file
 //! stores nothing new.
 
+pub mod addresses;
 pub mod board;
 pub mod defaults;
 pub mod export;
