@@ -6,9 +6,9 @@
 //! (via `Display`) as a pattern that parses back to an equal tree. Errors say what was
 //! expected and where (line and column, counted in characters from 1).
 //!
-//! The work is split by stage: [`scan`] takes a quick look at the text for the problems
+//! The work is split by stage: `scan` takes a quick look at the text for the problems
 //! pest reports badly, pest parses by the grammar, `build` turns the parse into the tree of
-//! [`ast`], `explain` words pest's errors, and `print` writes a tree back as text.
+//! `ast`, `explain` words pest's errors, and `print` writes a tree back as text.
 
 mod ast;
 mod build;
