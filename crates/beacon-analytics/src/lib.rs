@@ -5,16 +5,16 @@
 //! year-on-year change and spike baselines) and passes both.
 
 pub mod groups;
-pub mod load;
 pub mod measures;
+pub mod period_facts;
 pub mod register;
 pub mod spikes;
 pub mod summary;
 
 pub use groups::{Breakdown, Dimension, GroupRow, group_by, group_by_with_candidates};
-pub use load::PeriodFacts;
 pub use measures::Measures;
 pub use measures::repeat_candidates;
+pub use period_facts::PeriodFacts;
 pub use spikes::{Spike, SpikeRule};
 pub use summary::{StatsContext, Summary, summarise, summarise_with_candidates};
 

@@ -7,11 +7,10 @@
 //!
 //! [`RegisterFigures`] is what the board update says about the register for a period: the
 //! distinct addresses seen in it and their breakdown by district, named from the area's
-//! districts. [`RegisterFigures::load`] is the one place that reads them from a store, so
-//! the CLI and the web board page cannot disagree.
+//! districts. The application layer (`beacon_app::board::register_figures`) is the one
+//! place that reads them from a store, so the CLI and the web board page cannot disagree.
 
-use beacon_core::{Districts, Period};
-use beacon_store::{SightingFact, Store, StoreResult};
+use beacon_core::{Districts, Period, SightingFact};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 use std::str::FromStr;
@@ -207,20 +206,12 @@ impl RegisterFigures {
         }
     }
 
-    /// Reads and counts the register's sightings from the first day of `period` to the
-    /// end of its last day (UTC).
-    ///
-    /// # Errors
-    /// When the store fails.
-    pub fn load(store: &mut dyn Store, period: Period) -> StoreResult<RegisterFigures> {
+    /// The span of sightings the figures for `period` count: from the first day of the
+    /// period to the end of its last day (UTC), as `[start, end)`.
+    pub fn window(period: Period) -> (OffsetDateTime, OffsetDateTime) {
         let start =
             |day: time::Date| -> OffsetDateTime { day.with_time(Time::MIDNIGHT).assume_utc() };
-        let facts = store.sighting_facts(
-            Some(start(period.from)),
-            Some(start(period.to) + Duration::days(1)),
-        )?;
-        let districts = store.districts()?;
-        Ok(RegisterFigures::from_sightings(&facts, &districts))
+        (start(period.from), start(period.to) + Duration::days(1))
     }
 
     /// True when the register saw nothing in the period.

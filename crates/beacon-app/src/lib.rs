@@ -1,6 +1,8 @@
 //! Beacon's application layer: one module per use case (load reports, load feeds, send
-//! digests, reference data). The command line and the web application call these; neither
-//! reaches around them into the store for a use case.
+//! digests, reference data, figures for a period, the register's address counts, the
+//! board update's data, organisations, exports) and what Beacon ships with
+//! ([`defaults`]). The command line and the web application call these; neither reaches
+//! around them into the store for a use case.
 //!
 //! Ingest data flows one way, from a file through a parser and enrichment into the store.
 //!
@@ -12,11 +14,18 @@
 //! run's counters are written in the same transaction as its rows; re-running a file
 //! stores nothing new.
 
+pub mod addresses;
+pub mod board;
+pub mod defaults;
+pub mod export;
 pub mod fault;
 pub mod feeds;
 pub mod notify;
+pub mod organisations;
+pub mod period;
 pub mod reference;
 pub mod reports;
+pub mod stats;
 
 pub use feeds::{
     FeedIngestError, FeedOptions, FeedOutcome, Owners, ingest_feed, ingest_misp_folder,

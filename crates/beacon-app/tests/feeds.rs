@@ -3,10 +3,10 @@
 //! events stored, duplicates, skipped and rejected records; re-ingest stores nothing new;
 //! attribution places addresses with their owner and district.
 
-use beacon_core::{Organisation, Tlp};
 use beacon_app::feeds::{FeedOptions, FeedOutcome, Owners};
 use beacon_app::reference::ensure_reference_data;
 use beacon_app::{ingest_feed, ingest_misp_folder};
+use beacon_core::{Organisation, Tlp};
 use beacon_store::{AddressFilter, Store};
 use std::path::{Path, PathBuf};
 use time::macros::datetime;

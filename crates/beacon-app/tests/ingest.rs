@@ -1,9 +1,9 @@
 //! The report pipeline end to end on SQLite: counts add up, re-ingest is idempotent,
 //! districts come from postcodes, local issues are tagged.
 
-use beacon_ingest::reference::{SHIPPED_RULES, parse_rules};
 use beacon_app::reference::ensure_reference_data;
 use beacon_app::{IngestError, IngestOptions, ingest_reports};
+use beacon_ingest::reference::{SHIPPED_RULES, parse_rules};
 use beacon_store::Store;
 use time::macros::date;
 
@@ -167,8 +167,7 @@ const FAULT_OUTPUT: &str = "BEACON_TEST_FAULT_OUTPUT";
 const FEED: &str = "192.0.2.1\n192.0.2.2\n192.0.2.3\n192.0.2.4\n192.0.2.5\n192.0.2.6\n192.0.2.7\n";
 
 fn feed_options() -> beacon_app::FeedOptions {
-    let mut options =
-        beacon_app::FeedOptions::new(time::macros::datetime!(2026-11-29 12:00 UTC));
+    let mut options = beacon_app::FeedOptions::new(time::macros::datetime!(2026-11-29 12:00 UTC));
     options.batch_size = 3;
     options
 }

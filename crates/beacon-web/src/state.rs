@@ -69,7 +69,7 @@ impl WebSettings {
             pdf_timeout: std::time::Duration::from_secs(60),
             rules,
             max_upload_bytes: 1 << 30,
-            boundaries: Arc::from(beacon_ingest::reference::SHIPPED_BOUNDARIES),
+            boundaries: Arc::from(beacon_app::defaults::SHIPPED_BOUNDARIES),
             trusted_proxy_header: None,
         }
     }
@@ -96,8 +96,7 @@ pub struct AppState {
 impl AppState {
     /// One connection, the shipped rules and default settings (tests, small installs).
     pub fn new(store: Box<dyn Store>, signer: AckSigner) -> AppState {
-        let rules = beacon_ingest::reference::parse_rules(beacon_ingest::reference::SHIPPED_RULES)
-            .unwrap_or_default();
+        let rules = beacon_app::defaults::shipped_rules().unwrap_or_default();
         AppState::with_pool(
             StorePool::new(vec![store], None),
             signer,

@@ -302,7 +302,7 @@ impl StatsCache {
         if let Some(found) = self.entries().facts.get(&key) {
             return Ok(Arc::clone(found));
         }
-        let loaded = Arc::new(PeriodFacts::load(store, period)?);
+        let loaded = Arc::new(beacon_app::period::load_period_facts(store, period)?);
         let mut entries = self.entries();
         if entries.facts.len() >= MAX_FACT_SETS {
             entries.facts.clear();

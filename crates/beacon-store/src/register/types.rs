@@ -230,23 +230,8 @@ pub struct AddressFilter {
     pub limit: Option<u32>,
 }
 
-/// One address's sightings in one month under one classification and feed: the narrow
-/// form the register's statistics count distinct addresses over.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct SightingFact {
-    /// Address id.
-    pub address_id: i64,
-    /// `YYYY-MM`.
-    pub month: String,
-    /// IntelMQ classification type.
-    pub classification_type: String,
-    /// Feed name.
-    pub feed: String,
-    /// Owning organisation's id at the time.
-    pub organisation_id: Option<i64>,
-    /// District.
-    pub district: Option<String>,
-}
+/// Sightings in the narrow form the register's statistics count (a domain fact).
+pub use beacon_core::register::SightingFact;
 
 /// Tallies of the register as a whole.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]

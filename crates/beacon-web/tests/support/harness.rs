@@ -154,7 +154,7 @@ impl World {
     /// The area's summary of the test period, computed by the analytics crate.
     fn summary(&self) -> beacon_analytics::Summary {
         let mut store = self.place.open();
-        beacon_analytics::PeriodFacts::load(store.as_mut(), period())
+        beacon_app::period::load_period_facts(store.as_mut(), period())
             .expect("facts load")
             .summary(&self.rules)
     }
@@ -162,7 +162,7 @@ impl World {
     /// A district's summary of the test period.
     fn district_summary(&self, code: &str) -> beacon_analytics::Summary {
         let mut store = self.place.open();
-        beacon_analytics::PeriodFacts::load(store.as_mut(), period())
+        beacon_app::period::load_period_facts(store.as_mut(), period())
             .expect("facts load")
             .district_summary(&code.parse().expect("a district code"), &self.rules)
             .expect("a district of the area")

@@ -3,15 +3,11 @@
 
 use super::config::Settings;
 use super::output::{count, parse_cli_date, print_csv, print_json};
-use beacon_analytics::register::{
-    AddressDimension, AddressGroup, attributed_addresses, distinct_addresses, group_addresses,
-};
-use beacon_store::Store;
+use beacon_analytics::register::{AddressDimension, group_addresses};
+use beacon_app::addresses::{AddressFigures, AddressQuery, CountedAddresses, count_addresses};
 use clap::Args;
-use serde::Serialize;
-use std::collections::HashMap;
 use std::process::ExitCode;
-use time::{Date, Duration, OffsetDateTime, Time};
+use time::Date;
 
 /// Arguments of `beacon addresses`.
 #[derive(Debug, Args)]
@@ -33,43 +29,6 @@ pub struct AddressesArgs {
     pub csv: bool,
 }
 
-/// Distinct addresses in one district.
-#[derive(Serialize)]
-struct DistrictCount {
-    district: String,
-    name: String,
-    addresses: u64,
-}
-
-/// The figure for the period before, of the same length.
-#[derive(Serialize)]
-struct Previous {
-    from: String,
-    to: String,
-    distinct_addresses: u64,
-    /// Percentage change, when the period before had any.
-    change_percent: Option<f64>,
-}
-
-/// The JSON form.
-#[derive(Serialize)]
-struct AddressesOutput {
-    from: Option<String>,
-    to: String,
-    distinct_addresses: u64,
-    attributed_addresses: u64,
-    by_district: Vec<DistrictCount>,
-    by_month: Vec<AddressGroup>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    previous_period: Option<Previous>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    groups: Vec<AddressGroup>,
-}
-
-fn start_of(date: Date) -> OffsetDateTime {
-    date.with_time(Time::MIDNIGHT).assume_utc()
-}
-
 /// Runs `beacon addresses`.
 pub fn run(args: AddressesArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
     let mut store = settings.open_store()?;
@@ -79,20 +38,17 @@ pub fn run(args: AddressesArgs, settings: &Settings) -> anyhow::Result<ExitCode>
     {
         anyhow::bail!("--from must not be after --to");
     }
-    let end = start_of(to) + Duration::days(1);
-    let facts = store.sighting_facts(args.from.map(start_of), Some(end))?;
-    let previous = match args.from {
-        Some(from) => {
-            let days = (to - from).whole_days() + 1;
-            let before_to = from - Duration::days(1);
-            let before_from = from - Duration::days(days);
-            let earlier =
-                store.sighting_facts(Some(start_of(before_from)), Some(start_of(from)))?;
-            Some((before_from, before_to, distinct_addresses(&earlier)))
-        }
-        None => None,
-    };
-    let output = summarise(store.as_mut(), &facts, args.from, to, previous, &args.by)?;
+    let CountedAddresses {
+        figures: output,
+        facts,
+    } = count_addresses(
+        store.as_mut(),
+        &AddressQuery {
+            from: args.from,
+            to,
+            by: args.by.clone(),
+        },
+    )?;
     if args.json {
         print_json(&output)?;
     } else if args.csv {
@@ -118,72 +74,7 @@ pub fn run(args: AddressesArgs, settings: &Settings) -> anyhow::Result<ExitCode>
     Ok(ExitCode::SUCCESS)
 }
 
-fn summarise(
-    store: &mut dyn Store,
-    facts: &[beacon_store::SightingFact],
-    from: Option<Date>,
-    to: Date,
-    previous: Option<(Date, Date, u64)>,
-    by: &[AddressDimension],
-) -> anyhow::Result<AddressesOutput> {
-    let districts = store.districts()?;
-    let names: HashMap<String, String> = store
-        .organisations()?
-        .into_iter()
-        .map(|o| (o.id.to_string(), o.organisation.name))
-        .collect();
-    let distinct = distinct_addresses(facts);
-    let mut by_district: Vec<DistrictCount> = Vec::new();
-    let counted: HashMap<String, u64> = group_addresses(facts, &[AddressDimension::District])
-        .into_iter()
-        .map(|g| (g.key["district"].clone(), g.addresses))
-        .collect();
-    for district in &districts.list {
-        by_district.push(DistrictCount {
-            district: district.code.to_string(),
-            name: district.name.clone(),
-            addresses: counted.get(district.code.as_str()).copied().unwrap_or(0),
-        });
-    }
-    if let Some(unknown) = counted.get("unknown") {
-        by_district.push(DistrictCount {
-            district: "unknown".into(),
-            name: "Not attributed to a district".into(),
-            addresses: *unknown,
-        });
-    }
-    let mut groups = if by.is_empty() {
-        Vec::new()
-    } else {
-        group_addresses(facts, by)
-    };
-    for group in &mut groups {
-        if let Some(owner) = group.key.get_mut("organisation")
-            && let Some(name) = names.get(owner.as_str())
-        {
-            *owner = name.clone();
-        }
-    }
-    Ok(AddressesOutput {
-        from: from.map(|d| d.to_string()),
-        to: to.to_string(),
-        distinct_addresses: distinct,
-        attributed_addresses: attributed_addresses(facts),
-        by_district,
-        by_month: group_addresses(facts, &[AddressDimension::Month]),
-        previous_period: previous.map(|(from, to, before)| Previous {
-            from: from.to_string(),
-            to: to.to_string(),
-            distinct_addresses: before,
-            change_percent: (before > 0).then(|| {
-                ((distinct as f64 - before as f64) / before as f64 * 1000.0).round() / 10.0
-            }),
-        }),
-        groups,
-    })
-}
-
-fn print_text(output: &AddressesOutput) {
+fn print_text(output: &AddressFigures) {
     let period = match &output.from {
         Some(from) => format!("between {from} and {}", output.to),
         None => format!("up to {}", output.to),

@@ -2,10 +2,10 @@
 //! then defaults.
 
 use anyhow::Context;
-use beacon_core::LocalIssueRules;
-use beacon_ingest::reference::{SHIPPED_RULES, parse_rules};
-use beacon_notify::SmtpSettings;
 use beacon_app::notify::NotifySettings;
+use beacon_core::LocalIssueRules;
+use beacon_ingest::reference::parse_rules;
+use beacon_notify::SmtpSettings;
 use beacon_store::Store;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -82,7 +82,7 @@ impl Settings {
                 Ok(parse_rules(&text)
                     .with_context(|| format!("in the rules file {}", path.display()))?)
             }
-            None => Ok(parse_rules(SHIPPED_RULES)?),
+            None => Ok(beacon_app::defaults::shipped_rules()?),
         }
     }
 }

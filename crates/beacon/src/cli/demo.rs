@@ -9,10 +9,10 @@
 use super::config::{Settings, open_store, redact};
 use super::output::{count, print_json, today};
 use anyhow::Context;
-use beacon_demo::register::{BUSINESS_ORGANISATION, DIGESTS_AT, PARTNER_ORGANISATION};
-use beacon_demo::{DemoConfig, generate, generate_register};
 use beacon_app::feeds::{FeedOptions, Owners};
 use beacon_app::{IngestOptions, ingest_feed, ingest_reports};
+use beacon_demo::register::{BUSINESS_ORGANISATION, DIGESTS_AT, PARTNER_ORGANISATION};
+use beacon_demo::{DemoConfig, generate, generate_register};
 use beacon_store::Store;
 use clap::{Args, Subcommand};
 use std::path::PathBuf;

@@ -4,13 +4,12 @@
 use super::config::{Settings, actor};
 use super::output::parse_cli_date;
 use anyhow::Context;
+use beacon_app::export::{self, ExportError, ExportQuery, ExportTarget};
 use beacon_core::Tlp;
-use beacon_export::misp::FeedInfo;
-use beacon_store::AuditEvent;
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use time::{Date, Duration, Time};
+use time::Date;
 
 /// Export formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -51,28 +50,20 @@ pub struct ExportArgs {
 /// Runs `beacon export`.
 pub fn run(args: ExportArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
     let mut store = settings.open_store()?;
-    let organisation_id = match &args.organisation {
-        Some(name) => Some(
-            store
-                .organisations()?
-                .into_iter()
-                .find(|o| o.organisation.name.eq_ignore_ascii_case(name.trim()))
-                .map(|o| o.id)
-                .with_context(|| {
-                    format!("there is no organisation called '{name}' (see beacon org list)")
-                })?,
-        ),
-        None => None,
+    let query = ExportQuery {
+        ceiling: args.tlp,
+        from: args.from,
+        to: args.to,
+        organisation: args.organisation.clone(),
     };
-    let start = |date: Date| date.with_time(Time::MIDNIGHT).assume_utc();
-    let events = store.feed_events(
-        args.from.map(start),
-        args.to.map(|to| start(to) + Duration::days(1)),
-        organisation_id,
-    )?;
-    let (shared, withheld) = beacon_export::shareable(&events, args.tlp);
+    let selection = export::select(store.as_mut(), &query).map_err(|error| match error {
+        ExportError::UnknownOrganisation(name) => {
+            anyhow::anyhow!("there is no organisation called '{name}' (see beacon org list)")
+        }
+        error => error.into(),
+    })?;
     let to_stdout = args.out.as_ref().is_none_or(|p| p.as_os_str() == "-");
-    match args.format {
+    let exported = match args.format {
         ExportFormat::Stix | ExportFormat::Csv => {
             let writer: Box<dyn std::io::Write> = if to_stdout {
                 Box::new(std::io::stdout().lock())
@@ -83,11 +74,11 @@ pub fn run(args: ExportArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
                         .with_context(|| format!("while creating {}", path.display()))?,
                 ))
             };
-            if args.format == ExportFormat::Stix {
-                beacon_export::stix::write_bundle(&shared, writer)?;
+            selection.write(if args.format == ExportFormat::Stix {
+                ExportTarget::Stix(writer)
             } else {
-                beacon_export::csv::write_csv(&shared, writer)?;
-            }
+                ExportTarget::Csv(writer)
+            })?
         }
         ExportFormat::Misp => {
             let folder = args
@@ -97,27 +88,18 @@ pub fn run(args: ExportArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
                 .context("a MISP feed is a folder: name it with --out FOLDER")?;
             std::fs::create_dir_all(folder)
                 .with_context(|| format!("while creating {}", folder.display()))?;
-            beacon_export::misp::write_feed(&shared, &FeedInfo::default(), folder)?;
+            selection.write(ExportTarget::Misp(folder))?
         }
-    }
-    store.audit(&AuditEvent {
-        actor: actor(),
-        action: "export_register".into(),
-        subject: args
-            .out
-            .as_ref()
-            .map_or_else(|| "-".to_owned(), |p| p.display().to_string()),
-        detail: format!(
-            "{:?}, ceiling {}, {} events exported, {withheld} withheld",
-            args.format,
-            args.tlp.as_str(),
-            shared.len()
-        ),
-    })?;
+    };
+    let destination = args
+        .out
+        .as_ref()
+        .map_or_else(|| "-".to_owned(), |p| p.display().to_string());
+    export::record_export(store.as_mut(), &actor(), &destination, &exported)?;
     eprintln!(
         "Exported {} events; {} held back as above {}.",
-        super::output::count(shared.len() as u64),
-        super::output::count(withheld as u64),
+        super::output::count(exported.exported as u64),
+        super::output::count(exported.withheld as u64),
         args.tlp.as_str()
     );
     Ok(ExitCode::SUCCESS)

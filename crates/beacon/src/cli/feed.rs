@@ -3,9 +3,9 @@
 use super::config::Settings;
 use super::output::{count, print_json, progress_bar};
 use anyhow::Context;
-use beacon_core::Tlp;
 use beacon_app::feeds::{FeedIngestError, FeedOptions, FeedOutcome, Owners, format_names};
 use beacon_app::{ingest_feed, ingest_misp_folder};
+use beacon_core::Tlp;
 use clap::Args;
 use serde::Serialize;
 use std::path::PathBuf;

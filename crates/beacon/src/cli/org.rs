@@ -3,11 +3,12 @@
 use super::config::{Settings, actor};
 use super::output::{print_csv, print_json};
 use anyhow::Context;
-use beacon_ingest::organisations::{
-    DirectoryError, ORGANISATION_COLUMNS, build, parse_organisations,
-};
 use beacon_app::feeds::Owners;
-use beacon_store::AuditEvent;
+use beacon_app::organisations::{
+    ImportedOrganisations, OrganisationDetails, OrganisationError, add_organisation,
+    import_organisations,
+};
+use beacon_ingest::organisations::{DirectoryError, ORGANISATION_COLUMNS};
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -81,27 +82,16 @@ pub fn run(command: OrgCommand, settings: &Settings) -> anyhow::Result<ExitCode>
 
 fn add(args: AddArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
     let mut store = settings.open_store()?;
-    let districts = store.districts()?;
-    let organisation = build(
-        args.name.trim(),
-        args.sector.trim(),
-        args.district.trim(),
-        [
-            &args.contacts.join(";"),
-            &args.networks.join(";"),
-            &args.asns.join(";"),
-            &args.domains.join(";"),
-        ],
-        &districts,
-    )
-    .map_err(|reasons| anyhow::anyhow!("{}", reasons.join("\n")))?;
-    let id = store.upsert_organisations(std::slice::from_ref(&organisation))?[0];
-    store.audit(&AuditEvent {
-        actor: actor(),
-        action: "change_organisation".into(),
-        subject: format!("organisation:{id}"),
-        detail: organisation.name.clone(),
-    })?;
+    let details = OrganisationDetails {
+        name: args.name,
+        sector: args.sector,
+        district: args.district,
+        contacts: args.contacts,
+        networks: args.networks,
+        asns: args.asns,
+        domains: args.domains,
+    };
+    let (id, organisation) = add_organisation(store.as_mut(), &details, &actor())?;
     out!("{} is organisation {id}.", organisation.name);
     warn_conflicts(store.as_mut())?;
     Ok(ExitCode::SUCCESS)
@@ -111,13 +101,12 @@ fn import(args: ImportArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
     let bytes = std::fs::read(&args.file)
         .with_context(|| format!("while reading {}", args.file.display()))?;
     let mut store = settings.open_store()?;
-    let districts = store.districts()?;
-    let organisations = match parse_organisations(&bytes, &districts) {
-        Ok(organisations) => organisations,
-        Err(DirectoryError::Rows(rows)) => {
+    let source = args.file.display().to_string();
+    let imported = match import_organisations(store.as_mut(), &bytes, &source, &actor()) {
+        Ok(imported) => imported,
+        Err(OrganisationError::Directory(DirectoryError::Rows(rows))) => {
             eprintln!(
-                "{}: {} row(s) need fixing; nothing was imported.",
-                args.file.display(),
+                "{source}: {} row(s) need fixing; nothing was imported.",
                 super::output::count(rows.len() as u64)
             );
             for row in &rows {
@@ -125,28 +114,21 @@ fn import(args: ImportArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
             }
             return Ok(ExitCode::FAILURE);
         }
-        Err(error) => anyhow::bail!("{}: {error}", args.file.display()),
+        Err(OrganisationError::Directory(error)) => anyhow::bail!("{source}: {error}"),
+        Err(error) => return Err(error.into()),
     };
-    let ids = store.upsert_organisations(&organisations)?;
-    store.audit(&AuditEvent {
-        actor: actor(),
-        action: "import_organisations".into(),
-        subject: args.file.display().to_string(),
-        detail: format!("{} organisations", ids.len()),
-    })?;
-    let ranges: usize = organisations.iter().map(|o| o.networks.len()).sum();
+    let ImportedOrganisations { ids, networks } = imported;
     if args.json {
         print_json(&serde_json::json!({
             "organisations": ids.len(),
-            "networks": ranges,
+            "networks": networks,
             "ids": ids,
         }))?;
     } else {
         out!(
-            "Imported {} organisations with {} network ranges from {}.",
+            "Imported {} organisations with {} network ranges from {source}.",
             super::output::count(ids.len() as u64),
-            super::output::count(ranges as u64),
-            args.file.display()
+            super::output::count(networks as u64),
         );
     }
     warn_conflicts(store.as_mut())?;

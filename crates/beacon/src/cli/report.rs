@@ -3,7 +3,7 @@
 use super::config::Settings;
 use super::output::parse_cli_date;
 use anyhow::Context;
-use beacon_analytics::register::RegisterFigures;
+use beacon_app::board::{BoardError, BoardFigures, board_figures};
 use clap::{Args, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -47,17 +47,21 @@ pub fn run(command: ReportCommand, settings: &Settings) -> anyhow::Result<ExitCo
     let ReportCommand::Board(args) = command;
     let mut store = settings.open_store()?;
     let rules = settings.rules(None)?;
-    let (summary, _) =
-        super::stats::compute(store.as_mut(), Some(args.from), Some(args.to), &[], &rules)?;
-    let period = beacon_core::Period::new(args.from, args.to)?;
-    let register = RegisterFigures::load(store.as_mut(), period)
-        .context("while counting the register's addresses")?;
+    let period =
+        beacon_core::Period::new(args.from, args.to).context("--from must not be after --to")?;
+    let BoardFigures { summary, register } = board_figures(store.as_mut(), period, &rules)
+        .map_err(|error| match error {
+            BoardError::Summary(error) => anyhow::Error::new(error),
+            BoardError::Register(error) => {
+                anyhow::Error::new(error).context("while counting the register's addresses")
+            }
+        })?;
     let text = match args.format {
         BoardFormat::Md => beacon_report::markdown_with_register(&summary, &register),
         BoardFormat::Html => beacon_report::html_with_register(
             &summary,
             &register,
-            Some(beacon_ingest::reference::SHIPPED_BOUNDARIES),
+            Some(beacon_app::defaults::SHIPPED_BOUNDARIES),
         ),
     };
     match args.out {

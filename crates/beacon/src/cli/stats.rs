@@ -2,11 +2,8 @@
 
 use super::config::Settings;
 use super::output::{count, one_decimal, parse_cli_date, pounds, print_csv, print_json};
-use anyhow::Context;
-use beacon_analytics::{
-    Breakdown, Dimension, GroupRow, PeriodFacts, Summary, group_by_with_candidates,
-};
-use beacon_core::Period;
+use beacon_analytics::{Dimension, GroupRow, Summary};
+use beacon_app::stats::{PeriodStats, StatsError};
 use beacon_store::Store;
 use clap::Args;
 use serde::Serialize;
@@ -43,58 +40,31 @@ struct StatsOutput<'a> {
     groups: Option<&'a [GroupRow]>,
 }
 
-/// The summary of a period (and its breakdown), loaded from a store.
+/// The summary of a period (and its breakdown), from the application layer, with its
+/// errors in the command line's words.
 pub fn compute(
     store: &mut dyn Store,
     from: Option<Date>,
     to: Option<Date>,
     by: &[Dimension],
     rules: &beacon_core::LocalIssueRules,
-) -> anyhow::Result<(Summary, Vec<GroupRow>)> {
-    let range = store.report_date_range()?;
-    let today = super::output::today();
-    let from = from.or(range.map(|r| r.0)).unwrap_or(today);
-    let to = to.or(range.map(|r| r.1)).unwrap_or(today);
-    let period = Period::new(from, to).context("--from must not be after --to")?;
-    let loaded = PeriodFacts::load(store, period)?;
-    let summary = loaded.summary(rules);
-    let (facts, may_repeat, districts, taxonomy) = (
-        &loaded.facts,
-        &loaded.may_repeat,
-        &loaded.districts,
-        &loaded.taxonomy,
-    );
-    let groups = if by.is_empty() {
-        Vec::new()
-    } else {
-        let year = period.midpoint_year();
-        let population = |code: &str| -> Option<u64> {
-            districts
-                .list
-                .iter()
-                .find(|d| d.code.as_str() == code)
-                .map(|d| u64::from(d.population_in(year)))
-        };
-        group_by_with_candidates(
-            facts,
-            may_repeat,
-            Breakdown {
-                period,
-                dimensions: by,
-                taxonomy,
-                district_population: &population,
-                area_population: summary.population,
-            },
-        )
-    };
-    Ok((summary, groups))
+) -> anyhow::Result<PeriodStats> {
+    beacon_app::stats::compute(store, from, to, by, rules, super::output::today()).map_err(
+        |error| match error {
+            StatsError::Period(error) => {
+                anyhow::Error::new(error).context("--from must not be after --to")
+            }
+            StatsError::Store(error) => error.into(),
+        },
+    )
 }
 
 /// Runs `beacon stats`.
 pub fn run(args: StatsArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
     let mut store = settings.open_store()?;
     let rules = settings.rules(None)?;
-    let (summary, groups) = compute(store.as_mut(), args.from, args.to, &args.by, &rules)?;
+    let PeriodStats { summary, groups } =
+        compute(store.as_mut(), args.from, args.to, &args.by, &rules)?;
     if args.json {
         print_json(&StatsOutput {
             summary: &summary,

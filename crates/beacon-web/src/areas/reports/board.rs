@@ -36,7 +36,7 @@ async fn register_figures(
     period: beacon_core::Period,
 ) -> WebResult<beacon_analytics::register::RegisterFigures> {
     Ok(state
-        .blocking(move |store| beacon_analytics::register::RegisterFigures::load(store, period))
+        .blocking(move |store| beacon_app::board::register_figures(store, period))
         .await??)
 }
 

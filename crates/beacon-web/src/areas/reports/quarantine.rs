@@ -11,8 +11,8 @@
 //!
 //! **Invariant:** masking only ever removes text; a row's line number is never changed.
 
+use beacon_app::defaults::Column;
 use beacon_core::RejectedRow;
-use beacon_ingest::reports::Column;
 
 /// What a hidden field shows.
 pub const HIDDEN: &str = "[hidden]";

@@ -1,11 +1,11 @@
-//! Loading what a summary needs from a store: the facts of a period and the 12 months
-//! before it, with the reference data that names them. The CLI and the web application
-//! both summarise through here, so their figures cannot differ.
+//! What a summary needs: the facts of a period and the 12 months before it, with the
+//! reference data that names them. The application layer loads them from a store
+//! (`beacon_app::period::load_period_facts`); the CLI and the web application both
+//! summarise through here, so their figures cannot differ.
 
 use crate::summary::{StatsContext, Summary, summarise_with_candidates};
 use crate::{SpikeRule, history_start, repeat_candidates};
 use beacon_core::{DistrictCode, Districts, FactSet, LocalIssueRules, Period, Taxonomy};
-use beacon_store::{Store, StoreResult};
 use time::Date;
 
 /// The facts of a period (reaching back 12 months) and their reference data.
@@ -26,25 +26,30 @@ pub struct PeriodFacts {
 }
 
 impl PeriodFacts {
-    /// Loads a period's facts.
-    ///
-    /// # Errors
-    /// When the store fails.
-    pub fn load(store: &mut dyn Store, period: Period) -> StoreResult<PeriodFacts> {
-        let first_report = store.report_date_range()?.map(|range| range.0);
-        let districts = store.districts()?;
-        let taxonomy = Taxonomy::new(store.fraud_types()?);
-        let history = Period::new(history_start(period.from), period.to).unwrap_or(period);
-        let facts = store.report_facts(Some(history))?;
+    /// A period's facts from the facts stored from [`history_start`] of the period to its
+    /// end, with the reference data that names them; finds which facts may share a victim.
+    pub fn new(
+        period: Period,
+        facts: FactSet,
+        districts: Districts,
+        taxonomy: Taxonomy,
+        first_report: Option<Date>,
+    ) -> PeriodFacts {
         let may_repeat = repeat_candidates(&facts.facts);
-        Ok(PeriodFacts {
+        PeriodFacts {
             period,
             facts,
             may_repeat,
             districts,
             taxonomy,
             first_report,
-        })
+        }
+    }
+
+    /// The span of facts a summary of `period` needs: from [`history_start`] of the period
+    /// to its end (year-on-year change and spike baselines reach back 12 months).
+    pub fn history(period: Period) -> Period {
+        Period::new(history_start(period.from), period.to).unwrap_or(period)
     }
 
     /// The area's summary.
