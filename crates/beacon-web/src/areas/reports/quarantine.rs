@@ -2,7 +2,7 @@
 //! may not see them, and echoed input cut to a length a page can hold.
 //!
 //! A raw row is read field by field with the column layout its run kept
-//! ([`beacon_store::Store::run_columns`]). Only columns known to hold nothing about the
+//! ([`beacon_store::Runs::run_columns`]). Only columns known to hold nothing about the
 //! victim stay readable; every other field (age, gender, postcode, victim key, summary,
 //! the vulnerability and repeat-victim flags, and columns Beacon does not read, which
 //! could hold anything) becomes [`HIDDEN`], and the same values are hidden where the
