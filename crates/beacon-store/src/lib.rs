@@ -17,7 +17,7 @@
 //! | [`register`] | [`Register`] | organisations, feed batches, addresses, sightings, events |
 //! | [`accounts`] | [`Accounts`] | users, sessions, API tokens, sign-in lock-outs |
 //! | [`explore`] | [`Explore`] | the report explorer's filtered groups and rows |
-//! | [`outbox`] | [`Outbox`] | digests waiting to be sent, leases, acknowledgements |
+//! | [`outbox`] | [`Outbox`] | every outgoing message (digests, notices, injects, …): queue, lease, retry, acknowledge |
 //!
 //! The connection modules [`sqlite`] and [`postgres`] hold only the connection: opening,
 //! pragmas, migrating, prepared statements and dialect helpers. What both backends share
