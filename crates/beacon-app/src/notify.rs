@@ -8,7 +8,7 @@ use beacon_notify::{
     OutboxStore, OutgoingMessage, Recipient, RecipientKind, SendError, SharingPolicy, Transport,
 };
 use beacon_store::{
-    AddressFilter, AddressRecord, Channel, Message, MessageContent, NewDigest, Store, StoreError,
+    AddressFilter, AddressRecord, Message, MessageContent, NewDigest, Store, StoreError,
 };
 use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
@@ -309,7 +309,7 @@ impl<'a> StoreOutbox<'a> {
         };
         OutboxMessage {
             id: message.id,
-            channel: sending(message.channel),
+            channel: message.channel,
             message: outgoing,
             attempts: message.attempts,
         }
@@ -338,8 +338,7 @@ impl OutboxStore for StoreOutbox<'_> {
         limit: usize,
     ) -> Result<Vec<OutboxMessage>, StoreError> {
         let limit = u32::try_from(limit).unwrap_or(u32::MAX);
-        let channels: Vec<Channel> = channels.iter().map(|channel| stored(*channel)).collect();
-        let claimed = self.store.claim_due(&channels, now, lease, limit)?;
+        let claimed = self.store.claim_due(channels, now, lease, limit)?;
         Ok(claimed
             .into_iter()
             .map(|message| self.ready(message))
@@ -357,24 +356,6 @@ impl OutboxStore for StoreOutbox<'_> {
         retry_at: Option<OffsetDateTime>,
     ) -> Result<(), StoreError> {
         self.store.outbox_record_failure(id, error, retry_at)
-    }
-}
-
-/// The store's spelling of a channel.
-fn stored(channel: beacon_notify::Channel) -> Channel {
-    match channel {
-        beacon_notify::Channel::Email => Channel::Email,
-        beacon_notify::Channel::Sms => Channel::Sms,
-        beacon_notify::Channel::Webhook => Channel::Webhook,
-    }
-}
-
-/// The sender's name for a stored channel.
-fn sending(channel: Channel) -> beacon_notify::Channel {
-    match channel {
-        Channel::Email => beacon_notify::Channel::Email,
-        Channel::Sms => beacon_notify::Channel::Sms,
-        Channel::Webhook => beacon_notify::Channel::Webhook,
     }
 }
 

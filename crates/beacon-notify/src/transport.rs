@@ -4,17 +4,9 @@
 
 use beacon_core::Tlp;
 
-/// How a message leaves Beacon. A sender claims only the messages of the channels it has
+/// How a message leaves Beacon: a sender claims only the messages of the channels it has
 /// a transport for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Channel {
-    /// Email over SMTP.
-    Email,
-    /// A text message.
-    Sms,
-    /// An HTTP call to a partner's system.
-    Webhook,
-}
+pub use beacon_core::Channel;
 
 /// One message ready to send, as the outbox stores it. Email uses every field; a channel
 /// without subjects or HTML uses what it has (`to` is the address on the channel: an

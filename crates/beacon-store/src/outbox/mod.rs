@@ -64,38 +64,8 @@ impl MessageKind {
     }
 }
 
-/// How a message leaves Beacon, so a sender claims only what it has a transport for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Channel {
-    /// Email over SMTP.
-    Email,
-    /// A text message.
-    Sms,
-    /// An HTTP call to a partner's system.
-    Webhook,
-}
-
-impl Channel {
-    /// Every channel, in stored-spelling order.
-    pub const ALL: [Channel; 3] = [Channel::Email, Channel::Sms, Channel::Webhook];
-
-    /// The stored spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Channel::Email => "email",
-            Channel::Sms => "sms",
-            Channel::Webhook => "webhook",
-        }
-    }
-
-    /// Reads the stored spelling; `None` for one this Beacon does not know.
-    pub fn from_stored(text: &str) -> Option<Channel> {
-        Channel::ALL
-            .into_iter()
-            .find(|channel| channel.as_str() == text)
-    }
-}
+/// How a message leaves Beacon (a domain type, shared with the senders).
+pub use beacon_core::Channel;
 
 /// What a message says: written out in full when queued, or a template rendered when it
 /// is sent, so campaigns can queue one reference and each recipient's own fields.

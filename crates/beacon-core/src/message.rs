@@ -1,0 +1,37 @@
+//! What every outgoing message shares whatever its capability: the channel it leaves on.
+//! The store keeps it and the senders dispatch on it, so both name the same type.
+
+use serde::Serialize;
+
+/// How a message leaves Beacon, so a sender claims only what it has a transport for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// Email over SMTP.
+    Email,
+    /// A text message.
+    Sms,
+    /// An HTTP call to a partner's system.
+    Webhook,
+}
+
+impl Channel {
+    /// Every channel, in stored-spelling order.
+    pub const ALL: [Channel; 3] = [Channel::Email, Channel::Sms, Channel::Webhook];
+
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Sms => "sms",
+            Channel::Webhook => "webhook",
+        }
+    }
+
+    /// Reads the stored spelling; `None` for one this Beacon does not know.
+    pub fn from_stored(text: &str) -> Option<Channel> {
+        Channel::ALL
+            .into_iter()
+            .find(|channel| channel.as_str() == text)
+    }
+}
