@@ -1,27 +1,21 @@
 //! The outbox in PostgreSQL.
 
-use super::columns::{content_columns, content_from, known};
+use super::columns::{
+    ACKNOWLEDGE_SQL, DUE_SQL, EXISTING_SQL, INSERT_DIGEST_SQL, LAST_DIGEST_AT_SQL, MESSAGE_COLUMNS,
+    MESSAGE_FROM, MOVE_WATERMARK_SQL, NAME_MESSAGE_SQL, NEWEST_DIGESTS_SQL, NEWEST_SQL,
+    RECORD_FAILURE_SQL, RECORD_SENT_SQL, content_columns, message_from,
+};
 use super::{
-    Channel, Claim, DigestDetail, Message, MessageDetail, MessageKind, NewDigest, NewMessage,
-    Outbox, OutboxEntry, OutboxStatus, message_id_of,
+    Channel, Claim, Message, MessageDetail, MessageKind, NewDigest, NewMessage, Outbox,
+    OutboxEntry, OutboxStatus, message_id_of,
 };
 use crate::StoreResult;
-use crate::neutral::{tlp_from_rank, tlp_rank};
+use crate::neutral::{dollar, tlp_rank};
 use crate::postgres::PostgresStore;
-use crate::postgres::{big, pg_opt_text, pg_text, unsigned};
+use crate::postgres::{big, pg_opt_text, pg_text};
 use postgres::GenericClient;
 use postgres::types::ToSql;
 use time::OffsetDateTime;
-
-const MESSAGE_COLUMNS: &str = "m.id, m.kind, m.channel, m.organisation_id, g.name, m.recipient,
-    m.recipient_kind, m.subject, m.text_body, m.html_body, m.template, m.template_data, m.tlp,
-    m.dedupe_key, m.message_id, m.ack_wanted, m.status, m.attempts, m.next_attempt_at,
-    m.last_error, m.created_at, m.sent_at, m.acknowledged_at, m.acknowledged_by,
-    d.findings, d.withheld, d.period_start, d.period_end";
-
-const MESSAGE_FROM: &str = "FROM outbox_messages m
-    LEFT JOIN organisations g ON g.id = m.organisation_id
-    LEFT JOIN outbox_digests d ON d.id = m.id";
 
 impl Outbox for PostgresStore {
     fn enqueue(&mut self, messages: &[NewMessage], message_domain: &str) -> StoreResult<Vec<i64>> {
@@ -55,8 +49,7 @@ impl Outbox for PostgresStore {
         let ids: Vec<i64> = self
             .client
             .query(
-                "SELECT id FROM outbox_messages WHERE $2::TEXT IS NULL OR kind = $2
-                 ORDER BY id DESC LIMIT $1",
+                &*dollar(NEWEST_SQL),
                 &[&i64::from(limit), &kind.map(MessageKind::as_str)],
             )?
             .iter()
@@ -76,20 +69,16 @@ impl Outbox for PostgresStore {
             )?
             .is_some();
         if wanted {
-            self.client.execute(
-                "UPDATE outbox_messages SET acknowledged_at = $2, acknowledged_by = $3
-                 WHERE id = $1 AND acknowledged_at IS NULL",
-                &[&id, &at, &pg_text(by)],
-            )?;
+            self.client
+                .execute(&*dollar(ACKNOWLEDGE_SQL), &[&id, &at, &pg_text(by)])?;
         }
         Ok(wanted)
     }
 
     fn last_digest_at(&mut self, organisation_id: i64) -> StoreResult<Option<OffsetDateTime>> {
-        let row = self.client.query_opt(
-            "SELECT last_digest_at FROM organisations WHERE id = $1",
-            &[&organisation_id],
-        )?;
+        let row = self
+            .client
+            .query_opt(&*dollar(LAST_DIGEST_AT_SQL), &[&organisation_id])?;
         Ok(match row {
             Some(row) => row.try_get(0)?,
             None => None,
@@ -116,7 +105,7 @@ impl Outbox for PostgresStore {
             .collect();
         let ids = insert_messages(&mut transaction, &messages, message_domain)?;
         transaction.execute(
-            "UPDATE organisations SET last_digest_at = $2 WHERE id = $1",
+            &*dollar(MOVE_WATERMARK_SQL),
             &[&organisation_id, &period_end],
         )?;
         transaction.commit()?;
@@ -137,11 +126,8 @@ impl Outbox for PostgresStore {
     }
 
     fn outbox_record_sent(&mut self, id: i64, at: OffsetDateTime) -> StoreResult<()> {
-        self.client.execute(
-            "UPDATE outbox_messages SET status = 'sent', sent_at = $2, claimed_until = NULL, last_error = NULL
-             WHERE id = $1",
-            &[&id, &at],
-        )?;
+        self.client
+            .execute(&*dollar(RECORD_SENT_SQL), &[&id, &at])?;
         Ok(())
     }
 
@@ -157,9 +143,7 @@ impl Outbox for PostgresStore {
             OutboxStatus::GivenUp
         };
         self.client.execute(
-            "UPDATE outbox_messages SET status = $2, last_error = $3,
-                next_attempt_at = COALESCE($4, next_attempt_at), claimed_until = NULL
-             WHERE id = $1 AND status <> 'sent'",
+            &*dollar(RECORD_FAILURE_SQL),
             &[&id, &status.as_str(), &pg_text(error), &retry_at],
         )?;
         Ok(())
@@ -173,9 +157,7 @@ impl Outbox for PostgresStore {
         let ids: Vec<i64> = self
             .client
             .query(
-                "SELECT id FROM outbox_messages
-                 WHERE kind = 'digest' AND ($2::BIGINT IS NULL OR organisation_id = $2)
-                 ORDER BY id DESC LIMIT $1",
+                &*dollar(NEWEST_DIGESTS_SQL),
                 &[&i64::from(limit), &organisation_id],
             )?
             .iter()
@@ -226,10 +208,7 @@ fn insert_messages(
         )?;
         let Some(inserted) = inserted else {
             let existing: i64 = client
-                .query_one(
-                    "SELECT id FROM outbox_messages WHERE dedupe_key = $1",
-                    &[&dedupe_key],
-                )?
+                .query_one(&*dollar(EXISTING_SQL), &[&dedupe_key])?
                 .try_get(0)?;
             ids.push(existing);
             continue;
@@ -237,13 +216,12 @@ fn insert_messages(
         let id: i64 = inserted.try_get(0)?;
         let created: OffsetDateTime = inserted.try_get(1)?;
         client.execute(
-            "UPDATE outbox_messages SET message_id = $2 WHERE id = $1",
+            &*dollar(NAME_MESSAGE_SQL),
             &[&id, &message_id_of(id, message, created, message_domain)],
         )?;
         if let MessageDetail::Digest(detail) = message.detail {
             client.execute(
-                "INSERT INTO outbox_digests (id, findings, withheld, period_start, period_end)
-                 VALUES ($1, $2, $3, $4, $5)",
+                &*dollar(INSERT_DIGEST_SQL),
                 &[
                     &id,
                     &big(detail.findings)?,
@@ -281,11 +259,9 @@ fn claim(
     let ids: Vec<i64> = transaction
         .query(
             &format!(
-                "SELECT id FROM outbox_messages
-                 WHERE {filter} AND (status = 'pending'
-                    OR (status = 'retrying' AND next_attempt_at <= $1)
-                    OR (status = 'sending' AND claimed_until <= $1))
-                 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED"
+                "SELECT id FROM outbox_messages WHERE {filter} AND {due}
+                 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED",
+                due = dollar(DUE_SQL)
             ),
             &parameters,
         )?
@@ -308,49 +284,5 @@ fn messages_by_id(client: &mut impl GenericClient, ids: &[i64]) -> StoreResult<V
         &format!("SELECT {MESSAGE_COLUMNS} {MESSAGE_FROM} WHERE m.id = ANY($1) ORDER BY m.id"),
         &[&ids],
     )?;
-    rows.iter()
-        .map(|row| {
-            let kind: &str = row.try_get(1)?;
-            let channel: &str = row.try_get(2)?;
-            let period_end: Option<OffsetDateTime> = row.try_get(27)?;
-            let detail = match period_end {
-                Some(period_end) => MessageDetail::Digest(DigestDetail {
-                    findings: unsigned(row.try_get(24)?),
-                    withheld: unsigned(row.try_get(25)?),
-                    period_start: row.try_get(26)?,
-                    period_end,
-                }),
-                None => MessageDetail::None,
-            };
-            Ok(Message {
-                id: row.try_get(0)?,
-                kind: known(MessageKind::from_stored(kind), "message kind", kind)?,
-                channel: known(Channel::from_stored(channel), "channel", channel)?,
-                organisation_id: row.try_get(3)?,
-                organisation: row.try_get(4)?,
-                recipient: row.try_get(5)?,
-                recipient_kind: row.try_get(6)?,
-                content: content_from(
-                    row.try_get(7)?,
-                    row.try_get(8)?,
-                    row.try_get(9)?,
-                    row.try_get(10)?,
-                    row.try_get(11)?,
-                )?,
-                tlp: tlp_from_rank(row.try_get(12)?),
-                dedupe_key: row.try_get(13)?,
-                message_id: row.try_get(14)?,
-                ack_wanted: row.try_get(15)?,
-                status: OutboxStatus::from_stored(row.try_get(16)?),
-                attempts: u32::try_from(row.try_get::<_, i64>(17)?).unwrap_or(0),
-                next_attempt_at: row.try_get(18)?,
-                last_error: row.try_get(19)?,
-                created_at: row.try_get(20)?,
-                sent_at: row.try_get(21)?,
-                acknowledged_at: row.try_get(22)?,
-                acknowledged_by: row.try_get(23)?,
-                detail,
-            })
-        })
-        .collect()
+    rows.iter().map(message_from).collect()
 }

@@ -1,25 +1,19 @@
 //! The outbox in SQLite.
 
-use super::columns::{content_columns, content_from, known};
+use super::columns::{
+    ACKNOWLEDGE_SQL, DUE_SQL, EXISTING_SQL, INSERT_DIGEST_SQL, LAST_DIGEST_AT_SQL, MESSAGE_COLUMNS,
+    MESSAGE_FROM, MOVE_WATERMARK_SQL, NAME_MESSAGE_SQL, NEWEST_DIGESTS_SQL, NEWEST_SQL,
+    RECORD_FAILURE_SQL, RECORD_SENT_SQL, content_columns, message_from,
+};
 use super::{
-    Channel, Claim, DigestDetail, Message, MessageDetail, MessageKind, NewDigest, NewMessage,
-    Outbox, OutboxEntry, OutboxStatus, message_id_of,
+    Channel, Claim, Message, MessageDetail, MessageKind, NewDigest, NewMessage, Outbox,
+    OutboxEntry, OutboxStatus, message_id_of,
 };
 use crate::StoreResult;
-use crate::neutral::{parse_utc_text, tlp_from_rank, tlp_rank, utc_text};
+use crate::neutral::{parse_utc_text, tlp_rank, utc_text};
 use crate::sqlite::SqliteStore;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use time::OffsetDateTime;
-
-const MESSAGE_COLUMNS: &str = "m.id, m.kind, m.channel, m.organisation_id, g.name, m.recipient,
-    m.recipient_kind, m.subject, m.text_body, m.html_body, m.template, m.template_data, m.tlp,
-    m.dedupe_key, m.message_id, m.ack_wanted, m.status, m.attempts, m.next_attempt_at,
-    m.last_error, m.created_at, m.sent_at, m.acknowledged_at, m.acknowledged_by,
-    d.findings, d.withheld, d.period_start, d.period_end";
-
-const MESSAGE_FROM: &str = "FROM outbox_messages m
-    LEFT JOIN organisations g ON g.id = m.organisation_id
-    LEFT JOIN outbox_digests d ON d.id = m.id";
 
 impl Outbox for SqliteStore {
     fn enqueue(&mut self, messages: &[NewMessage], message_domain: &str) -> StoreResult<Vec<i64>> {
@@ -53,9 +47,7 @@ impl Outbox for SqliteStore {
 
     fn messages(&mut self, kind: Option<MessageKind>, limit: u32) -> StoreResult<Vec<Message>> {
         let ids: Vec<i64> = {
-            let mut statement = self.connection.prepare_cached(
-                "SELECT id FROM outbox_messages WHERE ?2 IS NULL OR kind = ?2 ORDER BY id DESC LIMIT ?1",
-            )?;
+            let mut statement = self.connection.prepare_cached(NEWEST_SQL)?;
             statement
                 .query_map(params![limit, kind.map(MessageKind::as_str)], |row| {
                     row.get(0)
@@ -76,11 +68,8 @@ impl Outbox for SqliteStore {
             |row| row.get(0),
         )?;
         if wanted {
-            self.connection.execute(
-                "UPDATE outbox_messages SET acknowledged_at = ?2, acknowledged_by = ?3
-                 WHERE id = ?1 AND acknowledged_at IS NULL",
-                params![id, utc_text(at), by],
-            )?;
+            self.connection
+                .execute(ACKNOWLEDGE_SQL, params![id, utc_text(at), by])?;
         }
         Ok(wanted)
     }
@@ -88,11 +77,7 @@ impl Outbox for SqliteStore {
     fn last_digest_at(&mut self, organisation_id: i64) -> StoreResult<Option<OffsetDateTime>> {
         let text: Option<Option<String>> = self
             .connection
-            .query_row(
-                "SELECT last_digest_at FROM organisations WHERE id = ?1",
-                [organisation_id],
-                |row| row.get(0),
-            )
+            .query_row(LAST_DIGEST_AT_SQL, [organisation_id], |row| row.get(0))
             .optional()?;
         text.flatten().map(|t| parse_utc_text(&t)).transpose()
     }
@@ -107,11 +92,8 @@ impl Outbox for SqliteStore {
         let transaction = self
             .connection
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let period_start: Option<String> = transaction.query_row(
-            "SELECT last_digest_at FROM organisations WHERE id = ?1",
-            [organisation_id],
-            |row| row.get(0),
-        )?;
+        let period_start: Option<String> =
+            transaction.query_row(LAST_DIGEST_AT_SQL, [organisation_id], |row| row.get(0))?;
         let period_start = period_start.map(|text| parse_utc_text(&text)).transpose()?;
         let messages: Vec<NewMessage> = digests
             .iter()
@@ -119,7 +101,7 @@ impl Outbox for SqliteStore {
             .collect();
         let ids = insert_messages(&transaction, &messages, message_domain)?;
         transaction.execute(
-            "UPDATE organisations SET last_digest_at = ?2 WHERE id = ?1",
+            MOVE_WATERMARK_SQL,
             params![organisation_id, utc_text(period_end)],
         )?;
         transaction.commit()?;
@@ -140,11 +122,8 @@ impl Outbox for SqliteStore {
     }
 
     fn outbox_record_sent(&mut self, id: i64, at: OffsetDateTime) -> StoreResult<()> {
-        self.connection.execute(
-            "UPDATE outbox_messages SET status = 'sent', sent_at = ?2, claimed_until = NULL, last_error = NULL
-             WHERE id = ?1",
-            params![id, utc_text(at)],
-        )?;
+        self.connection
+            .execute(RECORD_SENT_SQL, params![id, utc_text(at)])?;
         Ok(())
     }
 
@@ -160,9 +139,7 @@ impl Outbox for SqliteStore {
             OutboxStatus::GivenUp
         };
         self.connection.execute(
-            "UPDATE outbox_messages SET status = ?2, last_error = ?3,
-                next_attempt_at = COALESCE(?4, next_attempt_at), claimed_until = NULL
-             WHERE id = ?1 AND status <> 'sent'",
+            RECORD_FAILURE_SQL,
             params![id, status.as_str(), error, retry_at.map(utc_text)],
         )?;
         Ok(())
@@ -174,11 +151,7 @@ impl Outbox for SqliteStore {
         limit: u32,
     ) -> StoreResult<Vec<OutboxEntry>> {
         let ids: Vec<i64> = {
-            let mut statement = self.connection.prepare_cached(
-                "SELECT id FROM outbox_messages
-                 WHERE kind = 'digest' AND (?2 IS NULL OR organisation_id = ?2)
-                 ORDER BY id DESC LIMIT ?1",
-            )?;
+            let mut statement = self.connection.prepare_cached(NEWEST_DIGESTS_SQL)?;
             statement
                 .query_map(params![limit, organisation_id], |row| row.get(0))?
                 .collect::<Result<_, _>>()?
@@ -207,14 +180,9 @@ fn insert_messages(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, '', ?13, 'pending', 0, ?14, ?14)
          ON CONFLICT (dedupe_key) DO NOTHING",
     )?;
-    let mut existing =
-        connection.prepare_cached("SELECT id FROM outbox_messages WHERE dedupe_key = ?1")?;
-    let mut name_it =
-        connection.prepare_cached("UPDATE outbox_messages SET message_id = ?2 WHERE id = ?1")?;
-    let mut digest = connection.prepare_cached(
-        "INSERT INTO outbox_digests (id, findings, withheld, period_start, period_end)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
+    let mut existing = connection.prepare_cached(EXISTING_SQL)?;
+    let mut name_it = connection.prepare_cached(NAME_MESSAGE_SQL)?;
+    let mut digest = connection.prepare_cached(INSERT_DIGEST_SQL)?;
     let mut ids = Vec::with_capacity(messages.len());
     for message in messages {
         let (subject, text, html, template, data) = content_columns(&message.content)?;
@@ -281,11 +249,7 @@ fn claim(
     let now_text = utc_text(now);
     let ids: Vec<i64> = {
         let mut due = transaction.prepare_cached(&format!(
-            "SELECT id FROM outbox_messages
-             WHERE {filter} AND (status = 'pending'
-                OR (status = 'retrying' AND next_attempt_at <= ?1)
-                OR (status = 'sending' AND claimed_until <= ?1))
-             ORDER BY id LIMIT ?2"
+            "SELECT id FROM outbox_messages WHERE {filter} AND {DUE_SQL} ORDER BY id LIMIT ?2"
         ))?;
         due.query_map(params![now_text, limit], |row| row.get(0))?
             .collect::<Result<_, _>>()?
@@ -307,57 +271,14 @@ fn claim(
     Ok(claimed.into_iter().flatten().collect())
 }
 
+/// One message by id.
 fn message(connection: &Connection, id: i64) -> StoreResult<Option<Message>> {
     let mut statement = connection.prepare_cached(&format!(
         "SELECT {MESSAGE_COLUMNS} {MESSAGE_FROM} WHERE m.id = ?1"
     ))?;
     let mut rows = statement.query([id])?;
-    let Some(row) = rows.next()? else {
-        return Ok(None);
-    };
-    let time_at = |index: usize| -> StoreResult<Option<OffsetDateTime>> {
-        row.get::<_, Option<String>>(index)?
-            .map(|t| parse_utc_text(&t))
-            .transpose()
-    };
-    let kind: String = row.get(1)?;
-    let channel: String = row.get(2)?;
-    let detail = match row.get::<_, Option<String>>(27)? {
-        Some(period_end) => MessageDetail::Digest(DigestDetail {
-            findings: row.get::<_, i64>(24)?.max(0) as u64,
-            withheld: row.get::<_, i64>(25)?.max(0) as u64,
-            period_start: time_at(26)?,
-            period_end: parse_utc_text(&period_end)?,
-        }),
-        None => MessageDetail::None,
-    };
-    Ok(Some(Message {
-        id: row.get(0)?,
-        kind: known(MessageKind::from_stored(&kind), "message kind", &kind)?,
-        channel: known(Channel::from_stored(&channel), "channel", &channel)?,
-        organisation_id: row.get(3)?,
-        organisation: row.get(4)?,
-        recipient: row.get(5)?,
-        recipient_kind: row.get(6)?,
-        content: content_from(
-            row.get(7)?,
-            row.get(8)?,
-            row.get(9)?,
-            row.get(10)?,
-            row.get(11)?,
-        )?,
-        tlp: tlp_from_rank(row.get(12)?),
-        dedupe_key: row.get(13)?,
-        message_id: row.get(14)?,
-        ack_wanted: row.get(15)?,
-        status: OutboxStatus::from_stored(&row.get::<_, String>(16)?),
-        attempts: row.get::<_, i64>(17)?.clamp(0, i64::from(u32::MAX)) as u32,
-        next_attempt_at: parse_utc_text(&row.get::<_, String>(18)?)?,
-        last_error: row.get(19)?,
-        created_at: parse_utc_text(&row.get::<_, String>(20)?)?,
-        sent_at: time_at(21)?,
-        acknowledged_at: time_at(22)?,
-        acknowledged_by: row.get(23)?,
-        detail,
-    }))
+    match rows.next()? {
+        Some(row) => Ok(Some(message_from(row)?)),
+        None => Ok(None),
+    }
 }
