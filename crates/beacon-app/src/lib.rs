@@ -14,8 +14,10 @@
 //! run's counters are written in the same transaction as its rows; re-running a file
 //! stores nothing new.
 
+pub mod accounts;
 pub mod addresses;
 pub mod board;
+pub mod credentials;
 pub mod defaults;
 pub mod export;
 pub mod fault;

@@ -4,7 +4,6 @@ use super::config::Settings;
 use super::output::{count, print_json, progress_bar};
 use anyhow::Context;
 use beacon_app::reference::{load_districts, load_fraud_types, load_postcodes};
-use beacon_store::AuditEvent;
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -169,29 +168,22 @@ pub fn run(command: AdminCommand, settings: &Settings) -> anyhow::Result<ExitCod
         }
         AdminCommand::CreateUser(args) => create_user(store.as_mut(), args)?,
         AdminCommand::CreateToken(args) => {
-            let (user, _) = store
-                .user_for_sign_in(&args.username)?
-                .with_context(|| format!("there is no account called {}", args.username))?;
-            let token = beacon_web::auth::new_token();
             let expires_at = time::OffsetDateTime::now_utc()
                 + time::Duration::days(i64::from(args.expires_in_days));
-            store.create_api_token(
-                user.id,
-                &args.name,
-                &beacon_web::auth::token_hash(&token),
-                expires_at,
-            )?;
             let until = expires_at
                 .format(time::macros::format_description!(
                     "[day padding:none] [month repr:long] [year] at [hour]:[minute] UTC"
                 ))
                 .context("while writing the expiry date")?;
-            store.audit(&AuditEvent {
-                actor: super::config::actor(),
-                action: "create_api_token".into(),
-                subject: format!("user:{}", user.id),
-                detail: format!("{}, working until {until}", args.name),
-            })?;
+            let issued = beacon_app::accounts::create_api_token(
+                store.as_mut(),
+                &args.username,
+                &args.name,
+                expires_at,
+                &until,
+                &super::config::actor(),
+            )?;
+            let (token, user) = (issued.token, issued.user);
             out!("{token}");
             eprintln!(
                 "This token acts as {} ({}) until {until}. It is shown only now; send it as 'Authorization: Bearer <token>'.",
@@ -236,23 +228,17 @@ fn create_user(store: &mut dyn beacon_store::Store, args: CreateUserArgs) -> any
     } else {
         (generated_password(), true)
     };
-    if let Some(problem) = beacon_web::auth::password_problem(&password) {
-        anyhow::bail!("{problem}");
-    }
-    let hash = beacon_web::auth::hash_password(&password).map_err(anyhow::Error::msg)?;
-    let id = store.create_user(&beacon_store::NewUser {
-        username: args.username.clone(),
-        display_name: args.name.clone().unwrap_or_else(|| args.username.clone()),
-        role: args.role,
-        password_hash: hash,
-        organisation_id,
-    })?;
-    store.audit(&AuditEvent {
-        actor: super::config::actor(),
-        action: "create_user".into(),
-        subject: format!("user:{id}"),
-        detail: format!("{} as {}", args.username, args.role),
-    })?;
+    beacon_app::accounts::create_account(
+        store,
+        &beacon_app::accounts::NewAccount {
+            username: args.username.clone(),
+            display_name: args.name.clone().unwrap_or_else(|| args.username.clone()),
+            role: args.role,
+            password: password.clone(),
+            organisation_id,
+        },
+        &super::config::actor(),
+    )?;
     out!("Created {} ({}).", args.username, args.role.label());
     if generated {
         out!("Password (shown only now): {password}");

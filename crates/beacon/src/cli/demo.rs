@@ -150,9 +150,9 @@ fn demo_accounts(location: &str) -> anyhow::Result<String> {
     use beacon_core::Role;
     let password = std::env::var("BEACON_DEMO_PASSWORD")
         .ok()
-        .filter(|p| beacon_web::auth::password_problem(p).is_none())
+        .filter(|p| beacon_app::credentials::password_problem(p).is_none())
         .unwrap_or_else(super::admin::generated_password);
-    let hash = beacon_web::auth::hash_password(&password).map_err(anyhow::Error::msg)?;
+    let hash = beacon_app::credentials::hash_password(&password).map_err(anyhow::Error::msg)?;
     let mut store = open_store(location)?;
     let organisations = store.organisations()?;
     let organisation_id = |name: &str| {

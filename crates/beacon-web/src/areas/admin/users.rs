@@ -1,6 +1,6 @@
 //! Accounts, managed by coordinators: create, change role, disable, unlock.
 
-use crate::auth::{Viewer, hash_password, password_problem};
+use crate::auth::{Viewer, password_problem};
 use crate::chrome::error::{WebError, WebResult};
 use crate::chrome::layout::{Chrome, render};
 use crate::state::AppState;
@@ -9,8 +9,9 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use beacon_app::accounts::{AccountError, NewAccount, create_account};
 use beacon_core::{Permission, Role, StoredOrganisation};
-use beacon_store::{AuditEvent, NewUser, User, UserChange};
+use beacon_store::{AuditEvent, User, UserChange};
 
 #[derive(Template)]
 #[template(path = "admin/templates/users.html")]
@@ -108,29 +109,22 @@ pub async fn create(
     let (Ok(role), true) = (role, errors.is_empty()) else {
         return show(&state, &viewer, StatusCode::BAD_REQUEST, errors, None).await;
     };
-    let hash = hash_password(&form.password).map_err(WebError::Internal)?;
-    let user = NewUser {
+    let account = NewAccount {
         username: username.clone(),
         display_name: form.display_name.trim().to_owned(),
         role,
-        password_hash: hash,
+        password: form.password.clone(),
         organisation_id,
     };
     let actor = viewer.user.username.clone();
     let created = state
-        .blocking(move |store| -> beacon_store::StoreResult<Option<i64>> {
-            let id = match store.create_user(&user) {
-                Ok(id) => id,
-                Err(beacon_store::StoreError::Duplicate { .. }) => return Ok(None),
-                Err(error) => return Err(error),
-            };
-            store.audit(&AuditEvent {
-                actor,
-                action: "create_user".into(),
-                subject: format!("user:{id}"),
-                detail: format!("{} as {}", user.username, user.role),
-            })?;
-            Ok(Some(id))
+        .blocking(move |store| -> WebResult<Option<i64>> {
+            match create_account(store, &account, &actor) {
+                Ok(id) => Ok(Some(id)),
+                Err(error) if error.is_name_taken() => Ok(None),
+                Err(AccountError::Store(error)) => Err(WebError::from(error)),
+                Err(error) => Err(WebError::Internal(error.to_string())),
+            }
         })
         .await??;
     match created {
