@@ -3,9 +3,11 @@
 //! **Architecture invariant:** this crate does no I/O and knows no database. Values are
 //! parsed once at the edge (`FromStr`/`parse` functions here) and trusted afterwards.
 
+pub mod advisory;
 pub mod district;
 pub mod event;
 pub mod facts;
+pub mod inventory;
 pub mod issues;
 pub mod message;
 pub mod money;
@@ -21,9 +23,16 @@ pub mod taxonomy;
 pub mod text;
 pub mod tlp;
 
+pub use advisory::{
+    Advisory, AdvisorySource, Applicability, Criterion, Priority, ProductPattern,
+    ValidationFailure, VersionBounds,
+};
 pub use district::{District, DistrictCode, Districts};
 pub use event::Event;
 pub use facts::{Fact, FactSet};
+pub use inventory::{
+    Asset, AssetStatus, Confidence, ContactRole, Delivery, PartnerContact, ProductEntry,
+};
 pub use issues::{IssueMatcher, IssueRule, LocalIssueRules};
 pub use message::Channel;
 pub use money::Pence;
