@@ -4,6 +4,7 @@
 //! store. The caller loads facts for the period *and the 12 months before it* (for
 //! year-on-year change and spike baselines) and passes both.
 
+pub mod advisories;
 pub mod groups;
 pub mod measures;
 pub mod period_facts;
