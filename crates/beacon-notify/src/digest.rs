@@ -5,7 +5,7 @@
 //! findings the recipient may not receive are counted, never shown; feed data is escaped
 //! for HTML, kept to one line in text, and never reaches the subject.
 
-mod html;
+pub(crate) mod html;
 mod text;
 
 use crate::advice::{self, Advice};
@@ -335,7 +335,7 @@ fn group(mut findings: Vec<&Finding>) -> Vec<Group<'_>> {
 }
 
 /// What a TLP label asks of the reader, in the words of TLP 2.0, shortened.
-fn tlp_meaning(tlp: Tlp) -> &'static str {
+pub(crate) fn tlp_meaning(tlp: Tlp) -> &'static str {
     match tlp {
         Tlp::Clear => "There is no limit on sharing this email.",
         Tlp::Green => "You may share this email within your community, but not publicly.",

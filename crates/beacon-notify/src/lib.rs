@@ -20,6 +20,7 @@
 
 pub mod ack;
 pub mod advice;
+pub mod advisory;
 mod dates;
 pub mod digest;
 mod escape;
@@ -31,6 +32,10 @@ pub mod transport;
 
 pub use ack::{AckError, AckSigner};
 pub use advice::{Advice, advice_for};
+pub use advisory::{
+    AdvisoryLetter, ComposedLetter, DigestLine, LetterAsset, LetterPurpose, compose_digest,
+    compose_letter,
+};
 pub use digest::{ComposedDigest, DigestInput, compose};
 pub use escape::defang;
 pub use findings::{Finding, FindingStatus};

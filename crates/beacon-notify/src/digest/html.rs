@@ -156,7 +156,7 @@ fn table(out: &mut String, findings: &[&Finding]) {
 /// Whether an acknowledgement link may be an `<a href>`: a web address, or a placeholder
 /// with no scheme that the sender replaces with the signed link as the message goes out
 /// (`beacon-app` composes digests with one). Anything else (`javascript:…`) stays text.
-fn is_own_link(url: &str) -> bool {
+pub(crate) fn is_own_link(url: &str) -> bool {
     url.starts_with("https://")
         || url.starts_with("http://")
         || (!url.is_empty()
@@ -166,7 +166,7 @@ fn is_own_link(url: &str) -> bool {
 }
 
 /// TLP 2.0's label colours, shown on black.
-fn tlp_colour(tlp: Tlp) -> &'static str {
+pub(crate) fn tlp_colour(tlp: Tlp) -> &'static str {
     match tlp {
         Tlp::Clear => "#FFFFFF",
         Tlp::Green => "#33FF00",
