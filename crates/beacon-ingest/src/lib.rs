@@ -4,7 +4,9 @@
 //! never aborts a file: it comes back as a [`reports::RowError`] with its line number,
 //! the reason in plain words and its raw text, for the caller to quarantine.
 
+pub mod advisories;
 pub mod feeds;
+pub mod inventory;
 pub mod organisations;
 pub mod reference;
 pub mod reports;
