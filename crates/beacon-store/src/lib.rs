@@ -18,6 +18,8 @@
 //! | [`accounts`] | [`Accounts`] | users, sessions, API tokens, sign-in lock-outs |
 //! | [`explore`] | [`Explore`] | the report explorer's filtered groups and rows |
 //! | [`outbox`] | [`Outbox`] | every outgoing message (digests, notices, injects, …): queue, lease, retry, acknowledge |
+//! | [`inventory`] | [`Inventory`] | partners' assets, the products on them, their advisory contacts |
+//! | [`advisories`] | [`Advisories`] | advisories and their revisions, matches to partners' assets, notices and asset statuses |
 //!
 //! The connection modules [`sqlite`] and [`postgres`] hold only the connection: opening,
 //! pragmas, migrating, prepared statements and dialect helpers. What both backends share
@@ -38,8 +40,10 @@
 //!   the connection modules, never the other way round.
 
 pub mod accounts;
+pub mod advisories;
 pub mod audit;
 pub mod explore;
+pub mod inventory;
 mod migrate;
 mod neutral;
 pub mod outbox;
@@ -54,8 +58,14 @@ pub use accounts::{
     Accounts, ApiTokenRecord, NameLock, NewSession, NewUser, SessionRecord, TokenHolder, User,
     UserChange,
 };
+pub use advisories::{
+    Advisories, AdvisoryBatch, AdvisoryFilter, AdvisoryItem, AdvisoryWrite, AssetStatusRecord,
+    MatchFilter, MatchRecord, NewNotice, NoticeFilter, NoticeMessage, NoticeRecord, NoticeWrite,
+    StatusChange, StoredAdvisory, StoredMatch,
+};
 pub use audit::{Audit, AuditEvent, AuditFilter, AuditOrigin, AuditRecord};
 pub use explore::{Explore, LOSS_BANDS, ReportFilter, ReportGroup, ReportRow, ReportSort};
+pub use inventory::{Inventory, InventoryChange, InventoryRow, StoredAsset, StoredContact};
 pub use outbox::{
     Channel, DigestDetail, Message, MessageContent, MessageDetail, MessageKind, NewDigest,
     NewMessage, Outbox, OutboxEntry, OutboxStatus,
@@ -129,7 +139,17 @@ pub enum Backend {
 /// (or only the area traits they need) and never know the backend; the same story tests
 /// run on both.
 pub trait Store:
-    Reference + Runs + Reports + Audit + Register + Accounts + Explore + Outbox + Send
+    Reference
+    + Runs
+    + Reports
+    + Audit
+    + Register
+    + Accounts
+    + Explore
+    + Outbox
+    + Inventory
+    + Advisories
+    + Send
 {
     /// Which backend this is.
     fn backend(&self) -> Backend;

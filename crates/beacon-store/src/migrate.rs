@@ -48,6 +48,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0007_message_outbox.sql"),
         fill: None,
     },
+    Migration {
+        version: 8,
+        sql: include_str!("../migrations/sqlite/0008_advisories.sql"),
+        fill: None,
+    },
 ];
 
 /// PostgreSQL migrations in order.
@@ -75,6 +80,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
     Migration {
         version: 5,
         sql: include_str!("../migrations/postgres/0005_message_outbox.sql"),
+        fill: None,
+    },
+    Migration {
+        version: 6,
+        sql: include_str!("../migrations/postgres/0006_advisories.sql"),
         fill: None,
     },
 ];

@@ -108,10 +108,14 @@ macro_rules! stories {
 
 #[path = "story/accounts.rs"]
 mod accounts;
+#[path = "story/advisories.rs"]
+mod advisories;
 #[path = "story/audit.rs"]
 mod audit;
 #[path = "story/explore.rs"]
 mod explore;
+#[path = "story/inventory.rs"]
+mod inventory;
 #[path = "story/opening.rs"]
 mod opening;
 #[path = "story/outbox.rs"]
