@@ -16,6 +16,7 @@
 
 pub mod accounts;
 pub mod addresses;
+pub mod advisories;
 pub mod board;
 pub mod credentials;
 pub mod defaults;

@@ -105,7 +105,7 @@ CREATE TABLE advisory_notice_messages (
     id BIGSERIAL PRIMARY KEY,
     notice_id BIGINT NOT NULL REFERENCES advisory_notices(id) ON DELETE CASCADE,
     kind TEXT NOT NULL,                     -- notice | reminder | escalation
-    message_id BIGINT NOT NULL REFERENCES outbox_messages(id),
+    message_id BIGINT REFERENCES outbox_messages(id), -- none: nobody to send to
     at TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX advisory_notice_messages_by_notice ON advisory_notice_messages (notice_id, at);

@@ -105,7 +105,7 @@ CREATE TABLE advisory_notice_messages (
     id INTEGER PRIMARY KEY,
     notice_id INTEGER NOT NULL REFERENCES advisory_notices(id) ON DELETE CASCADE,
     kind TEXT NOT NULL,                     -- notice | reminder | escalation
-    message_id INTEGER NOT NULL REFERENCES outbox_messages(id),
+    message_id INTEGER REFERENCES outbox_messages(id), -- none: nobody to send to
     at TEXT NOT NULL
 );
 CREATE INDEX advisory_notice_messages_by_notice ON advisory_notice_messages (notice_id, at);

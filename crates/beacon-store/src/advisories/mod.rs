@@ -389,14 +389,15 @@ pub trait Advisories {
         by: &str,
         at: OffsetDateTime,
     ) -> StoreResult<bool>;
-    /// Records that a message about the notice was queued (the outbox message id), moving
-    /// its reminder or escalation time; [`crate::StoreError::NotFound`] when there is no
+    /// Records that a message about the notice was queued (the outbox message id; none
+    /// when the partner has nobody to send it to, so it is not tried again every round),
+    /// moving its reminder or escalation time; [`crate::StoreError::NotFound`] when there is no
     /// such notice.
     fn record_notice_message(
         &mut self,
         notice_id: i64,
         kind: NoticeMessage,
-        message_id: i64,
+        message_id: Option<i64>,
         at: OffsetDateTime,
     ) -> StoreResult<()>;
     /// Sets a matched asset's status against a notice (kept with who and when, and in the

@@ -227,7 +227,7 @@ impl Advisories for PostgresStore {
         &mut self,
         notice_id: i64,
         kind: NoticeMessage,
-        message_id: i64,
+        message_id: Option<i64>,
         at: OffsetDateTime,
     ) -> StoreResult<()> {
         let mut transaction = self.client.transaction()?;

@@ -224,7 +224,7 @@ impl Advisories for SqliteStore {
         &mut self,
         notice_id: i64,
         kind: NoticeMessage,
-        message_id: i64,
+        message_id: Option<i64>,
         at: OffsetDateTime,
     ) -> StoreResult<()> {
         let transaction = self

@@ -748,7 +748,7 @@ fn messages_about_a_notice_move_its_reminder_and_escalation_times(store: &mut dy
         .record_notice_message(
             id,
             NoticeMessage::Notice,
-            first,
+            Some(first),
             datetime!(2026-03-01 10:01 UTC),
         )
         .expect("recorded");
@@ -758,12 +758,12 @@ fn messages_about_a_notice_move_its_reminder_and_escalation_times(store: &mut dy
     let reminder = queue(store, MessageKind::Notice, "reminder:1");
     let reminded = datetime!(2026-03-08 09:00 UTC);
     store
-        .record_notice_message(id, NoticeMessage::Reminder, reminder, reminded)
+        .record_notice_message(id, NoticeMessage::Reminder, Some(reminder), reminded)
         .expect("recorded");
     let escalation = queue(store, MessageKind::Escalation, "escalation:1");
     let escalated = datetime!(2026-03-16 09:00 UTC);
     store
-        .record_notice_message(id, NoticeMessage::Escalation, escalation, escalated)
+        .record_notice_message(id, NoticeMessage::Escalation, None, escalated)
         .expect("recorded");
     let record = store.notice(id, None).expect("read").expect("there");
     assert_eq!(record.reminded_at, Some(reminded));
@@ -776,7 +776,7 @@ fn messages_about_a_notice_move_its_reminder_and_escalation_times(store: &mut dy
         Some(MessageKind::Escalation)
     );
     assert!(matches!(
-        store.record_notice_message(999_999, NoticeMessage::Reminder, reminder, reminded),
+        store.record_notice_message(999_999, NoticeMessage::Reminder, Some(reminder), reminded),
         Err(StoreError::NotFound { .. })
     ));
 }

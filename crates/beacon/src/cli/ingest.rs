@@ -18,6 +18,9 @@ pub enum IngestCommand {
     /// Load threat-feed files or MISP feed folders into the address register
     /// (see docs/feeds/formats.md).
     Feed(super::feed::FeedArgs),
+    /// Load security advisories: CSAF 2.0 documents, the CISA KEV catalogue, NVD CVE
+    /// records, NCSC RSS/Atom feeds (files or folders).
+    Advisories(super::advisories::IngestArgs),
     /// List ingest runs, newest first.
     Runs(RunsArgs),
     /// Show a run's quarantined rows (victim-level data: the read is audited).
@@ -70,6 +73,7 @@ pub fn run(command: IngestCommand, settings: &Settings) -> anyhow::Result<ExitCo
     match command {
         IngestCommand::Reports(args) => reports(args, settings),
         IngestCommand::Feed(args) => super::feed::run(args, settings),
+        IngestCommand::Advisories(args) => super::advisories::ingest(args, settings),
         IngestCommand::Runs(args) => runs(args, settings),
         IngestCommand::Rejects(args) => rejects(args, settings),
     }

@@ -12,11 +12,13 @@ macro_rules! out {
 
 mod addresses;
 mod admin;
+mod advisories;
 mod config;
 mod demo;
 mod export;
 mod feed;
 mod ingest;
+mod inventory;
 mod notify;
 mod org;
 mod output;
@@ -60,6 +62,13 @@ pub enum Command {
     /// Partner organisations and the networks, ASNs and domains they own.
     #[command(subcommand)]
     Org(org::OrgCommand),
+    /// What partners run (assets and products) and who hears about advisories.
+    #[command(subcommand)]
+    Inventory(inventory::InventoryCommand),
+    /// Security advisories: validate CSAF, list, matches to partners' assets, time to
+    /// fix, reminders and escalations.
+    #[command(subcommand)]
+    Advisories(advisories::AdvisoriesCommand),
     /// Owners' digests of their addresses: queue and send, status, acknowledgements.
     #[command(subcommand)]
     Notify(notify::NotifyCommand),
@@ -87,6 +96,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Ingest(command) => ingest::run(command, &settings),
         Command::Addresses(args) => addresses::run(args, &settings),
         Command::Org(command) => org::run(command, &settings),
+        Command::Inventory(command) => inventory::run(command, &settings),
+        Command::Advisories(command) => advisories::run(command, &settings),
         Command::Notify(command) => notify::run(command, &settings),
         Command::Export(args) => export::run(args, &settings),
         Command::Serve(args) => serve::run(args, &settings),
