@@ -204,7 +204,8 @@ fn paragraphs(letter: &AdvisoryLetter) -> Vec<String> {
 
 /// The plain-text body.
 fn text(letter: &AdvisoryLetter, paragraphs: &[String]) -> String {
-    let mut out = format!("{}\n{}\n\n", letter.tlp.as_str(), tlp_meaning(letter.tlp));
+    let label = letter_label(letter.tlp);
+    let mut out = format!("{}\n{}\n\n", label.as_str(), tlp_meaning(label));
     if letter.tlp != Tlp::Red {
         let _ = writeln!(out, "{}\n", one_line(&letter.title));
     }
@@ -482,6 +483,8 @@ mod tests {
         assert!(composed.text.contains("Sign in to Beacon to read it"));
         assert_eq!(composed.tlp, Tlp::AmberStrict);
         assert!(composed.subject.ends_with("[TLP:AMBER+STRICT]"));
+        assert!(composed.text.starts_with("TLP:AMBER+STRICT\n"));
+        assert!(composed.html.contains(">TLP:AMBER+STRICT<"));
     }
 
     #[test]
