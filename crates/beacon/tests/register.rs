@@ -13,10 +13,9 @@ mod common;
 use beacon_store::Backend;
 use beacon_testing::TestDatabase;
 use common::{beacon, body_text, delivered_to, header, json, number, sink};
-use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 /// Writes an organisation directory: three owners, one in Leicester with a /16 and a
 /// narrower tenant inside it in Rutland.
