@@ -253,3 +253,117 @@ fn advisories_reach_the_right_people_once_and_are_tracked_to_the_fix() {
         assert_eq!(twice.letters, 0);
     }
 }
+
+/// A CSAF document at a revision, naming the Example Gateway versions it affects.
+fn gateway_advisory(version: u32, affected: &[&str]) -> String {
+    let history: Vec<String> = (1..=version)
+        .map(|n| {
+            format!(
+                r#"{{"date": "2026-11-{:02}T09:00:00.000Z", "number": "{n}", "summary": "Revision {n}."}}"#,
+                n
+            )
+        })
+        .collect();
+    let products: Vec<String> = affected
+        .iter()
+        .map(|v| {
+            format!(
+                r#"{{"name": "Example Gateway {v}", "product_id": "GW-{v}", "product_identification_helper": {{"cpe": "cpe:2.3:a:example:gateway:{v}:*:*:*:*:*:*:*"}}}}"#
+            )
+        })
+        .collect();
+    let ids: Vec<String> = affected.iter().map(|v| format!("\"GW-{v}\"")).collect();
+    format!(
+        r#"{{
+  "document": {{
+    "category": "csaf_base",
+    "csaf_version": "2.0",
+    "distribution": {{"tlp": {{"label": "WHITE"}}}},
+    "lang": "en-GB",
+    "publisher": {{"category": "vendor", "name": "Example", "namespace": "https://example.com"}},
+    "title": "Example Gateway remote code execution",
+    "tracking": {{
+      "current_release_date": "2026-11-{version:02}T09:00:00.000Z",
+      "id": "EXAMPLE-2026-7",
+      "initial_release_date": "2026-11-01T09:00:00.000Z",
+      "revision_history": [{}],
+      "status": "final",
+      "version": "{version}"
+    }}
+  }},
+  "product_tree": {{"full_product_names": [{}]}},
+  "vulnerabilities": [{{"cve": "CVE-2026-10001", "product_status": {{"known_affected": [{}]}}}}]
+}}"#,
+        history.join(", "),
+        products.join(", "),
+        ids.join(", ")
+    )
+}
+
+#[test]
+fn a_newer_revision_alerts_only_the_partners_it_changes_things_for() {
+    for (_database, mut store) in stores() {
+        let store = store.as_mut();
+        let settings = NotifySettings::default();
+        import_contacts(store, CONTACTS.as_bytes()).expect("contacts");
+        let inventory = "organisation,asset,cpe
+Charnwood Borough Council,Old gateway,cpe:2.3:a:example:gateway:1.0:*:*:*:*:*:*:*
+Charnwood Borough Council,New gateway,cpe:2.3:a:example:gateway:1.1:*:*:*:*:*:*:*
+Royal Infirmary Trust,Gateway,cpe:2.3:a:example:gateway:1.0:*:*:*:*:*:*:*
+";
+        import_inventory(store, inventory.as_bytes(), NOW, &settings).expect("inventory");
+        let charnwood = organisation(store, "Charnwood Borough Council");
+        let ingest_text = |store: &mut dyn Store, text: &str| {
+            ingest_advisory_file(
+                store,
+                "gateway.json",
+                text.as_bytes(),
+                &AdvisoryOptions::default(),
+                NOW,
+                &settings,
+            )
+            .expect("ingest")
+        };
+        let first = ingest_text(store, &gateway_advisory(1, &["1.0"]));
+        assert_eq!((first.new, first.flagged), (1, 0));
+        assert_eq!(first.notices.opened, 2);
+        let letters_before = letters_to(store, "it@charnwood.example");
+
+        // Revision 2 adds 1.1: Charnwood's New gateway is newly matched; the Trust's
+        // picture is the same, so it hears nothing.
+        let second = ingest_text(store, &gateway_advisory(2, &["1.0", "1.1"]));
+        assert_eq!(second.revised, 1);
+        assert_eq!(
+            (
+                second.notices.opened,
+                second.notices.changed,
+                second.notices.unchanged
+            ),
+            (0, 1, 1)
+        );
+        assert_eq!(
+            letters_to(store, "it@charnwood.example"),
+            letters_before + 1
+        );
+        let notice = store
+            .notices(&NoticeFilter {
+                organisation_id: Some(charnwood),
+                advisory_id: None,
+                open_only: false,
+            })
+            .expect("notices")
+            .pop()
+            .expect("Charnwood's notice");
+        assert_eq!(notice.changes, "Newly matched: New gateway.");
+
+        // The same revision again, and an older one: nothing stored, nobody alerted.
+        let again = ingest_text(store, &gateway_advisory(2, &["1.0", "1.1"]));
+        let older = ingest_text(store, &gateway_advisory(1, &["1.0"]));
+        assert_eq!((again.duplicates, older.duplicates), (1, 1));
+        assert_eq!(again.notices.changed + older.notices.changed, 0);
+        assert_eq!(
+            letters_to(store, "it@charnwood.example"),
+            letters_before + 1
+        );
+    }
+}
