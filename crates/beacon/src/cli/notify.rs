@@ -15,7 +15,8 @@ use time::OffsetDateTime;
 #[derive(Debug, Subcommand)]
 pub enum NotifyCommand {
     /// Queue each organisation's digest of new and still-active addresses since its last
-    /// one, then send what is due through the `[smtp]` server.
+    /// one and the advisory reminders, escalations and daily digests that are due, then
+    /// send everything due through the `[smtp]` server (run it from cron).
     Run(RunArgs),
     /// Show the outbox: what was queued, sent, retried, given up and acknowledged.
     Status(StatusArgs),
@@ -70,6 +71,12 @@ fn run_digests(args: RunArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
     let mut store = settings.open_store()?;
     let now = OffsetDateTime::now_utc();
     let queued = queue_digests(store.as_mut(), now, &settings.notify)?;
+    let chased = beacon_app::advisories::chase::chase_notices(
+        store.as_mut(),
+        now,
+        &beacon_analytics::advisories::ChaseRules::default(),
+        &settings.notify,
+    )?;
     let report = if args.queue_only {
         None
     } else {
@@ -93,6 +100,7 @@ fn run_digests(args: RunArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
     if args.json {
         print_json(&serde_json::json!({
             "queued": queued,
+            "advisories": chased,
             "sent": report.as_ref().map(|r| r.sent),
             "retrying": report.as_ref().map(|r| r.retrying),
             "given_up": report.as_ref().map(|r| r.given_up),
@@ -109,6 +117,14 @@ fn run_digests(args: RunArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
             count(digest.new as u64),
             count(digest.still_active as u64),
             count(digest.outbox_ids.len() as u64)
+        );
+    }
+    if chased.letters > 0 {
+        out!(
+            "Advisories: {} reminded, {} escalated, {} daily digests queued.",
+            chased.reminded,
+            chased.escalated,
+            chased.digests
         );
     }
     if let Some(report) = report {
