@@ -327,10 +327,20 @@ fn notices_reach_the_it_manager_by_mail_with_tlp_honoured() {
     ));
 
     let council = delivered_to(&spool, &format!("it-{stamp}@council.example"));
-    assert_eq!(council.len(), 2, "the NVD notice and the restricted one");
+    // The NVD notice, the restricted one, and (its CISA due date long past, and no senior
+    // responsible owner named) the NVD notice's escalation to the IT manager.
+    assert_eq!(council.len(), 3);
+    let subject_starts = |prefix: &str| {
+        council
+            .iter()
+            .filter(|m| header(m, "Subject").starts_with(prefix))
+            .count()
+    };
+    assert_eq!(subject_starts("Action needed:"), 2);
+    assert_eq!(subject_starts("Overdue:"), 1);
     let notice = council
         .iter()
-        .find(|m| header(m, "Subject").contains("Zyxel"))
+        .find(|m| header(m, "Subject").starts_with("Action needed: Zyxel"))
         .expect("the NVD notice");
     assert!(header(notice, "Subject").starts_with("Action needed:"));
     assert_eq!(header(notice, "X-Beacon-TLP"), "TLP:CLEAR");
@@ -348,7 +358,7 @@ fn notices_reach_the_it_manager_by_mail_with_tlp_honoured() {
 
     let restricted = council
         .iter()
-        .find(|m| !header(m, "Subject").contains("Zyxel"))
+        .find(|m| header(m, "Subject").contains("restricted advisory"))
         .expect("the restricted notice");
     assert_eq!(header(restricted, "X-Beacon-TLP"), "TLP:AMBER+STRICT");
     let all = format!(
@@ -365,4 +375,13 @@ fn notices_reach_the_it_manager_by_mail_with_tlp_honoured() {
     let trust = delivered_to(&spool, &format!("it-{stamp}@trust.example"));
     assert_eq!(trust.len(), 1);
     assert!(header(&trust[0], "Subject").contains("restricted advisory"));
+    // Sending again finds nothing new to queue or send.
+    let again = json(&beacon(
+        database,
+        Some(&config),
+        &["notify", "run", "--json"],
+        &[],
+    ));
+    assert_eq!(again["sent"], 0);
+    assert_eq!(number(&again["advisories"], "letters"), 0);
 }
