@@ -16,7 +16,8 @@ pub enum Role {
     Analyst,
     /// Works with vulnerable victims: sees victim details.
     VulnerabilityOfficer,
-    /// Sees the alerts for their own organisation.
+    /// Sees the alerts and advisories for their own organisation, acknowledges them,
+    /// records fixes and keeps the organisation's inventory.
     PartnerItManager,
     /// A business: reads advice about its own reports and subscriptions.
     BusinessUser,
@@ -41,6 +42,11 @@ pub enum Permission {
     ManageUsers,
     /// Read the audit log.
     ViewAudit,
+    /// Every advisory (TLP:RED ones only for coordinators) and every partner's notices,
+    /// matches and timings.
+    ViewAdvisories,
+    /// Write advisories by hand and edit any partner's inventory.
+    ManageAdvisories,
 }
 
 impl Role {
@@ -60,7 +66,11 @@ impl Role {
             Role::Coordinator => true,
             Role::Analyst => matches!(
                 permission,
-                P::ViewStatistics | P::LoadData | P::ViewBoard | P::ViewRegister
+                P::ViewStatistics
+                    | P::LoadData
+                    | P::ViewBoard
+                    | P::ViewRegister
+                    | P::ViewAdvisories
             ),
             Role::VulnerabilityOfficer => matches!(
                 permission,
@@ -144,5 +154,28 @@ mod tests {
         assert_eq!(allowed, [Role::Coordinator, Role::VulnerabilityOfficer]);
         assert!(!Role::Analyst.may(Permission::ManageUsers));
         assert!(!Role::BusinessUser.may(Permission::ViewStatistics));
+    }
+
+    #[test]
+    fn advisories_are_seen_whole_by_staff_and_written_by_coordinators() {
+        let seeing: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|role| role.may(Permission::ViewAdvisories))
+            .collect();
+        assert_eq!(seeing, [Role::Coordinator, Role::Analyst]);
+        let writing: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|role| role.may(Permission::ManageAdvisories))
+            .collect();
+        assert_eq!(writing, [Role::Coordinator]);
+        // A partner IT manager reaches only its own organisation's advisories and
+        // inventory, through the permission for its own organisation.
+        let own: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|role| role.may(Permission::ViewOwnOrganisation))
+            .collect();
+        assert_eq!(own, [Role::Coordinator, Role::PartnerItManager]);
+        assert!(!Role::VulnerabilityOfficer.may(Permission::ViewAdvisories));
+        assert!(!Role::BusinessUser.may(Permission::ViewOwnOrganisation));
     }
 }

@@ -20,8 +20,9 @@
 //!   statistics areas build on it.
 //! * [`areas`]: one folder per capability (`areas/<capability>/`) with its pages, API
 //!   handlers, templates and routes: [`areas::session`] (sign-in), [`areas::reports`]
-//!   (report intelligence), [`areas::register`] (threat-address register) and
-//!   [`areas::admin`] (accounts and audit). No area imports another.
+//!   (report intelligence), [`areas::register`] (threat-address register),
+//!   [`areas::advisories`] (partner advisories and inventories) and [`areas::admin`]
+//!   (accounts and audit). No area imports another.
 //! * [`router`]: every area's routes, one line each, under the layers every request
 //!   passes through.
 //!
@@ -66,6 +67,7 @@ pub fn router(state: AppState) -> Router {
         areas::session::routes(),
         areas::reports::routes(),
         areas::register::routes(),
+        areas::advisories::routes(),
         areas::admin::routes(),
     ];
     let (mut pages, mut api) = (Router::new(), Router::new());

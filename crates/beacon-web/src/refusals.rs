@@ -83,6 +83,8 @@ fn permission_words(permission: Permission) -> &'static str {
         Permission::ViewOwnOrganisation => "see an organisation's addresses and digests",
         Permission::ManageUsers => "manage accounts",
         Permission::ViewAudit => "see the audit log",
+        Permission::ViewAdvisories => "see every partner's advisories and notices",
+        Permission::ManageAdvisories => "write advisories or edit partners' inventories",
     }
 }
 

@@ -43,6 +43,10 @@ pub struct WebSettings {
     /// `X-Forwarded-For`; its last entry counts). Off by default: without a proxy that
     /// sets it, the header is only the client's word.
     pub trusted_proxy_header: Option<String>,
+    /// How letters about advisories are addressed and signed (the `[notify]` table of
+    /// `beacon.toml`): saving an inventory or writing an advisory opens notices and
+    /// queues their letters, as the command line does.
+    pub notify: beacon_app::notify::NotifySettings,
 }
 
 impl WebSettings {
@@ -71,6 +75,7 @@ impl WebSettings {
             max_upload_bytes: 1 << 30,
             boundaries: Arc::from(beacon_app::defaults::SHIPPED_BOUNDARIES),
             trusted_proxy_header: None,
+            notify: beacon_app::notify::NotifySettings::default(),
         }
     }
 }

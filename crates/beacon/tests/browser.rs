@@ -2,7 +2,9 @@
 //! served by the `beacon` binary, and `tests/browser/run.mjs` drives headless Chromium
 //! through it (sign-in, dashboard, a district, the explorer, the board update, data
 //! loading with an upload that is followed to its quarantine table, the audit log, users,
-//! the register, the account page). Each page must show its expected heading and the
+//! the register, the account page, the advisories), then signs in as the demo partner IT
+//! manager, opens its action queue and an advisory matched to its inventory, marks its
+//! asset fixed and sees the status change. Each page must show its expected heading and the
 //! demo's figures (literals from the generator, in [`demo_expectations`]); the error paths
 //! (a bad date, unknown filters, a 3,000-row upload where every row is bad) must show
 //! their GOV.UK error summary or warning and pagination. Any console error, Content
@@ -41,6 +43,49 @@ fn all_bad_upload(path: &Path, rows: u32) {
         ));
     }
     std::fs::write(path, text).expect("the all-bad upload is written");
+}
+
+/// The demo partner IT manager's organisation (`beacon demo`'s synthetic council).
+const PARTNER_ORGANISATION: &str = "Leicester City Council (synthetic)";
+/// The advisory the partner loop acts on, and the partner's asset it matches.
+const PARTNER_ADVISORY: &str = "Acme Gateway authentication bypass";
+const PARTNER_ASSET: &str = "Payroll gateway";
+
+/// An inventory for the demo partner (one asset running the Acme gateway) and a CISA KEV
+/// catalogue whose one entry matches it, loaded through the command line before serving.
+fn partner_advisory_files(dir: &Path) -> (PathBuf, PathBuf) {
+    let inventory = dir.join("inventory.csv");
+    std::fs::write(
+        &inventory,
+        format!(
+            "organisation,asset,cpe,purl,vendor,product,version\n\
+             {PARTNER_ORGANISATION},{PARTNER_ASSET},,,Acme,Gateway,1.0\n"
+        ),
+    )
+    .expect("the inventory is written");
+    let kev = dir.join("kev.json");
+    std::fs::write(
+        &kev,
+        serde_json::json!({
+            "catalogVersion": "2026.03.01",
+            "count": 1,
+            "vulnerabilities": [{
+                "cveID": "CVE-2026-0001",
+                "vendorProject": "Acme",
+                "product": "Gateway",
+                "vulnerabilityName": PARTNER_ADVISORY,
+                "dateAdded": "2026-03-01",
+                "shortDescription": "Anyone can sign in to the gateway without a password.",
+                "requiredAction": "Upgrade the gateway to version 1.1.",
+                "dueDate": "2099-01-01",
+                "knownRansomwareCampaignUse": "Known",
+                "notes": "https://acme.example/advisories/1"
+            }]
+        })
+        .to_string(),
+    )
+    .expect("the catalogue is written");
+    (inventory, kev)
 }
 
 const INSTALL: &str = "install them with:\n  \
@@ -299,6 +344,18 @@ fn demo_expectations() -> serde_json::Value {
                 "texts": ["Addresses, most recently seen first"],
             },
             {
+                "name": "advisories",
+                "heading": "Advisories",
+                "path": "/advisories",
+                "texts": [PARTNER_ADVISORY],
+            },
+            {
+                "name": "advisories-overdue",
+                "heading": "Overdue advisories",
+                "path": "/advisories/overdue",
+                "texts": ["How fast partners act", "Every partner"],
+            },
+            {
                 "name": "account",
                 "heading": "Your account",
                 "path": "/account",
@@ -339,6 +396,13 @@ fn demo_expectations() -> serde_json::Value {
                 "summary": ["Choose a type from the list ('robot' is not one)"],
             },
         ],
+        // The partner loop: demo-partner's queue, the advisory, its asset marked fixed.
+        "partner": {
+            "username": "demo-partner",
+            "advisory": PARTNER_ADVISORY,
+            "asset": PARTNER_ASSET,
+            "inventoryHeading": format!("Inventory of {PARTNER_ORGANISATION}"),
+        },
         "badUpload": {
             "bannerTitle": "Important",
             "perPage": 50,
@@ -405,6 +469,19 @@ fn check_in_a_browser(backend: Backend) {
             .args(["--database", &database, "demo", "--no-serve"])
             .env("BEACON_DEMO_PASSWORD", DEMO_PASSWORD),
         "beacon demo --no-serve",
+    );
+    let (inventory, kev) = partner_advisory_files(dir.path());
+    run_ok(
+        beacon(dir.path())
+            .args(["--database", &database, "inventory", "import"])
+            .arg(&inventory),
+        "beacon inventory import",
+    );
+    run_ok(
+        beacon(dir.path())
+            .args(["--database", &database, "ingest", "advisories"])
+            .arg(&kev),
+        "beacon ingest advisories",
     );
     let upload = dir.path().join("upload.csv");
     run_ok(

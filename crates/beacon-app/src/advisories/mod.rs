@@ -15,11 +15,13 @@
 //! [`ingest`] (advisory files into the store), [`matching`] (the inventory against the
 //! advisories), [`notices`] (opening notices and queueing letters), [`chase`]
 //! (reminders, escalations and daily digests), [`status`] (time to acknowledge and fix),
-//! [`tracking`] (a partner acknowledging and recording asset statuses).
+//! [`tracking`] (a partner acknowledging and recording asset statuses), [`manual`]
+//! (advisories written by a coordinator in the web application).
 
 pub mod chase;
 pub mod ingest;
 pub mod inventory;
+pub mod manual;
 pub mod matching;
 pub mod notices;
 pub mod status;

@@ -170,6 +170,11 @@ pub(super) const ACKNOWLEDGE_NOTICE_SQL: &str =
 /// Whether a notice exists (`?1`).
 pub(super) const NOTICE_EXISTS_SQL: &str = "SELECT id FROM advisory_notices WHERE id = ?1";
 
+/// The notice an outbox message was queued about (`?1` outbox id); the first recorded, in
+/// case one message was ever recorded twice.
+pub(super) const NOTICE_OF_MESSAGE_SQL: &str = "SELECT notice_id FROM advisory_notice_messages
+     WHERE message_id = ?1 ORDER BY id LIMIT 1";
+
 /// Records a message queued about a notice (`?1` notice, `?2` kind, `?3` outbox id, `?4`
 /// when).
 pub(super) const INSERT_NOTICE_MESSAGE_SQL: &str =

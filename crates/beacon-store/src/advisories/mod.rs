@@ -400,6 +400,10 @@ pub trait Advisories {
         message_id: Option<i64>,
         at: OffsetDateTime,
     ) -> StoreResult<()>;
+    /// Which notice an outbox message was queued about (none for a message that is not
+    /// about a notice), so that acknowledging the message from the link in its email also
+    /// acknowledges the notice.
+    fn notice_of_message(&mut self, message_id: i64) -> StoreResult<Option<i64>>;
     /// Sets a matched asset's status against a notice (kept with who and when, and in the
     /// history), only if the notice is `organisation_id`'s (when given) and the asset is
     /// the notice's organisation's; false otherwise. Closes the notice when every asset

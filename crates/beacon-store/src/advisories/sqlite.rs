@@ -4,11 +4,12 @@ use super::columns::{
     ACKNOWLEDGE_NOTICE_SQL, ASSET_STATUSES_SQL, CHANGE_NOTICE_SQL, CLOSE_NOTICE_SQL, ESCALATED_SQL,
     FORGET_ADVISORY_MATCHES_SQL, FORGET_CVES_SQL, FORGET_ORGANISATION_MATCHES_SQL,
     INSERT_ADVISORY_SQL, INSERT_CVE_SQL, INSERT_MATCH_SQL, INSERT_NOTICE_MESSAGE_SQL,
-    MATCHED_STATUSES_SQL, MATCHES_SQL, NOTICE_EXISTS_SQL, NOTICE_FINGERPRINT_SQL, OPEN_NOTICE_SQL,
-    REMINDED_SQL, REOPEN_NOTICE_SQL, REVISE_ADVISORY_SQL, REVISION_SQL, RUN_EXISTS_SQL,
-    SET_STATUS_SQL, STATUS_HISTORY_OF_SQL, STATUS_HISTORY_SQL, STATUS_TARGET_SQL, advisories_sql,
-    advisory_by_key_sql, advisory_from, advisory_sql, all_closed, cve_key, cves_of, documents,
-    limit_of, match_from, no_run, notice_from, notice_sql, notices_sql, revision_from, status_from,
+    MATCHED_STATUSES_SQL, MATCHES_SQL, NOTICE_EXISTS_SQL, NOTICE_FINGERPRINT_SQL,
+    NOTICE_OF_MESSAGE_SQL, OPEN_NOTICE_SQL, REMINDED_SQL, REOPEN_NOTICE_SQL, REVISE_ADVISORY_SQL,
+    REVISION_SQL, RUN_EXISTS_SQL, SET_STATUS_SQL, STATUS_HISTORY_OF_SQL, STATUS_HISTORY_SQL,
+    STATUS_TARGET_SQL, advisories_sql, advisory_by_key_sql, advisory_from, advisory_sql,
+    all_closed, cve_key, cves_of, documents, limit_of, match_from, no_run, notice_from, notice_sql,
+    notices_sql, revision_from, status_from,
 };
 use super::revision::{Decision, counts_of};
 use super::{
@@ -255,6 +256,13 @@ impl Advisories for SqliteStore {
         }
         transaction.commit()?;
         Ok(())
+    }
+
+    fn notice_of_message(&mut self, message_id: i64) -> StoreResult<Option<i64>> {
+        Ok(self
+            .connection
+            .query_row(NOTICE_OF_MESSAGE_SQL, [message_id], |row| row.get(0))
+            .optional()?)
     }
 
     fn set_asset_status(

@@ -25,6 +25,7 @@ stories!(with_store =>
     a_notice_is_acknowledged_once_and_only_by_its_partner,
     asset_statuses_are_scoped_and_close_and_reopen_the_notice,
     messages_about_a_notice_move_its_reminder_and_escalation_times,
+    a_message_names_the_notice_it_was_about,
 );
 
 fn advisory(key: &str, revision: &str, cves: &[&str]) -> Advisory {
@@ -779,4 +780,63 @@ fn messages_about_a_notice_move_its_reminder_and_escalation_times(store: &mut dy
         store.record_notice_message(999_999, NoticeMessage::Reminder, Some(reminder), reminded),
         Err(StoreError::NotFound { .. })
     ));
+}
+
+fn a_message_names_the_notice_it_was_about(store: &mut dyn Store) {
+    let world = world(store);
+    let opened = datetime!(2026-03-01 10:00 UTC);
+    let council = store
+        .open_notice(&notice(world.advisory, world.council, "c1"), opened)
+        .expect("opened")
+        .id();
+    let harbour = store
+        .open_notice(&notice(world.advisory, world.harbour, "h1"), opened)
+        .expect("opened")
+        .id();
+    let ids = store
+        .enqueue(
+            &[
+                ("notice:council", world.council),
+                ("notice:harbour", world.harbour),
+                ("digest:council", world.council),
+            ]
+            .map(|(key, organisation)| NewMessage {
+                kind: MessageKind::Notice,
+                channel: beacon_core::Channel::Email,
+                organisation_id: Some(organisation),
+                recipient: "it@partner.example".to_owned(),
+                recipient_kind: String::new(),
+                content: MessageContent::Written {
+                    subject: "Acme gateway".to_owned(),
+                    text: "text".to_owned(),
+                    html: "<p>html</p>".to_owned(),
+                },
+                tlp: Tlp::Green,
+                dedupe_key: key.to_owned(),
+                ack_wanted: true,
+                detail: MessageDetail::None,
+            }),
+            "beacon.test",
+        )
+        .expect("queued");
+    store
+        .record_notice_message(council, NoticeMessage::Notice, Some(ids[0]), opened)
+        .expect("recorded");
+    store
+        .record_notice_message(harbour, NoticeMessage::Reminder, Some(ids[1]), opened)
+        .expect("recorded");
+    // A message recorded for nobody to send to names no message at all.
+    store
+        .record_notice_message(council, NoticeMessage::Escalation, None, opened)
+        .expect("recorded");
+    assert_eq!(
+        store.notice_of_message(ids[0]).expect("read"),
+        Some(council)
+    );
+    assert_eq!(
+        store.notice_of_message(ids[1]).expect("read"),
+        Some(harbour)
+    );
+    assert_eq!(store.notice_of_message(ids[2]).expect("read"), None);
+    assert_eq!(store.notice_of_message(999_999).expect("read"), None);
 }

@@ -10,6 +10,7 @@
 //! moves down into a bottom module.
 
 pub mod admin;
+pub mod advisories;
 pub mod register;
 pub mod reports;
 pub mod session;

@@ -43,29 +43,55 @@ pub struct Chrome {
     pub scripts: Vec<&'static str>,
 }
 
-/// The menu, in order, with the permission each entry needs.
-const MENU: [(&str, &str, Option<Permission>); 9] = [
-    ("/dashboard", "Dashboard", Some(Permission::ViewStatistics)),
+/// Who a menu entry is shown to.
+#[derive(Clone, Copy)]
+enum Shown {
+    /// Everyone signed in.
+    Anyone,
+    /// Roles with the permission.
+    With(Permission),
+    /// Accounts linked to an organisation whose role sees its own organisation, and
+    /// roles with the permission (who see every organisation's).
+    OwnOrWith(Permission),
+}
+
+/// The menu, in order, with who sees each entry.
+const MENU: [(&str, &str, Shown); 11] = [
+    (
+        "/dashboard",
+        "Dashboard",
+        Shown::With(Permission::ViewStatistics),
+    ),
     (
         "/explore",
         "Explore reports",
-        Some(Permission::ViewStatistics),
+        Shown::With(Permission::ViewStatistics),
     ),
-    ("/board", "Board update", Some(Permission::ViewBoard)),
-    ("/runs", "Data loading", Some(Permission::LoadData)),
+    ("/board", "Board update", Shown::With(Permission::ViewBoard)),
+    ("/runs", "Data loading", Shown::With(Permission::LoadData)),
     (
         "/register/addresses",
         "Register",
-        Some(Permission::ViewRegister),
+        Shown::With(Permission::ViewRegister),
+    ),
+    (
+        "/advisories",
+        "Advisories",
+        Shown::OwnOrWith(Permission::ViewAdvisories),
+    ),
+    (
+        "/inventory",
+        "Inventory",
+        Shown::OwnOrWith(Permission::ManageAdvisories),
     ),
     (
         "/my-organisation",
         "My organisation",
-        Some(Permission::ViewOwnOrganisation),
+        Shown::With(Permission::ViewOwnOrganisation),
     ),
-    ("/users", "Users", Some(Permission::ManageUsers)),
-    ("/audit", "Audit log", Some(Permission::ViewAudit)),
-    ("/account", "Account", None),
+    ("/users", "Users", Shown::With(Permission::ManageUsers)),
+    ("/audit", "Audit log", Shown::With(Permission::ViewAudit)),
+    ("/account", "Account", Shown::Anyone),
 ];
 
 impl Chrome {
@@ -75,7 +101,15 @@ impl Chrome {
     pub fn signed_in(user: &User, csrf: &str, title: impl Into<String>, section: &str) -> Chrome {
         let nav = MENU
             .iter()
-            .filter(|(_, _, needs)| needs.is_none_or(|p| user.role.may(p)))
+            .filter(|(_, _, shown)| {
+                let own = user.organisation_id.is_some()
+                    && user.role.may(Permission::ViewOwnOrganisation);
+                match *shown {
+                    Shown::Anyone => true,
+                    Shown::With(p) => user.role.may(p),
+                    Shown::OwnOrWith(p) => own || user.role.may(p),
+                }
+            })
             // "My organisation" only for accounts linked to one.
             .filter(|(href, _, _)| *href != "/my-organisation" || user.organisation_id.is_some())
             .map(|&(href, label, _)| NavLink {

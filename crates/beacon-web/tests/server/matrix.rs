@@ -15,6 +15,8 @@ enum Needs {
     SignedIn,
     /// A permission of the role.
     Permission(Permission),
+    /// Either of two permissions (a partner's own organisation, or everyone's).
+    Either(Permission, Permission),
 }
 
 /// The requests the access matrix sends: one per route and method.
@@ -57,7 +59,7 @@ type Row = (
 /// filled in; the query is appended.
 #[rustfmt::skip]
 const MATRIX: &[Row] = {
-    use Needs::{Nothing, SignedIn, Permission as P};
+    use Needs::{Nothing, SignedIn, Permission as P, Either};
     use Permission::*;
     &[
     //  method  route                       query          needs                       body                 coord ana  off  partn busin anon
@@ -99,12 +101,35 @@ const MATRIX: &[Row] = {
         ("GET",  "/register/outbox",        "",            P(ViewRegister),            Body::None,          [200, 200, 403, 403, 403, 303]),
         // The partner is linked to an organisation; the coordinator is not.
         ("GET",  "/my-organisation",        "",            P(ViewOwnOrganisation),     Body::None,          [400, 403, 403, 200, 403, 303]),
+        // Advisories: every one for coordinators and analysts, a partner's own; `{id}`
+        // here is an advisory or asset that does not exist. The coordinator's account is
+        // linked to no organisation, so it cannot act as a partner.
+        ("GET",  "/advisories",             "",            Either(ViewAdvisories, ViewOwnOrganisation), Body::None, [200, 200, 403, 200, 403, 303]),
+        ("GET",  "/advisories/new",         "",            P(ManageAdvisories),        Body::None,          [200, 403, 403, 403, 403, 303]),
+        ("POST", "/advisories/new",         "",            P(ManageAdvisories),        Body::Form(&[("title", "Matrix advisory"), ("summary", "A flaw."), ("action", "Patch it."), ("tlp", "TLP:GREEN"), ("priority", "normal")]), [303, 403, 403, 403, 403, 303]),
+        ("GET",  "/advisories/queue",       "",            Either(ViewAdvisories, ViewOwnOrganisation), Body::None, [200, 200, 403, 200, 403, 303]),
+        ("GET",  "/advisories/overdue",     "",            P(ViewAdvisories),          Body::None,          [200, 200, 403, 403, 403, 303]),
+        ("GET",  "/advisories/{id}",        "",            Either(ViewAdvisories, ViewOwnOrganisation), Body::None, [404, 404, 403, 404, 403, 303]),
+        ("POST", "/advisories/{id}/acknowledge", "",       P(ViewOwnOrganisation),     Body::Form(&[]),     [400, 403, 403, 404, 403, 303]),
+        ("POST", "/advisories/{id}/status", "",            P(ViewOwnOrganisation),     Body::Form(&[("asset", "999999"), ("status", "fixed")]), [400, 403, 403, 404, 403, 303]),
+        // Inventories: a partner's own, or (coordinators) the one chosen with ?organisation.
+        ("GET",  "/inventory",              "",            Either(ManageAdvisories, ViewOwnOrganisation), Body::None, [200, 403, 403, 200, 403, 303]),
+        ("GET",  "/inventory/new",          "",            Either(ManageAdvisories, ViewOwnOrganisation), Body::None, [400, 403, 403, 200, 403, 303]),
+        ("POST", "/inventory/new",          "",            Either(ManageAdvisories, ViewOwnOrganisation), Body::Form(&[("name", "Matrix server"), ("product-1-cpe", "cpe:2.3:a:acme:gateway:1.0:*:*:*:*:*:*:*")]), [400, 403, 403, 303, 403, 303]),
+        ("GET",  "/inventory/{id}/edit",    "",            Either(ManageAdvisories, ViewOwnOrganisation), Body::None, [404, 403, 403, 404, 403, 303]),
+        ("POST", "/inventory/{id}/edit",    "",            Either(ManageAdvisories, ViewOwnOrganisation), Body::Form(&[("product-1-cpe", "cpe:2.3:a:acme:gateway:1.0:*:*:*:*:*:*:*")]), [404, 403, 403, 404, 403, 303]),
+        ("GET",  "/inventory/{id}/remove",  "",            Either(ManageAdvisories, ViewOwnOrganisation), Body::None, [404, 403, 403, 404, 403, 303]),
+        ("POST", "/inventory/{id}/remove",  "",            Either(ManageAdvisories, ViewOwnOrganisation), Body::Form(&[]), [404, 403, 403, 404, 403, 303]),
         ("GET",  "/api/v1/openapi.json",    "",            Nothing,                    Body::None,          [200, 200, 200, 200, 200, 200]),
         ("GET",  "/api/v1/me",              "",            SignedIn,                   Body::None,          [200, 200, 200, 200, 200, 401]),
         ("GET",  "/api/v1/summary",         PERIOD,        P(ViewStatistics),          Body::None,          [200, 200, 200, 403, 403, 401]),
         ("GET",  "/api/v1/districts/{code}/summary", PERIOD, P(ViewStatistics),        Body::None,          [200, 200, 200, 403, 403, 401]),
         ("GET",  "/api/v1/runs",            "",            P(LoadData),                Body::None,          [200, 200, 403, 403, 403, 401]),
         ("GET",  "/api/v1/runs/{id}",       "",            P(LoadData),                Body::None,          [200, 200, 403, 403, 403, 401]),
+        ("GET",  "/api/v1/advisories",      "",            Either(ViewAdvisories, ViewOwnOrganisation), Body::None, [200, 200, 403, 200, 403, 401]),
+        ("GET",  "/api/v1/advisories/status", "",          P(ViewAdvisories),          Body::None,          [200, 200, 403, 403, 403, 401]),
+        ("GET",  "/api/v1/advisories/{id}", "",            Either(ViewAdvisories, ViewOwnOrganisation), Body::None, [404, 404, 403, 404, 403, 401]),
+        ("GET",  "/api/v1/inventory",       "",            Either(ManageAdvisories, ViewOwnOrganisation), Body::None, [200, 403, 403, 200, 403, 401]),
         // Last: it ends the session.
         ("POST", "/sign-out",               "",            SignedIn,                   Body::Form(&[]),       [303, 303, 303, 303, 303, 303]),
     ]
@@ -218,11 +243,22 @@ fn every_route_answers_each_role_as_its_permissions_say(kind: Backend) {
                         "lacks"
                     }
                 ),
+                (Needs::Either(first, second), Some(role)) => assert_eq!(
+                    refused,
+                    !(role.may(*first) || role.may(*second)),
+                    "{method} {route} for {role}: the table says {status}, but the role \
+                     {} {first:?} or {second:?}",
+                    if role.may(*first) || role.may(*second) {
+                        "has"
+                    } else {
+                        "lacks both"
+                    }
+                ),
                 (Needs::SignedIn | Needs::Nothing, Some(role)) => assert!(
                     !refused || *route == "/sign-in",
                     "{method} {route} needs no permission, yet {role} is refused"
                 ),
-                (Needs::Permission(_) | Needs::SignedIn, None) => assert!(
+                (Needs::Permission(_) | Needs::Either(..) | Needs::SignedIn, None) => assert!(
                     [303, 401].contains(status),
                     "{method} {route}: anonymous requests are sent to sign in"
                 ),
@@ -249,8 +285,11 @@ fn every_route_answers_each_role_as_its_permissions_say(kind: Backend) {
         let who = column.map_or("anonymous", Role::as_str);
         for (index, (method, route, query, needs, body, statuses)) in MATRIX.iter().enumerate() {
             let expected = statuses[slot];
-            let id = if route.starts_with("/users/") {
+            let id: &str = if route.starts_with("/users/") {
                 &spare
+            } else if route.contains("/advisories/") || route.starts_with("/inventory/") {
+                // No advisory or asset has this id: allowed roles are told "not found".
+                "999999"
             } else {
                 &run
             };
@@ -316,6 +355,8 @@ fn every_route_answers_each_role_as_its_permissions_say(kind: Backend) {
                         "/" => to == start_page(role),
                         "/upload" => to.starts_with("/upload/"),
                         "/users/{id}" => to == "/users",
+                        "/advisories/new" => to.starts_with("/advisories/"),
+                        "/inventory/new" => to.starts_with("/inventory?"),
                         "/sign-out" => to == "/sign-in",
                         _ => false,
                     };

@@ -278,6 +278,13 @@ fn every_page_shows_the_known_figures(kind: Backend) {
         for method in operations.as_object().expect("operations").keys() {
             assert_eq!(method, "get", "the API only reads");
             let reply = browser.get(&format!("/api/v1{concrete}"));
+            if path == "/advisories/{id}" {
+                // This world holds no advisories: routed, and "not found" (the
+                // advisories' own tests read real ones).
+                reply.expect(404);
+                assert_eq!(reply.json()["error"], "not found", "{path} is not routed");
+                continue;
+            }
             assert_ne!(reply.status, 404, "{path} is documented but not routed");
             assert_eq!(reply.status, 200, "{path}: {}", reply.body);
         }

@@ -55,6 +55,7 @@ pub fn serve(
     let mut web = WebSettings::new(settings.rules(None)?);
     web.secure_cookies = args.secure_cookies;
     web.trusted_proxy_header = args.trusted_proxy_header.clone();
+    web.notify = settings.notify.clone();
     let state = AppState::with_pool(pool, signer, web);
     let runtime = tokio::runtime::Runtime::new().context("while starting the web server")?;
     runtime.block_on(async {

@@ -1,7 +1,9 @@
 // Beacon in a real browser: signs in, walks the main pages, uploads a file and follows
-// its load to the quarantine table, checks keyboard focus on the sign-in page, runs
-// axe-core (WCAG 2.0/2.1/2.2 A and AA) on every page visited and saves full-page
-// screenshots. Run by crates/beacon/tests/browser.rs; it can also be run by hand:
+// its load to the quarantine table, then (with EXPECTATIONS.partner) signs in as a
+// partner IT manager, opens its queue and an advisory and marks its asset fixed; checks
+// keyboard focus on the sign-in page, runs axe-core (WCAG 2.0/2.1/2.2 A and AA) on every
+// page visited and saves full-page screenshots. Run by crates/beacon/tests/browser.rs; it
+// can also be run by hand:
 //
 //   BASE_URL=http://127.0.0.1:8080 USERNAME=demo-coordinator PASSWORD=... \
 //   SCREENSHOTS_DIR=target/screenshots UPLOAD_CSV=upload.csv \
@@ -614,6 +616,97 @@ try {
     );
     await audit('bad-run-page-2');
     await screenshot('bad-run-page-2');
+  }
+
+  // --- The partner loop: the demo partner IT manager signs in, opens its queue, opens
+  // the advisory matched to its inventory, marks its asset fixed and sees the status
+  // change; then its advisories list and inventory.
+  const partner = EXPECTATIONS.partner;
+  if (partner) {
+    step = 'signing out the coordinator';
+    expectedDocument = { url: `${BASE_URL}/sign-in`, status: 200 };
+    await Promise.all([
+      page.waitForNavigation({ waitUntil: 'load' }),
+      page.getByRole('button', { name: 'Sign out' }).click(),
+    ]);
+    step = `signing in as ${partner.username}`;
+    await open('/sign-in');
+    await page.fill('#username', partner.username);
+    await page.fill('#password', PASSWORD);
+    await Promise.all([
+      page.waitForNavigation({ waitUntil: 'load' }),
+      page.getByRole('button', { name: 'Sign in' }).click(),
+    ]);
+    if (pathOf(page.url()).startsWith('/sign-in')) {
+      throw new Error(`signing in as ${partner.username} failed`);
+    }
+    console.log(`signed in as ${partner.username}; landed on ${pathOf(page.url())}`);
+    await visit('partner-queue', '/advisories/queue', {
+      heading: 'Your advisories to act on',
+      texts: [partner.advisory, '1 of 1'],
+    });
+    step = 'opening the advisory from the queue';
+    const advisoryLink = page
+      .locator('table a[href^="/advisories/"]')
+      .filter({ hasText: partner.advisory })
+      .first();
+    if (!(await advisoryLink.count())) {
+      throw new Error(`the queue has no link to "${partner.advisory}"`);
+    }
+    const advisoryHref = await advisoryLink.getAttribute('href');
+    expectedDocument = { url: new URL(advisoryHref, BASE_URL).href, status: 200 };
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), advisoryLink.click()]);
+    const advisoryPath = pathOf(page.url());
+    await expect(advisoryPath, {
+      heading: partner.advisory,
+      texts: ['TLP:CLEAR', 'What it means', 'What to do', partner.asset, 'Not yet reviewed'],
+    });
+    await audit('partner-advisory');
+    await screenshot('partner-advisory');
+    step = `marking ${partner.asset} fixed`;
+    const card = page
+      .locator('.govuk-summary-card')
+      .filter({ hasText: `Where does ${partner.asset} stand?` })
+      .first();
+    await card.getByLabel('Fixed', { exact: true }).check();
+    await card.locator('textarea').fill('Upgraded to 1.1 during the browser check');
+    await Promise.all([
+      page.waitForNavigation({ waitUntil: 'load' }),
+      card.getByRole('button', { name: `Save the status of ${partner.asset}` }).click(),
+    ]);
+    const savedPath = pathOf(page.url());
+    check(
+      savedPath.startsWith(`${advisoryPath}?saved=`),
+      `saving the status led to ${savedPath}, not back to ${advisoryPath}`,
+    );
+    await expect(savedPath, {
+      heading: partner.advisory,
+      texts: [`Status of ${partner.asset} saved`, 'Upgraded to 1.1 during the browser check', 'Closed'],
+    });
+    step = 'checking the status tag';
+    const tag = (
+      await page
+        .locator('.govuk-summary-card')
+        .filter({ hasText: `Where does ${partner.asset} stand?` })
+        .first()
+        .locator('.govuk-tag')
+        .first()
+        .innerText()
+    ).trim();
+    check(tag === 'Fixed', `after saving, ${partner.asset}'s status tag says "${tag}", expected "Fixed"`);
+    console.log(`${savedPath}: ${partner.asset} is now "${tag}"`);
+    await audit('partner-advisory-fixed');
+    await screenshot('partner-advisory-fixed');
+    await visit('partner-queue-done', '/advisories/queue', {
+      heading: 'Your advisories to act on',
+      texts: ['Nothing is waiting'],
+      shot: false,
+    });
+    await visit('partner-advisories', '/advisories', { heading: 'Advisories', texts: [partner.advisory] });
+    await visit('partner-inventory', '/inventory', {
+      heading: partner.inventoryHeading,
+      texts: [partner.asset, 'Acme Gateway 1.0'],
+    });
   }
 } catch (error) {
   fail(`while ${step}: ${error.message.split('\n')[0]}`);

@@ -1,5 +1,6 @@
-//! Acknowledging a digest from the signed link in its email: partners reach this page
-//! without signing in, and the link's HMAC is what authorises it.
+//! Acknowledging a digest (or an advisory notice) from the signed link in its email:
+//! partners reach this page without signing in, and the link's HMAC is what authorises
+//! it. A link in a letter about an advisory acknowledges the partner's notice too.
 //!
 //! A link opened (GET) never changes anything, since mail scanners open links too; only
 //! the form it shows (POST) records the acknowledgement. No referrer is sent, as the
@@ -21,6 +22,8 @@ enum Outcome {
     Confirm(i64),
     /// Recorded.
     Recorded(i64),
+    /// Recorded, and the advisory notice the message was about acknowledged with it.
+    Notice(i64),
     /// The link cannot be used, and why.
     Refused(String),
 }
@@ -51,21 +54,36 @@ pub async fn record_ack(State(state): State<AppState>, Path(token): Path<String>
     let signer = std::sync::Arc::clone(&state.signer);
     let result = state
         .blocking(move |store| {
-            acknowledge_link(store, &signer, &token, OffsetDateTime::now_utc()).map_err(|error| {
-                if matches!(error, AckRefused::Store(_)) {
-                    tracing::error!(%error, "acknowledgement not recorded");
-                }
-                match error {
-                    AckRefused::Store(_) => {
-                        "Beacon could not record this just now; please try again later".to_owned()
+            let now = OffsetDateTime::now_utc();
+            acknowledge_link(store, &signer, &token, now)
+                .and_then(|message| {
+                    // A letter about an advisory acknowledges its notice too.
+                    let notice = beacon_app::advisories::tracking::acknowledge_by_message(
+                        store, message, now,
+                    )?;
+                    Ok((message, notice.is_some()))
+                })
+                .map_err(|error| {
+                    if matches!(error, AckRefused::Store(_)) {
+                        tracing::error!(%error, "acknowledgement not recorded");
                     }
-                    other => other.to_string(),
-                }
-            })
+                    match error {
+                        AckRefused::Store(_) => {
+                            "Beacon could not record this just now; please try again later"
+                                .to_owned()
+                        }
+                        other => other.to_string(),
+                    }
+                })
         })
         .await;
     match result {
-        Ok(Ok(digest)) => page(
+        Ok(Ok((message, true))) => page(
+            StatusCode::OK,
+            "Advisory acknowledged",
+            Outcome::Notice(message),
+        ),
+        Ok(Ok((digest, false))) => page(
             StatusCode::OK,
             "Digest acknowledged",
             Outcome::Recorded(digest),
