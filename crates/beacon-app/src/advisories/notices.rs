@@ -424,8 +424,10 @@ pub fn queue_letter(
         })
         .collect();
     let ids = store.enqueue(&messages, &settings.message_domain)?;
-    if let Some(first) = ids.first() {
-        store.record_notice_message(request.notice_id, request.kind, Some(*first), now)?;
+    // Every recipient's message is recorded, so any of their acknowledgement links finds
+    // the notice.
+    for id in &ids {
+        store.record_notice_message(request.notice_id, request.kind, Some(*id), now)?;
     }
     Ok(ids.len() as u64)
 }

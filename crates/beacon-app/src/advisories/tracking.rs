@@ -3,7 +3,7 @@
 //! store refuses a notice or asset that is not that organisation's.
 
 use beacon_store::advisories::StatusChange;
-use beacon_store::{MessageKind, Store, StoreError};
+use beacon_store::{Store, StoreError};
 use time::OffsetDateTime;
 
 /// Records a partner's acknowledgement of a notice, once. False when the notice is not
@@ -36,38 +36,15 @@ pub fn set_status(
 /// Acknowledges the notice an outbox message was about, when the message's signed link
 /// has just been acknowledged (the link is what authorises it, so no organisation is
 /// named). The message's recipient is recorded as who acknowledged it. Returns the notice,
-/// or none when the message was about no notice (a digest, an escalation).
-///
-/// The notice's own record of its messages names the first letter of each round; the
-/// letters to its other recipients (a deputy beside the IT manager) are found by the
-/// dedupe key [`super::notices::queue_letter`] gives them (`advisory-notice:<notice>:…`),
-/// and only if they concern the notice's own organisation.
+/// or none when the message was about no notice (a register digest). Every recipient's
+/// letter is recorded against its notice, so a deputy's link works as the IT manager's.
 pub fn acknowledge_by_message(
     store: &mut dyn Store,
     message_id: i64,
     now: OffsetDateTime,
 ) -> Result<Option<i64>, StoreError> {
     let message = store.message(message_id)?;
-    let notice_id = match store.notice_of_message(message_id)? {
-        Some(notice_id) => Some(notice_id),
-        None => match &message {
-            Some(message) if message.kind == MessageKind::Notice => {
-                let named = message
-                    .dedupe_key
-                    .strip_prefix("advisory-notice:")
-                    .and_then(|rest| rest.split(':').next())
-                    .and_then(|id| id.parse::<i64>().ok());
-                match named {
-                    Some(id) => store
-                        .notice(id, None)?
-                        .filter(|notice| Some(notice.organisation_id) == message.organisation_id)
-                        .map(|notice| notice.id),
-                    None => None,
-                }
-            }
-            _ => None,
-        },
-    };
+    let notice_id = store.notice_of_message(message_id)?;
     let Some(notice_id) = notice_id else {
         return Ok(None);
     };

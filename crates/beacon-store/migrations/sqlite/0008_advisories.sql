@@ -109,6 +109,7 @@ CREATE TABLE advisory_notice_messages (
     at TEXT NOT NULL
 );
 CREATE INDEX advisory_notice_messages_by_notice ON advisory_notice_messages (notice_id, at);
+CREATE INDEX advisory_notice_messages_by_message ON advisory_notice_messages (message_id);
 
 CREATE TABLE asset_statuses (
     notice_id INTEGER NOT NULL REFERENCES advisory_notices(id) ON DELETE CASCADE,
