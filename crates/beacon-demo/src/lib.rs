@@ -19,6 +19,7 @@
 //! the same platform. Rows are made month by month and written as they are made, so
 //! memory stays flat however many rows are asked for.
 
+pub mod advisories;
 pub mod calibration;
 mod people;
 mod places;

@@ -2,6 +2,7 @@
 //! from a [`Summary`] and rendered by both the Markdown and the HTML writers, so the two
 //! always say the same thing. Nothing here is escaped; each writer escapes for itself.
 
+use crate::advisories::{AdvisoryFigures, AdvisoryPart, advisory_part};
 use crate::charts::{IssueTrend, MonthBar, RateBar};
 use crate::wording;
 use beacon_analytics::Spike;
@@ -42,7 +43,7 @@ pub(crate) struct Table {
 impl Table {
     /// A table with these column headings: the first `text_columns` hold text, the
     /// rest numbers (right-aligned).
-    fn new(
+    pub(crate) fn new(
         caption: impl Into<String>,
         columns: &[&str],
         text_columns: usize,
@@ -60,13 +61,13 @@ impl Table {
     }
 
     /// Adds a body row.
-    fn push(&mut self, texts: Vec<String>) {
+    pub(crate) fn push(&mut self, texts: Vec<String>) {
         self.rows.push(cells(texts, self.text_columns));
     }
 }
 
 /// Turns a row of texts into cells: the first `text_columns` text, the rest numbers.
-fn cells(texts: Vec<String>, text_columns: usize) -> Vec<Cell> {
+pub(crate) fn cells(texts: Vec<String>, text_columns: usize) -> Vec<Cell> {
     texts
         .into_iter()
         .enumerate()
@@ -122,6 +123,9 @@ pub(crate) struct Board {
     /// What the threat-address register saw in the period, when the caller gave its
     /// figures.
     pub register: Option<RegisterPart>,
+    /// How partners acted on advisories in the period, when the caller gave the figures
+    /// (it gives none when the store tracks no advisories at all).
+    pub advisories: Option<AdvisoryPart>,
 }
 
 /// The register section: the board paper's figure of distinct addresses, in its words,
@@ -221,10 +225,15 @@ fn dates(summary: &Summary) -> Option<(Date, Date)> {
 }
 
 impl Board {
-    /// Builds the board update from a summary and, when given, the register's figures
-    /// for the same period.
-    pub fn with_register(summary: &Summary, register: Option<&RegisterFigures>) -> Board {
+    /// Builds the board update from a summary and, when given, the register's and the
+    /// partner advisories' figures for the same period.
+    pub fn with_parts(
+        summary: &Summary,
+        register: Option<&RegisterFigures>,
+        advisories: Option<&AdvisoryFigures>,
+    ) -> Board {
         let mut board = Board::from_summary(summary);
+        board.advisories = advisories.map(advisory_part);
         if let Some(register) = register {
             let period = match dates(summary) {
                 Some((from, to)) => wording::period(from, to),
@@ -272,6 +281,7 @@ impl Board {
             fraud_types: fraud_types(&summary.fraud_types),
             notes: notes(summary),
             register: None,
+            advisories: None,
         }
     }
 }

@@ -9,6 +9,7 @@
 //! The rounding and phrasing rules live in [`wording`]; `docs/board-update.md` states
 //! them for readers.
 
+mod advisories;
 mod board;
 mod charts;
 mod html;
@@ -17,7 +18,10 @@ mod markdown;
 pub mod sections;
 pub mod wording;
 
-pub use sections::{Sections, html_fragment, html_fragment_with_register, sections};
+pub use advisories::AdvisoryFigures;
+pub use sections::{
+    Sections, html_fragment, html_fragment_with, html_fragment_with_register, sections,
+};
 
 use beacon_analytics::Summary;
 use beacon_analytics::register::RegisterFigures;
@@ -27,11 +31,45 @@ pub fn markdown(summary: &Summary) -> String {
     markdown::render(&board::Board::from_summary(summary))
 }
 
+/// The sections beyond the reports that a board update can carry, each shown when its
+/// figures are given.
+///
+/// Why: the register and the partner advisories are read from other parts of the store
+/// than the reports; the caller reads what the partnership has and passes it here, so
+/// every output (Markdown, HTML, the web page, the PDF) shows the same sections.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BoardExtras<'a> {
+    /// The threat-address register's figures for the period.
+    pub register: Option<&'a RegisterFigures>,
+    /// The partner advisories' figures for the period (`None` leaves the section out:
+    /// the caller gives none when the store tracks no advisories at all).
+    pub advisories: Option<&'a AdvisoryFigures>,
+}
+
+impl<'a> BoardExtras<'a> {
+    /// Only the register section.
+    pub fn register(register: &'a RegisterFigures) -> BoardExtras<'a> {
+        BoardExtras {
+            register: Some(register),
+            advisories: None,
+        }
+    }
+}
+
 /// The board update as Markdown with the register section for the same period: the
 /// board paper's figure of distinct addresses in its words, and the district table (or
 /// a plain statement that the register saw nothing in the period).
 pub fn markdown_with_register(summary: &Summary, register: &RegisterFigures) -> String {
-    markdown::render(&board::Board::with_register(summary, Some(register)))
+    markdown_with(summary, &BoardExtras::register(register))
+}
+
+/// The board update as Markdown with the sections `extras` gives figures for.
+pub fn markdown_with(summary: &Summary, extras: &BoardExtras<'_>) -> String {
+    markdown::render(&board::Board::with_parts(
+        summary,
+        extras.register,
+        extras.advisories,
+    ))
 }
 
 /// The board update as a complete standalone HTML5 document (inline CSS, inline SVG
@@ -45,7 +83,7 @@ pub fn html(summary: &Summary) -> String {
 /// or boundaries that cannot be parsed, the map is simply left out: the report never
 /// fails for want of a map.
 pub fn html_with_map(summary: &Summary, boundaries_geojson: Option<&str>) -> String {
-    let page = sections::titled_body(summary, None, boundaries_geojson);
+    let page = sections::titled_body(summary, &BoardExtras::default(), boundaries_geojson);
     html::render(&page.title, &page.range, &page.body)
 }
 
@@ -56,6 +94,20 @@ pub fn html_with_register(
     register: &RegisterFigures,
     boundaries_geojson: Option<&str>,
 ) -> String {
-    let page = sections::titled_body(summary, Some(register), boundaries_geojson);
+    html_with(
+        summary,
+        &BoardExtras::register(register),
+        boundaries_geojson,
+    )
+}
+
+/// As [`html_with_map`], with the sections `extras` gives figures for (see
+/// [`BoardExtras`]).
+pub fn html_with(
+    summary: &Summary,
+    extras: &BoardExtras<'_>,
+    boundaries_geojson: Option<&str>,
+) -> String {
+    let page = sections::titled_body(summary, extras, boundaries_geojson);
     html::render(&page.title, &page.range, &page.body)
 }

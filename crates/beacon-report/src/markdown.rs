@@ -4,6 +4,7 @@
 //! treats as markup, so every piece of text is escaped with backslashes: it renders as
 //! written and cannot open a link, a table cell or raw HTML.
 
+use crate::advisories::ADVISORIES_HEADING;
 use crate::board::{Board, Cell, REGISTER_HEADING, Table};
 use std::fmt::Write as _;
 
@@ -84,6 +85,12 @@ pub(crate) fn render(board: &Board) -> String {
         section(&mut out, REGISTER_HEADING, &register.paragraphs);
         if let Some(districts) = &register.districts {
             table(&mut out, districts);
+        }
+    }
+    if let Some(advisories) = &board.advisories {
+        section(&mut out, ADVISORIES_HEADING, &advisories.paragraphs);
+        if let Some(sectors) = &advisories.sectors {
+            table(&mut out, sectors);
         }
     }
     section(&mut out, "Reports by month", &[]);

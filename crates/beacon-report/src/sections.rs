@@ -9,6 +9,8 @@
 //! styles), and the ids of all sections together are unique, so one page can show every
 //! part of one board update.
 
+use crate::BoardExtras;
+use crate::advisories::ADVISORIES_HEADING;
 use crate::board::{Board, REGISTER_HEADING, Table};
 use crate::charts;
 use crate::map;
@@ -82,6 +84,13 @@ pub struct Sections {
     pub register_paragraphs: Vec<String>,
     /// The register's addresses by district, when it saw any in the period.
     pub register_table: Option<String>,
+    /// The partner advisories section's heading (plain text).
+    pub advisories_heading: &'static str,
+    /// The partner advisories section's paragraphs, its figure first (plain text); empty
+    /// when no advisory figures were given.
+    pub advisories_paragraphs: Vec<String>,
+    /// Notices by sector, when any notice was sent in the period.
+    pub advisories_table: Option<String>,
 }
 
 /// The board update's parts for `summary`, with the district map drawn from
@@ -90,7 +99,7 @@ pub struct Sections {
 /// Why: pages with their own layout need the parts, not a whole document; see
 /// [`Sections`].
 pub fn sections(summary: &Summary, boundaries_geojson: Option<&str>) -> Sections {
-    Parts::new(summary, None, boundaries_geojson).sections()
+    Parts::new(summary, &BoardExtras::default(), boundaries_geojson).sections()
 }
 
 /// The board update's body: everything inside `<main>` of the standalone document,
@@ -100,7 +109,9 @@ pub fn sections(summary: &Summary, boundaries_geojson: Option<&str>) -> Sections
 /// Why: a page with its own layout (header, navigation, stylesheet) can show the whole
 /// board update exactly as the standalone document says it, without a second `<html>`.
 pub fn html_fragment(summary: &Summary, boundaries_geojson: Option<&str>) -> String {
-    Parts::new(summary, None, boundaries_geojson).body().body
+    Parts::new(summary, &BoardExtras::default(), boundaries_geojson)
+        .body()
+        .body
 }
 
 /// As [`html_fragment`], with the register section for the same period: the board
@@ -114,9 +125,24 @@ pub fn html_fragment_with_register(
     register: &RegisterFigures,
     boundaries_geojson: Option<&str>,
 ) -> String {
-    Parts::new(summary, Some(register), boundaries_geojson)
-        .body()
-        .body
+    html_fragment_with(
+        summary,
+        &BoardExtras::register(register),
+        boundaries_geojson,
+    )
+}
+
+/// As [`html_fragment`], with the sections `extras` gives figures for (the register's,
+/// the partner advisories').
+///
+/// Why: the web board page shows the whole update as the CLI writes it, whatever
+/// sections the partnership's data supports.
+pub fn html_fragment_with(
+    summary: &Summary,
+    extras: &BoardExtras<'_>,
+    boundaries_geojson: Option<&str>,
+) -> String {
+    Parts::new(summary, extras, boundaries_geojson).body().body
 }
 
 /// The body with the title and period the standalone document's `<title>` needs.
@@ -132,10 +158,10 @@ pub(crate) struct TitledBody {
 /// The body and what the page around it needs, built once.
 pub(crate) fn titled_body(
     summary: &Summary,
-    register: Option<&RegisterFigures>,
+    extras: &BoardExtras<'_>,
     boundaries_geojson: Option<&str>,
 ) -> TitledBody {
-    Parts::new(summary, register, boundaries_geojson).body()
+    Parts::new(summary, extras, boundaries_geojson).body()
 }
 
 /// The charts and tables, rendered once, that both the sections and the body use.
@@ -160,12 +186,8 @@ struct Parts {
 
 impl Parts {
     /// Builds the board update and renders its charts and tables.
-    fn new(
-        summary: &Summary,
-        register: Option<&RegisterFigures>,
-        boundaries_geojson: Option<&str>,
-    ) -> Parts {
-        let board = Board::with_register(summary, register);
+    fn new(summary: &Summary, extras: &BoardExtras<'_>, boundaries_geojson: Option<&str>) -> Parts {
+        let board = Board::with_parts(summary, extras.register, extras.advisories);
         let ids = issue_chart_ids(board.issue_trends.iter().map(|t| t.issue.as_str()));
         let issue_charts = board
             .issue_trends
@@ -241,6 +263,16 @@ impl Parts {
             register_paragraphs: board
                 .register
                 .map(|register| register.paragraphs)
+                .unwrap_or_default(),
+            advisories_heading: ADVISORIES_HEADING,
+            advisories_table: board
+                .advisories
+                .as_ref()
+                .and_then(|advisories| advisories.sectors.as_ref())
+                .map(table_html),
+            advisories_paragraphs: board
+                .advisories
+                .map(|advisories| advisories.paragraphs)
                 .unwrap_or_default(),
         }
     }

@@ -673,3 +673,103 @@ fn one_address_is_singular_and_the_update_without_figures_has_no_register_sectio
     let without = beacon_report::markdown(&cyber_period());
     assert!(!without.contains("Addresses involved in cyber crime"));
 }
+
+/// Advisory figures as the application layer gives them for a quarter.
+fn advisory_figures() -> beacon_report::AdvisoryFigures {
+    let timings = |notices, median, overdue| beacon_analytics::advisories::Timings {
+        notices,
+        median_days_to_fix: median,
+        overdue,
+        ..beacon_analytics::advisories::Timings::default()
+    };
+    beacon_report::AdvisoryFigures {
+        sentence: "3 advisories affected 4 partners in the period; median time to fix 2.5 days; 2 overdue.".to_owned(),
+        area: timings(6, Some(2.5), 2),
+        by_sector: BTreeMap::from([
+            ("education".to_owned(), timings(2, None, 2)),
+            ("local-government".to_owned(), timings(4, Some(2.5), 0)),
+        ]),
+        judged_on: time::macros::date!(2017 - 09 - 30),
+        judged_at_period_end: true,
+    }
+}
+
+#[test]
+fn advisories_section_states_the_figures_in_every_output() {
+    let summary = cyber_period();
+    let register = register_figures();
+    let advisories = advisory_figures();
+    let extras = beacon_report::BoardExtras {
+        register: Some(&register),
+        advisories: Some(&advisories),
+    };
+    let markdown = beacon_report::markdown_with(&summary, &extras);
+    let section = between(&markdown, "## Partner advisories", "## Reports by month");
+    assert!(section.contains(&advisories.sentence), "{section}");
+    assert!(
+        section.contains("at the end of the period (30 September 2017)"),
+        "{section}"
+    );
+    assert!(
+        section.contains("**Partner advisories by sector**"),
+        "{section}"
+    );
+    assert!(section.contains("| Education | 2 | – | 2 |"), "{section}");
+    assert!(
+        section.contains("| Local government | 4 | 2.5 | 0 |"),
+        "{section}"
+    );
+    assert!(
+        section.contains("| **All partners** | **6** | **2.5** | **2** |"),
+        "{section}"
+    );
+    assert!(
+        markdown.find("## Addresses involved in cyber crime")
+            < markdown.find("## Partner advisories"),
+        "the register section comes first"
+    );
+
+    let html = beacon_report::html_with(&summary, &extras, None);
+    assert!(html.contains("<h2>Partner advisories</h2>"), "{html}");
+    assert!(html.contains(&advisories.sentence));
+    assert!(html.contains("Partner advisories by sector"));
+    let fragment = beacon_report::html_fragment_with(&summary, &extras, None);
+    assert!(
+        html.contains(&fragment),
+        "the document's body is the fragment"
+    );
+}
+
+#[test]
+fn without_advisory_figures_the_update_is_as_before() {
+    let summary = cyber_period();
+    let register = register_figures();
+    let extras = beacon_report::BoardExtras::register(&register);
+    assert_eq!(
+        beacon_report::markdown_with(&summary, &extras),
+        beacon_report::markdown_with_register(&summary, &register)
+    );
+    assert!(!beacon_report::markdown_with(&summary, &extras).contains("Partner advisories"));
+    assert_eq!(
+        beacon_report::html_with(&summary, &extras, None),
+        beacon_report::html_with_register(&summary, &register, None)
+    );
+}
+
+#[test]
+fn a_period_with_no_notices_says_so() {
+    let mut advisories = advisory_figures();
+    advisories.area = beacon_analytics::advisories::Timings::default();
+    advisories.by_sector.clear();
+    let extras = beacon_report::BoardExtras {
+        register: None,
+        advisories: Some(&advisories),
+    };
+    let markdown = beacon_report::markdown_with(&cyber_period(), &extras);
+    let section = between(&markdown, "## Partner advisories", "## Reports by month");
+    assert!(
+        section.contains("No partner advisories were tracked in this period."),
+        "{section}"
+    );
+    assert!(!section.contains("by sector"), "{section}");
+}

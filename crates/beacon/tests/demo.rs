@@ -2,7 +2,9 @@
 //! exactly what the generator says it wrote (960 distinct addresses in April–September
 //! 2017, and each district's count), the board update states that figure in the board
 //! paper's words, every organisation has a queued digest, and the demo partner and
-//! business accounts land on pages that show their organisation. Also the CLI's wording:
+//! business accounts land on pages that show their organisation, and the partner
+//! advisories loop is there (notices, fixes, escalations, the board's section) and its
+//! files load by hand to the same matches. Also the CLI's wording:
 //! thousands grouped in human output, and help that describes what Beacon is now.
 
 use axum::body::Body;
@@ -43,8 +45,9 @@ fn json(output: &Output) -> Value {
     serde_json::from_str(&text(output)).expect("one JSON object")
 }
 
-/// Builds the demo database and checks its register, board text and digests.
-fn demo_register_matches_the_generator(database: &TestDatabase) {
+/// Builds the demo database and checks its register, board text and digests; returns
+/// what `beacon demo` printed.
+fn demo_register_matches_the_generator(database: &TestDatabase) -> String {
     let location = database.location();
     let built = text(&beacon(location, &["demo", "--no-serve"]));
     assert!(
@@ -164,6 +167,7 @@ fn demo_register_matches_the_generator(database: &TestDatabase) {
         runs.contains("event4_sinkhole-synthetic-demo.csv"),
         "{runs}"
     );
+    built
 }
 
 /// A session for a demo account, made in the store as sign-in makes one; returns the
@@ -310,13 +314,124 @@ fn board_page_states_the_register_figure(database: &TestDatabase) {
         assert_eq!(status, StatusCode::OK, "{path}");
         assert!(page.contains(PAPER_SENTENCE), "{path}: {page}");
     }
+    for path in [
+        "/board?from=2024-04-01&to=2024-06-30",
+        "/board.md?from=2024-04-01&to=2024-06-30",
+    ] {
+        let (status, _, page) = get(&app, &analyst, path);
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(
+            page.contains("8 advisories affected 17 partners in the period"),
+            "{path}: {page}"
+        );
+    }
+}
+
+/// The advisories loop: what `beacon demo` printed, the status and matches commands,
+/// the escalations in the outbox and the board update's section for April–June 2024
+/// (figures counted by hand from the demo's inventory and script).
+fn demo_advisories_are_tracked(database: &TestDatabase, built: &str) {
+    let location = database.location();
+    assert!(
+        built.contains("8 advisories affected 17 partners: 38 notices opened on 2024-04-15"),
+        "{built}"
+    );
+    assert!(
+        built.contains("closed 23 (median time to fix 3.0 days) and 15 were overdue"),
+        "{built}"
+    );
+    assert!(built.contains("beacon advisories status"), "{built}");
+    assert!(
+        built.contains(
+            "beacon advisories matches --organisation \"Leicester City Council (synthetic)\""
+        ),
+        "{built}"
+    );
+    let status = json(&beacon(location, &["advisories", "status", "--json"]));
+    assert_eq!(status["area"]["notices"], 38, "{status}");
+    assert_eq!(status["area"]["closed"], 23, "{status}");
+    assert_eq!(status["area"]["median_days_to_fix"], 3.0, "{status}");
+    let council = json(&beacon(
+        location,
+        &[
+            "advisories",
+            "matches",
+            "--organisation",
+            beacon_demo::register::PARTNER_ORGANISATION,
+            "--json",
+        ],
+    ));
+    let assets: std::collections::BTreeSet<&str> = council
+        .as_array()
+        .expect("matches")
+        .iter()
+        .map(|m| m["asset"].as_str().expect("an asset"))
+        .collect();
+    assert_eq!(
+        assets,
+        [
+            "Housing repairs system",
+            "Internet firewall",
+            "Remote access gateway",
+            "Secure file transfer"
+        ]
+        .into_iter()
+        .collect(),
+        "{council}"
+    );
+    let mut store = database.open();
+    let escalations = store
+        .messages(Some(beacon_store::MessageKind::Escalation), 100)
+        .expect("escalations");
+    assert_eq!(escalations.len(), 15);
+    drop(store);
+
+    let board = text(&beacon(
+        location,
+        &[
+            "report",
+            "board",
+            "--from",
+            "2024-04-01",
+            "--to",
+            "2024-06-30",
+        ],
+    ));
+    assert!(
+        board.contains("8 advisories affected 17 partners in the period; median time to fix 3.0 days; 15 overdue."),
+        "{board}"
+    );
+    assert!(
+        board.contains("| Local government | 16 | 4.0 | 7 |"),
+        "{board}"
+    );
+    assert!(
+        board.contains("| **All partners** | **38** | **3.0** | **15** |"),
+        "{board}"
+    );
+    let earlier = text(&beacon(
+        location,
+        &[
+            "report",
+            "board",
+            "--from",
+            "2017-04-01",
+            "--to",
+            "2017-09-30",
+        ],
+    ));
+    assert!(
+        earlier.contains("No partner advisories were tracked in this period."),
+        "{earlier}"
+    );
 }
 
 fn the_demo_everywhere(backend: Backend) {
     let Some(database) = TestDatabase::fresh(backend, "demo") else {
         return;
     };
-    demo_register_matches_the_generator(&database);
+    let built = demo_register_matches_the_generator(&database);
+    demo_advisories_are_tracked(&database, &built);
     demo_accounts_land_somewhere_useful(&database);
     board_page_states_the_register_figure(&database);
 }
@@ -438,4 +553,49 @@ fn the_demo_feed_files_load_by_hand_with_the_same_figures() {
             "{code}: {counted}"
         );
     }
+}
+
+#[test]
+fn the_demo_advisories_load_by_hand_to_the_same_matches() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let folder = dir.path().join("advisories-demo");
+    let folder_arg = folder.to_str().expect("a UTF-8 path");
+    let database = dir.path().join("beacon.db");
+    let database = database.to_str().expect("a UTF-8 path");
+    let written = text(&beacon(
+        database,
+        &["demo", "advisories", "--out", folder_arg],
+    ));
+    assert!(
+        written.contains(
+            "Wrote 23 SYNTHETIC organisations, 43 advisory contacts, 57 assets and 4 advisory files"
+        ),
+        "{written}"
+    );
+    let path = |name: &str| folder.join(name).to_str().expect("UTF-8").to_owned();
+    text(&beacon(
+        database,
+        &["org", "import", &path("organisations.csv")],
+    ));
+    let ingested = json(&beacon(
+        database,
+        &["ingest", "advisories", "--json", &path("advisories")],
+    ));
+    let ingested = ingested.to_string();
+    assert!(!ingested.contains("\"rejected\":1"), "{ingested}");
+    text(&beacon(
+        database,
+        &["inventory", "contacts", &path("contacts.csv")],
+    ));
+    let imported = text(&beacon(
+        database,
+        &["inventory", "import", &path("inventory.csv")],
+    ));
+    assert!(imported.contains("Imported 57 assets"), "{imported}");
+    assert!(
+        imported.contains("64 matches; notices 38 opened"),
+        "{imported}"
+    );
+    let status = json(&beacon(database, &["advisories", "status", "--json"]));
+    assert_eq!(status["area"]["notices"], 38, "{status}");
 }

@@ -3,8 +3,11 @@
 //! The demo database holds synthetic reports (calibrated to the board paper's first two
 //! figures), synthetic partner organisations and Shadowserver-format feed events on their
 //! networks (calibrated to its third: 960 distinct addresses in April–September 2017),
-//! ingested through the same pipeline as real files, and a queued digest for every
-//! organisation, so every demo account lands on a page with something on it.
+//! ingested through the same pipeline as real files, a queued digest for every
+//! organisation, so every demo account lands on a page with something on it, and the
+//! partner advisories loop (real advisories, the partners' contacts and inventories, a
+//! fortnight of partners acting on their notices and a round of chasing, on a fixed demo
+//! clock in April 2024: see `beacon_demo::advisories`).
 
 use super::config::{Settings, open_store, redact};
 use super::output::{count, print_json, today};
@@ -46,6 +49,19 @@ pub enum DemoCommand {
     /// Write the demo's synthetic organisations (organisations.csv, for `beacon org
     /// import`) and its Shadowserver-format feed files (for `beacon ingest feed`).
     Feeds(FeedsArgs),
+    /// Write the demo's partner advisories to load by hand: organisations.csv (for
+    /// `beacon org import`), the advisory files in advisories/ (for `beacon ingest
+    /// advisories`), contacts.csv (for `beacon inventory contacts`) and inventory.csv
+    /// (for `beacon inventory import`).
+    Advisories(AdvisoriesArgs),
+}
+
+/// Arguments of `beacon demo advisories`.
+#[derive(Debug, Args)]
+pub struct AdvisoriesArgs {
+    /// Folder to write into (created if missing).
+    #[arg(long)]
+    pub out: PathBuf,
 }
 
 /// Arguments of `beacon demo feeds`.
@@ -96,6 +112,7 @@ pub fn run(args: DemoArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
     match args.command {
         Some(DemoCommand::Generate(generate_args)) => generate_file(generate_args),
         Some(DemoCommand::Feeds(feeds_args)) => write_feeds(feeds_args),
+        Some(DemoCommand::Advisories(advisories_args)) => write_advisories(advisories_args),
         None => {
             let location = demo_location(settings);
             let exists = if is_file(&location) {
@@ -240,14 +257,11 @@ fn generate_file(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Writes the demo's organisations and feed files into a folder.
-fn write_feeds(args: FeedsArgs) -> anyhow::Result<ExitCode> {
-    let register = generate_register(args.seed).context("while generating the register")?;
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("while creating {}", args.out.display()))?;
+/// The organisations as `beacon org import` reads them.
+fn organisations_csv(organisations: &[beacon_core::Organisation]) -> anyhow::Result<Vec<u8>> {
     let mut directory = csv::Writer::from_writer(Vec::new());
     directory.write_record(beacon_ingest::organisations::ORGANISATION_COLUMNS)?;
-    for organisation in &register.organisations {
+    for organisation in organisations {
         let join = |items: Vec<String>| items.join(";");
         directory.write_record([
             organisation.name.clone(),
@@ -269,7 +283,15 @@ fn write_feeds(args: FeedsArgs) -> anyhow::Result<ExitCode> {
             join(organisation.domains.clone()),
         ])?;
     }
-    let directory = directory.into_inner().context("while writing CSV")?;
+    directory.into_inner().context("while writing CSV")
+}
+
+/// Writes the demo's organisations and feed files into a folder.
+fn write_feeds(args: FeedsArgs) -> anyhow::Result<ExitCode> {
+    let register = generate_register(args.seed).context("while generating the register")?;
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("while creating {}", args.out.display()))?;
+    let directory = organisations_csv(&register.organisations)?;
     let mut written = vec![("organisations.csv".to_owned(), directory)];
     written.extend(
         register
@@ -302,6 +324,92 @@ fn write_feeds(args: FeedsArgs) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the demo's organisations, advisory files, contacts and inventory into a folder,
+/// to be loaded by hand.
+fn write_advisories(args: AdvisoriesArgs) -> anyhow::Result<ExitCode> {
+    let folder = args.out.join("advisories");
+    std::fs::create_dir_all(&folder)
+        .with_context(|| format!("while creating {}", folder.display()))?;
+    let organisations = beacon_demo::register::organisations();
+    let mut written: Vec<(PathBuf, Vec<u8>)> = vec![
+        (
+            args.out.join("organisations.csv"),
+            organisations_csv(&organisations)?,
+        ),
+        (
+            args.out.join("contacts.csv"),
+            beacon_demo::advisories::contacts_csv().into_bytes(),
+        ),
+        (
+            args.out.join("inventory.csv"),
+            beacon_demo::advisories::inventory_csv().into_bytes(),
+        ),
+    ];
+    for file in beacon_demo::advisories::files() {
+        written.push((folder.join(file.file_name), file.contents.to_vec()));
+    }
+    for (path, bytes) in &written {
+        std::fs::write(path, bytes).with_context(|| format!("while writing {}", path.display()))?;
+    }
+    let out = args.out.display();
+    out!(
+        "Wrote {} SYNTHETIC organisations, {} advisory contacts, {} assets and {} advisory files to {out}.",
+        count(organisations.len() as u64),
+        count(beacon_demo::advisories::contacts().len() as u64),
+        count(beacon_demo::advisories::assets().len() as u64),
+        count(beacon_demo::advisories::files().len() as u64),
+    );
+    out!(
+        "Load them in this order (advisories first, then the inventory, which matches them and opens the notices):"
+    );
+    out!("  beacon org import {out}/organisations.csv");
+    out!("  beacon ingest advisories {out}/advisories");
+    out!("  beacon inventory contacts {out}/contacts.csv");
+    out!("  beacon inventory import {out}/inventory.csv");
+    out!(
+        "Notices open at today's date; the demo's KEV due dates are CISA's, from 2021 to 2024, so most are overdue at once."
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Loads the demo's partner advisories (see `beacon_demo::advisories`) into a store
+/// holding the demo's organisations. Returns what to tell the user.
+fn build_advisories(store: &mut dyn Store, settings: &Settings) -> anyhow::Result<Vec<String>> {
+    let outcome = beacon_demo::advisories::load_advisories(store, &settings.notify)
+        .context("while loading the demo's partner advisories")?;
+    let fix = outcome.median_days_to_fix.map_or_else(
+        || "none fixed yet".to_owned(),
+        |days| format!("median time to fix {days:.1} days"),
+    );
+    Ok(vec![
+        format!(
+            "Loaded {} advisories (CISA KEV, NVD, a CSAF advisory by the partnership, news), {} advisory contacts and {} assets; {} matches.",
+            count(outcome.advisories),
+            count(outcome.contacts),
+            count(outcome.assets),
+            count(outcome.matches)
+        ),
+        format!(
+            "{} advisories affected {} partners: {} notices opened on {}, {} letters queued; by {} partners had closed {} ({fix}) and {} were overdue.",
+            count(outcome.advisories_affecting_partners),
+            count(outcome.partners_affected),
+            count(outcome.notices),
+            beacon_demo::advisories::IMPORT_AT.date(),
+            count(outcome.letters),
+            beacon_demo::advisories::CHASE_AT.date(),
+            count(outcome.closed),
+            count(outcome.overdue)
+        ),
+        format!(
+            "Chased on {}: {} escalations to senior responsible owners, {} reminders, {} daily digests queued (not sent).",
+            beacon_demo::advisories::CHASE_AT.date(),
+            count(outcome.chase.escalated),
+            count(outcome.chase.reminded),
+            count(outcome.chase.digests)
+        ),
+    ])
 }
 
 /// Registers the demo's organisations, ingests its feed files through the feed pipeline,
@@ -403,7 +511,8 @@ fn build_demo(location: &str, seed: u64, force: bool, settings: &Settings) -> an
         &options,
         &mut |_| {},
     )?;
-    let register_lines = build_register(store.as_mut(), seed, settings)?;
+    let mut register_lines = build_register(store.as_mut(), seed, settings)?;
+    register_lines.extend(build_advisories(store.as_mut(), settings)?);
     let database_flag = if settings.database_given {
         String::new()
     } else {
@@ -438,6 +547,10 @@ fn build_demo(location: &str, seed: u64, force: bool, settings: &Settings) -> an
     );
     out!("  beacon addresses{database_flag} --from 2017-04-01 --to 2017-09-30 --by district");
     out!("  beacon notify status{database_flag}");
+    out!("  beacon advisories status{database_flag}");
+    out!("  beacon advisories matches{database_flag} --organisation \"{PARTNER_ORGANISATION}\"");
+    out!("  beacon inventory list{database_flag}");
+    out!("  beacon report board{database_flag} --from 2024-04-01 --to 2024-06-30");
     out!("  beacon ingest runs{database_flag}");
     out!("  beacon ingest rejects{database_flag} {}", outcome.run_id);
     Ok(())

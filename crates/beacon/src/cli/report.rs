@@ -3,7 +3,7 @@
 use super::config::Settings;
 use super::output::parse_cli_date;
 use anyhow::Context;
-use beacon_app::board::{BoardError, BoardFigures, board_figures};
+use beacon_app::board::{BoardError, board_figures};
 use clap::{Args, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -49,18 +49,20 @@ pub fn run(command: ReportCommand, settings: &Settings) -> anyhow::Result<ExitCo
     let rules = settings.rules(None)?;
     let period =
         beacon_core::Period::new(args.from, args.to).context("--from must not be after --to")?;
-    let BoardFigures { summary, register } = board_figures(store.as_mut(), period, &rules)
-        .map_err(|error| match error {
-            BoardError::Summary(error) => anyhow::Error::new(error),
-            BoardError::Register(error) => {
-                anyhow::Error::new(error).context("while counting the register's addresses")
-            }
-        })?;
+    let figures = board_figures(store.as_mut(), period, &rules).map_err(|error| match error {
+        BoardError::Summary(error) => anyhow::Error::new(error),
+        BoardError::Register(error) => {
+            anyhow::Error::new(error).context("while counting the register's addresses")
+        }
+        BoardError::Advisories(error) => {
+            anyhow::Error::new(error).context("while reading the partner advisories' notices")
+        }
+    })?;
     let text = match args.format {
-        BoardFormat::Md => beacon_report::markdown_with_register(&summary, &register),
-        BoardFormat::Html => beacon_report::html_with_register(
-            &summary,
-            &register,
+        BoardFormat::Md => beacon_report::markdown_with(&figures.summary, &figures.extras()),
+        BoardFormat::Html => beacon_report::html_with(
+            &figures.summary,
+            &figures.extras(),
             Some(beacon_app::defaults::SHIPPED_BOUNDARIES),
         ),
     };

@@ -40,6 +40,29 @@ async fn register_figures(
         .await??)
 }
 
+/// The partner advisories' figures for the board update's period (none when the
+/// store tracks no advisories), with "overdue" judged at the period's end or now.
+async fn advisory_figures(
+    state: &AppState,
+    period: beacon_core::Period,
+) -> WebResult<Option<beacon_report::AdvisoryFigures>> {
+    let now = time::OffsetDateTime::now_utc();
+    Ok(state
+        .blocking(move |store| beacon_app::board::advisory_figures(store, period, now))
+        .await??)
+}
+
+/// The board update's sections beyond the reports.
+fn extras<'a>(
+    register: &'a beacon_analytics::register::RegisterFigures,
+    advisories: &'a Option<beacon_report::AdvisoryFigures>,
+) -> beacon_report::BoardExtras<'a> {
+    beacon_report::BoardExtras {
+        register: Some(register),
+        advisories: advisories.as_ref(),
+    }
+}
+
 /// The board update page.
 pub async fn page(
     State(state): State<AppState>,
@@ -61,10 +84,11 @@ pub async fn page(
     }
     let (chosen, form, summary) = area_view(&state, &query).await?;
     let register = register_figures(&state, chosen.period).await?;
+    let advisories = advisory_figures(&state, chosen.period).await?;
     let summary = &summary.summary;
-    let body = beacon_report::html_fragment_with_register(
+    let body = beacon_report::html_fragment_with(
         summary,
-        &register,
+        &extras(&register, &advisories),
         Some(&state.settings().boundaries),
     );
     Ok(render(
@@ -88,6 +112,7 @@ pub async fn markdown(
     viewer.require(Permission::ViewBoard)?;
     let (chosen, _, summary) = area_view(&state, &query).await?;
     let register = register_figures(&state, chosen.period).await?;
+    let advisories = advisory_figures(&state, chosen.period).await?;
     let summary = &summary.summary;
     Ok(super::download::attachment(
         "text/markdown; charset=utf-8",
@@ -95,7 +120,7 @@ pub async fn markdown(
             "board-update-{}-to-{}.md",
             chosen.period.from, chosen.period.to
         ),
-        beacon_report::markdown_with_register(summary, &register).into_bytes(),
+        beacon_report::markdown_with(summary, &extras(&register, &advisories)).into_bytes(),
     ))
 }
 
@@ -136,10 +161,15 @@ pub async fn pdf(
     };
     let (chosen, _, summary) = area_view(&state, &query).await?;
     let register = register_figures(&state, chosen.period).await?;
+    let advisories = advisory_figures(&state, chosen.period).await?;
     let synthetic = state.blocking(holds_synthetic_data).await??;
     let summary = &summary.summary;
     let html = print_html(
-        &beacon_report::html_with_register(summary, &register, Some(&state.settings().boundaries)),
+        &beacon_report::html_with(
+            summary,
+            &extras(&register, &advisories),
+            Some(&state.settings().boundaries),
+        ),
         synthetic,
     );
     let timeout = state.settings().pdf_timeout;
