@@ -234,25 +234,56 @@ pub fn rematch_advisories(
     let ids: Vec<i64> = targets.iter().copied().collect();
     store.replace_advisory_matches(&ids, &records_all)?;
     let after_all = store.matches(&MatchFilter::default())?;
-    Ok(advisories
+    Ok(pair_up(
+        advisories,
+        effective,
+        &targets,
+        &before_all,
+        &after_all,
+    ))
+}
+
+/// Every stored match of the organisations named.
+fn matches_of(
+    store: &mut dyn Store,
+    organisation_ids: &[i64],
+) -> Result<Vec<StoredMatch>, StoreError> {
+    let mut found = Vec::new();
+    for id in organisation_ids {
+        found.extend(store.matches(&MatchFilter {
+            organisation_id: Some(*id),
+            advisory_id: None,
+        })?);
+    }
+    Ok(found)
+}
+
+/// Each advisory in `keep` with its effective form and its matches before and after.
+fn pair_up(
+    advisories: Vec<StoredAdvisory>,
+    effective: Vec<Advisory>,
+    keep: &BTreeSet<i64>,
+    before: &[StoredMatch],
+    after: &[StoredMatch],
+) -> Vec<Rematched> {
+    let of = |matches: &[StoredMatch], id: i64| -> Vec<StoredMatch> {
+        matches
+            .iter()
+            .filter(|m| m.record.advisory_id == id)
+            .cloned()
+            .collect()
+    };
+    advisories
         .into_iter()
         .zip(effective)
-        .filter(|(stored, _)| targets.contains(&stored.id))
+        .filter(|(stored, _)| keep.contains(&stored.id))
         .map(|(stored, effective)| Rematched {
-            before: before_all
-                .iter()
-                .filter(|m| m.record.advisory_id == stored.id)
-                .cloned()
-                .collect(),
-            after: after_all
-                .iter()
-                .filter(|m| m.record.advisory_id == stored.id)
-                .cloned()
-                .collect(),
+            before: of(before, stored.id),
+            after: of(after, stored.id),
             stored,
             effective,
         })
-        .collect())
+        .collect()
 }
 
 /// Matches the organisations named against every advisory after their inventories
@@ -265,13 +296,7 @@ pub fn rematch_organisations(
     let index = Index::build(&inventory_products(store, Some(organisation_ids))?);
     let advisories = store.advisories(&AdvisoryFilter::default())?;
     let effective = effective_all(&advisories);
-    let mut before_all: Vec<StoredMatch> = Vec::new();
-    for id in organisation_ids {
-        before_all.extend(store.matches(&MatchFilter {
-            organisation_id: Some(*id),
-            advisory_id: None,
-        })?);
-    }
+    let before_all = matches_of(store, organisation_ids)?;
     let mut records_all = Vec::new();
     for (stored, effective) in advisories.iter().zip(&effective) {
         if stored.is_usable() {
@@ -279,37 +304,19 @@ pub fn rematch_organisations(
         }
     }
     store.replace_organisation_matches(organisation_ids, &records_all)?;
-    let mut after_all: Vec<StoredMatch> = Vec::new();
-    for id in organisation_ids {
-        after_all.extend(store.matches(&MatchFilter {
-            organisation_id: Some(*id),
-            advisory_id: None,
-        })?);
-    }
+    let after_all = matches_of(store, organisation_ids)?;
     let touched: BTreeSet<i64> = before_all
         .iter()
         .chain(&after_all)
         .map(|m| m.record.advisory_id)
         .collect();
-    Ok(advisories
-        .into_iter()
-        .zip(effective)
-        .filter(|(stored, _)| touched.contains(&stored.id))
-        .map(|(stored, effective)| Rematched {
-            before: before_all
-                .iter()
-                .filter(|m| m.record.advisory_id == stored.id)
-                .cloned()
-                .collect(),
-            after: after_all
-                .iter()
-                .filter(|m| m.record.advisory_id == stored.id)
-                .cloned()
-                .collect(),
-            stored,
-            effective,
-        })
-        .collect())
+    Ok(pair_up(
+        advisories,
+        effective,
+        &touched,
+        &before_all,
+        &after_all,
+    ))
 }
 
 /// Matches every advisory against every inventory from scratch (after an upgrade of the
