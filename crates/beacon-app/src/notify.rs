@@ -8,7 +8,8 @@ use beacon_notify::{
     OutboxStore, OutgoingMessage, Recipient, RecipientKind, SendError, SharingPolicy, Transport,
 };
 use beacon_store::{
-    AddressFilter, AddressRecord, Message, MessageContent, NewDigest, Store, StoreError,
+    AddressFilter, AddressRecord, Message, MessageContent, MessageKind, NewDigest, Store,
+    StoreError,
 };
 use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
@@ -301,6 +302,7 @@ impl<'a> StoreOutbox<'a> {
                     html,
                     message_id: message.message_id,
                     tlp: message.tlp,
+                    marks: marks_of(message.kind),
                 })
             }
             MessageContent::Template { name, .. } => Err(SendError::Permanent(format!(
@@ -399,5 +401,21 @@ pub fn acknowledge_link(
         Ok(id)
     } else {
         Err(AckRefused::NoSuchDigest(id))
+    }
+}
+
+/// The headers that tell a recipient's mail filters what a message is: exercise injects
+/// and phishing simulations say so, so partners can allow them and never mistake them.
+fn marks_of(kind: MessageKind) -> Vec<(&'static str, String)> {
+    match kind {
+        MessageKind::Inject => vec![(
+            beacon_notify::EXERCISE_HEADER,
+            "inject; this message is part of a readiness exercise".to_owned(),
+        )],
+        MessageKind::Simulation => vec![(
+            beacon_notify::SIMULATION_HEADER,
+            "phishing-awareness; consented; no credentials are collected".to_owned(),
+        )],
+        _ => Vec::new(),
     }
 }

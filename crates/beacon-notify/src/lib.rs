@@ -42,4 +42,6 @@ pub use findings::{Finding, FindingStatus};
 pub use mail::{SmtpMailer, SmtpSettings, TlsMode};
 pub use outbox::{Backoff, DeliveryReport, OutboxMessage, OutboxStore, deliver_due};
 pub use policy::{Recipient, RecipientKind, SharingPolicy, may_email};
-pub use transport::{Channel, OutgoingMessage, SendError, Transport};
+pub use transport::{
+    Channel, EXERCISE_HEADER, OutgoingMessage, SIMULATION_HEADER, SendError, Transport,
+};

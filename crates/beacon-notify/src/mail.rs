@@ -129,6 +129,13 @@ impl SmtpMailer {
     }
 
     fn message(&self, mail: &OutgoingMessage) -> Result<lettre::Message, SendError> {
+        let mut builder = lettre::Message::builder();
+        for (name, value) in &mail.marks {
+            builder = builder.raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str(name),
+                crate::escape::header(value),
+            ));
+        }
         let to: Mailbox = mail.to.parse().map_err(|error| {
             SendError::Permanent(format!(
                 "the recipient address {:?} is not valid: {error}",
@@ -136,7 +143,7 @@ impl SmtpMailer {
             ))
         })?;
         let message_id = clean_message_id(&mail.message_id)?;
-        lettre::Message::builder()
+        builder
             .from(self.from.clone())
             .to(to)
             .subject(crate::escape::header(&mail.subject))
@@ -219,6 +226,7 @@ mod tests {
             html: "<p>hello</p>".to_owned(),
             message_id: "digest-42@beacon.local".to_owned(),
             tlp: Tlp::Green,
+            marks: Vec::new(),
         }
     }
 

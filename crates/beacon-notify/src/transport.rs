@@ -27,7 +27,17 @@ pub struct OutgoingMessage {
     pub message_id: String,
     /// The label of the message as a whole (for email, sent as `X-Beacon-TLP`).
     pub tlp: Tlp,
+    /// Headers Beacon adds so the recipient's mail filters can recognise the message
+    /// (an exercise inject or a consented phishing simulation), name and value. Names
+    /// are Beacon's own constants, never taken from data.
+    pub marks: Vec<(&'static str, String)>,
 }
+
+/// The header marking a consented phishing-awareness simulation, so the partner's mail
+/// filters can let it through (and its own staff can tell it apart afterwards).
+pub const SIMULATION_HEADER: &str = "X-Beacon-Simulation";
+/// The header marking an exercise inject: what it says is part of an exercise.
+pub const EXERCISE_HEADER: &str = "X-Beacon-Exercise";
 
 /// Why a message was not sent, sorted by what the outbox should do next.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

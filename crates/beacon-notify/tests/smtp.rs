@@ -138,6 +138,7 @@ fn digest_mail(to: &str, message_id: String) -> OutgoingMessage {
         html: digest.html,
         message_id,
         tlp: digest.tlp,
+        marks: Vec::new(),
     }
 }
 

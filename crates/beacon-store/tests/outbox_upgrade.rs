@@ -623,6 +623,7 @@ fn notice(key: &str) -> NewMessage {
         dedupe_key: key.to_owned(),
         ack_wanted: false,
         detail: MessageDetail::None,
+        not_before: None,
     }
 }
 

@@ -205,6 +205,7 @@ fn queue_daily_digests(
                         dedupe_key: format!("advisory-digest:{}:{}", contact.id, now.date()),
                         ack_wanted: false,
                         detail: MessageDetail::None,
+                        not_before: None,
                     }],
                     &settings.message_domain,
                 )?

@@ -421,6 +421,7 @@ pub fn queue_letter(
             ),
             ack_wanted: request.kind != NoticeMessage::Escalation,
             detail: MessageDetail::None,
+            not_before: None,
         })
         .collect();
     let ids = store.enqueue(&messages, &settings.message_domain)?;

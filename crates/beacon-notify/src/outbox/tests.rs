@@ -131,6 +131,7 @@ fn mail(id: i64) -> OutgoingMessage {
         html: "<p>TLP:GREEN</p>".to_owned(),
         message_id: format!("digest-{id}@beacon.local"),
         tlp: Tlp::Green,
+        marks: Vec::new(),
     }
 }
 

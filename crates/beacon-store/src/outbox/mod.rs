@@ -33,16 +33,19 @@ pub enum MessageKind {
     Inject,
     /// One recipient's message of a campaign.
     Campaign,
+    /// A consented phishing-awareness simulation (marked as such in its headers).
+    Simulation,
 }
 
 impl MessageKind {
     /// Every kind, in stored-spelling order.
-    pub const ALL: [MessageKind; 5] = [
+    pub const ALL: [MessageKind; 6] = [
         MessageKind::Digest,
         MessageKind::Notice,
         MessageKind::Escalation,
         MessageKind::Inject,
         MessageKind::Campaign,
+        MessageKind::Simulation,
     ];
 
     /// The stored spelling.
@@ -53,6 +56,7 @@ impl MessageKind {
             MessageKind::Escalation => "escalation",
             MessageKind::Inject => "inject",
             MessageKind::Campaign => "campaign",
+            MessageKind::Simulation => "simulation",
         }
     }
 
@@ -141,6 +145,10 @@ pub struct NewMessage {
     pub ack_wanted: bool,
     /// What only its kind has.
     pub detail: MessageDetail,
+    /// Not sent before this moment (an exercise inject's scheduled time, which may be in
+    /// the past for a replayed timeline); `None` sends as
+    /// soon as a sender runs.
+    pub not_before: Option<OffsetDateTime>,
 }
 
 /// One message in the outbox, of any kind.
@@ -385,6 +393,7 @@ impl NewDigest {
                 period_start,
                 period_end,
             }),
+            not_before: None,
         }
     }
 }

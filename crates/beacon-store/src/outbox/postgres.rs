@@ -174,7 +174,7 @@ impl Outbox for PostgresStore {
 
 /// Inserts messages inside the caller's transaction; a message whose dedupe key is
 /// already stored gives the stored id instead.
-fn insert_messages(
+pub(crate) fn insert_messages(
     client: &mut impl GenericClient,
     messages: &[NewMessage],
     message_domain: &str,
@@ -187,7 +187,8 @@ fn insert_messages(
             "INSERT INTO outbox_messages (kind, channel, organisation_id, recipient, recipient_kind,
                 subject, text_body, html_body, template, template_data, tlp, dedupe_key, message_id,
                 ack_wanted, status, attempts, next_attempt_at, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '', $13, 'pending', 0, now(), now())
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '', $13, 'pending', 0,
+                COALESCE($14, now()), now())
              ON CONFLICT (dedupe_key) DO NOTHING
              RETURNING id, created_at",
             &[
@@ -204,6 +205,7 @@ fn insert_messages(
                 &tlp_rank(message.tlp),
                 &dedupe_key,
                 &message.ack_wanted,
+                &message.not_before,
             ],
         )?;
         let Some(inserted) = inserted else {

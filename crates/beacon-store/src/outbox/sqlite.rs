@@ -166,7 +166,7 @@ impl Outbox for SqliteStore {
 
 /// Inserts messages inside the caller's transaction; a message whose dedupe key is
 /// already stored gives the stored id instead.
-fn insert_messages(
+pub(crate) fn insert_messages(
     connection: &Connection,
     messages: &[NewMessage],
     message_domain: &str,
@@ -177,7 +177,7 @@ fn insert_messages(
         "INSERT INTO outbox_messages (kind, channel, organisation_id, recipient, recipient_kind, subject,
             text_body, html_body, template, template_data, tlp, dedupe_key, message_id, ack_wanted,
             status, attempts, next_attempt_at, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, '', ?13, 'pending', 0, ?14, ?14)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, '', ?13, 'pending', 0, ?15, ?14)
          ON CONFLICT (dedupe_key) DO NOTHING",
     )?;
     let mut existing = connection.prepare_cached(EXISTING_SQL)?;
@@ -201,6 +201,9 @@ fn insert_messages(
             message.dedupe_key,
             message.ack_wanted,
             now_text,
+            message
+                .not_before
+                .map_or_else(|| now_text.clone(), utc_text),
         ])?;
         if inserted == 0 {
             ids.push(existing.query_row([&message.dedupe_key], |row| row.get(0))?);

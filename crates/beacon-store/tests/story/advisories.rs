@@ -739,6 +739,7 @@ fn messages_about_a_notice_move_its_reminder_and_escalation_times(store: &mut dy
                     dedupe_key: key.to_owned(),
                     ack_wanted: true,
                     detail: MessageDetail::None,
+                    not_before: None,
                 }],
                 "beacon.test",
             )
@@ -815,6 +816,7 @@ fn a_message_names_the_notice_it_was_about(store: &mut dyn Store) {
                 dedupe_key: key.to_owned(),
                 ack_wanted: true,
                 detail: MessageDetail::None,
+                not_before: None,
             }),
             "beacon.test",
         )
