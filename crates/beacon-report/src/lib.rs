@@ -15,6 +15,7 @@ mod charts;
 mod html;
 pub mod map;
 mod markdown;
+pub mod readiness;
 pub mod sections;
 pub mod wording;
 

@@ -31,7 +31,7 @@ fn row(cells: &[Cell]) -> String {
 }
 
 /// A table with its caption in bold above it, or its empty text.
-fn table(out: &mut String, table: &Table) {
+pub(crate) fn table(out: &mut String, table: &Table) {
     let _ = writeln!(out, "**{}**\n", escape(&table.caption));
     if table.rows.is_empty() {
         let _ = writeln!(out, "{}\n", escape(&table.empty));
