@@ -20,6 +20,7 @@
 //! | [`outbox`] | [`Outbox`] | every outgoing message (digests, notices, injects, …): queue, lease, retry, acknowledge |
 //! | [`inventory`] | [`Inventory`] | partners' assets, the products on them, their advisory contacts |
 //! | [`advisories`] | [`Advisories`] | advisories and their revisions, matches to partners' assets, notices and asset statuses |
+//! | [`education`] | [`Education`] | staff learning (invitations, learners, quiz attempts, certificates) and consented phishing simulations |
 //!
 //! The connection modules [`sqlite`] and [`postgres`] hold only the connection: opening,
 //! pragmas, migrating, prepared statements and dialect helpers. What both backends share
@@ -42,6 +43,7 @@
 pub mod accounts;
 pub mod advisories;
 pub mod audit;
+pub mod education;
 pub mod explore;
 pub mod inventory;
 mod migrate;
@@ -64,6 +66,11 @@ pub use advisories::{
     StatusChange, StoredAdvisory, StoredMatch,
 };
 pub use audit::{Audit, AuditEvent, AuditFilter, AuditOrigin, AuditRecord};
+pub use education::{
+    AttemptRecord, Education, InvitationRecord, LearnerRecord, NewAttempt, NewInvitation,
+    NewSimulation, NewSimulationEvent, NewSimulationRecipient, SimulationEventKind,
+    SimulationRecipientRecord, SimulationRecord, SimulationTarget, TargetResult,
+};
 pub use explore::{Explore, LOSS_BANDS, ReportFilter, ReportGroup, ReportRow, ReportSort};
 pub use inventory::{Inventory, InventoryChange, InventoryRow, StoredAsset, StoredContact};
 pub use outbox::{
@@ -149,6 +156,7 @@ pub trait Store:
     + Outbox
     + Inventory
     + Advisories
+    + Education
     + Send
 {
     /// Which backend this is.
