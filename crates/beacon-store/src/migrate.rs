@@ -53,6 +53,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0008_advisories.sql"),
         fill: None,
     },
+    Migration {
+        version: 9,
+        sql: include_str!("../migrations/sqlite/0009_readiness.sql"),
+        fill: None,
+    },
 ];
 
 /// PostgreSQL migrations in order.
@@ -85,6 +90,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
     Migration {
         version: 6,
         sql: include_str!("../migrations/postgres/0006_advisories.sql"),
+        fill: None,
+    },
+    Migration {
+        version: 7,
+        sql: include_str!("../migrations/postgres/0007_readiness.sql"),
         fill: None,
     },
 ];

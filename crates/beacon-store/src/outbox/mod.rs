@@ -9,8 +9,8 @@
 //! that dies while holding one lets it be claimed again when the lease runs out.
 
 mod columns;
-mod postgres;
-mod sqlite;
+pub(crate) mod postgres;
+pub(crate) mod sqlite;
 
 use crate::StoreResult;
 use beacon_core::Tlp;
