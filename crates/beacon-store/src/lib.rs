@@ -20,6 +20,7 @@
 //! | [`outbox`] | [`Outbox`] | every outgoing message (digests, notices, injects, …): queue, lease, retry, acknowledge |
 //! | [`inventory`] | [`Inventory`] | partners' assets, the products on them, their advisory contacts |
 //! | [`advisories`] | [`Advisories`] | advisories and their revisions, matches to partners' assets, notices and asset statuses |
+//! | [`readiness`] | [`Readiness`] | the exercise scenario library, exercise runs (players, injects, responses, observations), self-assessments |
 //! | [`education`] | [`Education`] | staff learning (invitations, learners, quiz attempts, certificates) and consented phishing simulations |
 //!
 //! The connection modules [`sqlite`] and [`postgres`] hold only the connection: opening,
@@ -50,6 +51,7 @@ mod migrate;
 mod neutral;
 pub mod outbox;
 pub mod postgres;
+pub mod readiness;
 pub mod reference;
 pub mod register;
 pub mod reports;
@@ -76,6 +78,10 @@ pub use inventory::{Inventory, InventoryChange, InventoryRow, StoredAsset, Store
 pub use outbox::{
     Channel, DigestDetail, Message, MessageContent, MessageDetail, MessageKind, NewDigest,
     NewMessage, Outbox, OutboxEntry, OutboxStatus,
+};
+pub use readiness::{
+    AssessmentRecord, ExerciseRunRecord, InjectMessage, NewAssessment, NewExerciseRun, NewResponse,
+    ObservationRecord, Player, Readiness, ResponseRecord, RunState, ScenarioPut, StoredScenario,
 };
 pub use reference::Reference;
 pub use register::{
@@ -156,6 +162,7 @@ pub trait Store:
     + Outbox
     + Inventory
     + Advisories
+    + Readiness
     + Education
     + Send
 {

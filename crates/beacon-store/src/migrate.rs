@@ -54,6 +54,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         fill: None,
     },
     Migration {
+        version: 9,
+        sql: include_str!("../migrations/sqlite/0009_readiness.sql"),
+        fill: None,
+    },
+    Migration {
         version: 10,
         sql: include_str!("../migrations/sqlite/0010_education.sql"),
         fill: None,
@@ -90,6 +95,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
     Migration {
         version: 6,
         sql: include_str!("../migrations/postgres/0006_advisories.sql"),
+        fill: None,
+    },
+    Migration {
+        version: 7,
+        sql: include_str!("../migrations/postgres/0007_readiness.sql"),
         fill: None,
     },
     Migration {

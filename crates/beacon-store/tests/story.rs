@@ -122,6 +122,8 @@ mod inventory;
 mod opening;
 #[path = "story/outbox.rs"]
 mod outbox;
+#[path = "story/readiness.rs"]
+mod readiness;
 #[path = "story/reference.rs"]
 mod reference;
 #[path = "story/register.rs"]

@@ -61,9 +61,11 @@ pub(super) const INSERT_DIGEST_SQL: &str =
     "INSERT INTO outbox_digests (id, findings, withheld, period_start, period_end)
      VALUES (?1, ?2, ?3, ?4, ?5)";
 
-/// What makes a message due (`?1` now): never tried, a retry whose time has come, or a
-/// send whose lease ran out (its sender died).
-pub(super) const DUE_SQL: &str = "(status = 'pending'
+/// What makes a message due (`?1` now): never tried and not scheduled for later (a
+/// message queued without `not_before` is due from the moment it was queued), a retry
+/// whose time has come, or a send whose lease ran out (its sender died).
+pub(super) const DUE_SQL: &str = "((status = 'pending'
+        AND (next_attempt_at <= ?1 OR next_attempt_at <= created_at))
     OR (status = 'retrying' AND next_attempt_at <= ?1)
     OR (status = 'sending' AND claimed_until <= ?1))";
 

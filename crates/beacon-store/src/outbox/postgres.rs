@@ -281,7 +281,10 @@ fn claim(
 }
 
 /// The messages with these ids, by id.
-fn messages_by_id(client: &mut impl GenericClient, ids: &[i64]) -> StoreResult<Vec<Message>> {
+pub(crate) fn messages_by_id(
+    client: &mut impl GenericClient,
+    ids: &[i64],
+) -> StoreResult<Vec<Message>> {
     let rows = client.query(
         &format!("SELECT {MESSAGE_COLUMNS} {MESSAGE_FROM} WHERE m.id = ANY($1) ORDER BY m.id"),
         &[&ids],

@@ -275,7 +275,7 @@ fn claim(
 }
 
 /// One message by id.
-fn message(connection: &Connection, id: i64) -> StoreResult<Option<Message>> {
+pub(crate) fn message(connection: &Connection, id: i64) -> StoreResult<Option<Message>> {
     let mut statement = connection.prepare_cached(&format!(
         "SELECT {MESSAGE_COLUMNS} {MESSAGE_FROM} WHERE m.id = ?1"
     ))?;
