@@ -8,6 +8,7 @@ pub mod advisories;
 pub mod feeds;
 pub mod inventory;
 pub mod organisations;
+pub mod readiness;
 pub mod reference;
 pub mod reports;
 pub mod text_input;
