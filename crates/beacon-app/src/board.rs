@@ -30,6 +30,9 @@ pub enum BoardError {
     /// The partner advisories' notices could not be read.
     #[error(transparent)]
     Advisories(StoreError),
+    /// The readiness data could not be read.
+    #[error(transparent)]
+    Readiness(crate::readiness::ReadinessError),
 }
 
 /// What the board update says, before it is worded.
@@ -42,6 +45,9 @@ pub struct BoardFigures {
     /// How partners acted on advisories in the period; `None` when the store tracks no
     /// advisory notices at all (the section is left out).
     pub advisories: Option<AdvisoryFigures>,
+    /// Exercises, self-assessments, staff education and phishing simulations; `None`
+    /// when Beacon holds no readiness data at all (the section is left out).
+    pub readiness: Option<beacon_analytics::readiness::ReadinessFigures>,
 }
 
 impl BoardFigures {
@@ -50,6 +56,7 @@ impl BoardFigures {
         beacon_report::BoardExtras {
             register: Some(&self.register),
             advisories: self.advisories.as_ref(),
+            readiness: self.readiness.as_ref(),
         }
     }
 }
@@ -160,10 +167,13 @@ pub fn board_figures_at(
         .summary;
     let register = register_figures(store, period).map_err(BoardError::Register)?;
     let advisories = advisory_figures(store, period, now).map_err(BoardError::Advisories)?;
+    let readiness =
+        crate::readiness::board::readiness_figures(store, period).map_err(BoardError::Readiness)?;
     Ok(BoardFigures {
         summary,
         register,
         advisories,
+        readiness,
     })
 }
 

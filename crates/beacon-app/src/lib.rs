@@ -26,6 +26,7 @@ pub mod feeds;
 pub mod notify;
 pub mod organisations;
 pub mod period;
+pub mod readiness;
 pub mod reference;
 pub mod reports;
 pub mod stats;

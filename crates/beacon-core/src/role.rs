@@ -47,6 +47,14 @@ pub enum Permission {
     ViewAdvisories,
     /// Write advisories by hand and edit any partner's inventory.
     ManageAdvisories,
+    /// Every organisation's readiness results: exercises and debriefs, self-assessments,
+    /// staff completion and phishing-simulation rates, and the area-wide gaps.
+    ViewReadiness,
+    /// Run exercises (start, facilitate, record, debrief), keep the scenario library and
+    /// launch phishing simulations.
+    ManageReadiness,
+    /// Answer the self-assessment for one's own organisation and see its scores.
+    SelfAssess,
 }
 
 impl Role {
@@ -71,13 +79,16 @@ impl Role {
                     | P::ViewBoard
                     | P::ViewRegister
                     | P::ViewAdvisories
+                    | P::ViewReadiness
             ),
             Role::VulnerabilityOfficer => matches!(
                 permission,
                 P::ViewStatistics | P::ViewVictimDetails | P::ViewBoard
             ),
-            Role::PartnerItManager => matches!(permission, P::ViewOwnOrganisation),
-            Role::BusinessUser => false,
+            Role::PartnerItManager => {
+                matches!(permission, P::ViewOwnOrganisation | P::SelfAssess)
+            }
+            Role::BusinessUser => matches!(permission, P::SelfAssess),
         }
     }
 
@@ -177,5 +188,28 @@ mod tests {
         assert_eq!(own, [Role::Coordinator, Role::PartnerItManager]);
         assert!(!Role::VulnerabilityOfficer.may(Permission::ViewAdvisories));
         assert!(!Role::BusinessUser.may(Permission::ViewOwnOrganisation));
+    }
+
+    #[test]
+    fn readiness_is_run_by_coordinators_and_answered_by_organisations() {
+        let by = |permission| -> Vec<Role> {
+            Role::ALL
+                .into_iter()
+                .filter(|role| role.may(permission))
+                .collect()
+        };
+        assert_eq!(
+            by(Permission::ViewReadiness),
+            [Role::Coordinator, Role::Analyst]
+        );
+        assert_eq!(by(Permission::ManageReadiness), [Role::Coordinator]);
+        assert_eq!(
+            by(Permission::SelfAssess),
+            [
+                Role::Coordinator,
+                Role::PartnerItManager,
+                Role::BusinessUser
+            ]
+        );
     }
 }

@@ -25,6 +25,7 @@ mod people;
 mod places;
 mod plan;
 mod profiles;
+pub mod readiness;
 mod reference;
 pub mod register;
 mod row;

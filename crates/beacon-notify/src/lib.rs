@@ -28,6 +28,7 @@ pub mod findings;
 pub mod mail;
 pub mod outbox;
 pub mod policy;
+pub mod readiness;
 pub mod transport;
 
 pub use ack::{AckError, AckSigner};
@@ -42,6 +43,7 @@ pub use findings::{Finding, FindingStatus};
 pub use mail::{SmtpMailer, SmtpSettings, TlsMode};
 pub use outbox::{Backoff, DeliveryReport, OutboxMessage, OutboxStore, deliver_due};
 pub use policy::{Recipient, RecipientKind, SharingPolicy, may_email};
+pub use readiness::{EXERCISE_BANNER, InjectLetter, compose_inject, compose_simulation};
 pub use transport::{
     Channel, EXERCISE_HEADER, OutgoingMessage, SIMULATION_HEADER, SendError, Transport,
 };

@@ -4,8 +4,10 @@
 
 use crate::advisories::{AdvisoryFigures, AdvisoryPart, advisory_part};
 use crate::charts::{IssueTrend, MonthBar, RateBar};
+use crate::readiness::{ReadinessPart, readiness_part};
 use crate::wording;
 use beacon_analytics::Spike;
+use beacon_analytics::readiness::ReadinessFigures;
 use beacon_analytics::register::RegisterFigures;
 use beacon_analytics::summary::{DistrictRow, IssueRow, Summary, TypeRow, VictimProfile};
 use beacon_core::Category;
@@ -126,6 +128,9 @@ pub(crate) struct Board {
     /// How partners acted on advisories in the period, when the caller gave the figures
     /// (it gives none when the store tracks no advisories at all).
     pub advisories: Option<AdvisoryPart>,
+    /// Exercises, self-assessment, staff education and phishing simulations, when the
+    /// caller gave the figures (none when Beacon holds no readiness data at all).
+    pub readiness: Option<ReadinessPart>,
 }
 
 /// The register section: the board paper's figure of distinct addresses, in its words,
@@ -231,9 +236,11 @@ impl Board {
         summary: &Summary,
         register: Option<&RegisterFigures>,
         advisories: Option<&AdvisoryFigures>,
+        readiness: Option<&ReadinessFigures>,
     ) -> Board {
         let mut board = Board::from_summary(summary);
         board.advisories = advisories.map(advisory_part);
+        board.readiness = readiness.map(readiness_part);
         if let Some(register) = register {
             let period = match dates(summary) {
                 Some((from, to)) => wording::period(from, to),
@@ -282,6 +289,7 @@ impl Board {
             notes: notes(summary),
             register: None,
             advisories: None,
+            readiness: None,
         }
     }
 }

@@ -12,6 +12,7 @@
 mod advisories;
 mod board;
 mod charts;
+pub mod debrief;
 mod html;
 pub mod map;
 mod markdown;
@@ -45,6 +46,9 @@ pub struct BoardExtras<'a> {
     /// The partner advisories' figures for the period (`None` leaves the section out:
     /// the caller gives none when the store tracks no advisories at all).
     pub advisories: Option<&'a AdvisoryFigures>,
+    /// The readiness figures for the period (`None` leaves the section out: the caller
+    /// gives none when Beacon holds no readiness data at all).
+    pub readiness: Option<&'a beacon_analytics::readiness::ReadinessFigures>,
 }
 
 impl<'a> BoardExtras<'a> {
@@ -53,6 +57,7 @@ impl<'a> BoardExtras<'a> {
         BoardExtras {
             register: Some(register),
             advisories: None,
+            readiness: None,
         }
     }
 }
@@ -70,6 +75,7 @@ pub fn markdown_with(summary: &Summary, extras: &BoardExtras<'_>) -> String {
         summary,
         extras.register,
         extras.advisories,
+        extras.readiness,
     ))
 }
 

@@ -93,6 +93,19 @@ pub(crate) fn render(board: &Board) -> String {
             table(&mut out, sectors);
         }
     }
+    if let Some(readiness) = &board.readiness {
+        section(
+            &mut out,
+            crate::readiness::READINESS_HEADING,
+            &readiness.before,
+        );
+        if let Some(controls) = &readiness.controls {
+            table(&mut out, controls);
+        }
+        for paragraph in &readiness.after {
+            let _ = writeln!(out, "{}\n", escape(paragraph));
+        }
+    }
     section(&mut out, "Reports by month", &[]);
     table(&mut out, &board.months);
     section(&mut out, "Districts", &[]);

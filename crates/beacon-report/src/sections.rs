@@ -91,6 +91,15 @@ pub struct Sections {
     pub advisories_paragraphs: Vec<String>,
     /// Notices by sector, when any notice was sent in the period.
     pub advisories_table: Option<String>,
+    /// The readiness section's heading (plain text).
+    pub readiness_heading: &'static str,
+    /// Its paragraphs before the table (exercises, self-assessment); empty when no
+    /// readiness figures were given.
+    pub readiness_before: Vec<String>,
+    /// The five Cyber Essentials controls, when any organisation assessed itself.
+    pub readiness_table: Option<String>,
+    /// Its paragraphs after the table (staff education, phishing simulations).
+    pub readiness_after: Vec<String>,
 }
 
 /// The board update's parts for `summary`, with the district map drawn from
@@ -187,7 +196,12 @@ struct Parts {
 impl Parts {
     /// Builds the board update and renders its charts and tables.
     fn new(summary: &Summary, extras: &BoardExtras<'_>, boundaries_geojson: Option<&str>) -> Parts {
-        let board = Board::with_parts(summary, extras.register, extras.advisories);
+        let board = Board::with_parts(
+            summary,
+            extras.register,
+            extras.advisories,
+            extras.readiness,
+        );
         let ids = issue_chart_ids(board.issue_trends.iter().map(|t| t.issue.as_str()));
         let issue_charts = board
             .issue_trends
@@ -273,6 +287,21 @@ impl Parts {
             advisories_paragraphs: board
                 .advisories
                 .map(|advisories| advisories.paragraphs)
+                .unwrap_or_default(),
+            readiness_heading: crate::readiness::READINESS_HEADING,
+            readiness_table: board
+                .readiness
+                .as_ref()
+                .and_then(|readiness| readiness.controls.as_ref())
+                .map(table_html),
+            readiness_before: board
+                .readiness
+                .as_ref()
+                .map(|readiness| readiness.before.clone())
+                .unwrap_or_default(),
+            readiness_after: board
+                .readiness
+                .map(|readiness| readiness.after)
                 .unwrap_or_default(),
         }
     }

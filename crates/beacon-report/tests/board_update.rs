@@ -702,6 +702,7 @@ fn advisories_section_states_the_figures_in_every_output() {
     let extras = beacon_report::BoardExtras {
         register: Some(&register),
         advisories: Some(&advisories),
+        readiness: None,
     };
     let markdown = beacon_report::markdown_with(&summary, &extras);
     let section = between(&markdown, "## Partner advisories", "## Reports by month");
@@ -764,6 +765,7 @@ fn a_period_with_no_notices_says_so() {
     let extras = beacon_report::BoardExtras {
         register: None,
         advisories: Some(&advisories),
+        readiness: None,
     };
     let markdown = beacon_report::markdown_with(&cyber_period(), &extras);
     let section = between(&markdown, "## Partner advisories", "## Reports by month");

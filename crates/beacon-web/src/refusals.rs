@@ -85,6 +85,9 @@ fn permission_words(permission: Permission) -> &'static str {
         Permission::ViewAudit => "see the audit log",
         Permission::ViewAdvisories => "see every partner's advisories and notices",
         Permission::ManageAdvisories => "write advisories or edit partners' inventories",
+        Permission::ViewReadiness => "see every organisation's readiness results",
+        Permission::ManageReadiness => "run exercises or launch phishing simulations",
+        Permission::SelfAssess => "answer the self-assessment",
     }
 }
 

@@ -13,8 +13,10 @@
 //! every problem found, a JSON mistake with its line and column.
 
 pub mod cexf;
+pub mod consent;
 pub mod exercise;
 pub mod library;
+pub mod reported;
 
 pub use exercise::{
     ExerciseFileError, ExerciseFormat, detect_exercise_format, exercise_format_by_name,

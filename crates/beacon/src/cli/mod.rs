@@ -13,12 +13,15 @@ macro_rules! out {
 mod addresses;
 mod admin;
 mod advisories;
+mod assessment;
 mod config;
 mod demo;
+mod exercise;
 mod export;
 mod feed;
 mod ingest;
 mod inventory;
+mod learning;
 mod notify;
 mod org;
 mod output;
@@ -69,6 +72,19 @@ pub enum Command {
     /// fix, reminders and escalations.
     #[command(subcommand)]
     Advisories(advisories::AdvisoriesCommand),
+    /// Readiness exercises: the scenario library, running one (table-top or live play
+    /// with timed injects), responses, observations and the debrief.
+    #[command(subcommand)]
+    Exercise(exercise::ExerciseCommand),
+    /// Self-assessment: questions, submissions, scores and the area-wide gaps per theme.
+    #[command(subcommand)]
+    Assessment(assessment::AssessmentCommand),
+    /// Staff education: modules, invitation links, completion per organisation.
+    #[command(subcommand)]
+    Learning(learning::LearningCommand),
+    /// Consented phishing-awareness simulations: consent, launch, reports, rates.
+    #[command(subcommand)]
+    Phishing(learning::PhishingCommand),
     /// Owners' digests of their addresses: queue and send, status, acknowledgements.
     #[command(subcommand)]
     Notify(notify::NotifyCommand),
@@ -98,6 +114,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Org(command) => org::run(command, &settings),
         Command::Inventory(command) => inventory::run(command, &settings),
         Command::Advisories(command) => advisories::run(command, &settings),
+        Command::Exercise(command) => exercise::run(command, &settings),
+        Command::Assessment(command) => assessment::run(command, &settings),
+        Command::Learning(command) => learning::run_learning(command, &settings),
+        Command::Phishing(command) => learning::run_phishing(command, &settings),
         Command::Notify(command) => notify::run(command, &settings),
         Command::Export(args) => export::run(args, &settings),
         Command::Serve(args) => serve::run(args, &settings),

@@ -57,6 +57,9 @@ pub fn run(command: ReportCommand, settings: &Settings) -> anyhow::Result<ExitCo
         BoardError::Advisories(error) => {
             anyhow::Error::new(error).context("while reading the partner advisories' notices")
         }
+        BoardError::Readiness(error) => {
+            anyhow::Error::new(error).context("while reading the readiness figures")
+        }
     })?;
     let text = match args.format {
         BoardFormat::Md => beacon_report::markdown_with(&figures.summary, &figures.extras()),

@@ -52,14 +52,42 @@ async fn advisory_figures(
         .await??)
 }
 
+/// The readiness figures for the board update's period (none when Beacon holds no
+/// readiness data).
+async fn readiness_figures(
+    state: &AppState,
+    period: beacon_core::Period,
+) -> WebResult<Option<beacon_analytics::readiness::ReadinessFigures>> {
+    state
+        .blocking(move |store| beacon_app::readiness::board::readiness_figures(store, period))
+        .await?
+        .map_err(|error| crate::chrome::error::WebError::Internal(error.to_string()))
+}
+
+/// The board update's sections beyond the reports: the advisories' and the readiness
+/// figures, read together.
+type Sections = (
+    Option<beacon_report::AdvisoryFigures>,
+    Option<beacon_analytics::readiness::ReadinessFigures>,
+);
+
+/// Reads the sections beyond the reports for a period.
+async fn sections(state: &AppState, period: beacon_core::Period) -> WebResult<Sections> {
+    Ok((
+        advisory_figures(state, period).await?,
+        readiness_figures(state, period).await?,
+    ))
+}
+
 /// The board update's sections beyond the reports.
 fn extras<'a>(
     register: &'a beacon_analytics::register::RegisterFigures,
-    advisories: &'a Option<beacon_report::AdvisoryFigures>,
+    sections: &'a Sections,
 ) -> beacon_report::BoardExtras<'a> {
     beacon_report::BoardExtras {
         register: Some(register),
-        advisories: advisories.as_ref(),
+        advisories: sections.0.as_ref(),
+        readiness: sections.1.as_ref(),
     }
 }
 
@@ -84,7 +112,7 @@ pub async fn page(
     }
     let (chosen, form, summary) = area_view(&state, &query).await?;
     let register = register_figures(&state, chosen.period).await?;
-    let advisories = advisory_figures(&state, chosen.period).await?;
+    let advisories = sections(&state, chosen.period).await?;
     let summary = &summary.summary;
     let body = beacon_report::html_fragment_with(
         summary,
@@ -112,7 +140,7 @@ pub async fn markdown(
     viewer.require(Permission::ViewBoard)?;
     let (chosen, _, summary) = area_view(&state, &query).await?;
     let register = register_figures(&state, chosen.period).await?;
-    let advisories = advisory_figures(&state, chosen.period).await?;
+    let advisories = sections(&state, chosen.period).await?;
     let summary = &summary.summary;
     Ok(super::download::attachment(
         "text/markdown; charset=utf-8",
@@ -161,7 +189,7 @@ pub async fn pdf(
     };
     let (chosen, _, summary) = area_view(&state, &query).await?;
     let register = register_figures(&state, chosen.period).await?;
-    let advisories = advisory_figures(&state, chosen.period).await?;
+    let advisories = sections(&state, chosen.period).await?;
     let synthetic = state.blocking(holds_synthetic_data).await??;
     let summary = &summary.summary;
     let html = print_html(
