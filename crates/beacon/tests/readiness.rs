@@ -16,7 +16,6 @@ use beacon_store::{Backend, MessageKind, Store};
 use beacon_testing::TestDatabase;
 use common::{beacon, body_text, delivered_to, header, json, number, sink};
 use std::path::{Path, PathBuf};
-use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
@@ -83,13 +82,16 @@ fn live_injects_reach_the_sink_at_their_times() {
     let Some((host, port, spool)) = sink() else {
         return;
     };
-    let Some(place) = TestDatabase::fresh(Backend::Sqlite, "readiness_injects") else {
+    let Some(place) = TestDatabase::fresh(Backend::Sqlite, "live_injects") else {
         return;
     };
     let mut store = beacon_store::open(place.location()).expect("store");
     let stamp = format!("{}", std::process::id());
     let (council, other) = players(store.as_mut(), &stamp);
-    let start = datetime!(2026-03-10 10:00 UTC);
+    // Tomorrow at 10:00: scheduled after the moment the injects are queued, so the
+    // sender's clock (faked below) decides when each is due.
+    let start =
+        (OffsetDateTime::now_utc() + Duration::days(1)).replace_time(time::macros::time!(10:00));
     library::load_shipped(store.as_mut(), "test", start).expect("library");
     let scenario = library::scenario(store.as_mut(), "phishing-to-ransomware")
         .expect("shipped scenario")

@@ -179,7 +179,8 @@ mod tests {
 
     #[test]
     fn a_missing_column_is_named() {
-        let problems = parse_consent_csv(b"organisation,email\nX,a@b.example\n").expect_err("columns missing");
+        let problems =
+            parse_consent_csv(b"organisation,email\nX,a@b.example\n").expect_err("columns missing");
         assert_eq!(problems.len(), 2);
         assert_eq!(problems[0].column.as_deref(), Some("consented_at"));
     }

@@ -412,6 +412,35 @@ fn build_advisories(store: &mut dyn Store, settings: &Settings) -> anyhow::Resul
     ])
 }
 
+/// Loads the demo's readiness data (see `beacon_demo::readiness`): exercises, self-
+/// assessments, staff learning and a phishing simulation. Returns what to tell the user.
+fn build_readiness(store: &mut dyn Store, settings: &Settings) -> anyhow::Result<Vec<String>> {
+    let outcome = beacon_demo::readiness::load_readiness(store, &settings.notify)
+        .context("while loading the demo's readiness data")?;
+    Ok(vec![
+        format!(
+            "Readiness: {} scenarios in the library; {} exercises run ({} inject messages, {} responses, {} observations); {} self-assessments by {} organisations.",
+            outcome.scenarios,
+            outcome.exercises,
+            outcome.injects,
+            outcome.responses,
+            outcome.observations,
+            outcome.assessments,
+            outcome.organisations_assessed
+        ),
+        format!(
+            "Staff learning: {} learners, {} quiz attempts, {} certificates; phishing simulation: {} sent to consenting staff, {} clicked, {} reported, {} link-scanner fetches filtered out.",
+            outcome.learners,
+            outcome.attempts,
+            outcome.certificates,
+            outcome.simulations_sent,
+            outcome.clicks,
+            outcome.reported,
+            outcome.scanner_fetches
+        ),
+    ])
+}
+
 /// Registers the demo's organisations, ingests its feed files through the feed pipeline,
 /// and queues every organisation's digest as `beacon notify run --queue-only` would at
 /// the end of the demo's data. Returns what to tell the user.
@@ -513,6 +542,7 @@ fn build_demo(location: &str, seed: u64, force: bool, settings: &Settings) -> an
     )?;
     let mut register_lines = build_register(store.as_mut(), seed, settings)?;
     register_lines.extend(build_advisories(store.as_mut(), settings)?);
+    register_lines.extend(build_readiness(store.as_mut(), settings)?);
     let database_flag = if settings.database_given {
         String::new()
     } else {
@@ -551,6 +581,11 @@ fn build_demo(location: &str, seed: u64, force: bool, settings: &Settings) -> an
     out!("  beacon advisories matches{database_flag} --organisation \"{PARTNER_ORGANISATION}\"");
     out!("  beacon inventory list{database_flag}");
     out!("  beacon report board{database_flag} --from 2024-04-01 --to 2024-06-30");
+    out!("  beacon exercise list{database_flag}");
+    out!("  beacon exercise debrief{database_flag} 2");
+    out!("  beacon assessment summary{database_flag}");
+    out!("  beacon learning progress{database_flag}");
+    out!("  beacon phishing results{database_flag}");
     out!("  beacon ingest runs{database_flag}");
     out!("  beacon ingest rejects{database_flag} {}", outcome.run_id);
     Ok(())

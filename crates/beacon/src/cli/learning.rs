@@ -326,7 +326,7 @@ fn results(args: OrganisationArgs, settings: &Settings) -> anyhow::Result<ExitCo
         out!(
             "{} {}: {} sent, {} clicked ({}), {} reported ({})",
             names.get(&row.organisation_id).map_or("?", String::as_str),
-            row.month,
+            format_args!("{} {}", row.month.month(), row.month.year()),
             row.sent,
             row.clicked,
             row.click_percent
