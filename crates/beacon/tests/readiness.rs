@@ -2,7 +2,8 @@
 //! injects reach a real SMTP server at their scheduled times (a fake clock drives the
 //! sender), marked as an exercise; bad exercise files and answers to questions that do not
 //! exist store nothing; the assessment summary names the five Cyber Essentials controls;
-//! the exercise format round-trips through export and import.
+//! the exercise format round-trips through export and import; a consented phishing
+//! simulation is sent marked as one, and the person's report of it is recognised.
 
 mod common;
 
@@ -376,4 +377,166 @@ fn exercises_and_assessments_through_the_cli_on_postgres() {
     if let Some(place) = TestDatabase::fresh(Backend::Postgres, "cli_readiness") {
         bad_input_story(place.location());
     }
+}
+
+/// The raw messages in the spool sent to `to` (the sink keeps `<n>.eml` beside `<n>.json`).
+fn raw_messages_to(spool: &Path, to: &str) -> Vec<Vec<u8>> {
+    let mut raw = Vec::new();
+    for entry in std::fs::read_dir(spool).expect("spool") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let value: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(&path).expect("readable")).expect("json");
+            if value["rcpt_tos"]
+                .as_array()
+                .is_some_and(|r| r.iter().any(|a| a == to))
+            {
+                raw.push(std::fs::read(path.with_extension("eml")).expect("the raw message"));
+            }
+        }
+    }
+    raw
+}
+
+#[test]
+fn a_consented_simulation_is_marked_sent_and_reported() {
+    let Some((host, port, spool)) = sink() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let database = dir.path().join("beacon.db");
+    let database = path(&database);
+    let config = write(
+        dir.path(),
+        "beacon.toml",
+        &format!(
+            "[notify]\nbase_url = \"https://beacon.test\"\nmessage_domain = \"beacon.test\"\n\n\
+             [smtp]\nhost = \"{host}\"\nport = {port}\ntls = \"none\"\nfrom = \"Beacon <beacon@beacon.test>\"\ntimeout_secs = 10\n"
+        ),
+    );
+    let config = Some(config.as_path());
+    let stamp = format!("sim{}", std::process::id());
+    let organisations = write(
+        dir.path(),
+        "organisations.csv",
+        &format!(
+            "name,sector,district,contacts\nAware Council {stamp},local-government,,soc-{stamp}@aware.example\n"
+        ),
+    );
+    json(&beacon(
+        database,
+        config,
+        &["org", "import", path(&organisations), "--json"],
+        &[],
+    ));
+    // A consent list with a bad line stores nothing and names the line.
+    let bad = write(
+        dir.path(),
+        "bad.csv",
+        &format!(
+            "organisation,email,consented_at,evidence\n\
+             Aware Council {stamp},a-{stamp}@aware.example,2026-03-01,intranet form\n\
+             Aware Council {stamp},not-an-address,2026-03-01,intranet form\n"
+        ),
+    );
+    let output = beacon(database, config, &["phishing", "consent", path(&bad)], &[]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("line 3: column email"));
+    let launched = beacon(
+        database,
+        config,
+        &[
+            "phishing",
+            "launch",
+            "--organisation",
+            &format!("Aware Council {stamp}"),
+            "--template",
+            "parcel-redelivery",
+        ],
+        &[],
+    );
+    assert!(!launched.status.success(), "nobody has consented yet");
+    let good = write(
+        dir.path(),
+        "good.csv",
+        &format!(
+            "organisation,email,consented_at,evidence\n\
+             Aware Council {stamp},a-{stamp}@aware.example,2026-03-01,intranet form\n\
+             Aware Council {stamp},b-{stamp}@aware.example,2026-03-01,intranet form\n"
+        ),
+    );
+    let consent = json(&beacon(
+        database,
+        config,
+        &["phishing", "consent", path(&good), "--json"],
+        &[],
+    ));
+    assert_eq!(number(&consent, "added"), 2);
+    let launched = json(&beacon(
+        database,
+        config,
+        &[
+            "phishing",
+            "launch",
+            "--organisation",
+            &format!("Aware Council {stamp}"),
+            "--template",
+            "parcel-redelivery",
+            "--json",
+        ],
+        &[],
+    ));
+    assert_eq!(number(&launched, "queued"), 2);
+    let sent = json(&beacon(database, config, &["notify", "run", "--json"], &[]));
+    assert!(number(&sent, "sent") >= 2, "{sent}");
+    let to = format!("a-{stamp}@aware.example");
+    let delivered = delivered_to(&spool, &to);
+    assert_eq!(delivered.len(), 1);
+    assert!(header(&delivered[0], "X-Beacon-Simulation").starts_with("phishing-awareness"));
+    assert!(body_text(&delivered[0]).contains("https://beacon.test/learn/s/"));
+    // The person forwards it to the report-phishing mailbox; one unrelated email too.
+    let reported = dir.path().join("reported");
+    std::fs::create_dir(&reported).expect("folder");
+    let raw = raw_messages_to(&spool, &to);
+    let mut forwarded = b"From: a@aware.example\r\nTo: report@beacon.test\r\nSubject: Fwd: suspicious\r\n\
+        MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"fwd\"\r\n\r\n--fwd\r\n\
+        Content-Type: text/plain\r\n\r\nThis looks like phishing.\r\n--fwd\r\nContent-Type: message/rfc822\r\n\r\n"
+        .to_vec();
+    forwarded.extend_from_slice(&raw[0]);
+    forwarded.extend_from_slice(b"\r\n--fwd--\r\n");
+    write(&reported, "1.eml", &String::from_utf8_lossy(&forwarded));
+    write(
+        &reported,
+        "2.eml",
+        "From: x@y.example\r\nSubject: a real one\r\n\r\nClick http://bad.example\r\n",
+    );
+    let read = json(&beacon(
+        database,
+        config,
+        &["phishing", "reports", path(&reported), "--json"],
+        &[],
+    ));
+    assert_eq!(
+        (
+            number(&read, "emails"),
+            number(&read, "recorded"),
+            number(&read, "not_simulations")
+        ),
+        (2, 1, 1)
+    );
+    let results = json(&beacon(
+        database,
+        config,
+        &["phishing", "results", "--json"],
+        &[],
+    ));
+    let row = &results[0];
+    assert_eq!(
+        (
+            number(row, "sent"),
+            number(row, "clicked"),
+            number(row, "reported")
+        ),
+        (2, 0, 1)
+    );
 }
