@@ -47,14 +47,15 @@ pub fn load_shipped(
     Ok(outcome)
 }
 
-/// Imports one exercise file: checked whole, stored only if it has no problems.
+/// Imports one exercise file (Beacon's format, or MISP's exercise format, recognised by
+/// its content): checked whole, stored only if it has no problems.
 pub fn import(
     store: &mut dyn Store,
     bytes: &[u8],
     by: &str,
     at: OffsetDateTime,
 ) -> ReadinessResult<(Scenario, ScenarioPut)> {
-    let scenario = exercise::read_scenario(bytes)
+    let scenario = exercise::read_exercise_file("", bytes)
         .map_err(|error| ReadinessError::Invalid(error.problems.clone()))?;
     let put = store.put_scenario(&scenario, by, at)?;
     Ok((scenario, put))
