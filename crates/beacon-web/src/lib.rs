@@ -69,6 +69,7 @@ pub fn router(state: AppState) -> Router {
         areas::register::routes(),
         areas::advisories::routes(),
         areas::admin::routes(),
+        areas::learning::routes(),
     ];
     let (mut pages, mut api) = (Router::new(), Router::new());
     for area in areas {

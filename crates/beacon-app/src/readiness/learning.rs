@@ -79,6 +79,28 @@ pub fn invite(
     })
 }
 
+/// Invitations, newest first, with how many learners joined through each: one
+/// organisation's when given (a partner's own), else every organisation's.
+pub fn invitations(
+    store: &mut dyn Store,
+    organisation: Option<i64>,
+) -> ReadinessResult<Vec<InvitationRecord>> {
+    Ok(store.invitations(organisation)?)
+}
+
+/// Withdraws an invitation link so that nobody else can join through it (learners who
+/// joined keep their modules and certificates). With `organisation`, only an invitation
+/// of that organisation is revoked, so a partner can never withdraw another's. False when
+/// there is no such invitation there or it was already revoked.
+pub fn revoke_invitation(
+    store: &mut dyn Store,
+    id: i64,
+    organisation: Option<i64>,
+    now: OffsetDateTime,
+) -> ReadinessResult<bool> {
+    Ok(store.revoke_invitation(id, organisation, now)?)
+}
+
 /// The invitation behind a link, if it still works.
 pub fn open_invitation(
     store: &mut dyn Store,
@@ -133,6 +155,12 @@ pub fn join(
 /// The learner behind a learner token, if any.
 pub fn learner(store: &mut dyn Store, token: &str) -> ReadinessResult<Option<LearnerRecord>> {
     Ok(store.learner_by_token(&token_hash(token))?)
+}
+
+/// One learner's quiz attempts, oldest first: what their own page shows of their
+/// progress and certificates.
+pub fn attempts_of(store: &mut dyn Store, learner_id: i64) -> ReadinessResult<Vec<AttemptRecord>> {
+    Ok(store.attempts(None, Some(learner_id))?)
 }
 
 /// What taking a quiz did.

@@ -56,7 +56,7 @@ enum Shown {
 }
 
 /// The menu, in order, with who sees each entry.
-const MENU: [(&str, &str, Shown); 11] = [
+const MENU: [(&str, &str, Shown); 12] = [
     (
         "/dashboard",
         "Dashboard",
@@ -88,6 +88,11 @@ const MENU: [(&str, &str, Shown); 11] = [
         "/my-organisation",
         "My organisation",
         Shown::With(Permission::ViewOwnOrganisation),
+    ),
+    (
+        "/learning",
+        "Staff learning",
+        Shown::OwnOrWith(Permission::ViewReadiness),
     ),
     ("/users", "Users", Shown::With(Permission::ManageUsers)),
     ("/audit", "Audit log", Shown::With(Permission::ViewAudit)),

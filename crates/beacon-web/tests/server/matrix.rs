@@ -120,6 +120,24 @@ const MATRIX: &[Row] = {
         ("POST", "/inventory/{id}/edit",    "",            Either(ManageAdvisories, ViewOwnOrganisation), Body::Form(&[("product-1-cpe", "cpe:2.3:a:acme:gateway:1.0:*:*:*:*:*:*:*")]), [404, 403, 403, 404, 403, 303]),
         ("GET",  "/inventory/{id}/remove",  "",            Either(ManageAdvisories, ViewOwnOrganisation), Body::None, [404, 403, 403, 404, 403, 303]),
         ("POST", "/inventory/{id}/remove",  "",            Either(ManageAdvisories, ViewOwnOrganisation), Body::Form(&[]), [404, 403, 403, 404, 403, 303]),
+        // Staff learning: every organisation's for coordinators and analysts, a partner's
+        // own. `{id}` is an invitation that does not exist: no row before this one makes one
+        // (the partner's link, made in the next row, is then revoked by nobody).
+        ("GET",  "/learning",               "",            Either(ViewReadiness, ViewOwnOrganisation), Body::None, [200, 200, 403, 200, 403, 303]),
+        ("POST", "/learning/invitations/{id}/revoke", "",  Either(ManageReadiness, ViewOwnOrganisation), Body::Form(&[]), [404, 403, 403, 404, 403, 303]),
+        // The coordinator chose no organisation: allowed, and told to; a partner's own is used.
+        ("POST", "/learning/invitations",   "",            Either(ManageReadiness, ViewOwnOrganisation), Body::Form(&[]), [400, 403, 403, 200, 403, 303]),
+        ("GET",  "/learning/phishing",      "",            Either(ViewReadiness, ViewOwnOrganisation), Body::None, [200, 200, 403, 200, 403, 303]),
+        // Nothing chosen: allowed, and told what is missing.
+        ("POST", "/learning/phishing",      "",            P(ManageReadiness),         Body::Form(&[]),     [400, 403, 403, 403, 403, 303]),
+        // The learners' pages, public: `{token}`, `{id}` and `{code}` name nothing there is.
+        ("GET",  "/learn",                  "",            Nothing,                    Body::None,          [200, 200, 200, 200, 200, 200]),
+        ("GET",  "/learn/join/{token}",     "",            Nothing,                    Body::None,          [404, 404, 404, 404, 404, 404]),
+        ("POST", "/learn/join/{token}",     "",            Nothing,                    Body::Form(&[("name", "Matrix Learner")]), [404, 404, 404, 404, 404, 404]),
+        ("GET",  "/learn/modules/{id}",     "",            Nothing,                    Body::None,          [404, 404, 404, 404, 404, 404]),
+        ("POST", "/learn/modules/{id}",     "",            Nothing,                    Body::Form(&[]),     [404, 404, 404, 404, 404, 404]),
+        ("GET",  "/learn/certificates/{code}", "",         Nothing,                    Body::None,          [404, 404, 404, 404, 404, 404]),
+        ("GET",  "/learn/s/{token}",        "",            Nothing,                    Body::None,          [404, 404, 404, 404, 404, 404]),
         ("GET",  "/api/v1/openapi.json",    "",            Nothing,                    Body::None,          [200, 200, 200, 200, 200, 200]),
         ("GET",  "/api/v1/me",              "",            SignedIn,                   Body::None,          [200, 200, 200, 200, 200, 401]),
         ("GET",  "/api/v1/summary",         PERIOD,        P(ViewStatistics),          Body::None,          [200, 200, 200, 403, 403, 401]),
