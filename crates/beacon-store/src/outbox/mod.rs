@@ -427,8 +427,9 @@ pub trait Outbox {
     /// `message_domain` is the domain of new messages' Message-IDs.
     fn enqueue(&mut self, messages: &[NewMessage], message_domain: &str) -> StoreResult<Vec<i64>>;
     /// Claims up to `limit` due messages of these channels for `lease`, counting an
-    /// attempt on each, in one transaction: pending ones (a scheduled one once `now` reaches its time), retries whose time has come, and
-    /// sends whose lease ran out (their sender died).
+    /// attempt on each, in one transaction: pending ones (a scheduled one once `now`
+    /// reaches its time), retries whose time has come, and sends whose lease ran out
+    /// (their sender died).
     fn claim_due(
         &mut self,
         channels: &[Channel],
