@@ -274,8 +274,21 @@ const APRIL_TO_SEPTEMBER_2017: &str = "from=2017-04-01&to=2017-09-30";
 /// rows by `district_code` and fraud type (Leicester: 1,514 fraud and 42 cyber crime
 /// reports in January–June 2017; the area: 137 cyber crime reports, so 4,863 in all), and
 /// its 48,975 rows (48,938 good, 25 duplicates, 12 malformed).
-fn demo_expectations() -> serde_json::Value {
+///
+/// The readiness part uses the demo's exercises (run 2 is the live run of the ransomware
+/// scenario, which the demo partner played with three others), an invitation link made for
+/// the demo partner's staff, and the shipped phishing module's correct answers.
+fn demo_expectations(invitation: &str) -> serde_json::Value {
     let first_half = "1 January to 30 June 2017";
+    let module = beacon_ingest::readiness::library::shipped_modules()
+        .into_iter()
+        .find(|module| module.id == "phishing")
+        .expect("the shipped phishing module");
+    let answers: Vec<&str> = module
+        .quiz
+        .iter()
+        .map(|question| question.options[question.correct].as_str())
+        .collect();
     serde_json::json!({
         "dashboard": {
             "path": format!("/dashboard?{FIRST_HALF_2017}"),
@@ -396,6 +409,42 @@ fn demo_expectations() -> serde_json::Value {
                 "summary": ["Choose a type from the list ('robot' is not one)"],
             },
         ],
+        "readiness": {
+            "assessment": {
+                "heading": "Self-assessment",
+                "minQuestions": 20,
+                "firstAnswer": "Partly",
+                "otherAnswer": "Yes",
+                "results": {
+                    "heading": "Your self-assessment results",
+                    "texts": ["Firewalls", "Malware protection", "What to do next"],
+                },
+            },
+            "debrief": {
+                "path": "/exercises/2/debrief",
+                "partner": {
+                    "heading": "Debrief: Phishing to ransomware",
+                    "texts": [PARTNER_ORGANISATION, "First response", "Progress over runs of this scenario"],
+                },
+                "others": [
+                    "Rutland County Council (synthetic)",
+                    "Loughborough University (synthetic)",
+                ],
+            },
+            "learner": {
+                "invitation": invitation,
+                "joinHeading": format!("Join {PARTNER_ORGANISATION}'s staff learning"),
+                "homeHeading": "Your modules",
+                "name": "Browser Check Learner",
+            },
+            "module": {
+                "id": module.id,
+                "title": module.title,
+                "answers": answers,
+                "results": { "heading": "You passed", "texts": ["Passed", "The pass mark is 80%"] },
+            },
+            "certificate": { "heading": "Certificate of completion" },
+        },
         // The partner loop: demo-partner's queue, the advisory, its asset marked fixed.
         "partner": {
             "username": "demo-partner",
@@ -494,8 +543,31 @@ fn check_in_a_browser(backend: Backend) {
     );
     let all_bad = dir.path().join("all-bad.csv");
     all_bad_upload(&all_bad, ALL_BAD_ROWS);
+    let invited = beacon(dir.path())
+        .args([
+            "--database",
+            &database,
+            "learning",
+            "invite",
+            "--organisation",
+            PARTNER_ORGANISATION,
+            "--json",
+        ])
+        .output()
+        .expect("beacon learning invite runs");
+    assert!(
+        invited.status.success(),
+        "beacon learning invite: {}",
+        String::from_utf8_lossy(&invited.stderr)
+    );
+    let invited: serde_json::Value = serde_json::from_slice(&invited.stdout).expect("JSON");
+    let invitation = invited["url"]
+        .as_str()
+        .expect("the invitation's address")
+        .to_owned();
     let expectations = dir.path().join("expectations.json");
-    std::fs::write(&expectations, demo_expectations().to_string()).expect("expectations written");
+    std::fs::write(&expectations, demo_expectations(&invitation).to_string())
+        .expect("expectations written");
 
     let _one_at_a_time = ONE_BROWSER_AT_A_TIME
         .lock()

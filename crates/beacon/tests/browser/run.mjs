@@ -1,6 +1,8 @@
 // Beacon in a real browser: signs in, walks the main pages, uploads a file and follows
 // its load to the quarantine table, then (with EXPECTATIONS.partner) signs in as a
-// partner IT manager, opens its queue and an advisory and marks its asset fixed; checks
+// partner IT manager, opens its queue and an advisory and marks its asset fixed, then
+// (with EXPECTATIONS.readiness) takes the self-assessment, reads its own debrief and, as a
+// member of its staff joining by invitation, completes a module's quiz; checks
 // keyboard focus on the sign-in page, runs axe-core (WCAG 2.0/2.1/2.2 A and AA) on every
 // page visited and saves full-page screenshots. Run by crates/beacon/tests/browser.rs; it
 // can also be run by hand:
@@ -712,6 +714,81 @@ try {
       heading: partner.inventoryHeading,
       texts: [partner.asset, 'Acme Gateway 1.0'],
     });
+  }
+
+  // --- Readiness (with EXPECTATIONS.readiness): the partner takes the self-assessment
+  // and reads its own part of the exercise debrief; then, signed out, a member of its
+  // staff joins through an invitation link, completes a module with its quiz and opens
+  // the certificate.
+  const readiness = EXPECTATIONS.readiness;
+  if (readiness && partner) {
+    const submit = async (what) => {
+      step = what;
+      const button = page.locator('main form button[type="submit"]').last();
+      await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), button.click()]);
+    };
+    await visit('assessment', '/assessment', { heading: readiness.assessment.heading });
+    step = 'answering the self-assessment';
+    const groups = page.locator('main form fieldset:has(input[type="radio"])');
+    const questions = await groups.count();
+    check(questions >= readiness.assessment.minQuestions, `the self-assessment asks ${questions} questions`);
+    for (let i = 0; i < questions; i += 1) {
+      const answer = i === 0 ? readiness.assessment.firstAnswer : readiness.assessment.otherAnswer;
+      await groups.nth(i).getByLabel(answer, { exact: true }).check();
+    }
+    expectedDocument = { url: '', status: 200 };
+    await submit('submitting the self-assessment');
+    await expect(pathOf(page.url()), readiness.assessment.results);
+    await audit('assessment-results');
+    await screenshot('assessment-results');
+
+    await visit('partner-debrief', readiness.debrief.path, readiness.debrief.partner);
+    step = 'checking the partner sees only its own part of the debrief';
+    const debriefText = await page.locator('main').innerText();
+    for (const other of readiness.debrief.others) {
+      check(!debriefText.includes(other), `the partner's debrief names another player, ${other}`);
+    }
+
+    step = `signing out ${partner.username}`;
+    expectedDocument = { url: `${BASE_URL}/sign-in`, status: 200 };
+    await Promise.all([
+      page.waitForNavigation({ waitUntil: 'load' }),
+      page.getByRole('button', { name: 'Sign out' }).click(),
+    ]);
+    await visit('learn-join', readiness.learner.invitation, { heading: readiness.learner.joinHeading });
+    step = 'joining as a learner';
+    await page.locator('main form input[type="text"]').first().fill(readiness.learner.name);
+    expectedDocument = { url: '', status: 200 };
+    await submit('joining as a learner');
+    await expect(pathOf(page.url()), { heading: readiness.learner.homeHeading, texts: [readiness.module.title] });
+    await audit('learn-home');
+    await screenshot('learn-home');
+    await visit('learn-module', `/learn/modules/${readiness.module.id}`, { heading: readiness.module.title });
+    step = 'answering the quiz';
+    const quiz = page.locator('main form fieldset:has(input[type="radio"])');
+    check((await quiz.count()) === readiness.module.answers.length, 'the quiz has the module\'s questions');
+    for (const [i, answer] of readiness.module.answers.entries()) {
+      await quiz.nth(i).getByLabel(answer, { exact: true }).check();
+    }
+    expectedDocument = { url: '', status: 200 };
+    await submit('submitting the quiz');
+    await expect(pathOf(page.url()), readiness.module.results);
+    await audit('learn-results');
+    await screenshot('learn-results');
+    step = 'opening the certificate';
+    const certificate = page.locator('main a[href^="/learn/certificates/"]').first();
+    if (!(await certificate.count())) {
+      throw new Error('the results page has no link to a certificate');
+    }
+    const certificateHref = await certificate.getAttribute('href');
+    expectedDocument = { url: new URL(certificateHref, BASE_URL).href, status: 200 };
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), certificate.click()]);
+    await expect(pathOf(page.url()), {
+      heading: readiness.certificate.heading,
+      texts: [readiness.learner.name, readiness.module.title],
+    });
+    await audit('learn-certificate');
+    await screenshot('learn-certificate');
   }
 } catch (error) {
   fail(`while ${step}: ${error.message.split('\n')[0]}`);
