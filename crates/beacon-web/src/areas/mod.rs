@@ -11,6 +11,7 @@
 
 pub mod admin;
 pub mod advisories;
+pub mod readiness;
 pub mod register;
 pub mod reports;
 pub mod session;

@@ -23,6 +23,7 @@ include!("../support/harness.rs");
 mod admin;
 mod advisories;
 mod matrix;
+mod readiness;
 mod reports;
 mod security;
 mod serve;
