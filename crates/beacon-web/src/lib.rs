@@ -15,14 +15,16 @@
 //!   (period presets and the summary cache), [`state`] (the [`AppState`] every request
 //!   shares), [`viewer`] (finding a request's viewer), [`middleware`] (security headers,
 //!   refusal audit, error layout), [`api`] (the JSON API's conventions and its
-//!   OpenAPI document) and [`assets`].
+//!   OpenAPI document), [`pdf`] (printing standalone documents to PDF, for any area) and
+//!   [`assets`].
 //! * [`period`]: the period form and the one way pages load a period's summaries; the
 //!   statistics areas build on it.
 //! * [`areas`]: one folder per capability (`areas/<capability>/`) with its pages, API
 //!   handlers, templates and routes: [`areas::session`] (sign-in), [`areas::reports`]
 //!   (report intelligence), [`areas::register`] (threat-address register),
-//!   [`areas::advisories`] (partner advisories and inventories) and [`areas::admin`]
-//!   (accounts and audit). No area imports another.
+//!   [`areas::advisories`] (partner advisories and inventories), [`areas::readiness`]
+//!   (exercises and self-assessment) and [`areas::admin`] (accounts and audit). No area
+//!   imports another.
 //! * [`router`]: every area's routes, one line each, under the layers every request
 //!   passes through.
 //!
@@ -46,6 +48,7 @@ pub mod auth;
 pub mod chrome;
 pub mod jobs;
 pub mod middleware;
+pub mod pdf;
 pub mod period;
 pub mod pool;
 pub mod refusals;
@@ -68,6 +71,7 @@ pub fn router(state: AppState) -> Router {
         areas::reports::routes(),
         areas::register::routes(),
         areas::advisories::routes(),
+        areas::readiness::routes(),
         areas::admin::routes(),
         areas::learning::routes(),
     ];

@@ -56,7 +56,7 @@ enum Shown {
 }
 
 /// The menu, in order, with who sees each entry.
-const MENU: [(&str, &str, Shown); 12] = [
+const MENU: [(&str, &str, Shown); 15] = [
     (
         "/dashboard",
         "Dashboard",
@@ -90,6 +90,21 @@ const MENU: [(&str, &str, Shown); 12] = [
         Shown::With(Permission::ViewOwnOrganisation),
     ),
     (
+        "/exercises",
+        "Exercises",
+        Shown::OwnOrWith(Permission::ViewReadiness),
+    ),
+    (
+        "/assessment",
+        "Self-assessment",
+        Shown::With(Permission::SelfAssess),
+    ),
+    (
+        "/assessment/summary",
+        "Assessment summary",
+        Shown::With(Permission::ViewReadiness),
+    ),
+    (
         "/learning",
         "Staff learning",
         Shown::OwnOrWith(Permission::ViewReadiness),
@@ -115,8 +130,11 @@ impl Chrome {
                     Shown::OwnOrWith(p) => own || user.role.may(p),
                 }
             })
-            // "My organisation" only for accounts linked to one.
-            .filter(|(href, _, _)| *href != "/my-organisation" || user.organisation_id.is_some())
+            // "My organisation" and the self-assessment only for accounts linked to one.
+            .filter(|(href, _, _)| {
+                !matches!(*href, "/my-organisation" | "/assessment")
+                    || user.organisation_id.is_some()
+            })
             .map(|&(href, label, _)| NavLink {
                 href,
                 label,

@@ -24,6 +24,7 @@ mod admin;
 mod advisories;
 mod learning;
 mod matrix;
+mod readiness;
 mod reports;
 mod security;
 mod serve;

@@ -120,6 +120,32 @@ const MATRIX: &[Row] = {
         ("POST", "/inventory/{id}/edit",    "",            Either(ManageAdvisories, ViewOwnOrganisation), Body::Form(&[("product-1-cpe", "cpe:2.3:a:acme:gateway:1.0:*:*:*:*:*:*:*")]), [404, 403, 403, 404, 403, 303]),
         ("GET",  "/inventory/{id}/remove",  "",            Either(ManageAdvisories, ViewOwnOrganisation), Body::None, [404, 403, 403, 404, 403, 303]),
         ("POST", "/inventory/{id}/remove",  "",            Either(ManageAdvisories, ViewOwnOrganisation), Body::Form(&[]), [404, 403, 403, 404, 403, 303]),
+        // Readiness: every run for coordinators and analysts, a partner's own; `{id}` here
+        // is an exercise or scenario that does not exist. The coordinator is linked to no
+        // organisation, so its self-assessment pages send it to the area's summary; the
+        // business user is linked to none either, so it is told so.
+        ("GET",  "/exercises",              "",            Either(ViewReadiness, ViewOwnOrganisation), Body::None, [200, 200, 403, 200, 403, 303]),
+        // No scenario, mode, start or organisation chosen: allowed, and told what to fix.
+        ("POST", "/exercises",              "",            P(ManageReadiness),         Body::Form(&[("title", "Matrix exercise")]), [400, 403, 403, 403, 403, 303]),
+        ("GET",  "/exercises/new",          "",            P(ManageReadiness),         Body::None,          [200, 403, 403, 403, 403, 303]),
+        ("GET",  "/exercises/library",      "",            P(ViewReadiness),           Body::None,          [200, 200, 403, 403, 403, 303]),
+        // A CSV row is not an exercise file: allowed, refused for what it says.
+        ("POST", "/exercises/library",      "",            P(ManageReadiness),         Body::Upload,        [400, 403, 403, 403, 403, 303]),
+        ("GET",  "/exercises/library/{id}", "",            P(ViewReadiness),           Body::None,          [404, 404, 403, 403, 403, 303]),
+        ("GET",  "/exercises/{id}",         "",            Either(ViewReadiness, ViewOwnOrganisation), Body::None, [404, 404, 403, 404, 403, 303]),
+        ("POST", "/exercises/{id}/advance", "",            P(ManageReadiness),         Body::Form(&[]),     [404, 403, 403, 403, 403, 303]),
+        ("POST", "/exercises/{id}/finish",  "",            P(ManageReadiness),         Body::Form(&[]),     [404, 403, 403, 403, 403, 303]),
+        ("POST", "/exercises/{id}/responses", "",          Either(ManageReadiness, ViewOwnOrganisation), Body::Form(&[("phase", "first-signs"), ("kind", "response"), ("text", "We isolated the share.")]), [404, 403, 403, 404, 403, 303]),
+        ("POST", "/exercises/{id}/observations", "",       P(ManageReadiness),         Body::Form(&[("point", "easy-reporting"), ("observation", "met")]), [404, 403, 403, 403, 403, 303]),
+        ("GET",  "/exercises/{id}/debrief", "",            Either(ViewReadiness, ViewOwnOrganisation), Body::None, [404, 404, 403, 404, 403, 303]),
+        ("GET",  "/exercises/{id}/debrief.html", "",       Either(ViewReadiness, ViewOwnOrganisation), Body::None, [404, 404, 403, 404, 403, 303]),
+        // No Chromium on the test server: allowed, and told so.
+        ("GET",  "/exercises/{id}/debrief.pdf", "",        Either(ViewReadiness, ViewOwnOrganisation), Body::None, [400, 400, 403, 400, 403, 303]),
+        ("GET",  "/assessment",             "",            P(SelfAssess),              Body::None,          [303, 403, 403, 200, 400, 303]),
+        // No answer at all: allowed, and told to answer at least one question.
+        ("POST", "/assessment",             "",            P(SelfAssess),              Body::Form(&[]),     [303, 403, 403, 400, 400, 303]),
+        ("GET",  "/assessment/results",     "",            P(SelfAssess),              Body::None,          [303, 403, 403, 200, 400, 303]),
+        ("GET",  "/assessment/summary",     "",            P(ViewReadiness),           Body::None,          [200, 200, 403, 403, 403, 303]),
         // Staff learning: every organisation's for coordinators and analysts, a partner's
         // own. `{id}` is an invitation that does not exist: no row before this one makes one
         // (the partner's link, made in the next row, is then revoked by nobody).
@@ -148,6 +174,9 @@ const MATRIX: &[Row] = {
         ("GET",  "/api/v1/advisories/status", "",          P(ViewAdvisories),          Body::None,          [200, 200, 403, 403, 403, 401]),
         ("GET",  "/api/v1/advisories/{id}", "",            Either(ViewAdvisories, ViewOwnOrganisation), Body::None, [404, 404, 403, 404, 403, 401]),
         ("GET",  "/api/v1/inventory",       "",            Either(ManageAdvisories, ViewOwnOrganisation), Body::None, [200, 403, 403, 200, 403, 401]),
+        ("GET",  "/api/v1/exercises",       "",            Either(ViewReadiness, ViewOwnOrganisation), Body::None, [200, 200, 403, 200, 403, 401]),
+        ("GET",  "/api/v1/exercises/{id}/debrief", "",     Either(ViewReadiness, ViewOwnOrganisation), Body::None, [404, 404, 403, 404, 403, 401]),
+        ("GET",  "/api/v1/assessment/summary", "",         P(ViewReadiness),           Body::None,          [200, 200, 403, 403, 403, 401]),
         // Last: it ends the session.
         ("POST", "/sign-out",               "",            SignedIn,                   Body::Form(&[]),       [303, 303, 303, 303, 303, 303]),
     ]
@@ -305,8 +334,12 @@ fn every_route_answers_each_role_as_its_permissions_say(kind: Backend) {
             let expected = statuses[slot];
             let id: &str = if route.starts_with("/users/") {
                 &spare
-            } else if route.contains("/advisories/") || route.starts_with("/inventory/") {
-                // No advisory or asset has this id: allowed roles are told "not found".
+            } else if route.contains("/advisories/")
+                || route.starts_with("/inventory/")
+                || route.contains("/exercises/")
+            {
+                // No advisory, asset, exercise or scenario has this id: allowed roles are
+                // told "not found".
                 "999999"
             } else {
                 &run
@@ -375,6 +408,7 @@ fn every_route_answers_each_role_as_its_permissions_say(kind: Backend) {
                         "/users/{id}" => to == "/users",
                         "/advisories/new" => to.starts_with("/advisories/"),
                         "/inventory/new" => to.starts_with("/inventory?"),
+                        "/assessment" | "/assessment/results" => to == "/assessment/summary",
                         "/sign-out" => to == "/sign-in",
                         _ => false,
                     };

@@ -1,17 +1,17 @@
 //! The board update for a period: on screen (and printable with the print stylesheet),
 //! as Markdown, and as PDF.
 //!
-//! The PDF is printed by headless Chromium (`pdf`) from the same standalone HTML
+//! The PDF is printed by headless Chromium ([`crate::pdf`]) from the same standalone HTML
 //! document `beacon report board` writes; where Chromium is not installed the page says
 //! so and offers printing.
 //!
 //! **Bounds:** at most `pdf_renders` Chromiums run at once (the rest are refused at once
 //! with a 503 and `Retry-After`), and each is killed and reaped after `pdf_timeout`.
 
-use super::pdf::{PdfError, print_html, print_pdf};
 use crate::auth::Viewer;
-use crate::chrome::error::{WebError, WebResult};
+use crate::chrome::error::WebResult;
 use crate::chrome::layout::{Chrome, render};
+use crate::pdf::{PdfKind, holds_synthetic_data, print_html, take_slot};
 use crate::period::{PeriodForm, PeriodQuery, area_view};
 use crate::state::AppState;
 use askama::Template;
@@ -152,20 +152,13 @@ pub async fn markdown(
     ))
 }
 
-/// What a refused or failed PDF says: GOV.UK's "service unavailable" pattern, with
-/// when to try again.
-fn busy() -> Response {
-    let mut response = crate::chrome::error_page::error_page_titled(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "Too many board PDFs are being made",
-        "Too many board PDFs are being made; try again in a minute. You can also use your browser's print command on the board update page and choose 'Save as PDF'.",
-    );
-    response.headers_mut().insert(
-        axum::http::header::RETRY_AFTER,
-        axum::http::HeaderValue::from_static("60"),
-    );
-    response
-}
+/// How the board PDF is named when it cannot be printed.
+const BOARD_PDF: PdfKind = PdfKind {
+    plural: "board PDFs",
+    one: "The board PDF",
+    page: "the board update page",
+    instead: "Choose a shorter period, or use",
+};
 
 /// The board update as PDF, printed by headless Chromium. At most
 /// [`crate::WebSettings::pdf_renders`] are printed at once (each is a browser); the rest
@@ -176,16 +169,11 @@ pub async fn pdf(
     Query(query): Query<PeriodQuery>,
 ) -> WebResult<Response> {
     viewer.require(Permission::ViewBoard)?;
-    let Some(chromium) = state.settings().chromium.clone() else {
-        return Err(WebError::BadRequest(
-            "PDFs need Chromium, which is not installed on this server. Use your browser's print command on the board update page and choose 'Save as PDF'.".into(),
-        ));
-    };
     // Taken before any work, and held until Chromium has ended (even if the client
     // goes away), so the limit counts browsers, not requests.
-    let Ok(slot) = std::sync::Arc::clone(&state.pdf_slots).try_acquire_owned() else {
-        tracing::info!("a board PDF was refused: every PDF slot is busy");
-        return Ok(busy());
+    let slot = match take_slot(&state, BOARD_PDF)? {
+        Ok(slot) => slot,
+        Err(busy) => return Ok(busy),
     };
     let (chosen, _, summary) = area_view(&state, &query).await?;
     let register = register_figures(&state, chosen.period).await?;
@@ -200,27 +188,9 @@ pub async fn pdf(
         ),
         synthetic,
     );
-    let timeout = state.settings().pdf_timeout;
-    let printed = tokio::task::spawn_blocking(move || {
-        let printed = print_pdf(&chromium, &html, timeout);
-        drop(slot);
-        printed
-    })
-    .await
-    .map_err(|e| WebError::Internal(e.to_string()))?;
-    let pdf = match printed {
+    let pdf = match slot.print(html, state.settings().pdf_timeout).await? {
         Ok(pdf) => pdf,
-        Err(PdfError::TimedOut(limit)) => {
-            return Ok(crate::chrome::error_page::error_page_titled(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "The board PDF took too long to make",
-                &format!(
-                    "The board PDF was not ready within {} seconds, so it was stopped. Choose a shorter period, or use your browser's print command on the board update page and choose 'Save as PDF'.",
-                    limit.as_secs()
-                ),
-            ));
-        }
-        Err(PdfError::Failed(message)) => return Err(WebError::Internal(message)),
+        Err(stopped) => return Ok(stopped),
     };
     Ok(super::download::attachment(
         "application/pdf",
@@ -230,16 +200,4 @@ pub async fn pdf(
         ),
         pdf,
     ))
-}
-
-/// How many of the newest loads are looked at to tell a demo database.
-const RUNS_CHECKED_FOR_SYNTHETIC: u32 = 200;
-
-/// Whether the database holds synthetic data: the demo (`beacon demo`) and the
-/// generator's files name their loads "… (synthetic)".
-fn holds_synthetic_data(store: &mut dyn beacon_store::Store) -> beacon_store::StoreResult<bool> {
-    Ok(store
-        .runs(RUNS_CHECKED_FOR_SYNTHETIC)?
-        .iter()
-        .any(|run| run.source.to_lowercase().contains("(synthetic)")))
 }

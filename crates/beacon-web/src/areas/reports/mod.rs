@@ -9,7 +9,6 @@ pub mod dashboard;
 pub mod download;
 pub mod explore;
 pub mod explore_csv;
-pub mod pdf;
 pub mod quarantine;
 pub mod runs;
 pub mod upload;
