@@ -301,6 +301,43 @@ fn demo_expectations(invitation: &str) -> serde_json::Value {
             "figures": { "Fraud reports": "1,514", "Cyber crime reports": "42" },
         },
         "pages": [
+            // Readiness as the coordinator sees it: the demo's three exercises, the
+            // debrief of the live run with progress against the table-top run before it,
+            // the area's self-assessment summary and staff learning.
+            {
+                "name": "exercises",
+                "heading": "Exercises",
+                "path": "/exercises",
+                "texts": ["Phishing to ransomware", "Invoice fraud through a compromised mailbox"],
+            },
+            {
+                "name": "debrief",
+                "heading": "Debrief: Phishing to ransomware",
+                "path": "/exercises/2/debrief",
+                "texts": [
+                    "4 organisations played; 4 responded.",
+                    "Rutland County Council (synthetic)",
+                    "Progress over runs of this scenario",
+                ],
+            },
+            {
+                "name": "assessment-summary",
+                "heading": "Self-assessment summary",
+                "path": "/assessment/summary",
+                "texts": ["Firewalls", "Malware protection"],
+            },
+            {
+                "name": "learning",
+                "heading": "Staff learning",
+                "path": "/learning",
+                "texts": ["De Montfort University (synthetic)"],
+            },
+            {
+                "name": "phishing",
+                "heading": "Phishing simulations",
+                "path": "/learning/phishing",
+                "texts": ["Soar Valley Logistics Ltd (synthetic)"],
+            },
             {
                 "name": "explore",
                 "heading": "Explore reports",
@@ -416,7 +453,7 @@ fn demo_expectations(invitation: &str) -> serde_json::Value {
                 "firstAnswer": "Partly",
                 "otherAnswer": "Yes",
                 "results": {
-                    "heading": "Your self-assessment results",
+                    "heading": "Self-assessment results",
                     "texts": ["Firewalls", "Malware protection", "What to do next"],
                 },
             },
@@ -441,7 +478,10 @@ fn demo_expectations(invitation: &str) -> serde_json::Value {
                 "id": module.id,
                 "title": module.title,
                 "answers": answers,
-                "results": { "heading": "You passed", "texts": ["Passed", "The pass mark is 80%"] },
+                "results": {
+                    "heading": format!("You passed: {}", module.title),
+                    "texts": ["Passed", "The pass mark is 80%"],
+                },
             },
             "certificate": { "heading": "Certificate of completion" },
         },
