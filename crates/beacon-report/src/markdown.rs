@@ -102,6 +102,9 @@ pub(crate) fn render(board: &Board) -> String {
         if let Some(controls) = &readiness.controls {
             table(&mut out, controls);
         }
+        for group in &readiness.groups {
+            table(&mut out, group);
+        }
         for paragraph in &readiness.after {
             let _ = writeln!(out, "{}\n", escape(paragraph));
         }

@@ -10,7 +10,7 @@
 
 use crate::board::Table;
 use crate::{charts, markdown, sections, wording};
-use beacon_analytics::readiness::ReadinessFigures;
+use beacon_analytics::readiness::{GroupSummary, ReadinessFigures};
 use beacon_core::readiness::{CeControl, Theme};
 use std::fmt::Write as _;
 use time::Duration;
@@ -28,6 +28,9 @@ pub(crate) struct ReadinessPart {
     pub before: Vec<String>,
     /// The five controls; `None` when no organisation assessed itself.
     pub controls: Option<Table>,
+    /// The five controls' mean scores by sector and by district (none when nobody
+    /// assessed itself).
+    pub groups: Vec<Table>,
     /// Staff education and phishing simulations.
     pub after: Vec<String>,
 }
@@ -209,11 +212,57 @@ fn education_and_phishing(figures: &ReadinessFigures) -> String {
     format!("{learning} {phishing}")
 }
 
+/// The five controls' mean scores per group (sector or district), one row a group.
+fn by_group(caption: &str, heading: &str, groups: &[GroupSummary]) -> Table {
+    let mut columns = vec![heading, "Organisations"];
+    columns.extend(CeControl::ALL.iter().map(|control| control.label()));
+    let mut table = Table::new(
+        caption,
+        &columns,
+        1,
+        "No organisation has completed a self-assessment.",
+    );
+    for group in groups {
+        let mut row = vec![
+            group.name.clone(),
+            wording::count(group.organisations as u64),
+        ];
+        for control in CeControl::ALL {
+            let mean = group
+                .themes
+                .iter()
+                .find(|summary| summary.theme == Theme::CyberEssentials(control))
+                .and_then(|summary| summary.mean_percent);
+            row.push(mean.map_or_else(|| wording::NOT_APPLICABLE.to_owned(), |p| format!("{p}%")));
+        }
+        table.push(row);
+    }
+    table
+}
+
 /// The section for a period.
 pub(crate) fn readiness_part(figures: &ReadinessFigures) -> ReadinessPart {
+    let mut groups = Vec::new();
+    if figures.assessed > 0 {
+        if !figures.ce_by_sector.is_empty() {
+            groups.push(by_group(
+                "Mean Cyber Essentials scores by sector",
+                "Sector",
+                &figures.ce_by_sector,
+            ));
+        }
+        if !figures.ce_by_district.is_empty() {
+            groups.push(by_group(
+                "Mean Cyber Essentials scores by district",
+                "District",
+                &figures.ce_by_district,
+            ));
+        }
+    }
     ReadinessPart {
         before: vec![exercises(figures), assessment(figures)],
         controls: (figures.assessed > 0).then(|| controls(figures)),
+        groups,
         after: vec![education_and_phishing(figures)],
     }
 }
@@ -230,6 +279,9 @@ pub fn readiness_html(figures: &ReadinessFigures) -> String {
         let _ = writeln!(out, "<p>{}</p>", charts::escape(paragraph));
     }
     if let Some(table) = &part.controls {
+        let _ = writeln!(out, "{}", sections::table_html(table));
+    }
+    for table in &part.groups {
         let _ = writeln!(out, "{}", sections::table_html(table));
     }
     for paragraph in &part.after {
@@ -249,6 +301,9 @@ pub fn readiness_markdown(figures: &ReadinessFigures) -> String {
         let _ = writeln!(out, "{}\n", markdown::escape(paragraph));
     }
     if let Some(table) = &part.controls {
+        markdown::table(&mut out, table);
+    }
+    for table in &part.groups {
         markdown::table(&mut out, table);
     }
     for paragraph in &part.after {
@@ -300,6 +355,8 @@ mod tests {
                 summary(ce(CeControl::UserAccessControl), 6, Some(67), 2),
                 summary(ce(CeControl::MalwareProtection), 0, None, 0),
             ],
+            ce_by_sector: Vec::new(),
+            ce_by_district: Vec::new(),
             weakest_themes: vec![
                 summary(Theme::TenSteps(TenStep::IncidentManagement), 4, Some(25), 4),
                 updates,
@@ -324,6 +381,8 @@ mod tests {
             median_first_response: None,
             assessed: 0,
             ce_gaps: Vec::new(),
+            ce_by_sector: Vec::new(),
+            ce_by_district: Vec::new(),
             weakest_themes: Vec::new(),
             learners: 0,
             completions: 0,
@@ -513,5 +572,35 @@ No member of staff has taken a learning module. No simulated phishing emails wer
         assert!(education_and_phishing(&f).ends_with(
             "1,000 simulated phishing emails were sent in the period; less than 1% were clicked and more than 99% were reported as phishing."
         ));
+    }
+
+    #[test]
+    fn the_controls_are_shown_by_sector_and_district() {
+        let ce = Theme::CyberEssentials;
+        let group = |name: &str, organisations, firewalls| GroupSummary {
+            name: name.to_owned(),
+            organisations,
+            themes: vec![
+                summary(ce(CeControl::Firewalls), organisations, Some(firewalls), 1),
+                summary(ce(CeControl::MalwareProtection), organisations, None, 0),
+            ],
+        };
+        let mut with_groups = figures();
+        with_groups.ce_by_sector = vec![group("business", 2, 50), group("health", 1, 100)];
+        with_groups.ce_by_district = vec![group("Charnwood", 3, 67)];
+        let markdown = readiness_markdown(&with_groups);
+        assert!(
+            markdown.contains("Mean Cyber Essentials scores by sector"),
+            "{markdown}"
+        );
+        assert!(markdown.contains("| Sector | Organisations | Firewalls | Secure configuration | Security update management | User access control | Malware protection |"), "{markdown}");
+        assert!(markdown.contains("| business | 2 | 50% |"), "{markdown}");
+        assert!(markdown.contains("| Charnwood | 3 | 67% |"), "{markdown}");
+        let html = readiness_html(&with_groups);
+        assert!(html.contains("Mean Cyber Essentials scores by district"));
+        // Nobody assessed: no group tables, whatever the groups say.
+        let mut nobody = empty();
+        nobody.ce_by_sector = with_groups.ce_by_sector.clone();
+        assert!(!readiness_markdown(&nobody).contains("by sector"));
     }
 }

@@ -98,6 +98,8 @@ pub struct Sections {
     pub readiness_before: Vec<String>,
     /// The five Cyber Essentials controls, when any organisation assessed itself.
     pub readiness_table: Option<String>,
+    /// The five controls by sector and by district.
+    pub readiness_groups: Vec<String>,
     /// Its paragraphs after the table (staff education, phishing simulations).
     pub readiness_after: Vec<String>,
 }
@@ -294,6 +296,11 @@ impl Parts {
                 .as_ref()
                 .and_then(|readiness| readiness.controls.as_ref())
                 .map(table_html),
+            readiness_groups: board
+                .readiness
+                .as_ref()
+                .map(|readiness| readiness.groups.iter().map(table_html).collect())
+                .unwrap_or_default(),
             readiness_before: board
                 .readiness
                 .as_ref()

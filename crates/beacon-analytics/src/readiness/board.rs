@@ -2,7 +2,7 @@
 //! the self-assessment picture on the five Cyber Essentials controls and the weakest
 //! themes, staff completion of the learning modules and the phishing-simulation rates.
 
-use super::assessment::{AreaSummary, ThemeSummary};
+use super::assessment::{AreaSummary, GroupSummary, ThemeSummary};
 use super::education::Completion;
 use super::exercise::Debrief;
 use super::phishing::{OrgRates, totals};
@@ -32,6 +32,10 @@ pub struct ReadinessFigures {
     pub assessed: usize,
     /// The five Cyber Essentials controls, in the scheme's order.
     pub ce_gaps: Vec<ThemeSummary>,
+    /// The five controls by sector, each group's themes the five controls only.
+    pub ce_by_sector: Vec<GroupSummary>,
+    /// The five controls by district, likewise.
+    pub ce_by_district: Vec<GroupSummary>,
     /// The lowest mean scores over every theme with at least one organisation (at most
     /// [`WEAKEST_THEMES`], lowest first; ties in [`Theme::all`] order).
     pub weakest_themes: Vec<ThemeSummary>,
@@ -88,6 +92,21 @@ impl ReadinessFigures {
             })
             .collect();
         ranked.sort_by_key(|(mean, order, _)| (*mean, *order));
+        let controls_only = |groups: &[GroupSummary]| -> Vec<GroupSummary> {
+            groups
+                .iter()
+                .map(|group| GroupSummary {
+                    name: group.name.clone(),
+                    organisations: group.organisations,
+                    themes: group
+                        .themes
+                        .iter()
+                        .filter(|summary| matches!(summary.theme, Theme::CyberEssentials(_)))
+                        .copied()
+                        .collect(),
+                })
+                .collect()
+        };
         let phishing = totals(phishing);
         ReadinessFigures {
             exercises_run: debriefs.len(),
@@ -95,6 +114,8 @@ impl ReadinessFigures {
             median_first_response: median_duration(firsts),
             assessed: assessment.organisations_assessed,
             ce_gaps,
+            ce_by_sector: controls_only(&assessment.by_sector),
+            ce_by_district: controls_only(&assessment.by_district),
             weakest_themes: ranked
                 .into_iter()
                 .take(WEAKEST_THEMES)
