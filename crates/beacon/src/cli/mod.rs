@@ -16,6 +16,7 @@ mod advisories;
 mod assessment;
 mod config;
 mod demo;
+mod evaluation;
 mod exercise;
 mod export;
 mod feed;
@@ -85,6 +86,11 @@ pub enum Command {
     /// Consented phishing-awareness simulations: consent, launch, reports, rates.
     #[command(subcommand)]
     Phishing(learning::PhishingCommand),
+    /// Protect campaigns' evaluation: participants (or clusters) per arm before a
+    /// campaign, and its arms compared afterwards, with intervals and p-values. Reads
+    /// no database.
+    #[command(subcommand)]
+    Evaluation(evaluation::EvaluationCommand),
     /// Owners' digests of their addresses: queue and send, status, acknowledgements.
     #[command(subcommand)]
     Notify(notify::NotifyCommand),
@@ -118,6 +124,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Assessment(command) => assessment::run(command, &settings),
         Command::Learning(command) => learning::run_learning(command, &settings),
         Command::Phishing(command) => learning::run_phishing(command, &settings),
+        Command::Evaluation(command) => evaluation::run(command),
         Command::Notify(command) => notify::run(command, &settings),
         Command::Export(args) => export::run(args, &settings),
         Command::Serve(args) => serve::run(args, &settings),

@@ -1,0 +1,320 @@
+//! `beacon evaluation …`: the two calculators a protect campaign's evaluation needs —
+//! how many participants (or clusters) each arm must have before it starts, and what the
+//! arms' counts show once it ends. Neither touches the database.
+
+use super::output::{count, print_json};
+use beacon_evaluation::power::{ClusterDesign, Plan, minimum_detectable_target, plan};
+use beacon_evaluation::{Arm, Evaluation, Ratio, compare};
+use clap::{Args, Subcommand};
+use serde::Serialize;
+use std::process::ExitCode;
+
+/// `beacon evaluation` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum EvaluationCommand {
+    /// Participants per arm to detect a change from a baseline rate to a target rate
+    /// (Fleiss's formula, and Cohen's arcsine figure beside it), inflated for cluster
+    /// randomisation with --cluster-size and --icc; or, with --per-arm, the smallest
+    /// change arms of that size can detect.
+    Power(PowerArgs),
+    /// Compare arms' counts: each arm's rate with its Wilson interval, and each arm after
+    /// the first against the first (the control): the difference with Newcombe's
+    /// interval, the relative risk and odds ratio, and a p-value (z test, or Fisher's
+    /// exact test when an expected count is under 5).
+    Compare(CompareArgs),
+}
+
+/// Arguments of `beacon evaluation power`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("size").required(true).args(["target", "per_arm"])))]
+pub struct PowerArgs {
+    /// The control arm's expected rate, as a proportion (0.12 for 12%).
+    #[arg(long)]
+    pub baseline: f64,
+    /// The rate the campaign aims for in the treatment arm, as a proportion.
+    #[arg(long)]
+    pub target: Option<f64>,
+    /// Participants per arm already fixed: print the smallest detectable rise and fall
+    /// from the baseline instead of a sample size.
+    #[arg(long, conflicts_with_all = ["cluster_size", "icc"])]
+    pub per_arm: Option<u64>,
+    /// The two-sided significance level.
+    #[arg(long, default_value_t = beacon_evaluation::DEFAULT_ALPHA)]
+    pub alpha: f64,
+    /// The probability of detecting the change if it is real (1 − β).
+    #[arg(long, default_value_t = beacon_evaluation::DEFAULT_POWER)]
+    pub power: f64,
+    /// Participants per cluster when whole clusters (organisations, wards) are
+    /// randomised; needs --icc.
+    #[arg(long, requires = "icc")]
+    pub cluster_size: Option<u64>,
+    /// The intracluster correlation coefficient, between 0 and 1; needs --cluster-size.
+    #[arg(long, requires = "cluster_size")]
+    pub icc: Option<f64>,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `beacon evaluation compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// An arm as NAME:N:EVENTS (participants, and how many had the outcome); the first is
+    /// the control. Give at least two.
+    #[arg(long = "arm", value_name = "NAME:N:EVENTS", required = true, value_parser = parse_arm)]
+    pub arms: Vec<Arm>,
+    /// The significance level of the intervals (0.05 gives 95% intervals).
+    #[arg(long, default_value_t = beacon_evaluation::DEFAULT_ALPHA)]
+    pub alpha: f64,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Reads `NAME:N:EVENTS`; the name may itself contain colons.
+fn parse_arm(text: &str) -> Result<Arm, String> {
+    let mut parts = text.rsplitn(3, ':');
+    let (Some(events), Some(n), Some(name)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err("an arm is NAME:N:EVENTS, for example control:400:52".to_owned());
+    };
+    let whole = |what: &str, value: &str| {
+        value
+            .trim()
+            .parse::<u64>()
+            .map_err(|_| format!("{what} must be a whole number, not {value:?} (NAME:N:EVENTS)"))
+    };
+    let n = whole("N (participants)", n)?;
+    let events = whole("EVENTS", events)?;
+    Arm::new(name.trim(), n, events).map_err(|error| error.to_string())
+}
+
+/// Runs an evaluation subcommand.
+pub fn run(command: EvaluationCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        EvaluationCommand::Power(args) => power(args),
+        EvaluationCommand::Compare(args) => compare_arms(args),
+    }
+}
+
+/// The smallest detectable changes for arms of a fixed size, as `--per-arm --json`
+/// prints them.
+#[derive(Serialize)]
+struct Detectable {
+    baseline: f64,
+    n_per_arm: u64,
+    alpha: f64,
+    power: f64,
+    /// The lowest target above the baseline that is detectable, if any.
+    rise_to: Option<f64>,
+    /// The highest target below the baseline that is detectable, if any.
+    fall_to: Option<f64>,
+}
+
+fn power(args: PowerArgs) -> anyhow::Result<ExitCode> {
+    let Some(target) = args.target else {
+        let n = args.per_arm.unwrap_or_default();
+        return detectable(args.baseline, n, args.alpha, args.power, args.json);
+    };
+    let cluster = match (args.cluster_size, args.icc) {
+        (Some(cluster_size), Some(icc)) => Some(ClusterDesign { cluster_size, icc }),
+        _ => None,
+    };
+    let plan = plan(args.baseline, target, args.alpha, args.power, cluster)?;
+    if args.json {
+        print_json(&plan)?;
+    } else {
+        print_plan(&plan);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_plan(plan: &Plan) {
+    out!(
+        "n per arm: {} (Fleiss, normal approximation; {:.2} before rounding up)",
+        count(plan.n_per_arm),
+        plan.n_exact
+    );
+    out!(
+        "n per arm, arcsine: {} (Cohen's h {:.4}; as statsmodels' NormalIndPower)",
+        count(plan.arcsine.n_per_arm),
+        plan.arcsine.cohens_h
+    );
+    if let Some(cluster) = &plan.cluster {
+        out!(
+            "design effect: {} (clusters of {}, ICC {})",
+            trimmed(cluster.design_effect, 4),
+            count(cluster.cluster_size),
+            cluster.icc
+        );
+        out!("n per arm with clustering: {}", count(cluster.n_per_arm));
+        out!("clusters per arm: {}", count(cluster.clusters_per_arm));
+    }
+    out!(
+        "for {} → {}, two-sided alpha {}, power {}",
+        percent(plan.baseline),
+        percent(plan.target),
+        plan.alpha,
+        plan.power
+    );
+}
+
+fn detectable(
+    baseline: f64,
+    n: u64,
+    alpha: f64,
+    power: f64,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let rise_to = minimum_detectable_target(baseline, n, alpha, power)?;
+    // Fleiss's formula is unchanged when every rate becomes one minus itself, so the
+    // largest detectable fall is the mirror of the rise from 1 − baseline.
+    let fall_to =
+        minimum_detectable_target(1.0 - baseline, n, alpha, power)?.map(|rise| 1.0 - rise);
+    let found = Detectable {
+        baseline,
+        n_per_arm: n,
+        alpha,
+        power,
+        rise_to,
+        fall_to,
+    };
+    if json {
+        print_json(&found)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let describe = |to: Option<f64>| match to {
+        Some(to) => format!(
+            "to {} ({} points)",
+            percent(to),
+            signed_points(to - baseline)
+        ),
+        None => "none (the arms are too small)".to_owned(),
+    };
+    out!("smallest detectable rise: {}", describe(rise_to));
+    out!("smallest detectable fall: {}", describe(fall_to));
+    out!(
+        "for {} per arm from {}, two-sided alpha {alpha}, power {power}",
+        count(n),
+        percent(baseline)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn compare_arms(args: CompareArgs) -> anyhow::Result<ExitCode> {
+    let evaluation = compare(&args.arms, args.alpha)?;
+    if args.json {
+        print_json(&evaluation)?;
+    } else {
+        print_evaluation(&evaluation);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_evaluation(evaluation: &Evaluation) {
+    let level = confidence(evaluation.alpha);
+    let width = evaluation
+        .arms
+        .iter()
+        .map(|arm| arm.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(3);
+    out!(
+        "{:<width$}  {:>9}  {:>9}  {:>8}  {level} CI",
+        "arm",
+        "n",
+        "events",
+        "rate"
+    );
+    for arm in &evaluation.arms {
+        out!(
+            "{:<width$}  {:>9}  {:>9}  {:>8}  {} to {}",
+            arm.name,
+            count(arm.n),
+            count(arm.events),
+            percent(arm.rate),
+            percent(arm.interval.lower),
+            percent(arm.interval.upper)
+        );
+    }
+    for comparison in &evaluation.comparisons {
+        out!();
+        out!("{} against {}:", comparison.treatment, comparison.control);
+        out!(
+            "  difference     {} points ({level} CI {} to {}; Newcombe)",
+            signed_points(comparison.difference),
+            signed_points(comparison.difference_interval.lower),
+            signed_points(comparison.difference_interval.upper)
+        );
+        out!(
+            "  relative risk  {}",
+            ratio(comparison.relative_risk.as_ref(), &level)
+        );
+        out!(
+            "  odds ratio     {}",
+            ratio(comparison.odds_ratio.as_ref(), &level)
+        );
+        out!(
+            "  p-value        {} ({}; smallest expected count {:.1})",
+            p_value(comparison.p_value),
+            comparison.test.describe(),
+            comparison.smallest_expected
+        );
+    }
+}
+
+fn ratio(ratio: Option<&Ratio>, level: &str) -> String {
+    match ratio {
+        Some(ratio) => format!(
+            "{:.3} ({level} CI {:.3} to {:.3}{})",
+            ratio.estimate,
+            ratio.interval.lower,
+            ratio.interval.upper,
+            if ratio.continuity_corrected {
+                "; 0.5 added to every cell, as one is zero"
+            } else {
+                ""
+            }
+        ),
+        None => "not defined (no events in either arm, or all events in both)".to_owned(),
+    }
+}
+
+/// A proportion as a percentage with two decimals: `0.1234` → `12.34%`.
+fn percent(value: f64) -> String {
+    format!("{:.2}%", value * 100.0)
+}
+
+/// A difference of proportions in percentage points, signed: `-0.03` → `-3.00`.
+fn signed_points(value: f64) -> String {
+    let points = value * 100.0;
+    if points.abs() < 0.005 {
+        "0.00".to_owned()
+    } else {
+        format!("{points:+.2}")
+    }
+}
+
+/// A p-value to four decimals, or in scientific form below 0.001.
+fn p_value(value: f64) -> String {
+    if value >= 0.001 {
+        format!("{value:.4}")
+    } else {
+        format!("{value:.3e}")
+    }
+}
+
+/// The confidence level of `alpha` as a percentage: 0.05 → `95%`, 0.025 → `97.5%`.
+fn confidence(alpha: f64) -> String {
+    format!("{}%", trimmed((1.0 - alpha) * 100.0, 4))
+}
+
+/// A number with at most `decimals` decimals and no trailing zeros: `1.4800` → `1.48`.
+fn trimmed(value: f64, decimals: usize) -> String {
+    let text = format!("{value:.decimals$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        text
+    }
+}
