@@ -105,7 +105,7 @@ fn one_field(text: &str) -> String {
 
 /// The variable naming the Python interpreter that has the independent checkers installed
 /// (`stix2`, `stix2-validator`, `stix2-patterns`, `pymisp`, `openapi-spec-validator`,
-/// `schemathesis`, `aiosmtpd`); `.ci/run` makes it as a virtual environment outside the
+/// `schemathesis`, `aiosmtpd`, `scipy`, `statsmodels`); `.ci/run` makes it as a virtual environment outside the
 /// repository.
 pub const PYTHON_VARIABLE: &str = "BEACON_TEST_PYTHON";
 
