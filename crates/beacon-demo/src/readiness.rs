@@ -316,14 +316,20 @@ fn play(
 }
 
 /// A deterministic answer for organisation `org` to question `question`: most partners
-/// have the basics, fewer have the rest; `lift` moves an organisation up a step.
+/// have the basics, fewer have the rest; a later round (`lift` 1) has closed two gaps in
+/// three, so the organisation's history shows progress.
 fn answer_for(org: usize, question: usize, lift: usize) -> Answer {
-    match (org * 7 + question * 3 + lift * 4) % 11 {
+    let first = match (org * 7 + question * 3) % 11 {
         0..=5 => Answer::Yes,
         6 | 7 => Answer::Partly,
         8 => Answer::No,
         9 => Answer::DontKnow,
         _ => Answer::NotApplicable,
+    };
+    if lift > 0 && first.is_gap() && question % 3 != 0 {
+        Answer::Yes
+    } else {
+        first
     }
 }
 
