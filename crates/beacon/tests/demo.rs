@@ -167,6 +167,45 @@ fn demo_register_matches_the_generator(database: &TestDatabase) -> String {
         runs.contains("event4_sinkhole-synthetic-demo.csv"),
         "{runs}"
     );
+
+    // Readiness, as the demo scripts it: three exercises (the live one the second), 19
+    // organisations assessed, and the board's section for April to June 2024.
+    assert!(
+        built.contains("Readiness: 5 scenarios in the library; 3 exercises run"),
+        "{built}"
+    );
+    let exercises = json(&beacon(location, &["exercise", "list", "--json"]));
+    assert_eq!(
+        exercises["runs"].as_array().map(Vec::len),
+        Some(3),
+        "{exercises}"
+    );
+    assert_eq!(exercises["runs"][1]["mode"], "live_play", "{exercises}");
+    let summary = json(&beacon(location, &["assessment", "summary", "--json"]));
+    assert_eq!(
+        summary["summary"]["organisations_assessed"], 19,
+        "{summary}"
+    );
+    let board = text(&beacon(
+        location,
+        &[
+            "report",
+            "board",
+            "--from",
+            "2024-04-01",
+            "--to",
+            "2024-06-30",
+        ],
+    ));
+    assert!(board.contains("## Readiness"), "{board}");
+    assert!(
+        board.contains("2 exercises were run with 7 partners"),
+        "{board}"
+    );
+    assert!(
+        board.contains("23 simulated phishing emails were sent in the period"),
+        "{board}"
+    );
     built
 }
 
