@@ -326,7 +326,7 @@ fn answer_for(org: usize, question: usize, lift: usize) -> Answer {
         9 => Answer::DontKnow,
         _ => Answer::NotApplicable,
     };
-    if lift > 0 && first.is_gap() && question % 3 != 0 {
+    if lift > 0 && first.is_gap() && !question.is_multiple_of(3) {
         Answer::Yes
     } else {
         first
