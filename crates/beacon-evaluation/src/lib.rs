@@ -6,18 +6,26 @@
 //! - [`power`]: how many participants (or clusters of them) each arm needs to detect a
 //!   given change, and the smallest change a given size can detect;
 //! - [`compare`](mod@compare): arms side by side: rates, the difference with Newcombe's interval, the
-//!   relative risk and odds ratio, and a p-value from the z test or Fisher's exact test.
+//!   relative risk and odds ratio, and a p-value from the z test or Fisher's exact test;
+//! - [`randomise`](mod@randomise): seeded, reproducible allocation of contacts (or whole
+//!   wards and districts) to arms, stratified, in permuted blocks;
+//! - [`balance`]: the balance table of an allocation, arm by arm.
 //!
 //! The formulas, the rule for choosing a test and the rounding are written out in
 //! `docs/evaluation.md`; the known answers in `tests/fixtures/known_answers.json` come
 //! from scipy and statsmodels, not from this crate.
 //!
-//! **Architecture invariant:** pure — no I/O, no clock, no database. Callers read the
+//! **Architecture invariant:** pure — no I/O, no clock, no database; randomness comes
+//! only from the seed a caller gives. Callers read the
 //! counts from wherever they keep them and print or store the results.
 
+pub mod balance;
 pub mod compare;
 pub mod power;
 pub mod proportion;
+pub mod randomise;
+
+pub use balance::{BalanceRow, BalanceTable, balance_table};
 
 pub use compare::{
     Arm, ArmSummary, Comparison, Evaluation, Ratio, Test, compare, fisher_exact, z_test,
@@ -28,6 +36,7 @@ pub use power::{
     sample_size_arcsine_exact, sample_size_exact,
 };
 pub use proportion::{Interval, wilson_interval};
+pub use randomise::{Allocation, ArmSpec, Design, MAX_BLOCK, StratumCounts, Unit, randomise};
 
 use statrs::distribution::{ContinuousCDF, Normal};
 
@@ -90,6 +99,39 @@ pub enum EvaluationError {
     /// Fewer than two arms: there is nothing to compare.
     #[error("a comparison needs at least two arms (a control first), not {0}")]
     TooFewArms(usize),
+    /// An arm weighted 0, which would get no units.
+    #[error("arm {0:?} has weight 0: every arm's weight must be at least 1")]
+    ArmWeight(String),
+    /// Arm weights adding up to more than one permuted block can hold.
+    #[error("the arm weights add up to {0}, more than the {max} a block holds", max = crate::randomise::MAX_BLOCK)]
+    BlockTooLarge(u64),
+    /// Two units with one id: each contact is randomised once.
+    #[error("unit {0} appears more than once: each contact is randomised once")]
+    RepeatedUnit(u64),
+    /// A unit without a cluster in a cluster design.
+    #[error("unit {0} has no cluster, which a cluster design needs")]
+    NoCluster(u64),
+    /// More units than an allocation can index.
+    #[error("{0} units are more than can be randomised at once (at most 4,294,967,295)")]
+    TooManyUnits(usize),
+    /// An allocation made from a different number of units than given with it.
+    #[error("the allocation is of {allocated} units but {units} units were given")]
+    AllocationLength {
+        /// Units given.
+        units: usize,
+        /// Units the allocation has.
+        allocated: usize,
+    },
+    /// An attribute without exactly one value per unit.
+    #[error("attribute {name:?} has {values} values for {units} units: it needs one per unit")]
+    AttributeLength {
+        /// The attribute's name.
+        name: String,
+        /// Units given.
+        units: usize,
+        /// Values given.
+        values: usize,
+    },
 }
 
 /// The standard normal quantile `z` with `P(Z ≤ z) = probability`, for critical values
