@@ -413,3 +413,139 @@ fn bad_input_is_refused_with_a_clear_message() {
         "two arms are named \"a\"",
     );
 }
+
+/// A participants file: `rows` of id, district, age band and ward, in the order given.
+fn participants(dir: &std::path::Path, name: &str, ids: &[u64]) -> String {
+    let mut csv = String::from("id,district,age_band,ward\n");
+    for id in ids {
+        let district = ["Blaby", "Charnwood", "Melton"][(id % 3) as usize];
+        let age = ["18-34", "35-69", "70+"][((id / 3) % 3) as usize];
+        csv.push_str(&format!("{id},{district},{age},W{}\n", id % 17));
+    }
+    let path = dir.join(name);
+    std::fs::write(&path, csv).expect("written");
+    path.to_str().expect("UTF-8").to_owned()
+}
+
+/// The allocation file as id → arm.
+fn allocation(path: &std::path::Path) -> std::collections::BTreeMap<u64, String> {
+    std::fs::read_to_string(path)
+        .expect("allocation written")
+        .lines()
+        .skip(1)
+        .map(|line| {
+            let (id, arm) = line.split_once(',').expect("id,arm");
+            (id.parse().expect("an id"), arm.to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn randomising_a_file_is_reproducible_balanced_and_independent_of_row_order() {
+    let dir = tempfile::tempdir().expect("dir");
+    let ids: Vec<u64> = (1..=600).collect();
+    let mut shuffled = ids.clone();
+    shuffled.reverse();
+    let forward = participants(dir.path(), "forward.csv", &ids);
+    let backward = participants(dir.path(), "backward.csv", &shuffled);
+    let run = |file: &str, out: &str, seed: &str| {
+        let out = dir.path().join(out);
+        let output = evaluation(&[
+            "randomise",
+            file,
+            "--stratify",
+            "district,age_band",
+            "--arm",
+            "control:1",
+            "--arm",
+            "letter:1",
+            "--seed",
+            seed,
+            "--out",
+            out.to_str().expect("UTF-8"),
+        ]);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        allocation(&out)
+    };
+    let first = run(&forward, "a.csv", "42");
+    assert_eq!(first.len(), 600);
+    assert_eq!(
+        run(&forward, "b.csv", "42"),
+        first,
+        "the same seed gives the same allocation"
+    );
+    assert_eq!(
+        run(&backward, "c.csv", "42"),
+        first,
+        "row order does not matter"
+    );
+    assert_ne!(
+        run(&forward, "d.csv", "43"),
+        first,
+        "another seed gives another allocation"
+    );
+    // 9 strata of 66 or 67 participants: arms within one of each other in every stratum.
+    let control = first.values().filter(|arm| *arm == "control").count();
+    assert!((295..=305).contains(&control), "{control} in control");
+    let report = json(&evaluation(&[
+        "randomise",
+        &forward,
+        "--stratify",
+        "district",
+        "--cluster",
+        "ward",
+        "--arm",
+        "control:1",
+        "--arm",
+        "letter:1",
+        "--seed",
+        "7",
+        "--json",
+    ]));
+    let clusters: u64 = report["cluster_counts"]
+        .as_array()
+        .expect("cluster counts")
+        .iter()
+        .filter_map(Value::as_u64)
+        .sum();
+    assert_eq!(clusters, 17);
+    assert_eq!(report["design"], "cluster");
+
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "id,district\n1,Blaby\nseven,Melton\n").expect("written");
+    let output = evaluation(&[
+        "randomise",
+        bad.to_str().expect("UTF-8"),
+        "--stratify",
+        "district",
+        "--arm",
+        "a:1",
+        "--arm",
+        "b:1",
+        "--seed",
+        "1",
+    ]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("line 3: column id") && stderr.contains("nothing was allocated"),
+        "{stderr}"
+    );
+    let missing = evaluation(&[
+        "randomise",
+        &forward,
+        "--stratify",
+        "postcode",
+        "--arm",
+        "a:1",
+        "--arm",
+        "b:1",
+        "--seed",
+        "1",
+    ]);
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no column 'postcode'"));
+}

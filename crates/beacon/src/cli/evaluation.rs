@@ -3,8 +3,11 @@
 //! arms' counts show once it ends. Neither touches the database.
 
 use super::output::{count, print_json};
+use anyhow::Context;
 use beacon_evaluation::power::{ClusterDesign, Plan, minimum_detectable_target, plan};
-use beacon_evaluation::{Arm, Evaluation, Ratio, compare};
+use beacon_evaluation::{
+    Arm, ArmSpec, BalanceTable, Design, Evaluation, Ratio, Unit, balance_table, compare, randomise,
+};
 use clap::{Args, Subcommand};
 use serde::Serialize;
 use std::process::ExitCode;
@@ -22,6 +25,50 @@ pub enum EvaluationCommand {
     /// interval, the relative risk and odds ratio, and a p-value (z test, or Fisher's
     /// exact test when an expected count is under 5).
     Compare(CompareArgs),
+    /// Randomise a list of participants (CSV with a header) into arms: seeded and
+    /// reproducible, stratified by the columns named, individually or by cluster; writes
+    /// each participant's arm and prints the balance table.
+    Randomise(RandomiseArgs),
+}
+
+/// Arguments of `beacon evaluation randomise`.
+#[derive(Debug, Args)]
+pub struct RandomiseArgs {
+    /// The participants: a CSV file with a header row.
+    pub file: std::path::PathBuf,
+    /// The column holding each participant's id (a whole number, unique).
+    #[arg(long, default_value = "id")]
+    pub id: String,
+    /// Columns to stratify by, comma-separated (e.g. district,age_band).
+    #[arg(long, value_delimiter = ',')]
+    pub stratify: Vec<String>,
+    /// Randomise whole clusters named by this column (e.g. ward) instead of individuals.
+    #[arg(long)]
+    pub cluster: Option<String>,
+    /// An arm as NAME:WEIGHT (e.g. control:1); the first is the control. Repeat for each.
+    #[arg(long = "arm", required = true, value_parser = parse_arm_spec)]
+    pub arms: Vec<ArmSpec>,
+    /// The seed: record it, since the same file and seed always give the same allocation.
+    #[arg(long)]
+    pub seed: u64,
+    /// Write `id,arm` here (CSV) instead of standard output.
+    #[arg(long)]
+    pub out: Option<std::path::PathBuf>,
+    /// Print the counts and balance table as JSON (the allocation still goes to --out).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Reads `NAME:WEIGHT`.
+fn parse_arm_spec(text: &str) -> Result<ArmSpec, String> {
+    let (name, weight) = text
+        .rsplit_once(':')
+        .ok_or_else(|| format!("'{text}' is not NAME:WEIGHT (e.g. control:1)"))?;
+    let weight: u32 = weight
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{weight}' is not a whole-number weight"))?;
+    Ok(ArmSpec::new(name.trim(), weight))
 }
 
 /// Arguments of `beacon evaluation power`.
@@ -93,7 +140,174 @@ pub fn run(command: EvaluationCommand) -> anyhow::Result<ExitCode> {
     match command {
         EvaluationCommand::Power(args) => power(args),
         EvaluationCommand::Compare(args) => compare_arms(args),
+        EvaluationCommand::Randomise(args) => randomise_file(args),
     }
+}
+
+/// The participants as read: units for the allocation and, per stratifying column, each
+/// participant's value (for the balance table).
+struct Participants {
+    units: Vec<Unit>,
+    attributes: Vec<(String, Vec<String>)>,
+}
+
+/// Reads the participants file: every problem is reported with its line, and nothing is
+/// allocated unless the whole file is good. A plain CSV read of the user's own columns,
+/// so the `csv` crate does the parsing.
+fn read_participants(args: &RandomiseArgs) -> anyhow::Result<Participants> {
+    let source = args.file.display().to_string();
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_path(&args.file)
+        .with_context(|| format!("while reading {source}"))?;
+    let headers = reader
+        .headers()
+        .with_context(|| format!("{source}: cannot read the header row"))?
+        .clone();
+    let position = |name: &str| {
+        headers
+            .iter()
+            .position(|header| header.eq_ignore_ascii_case(name))
+            .with_context(|| format!("{source}: there is no column '{name}' in the header"))
+    };
+    let id_column = position(&args.id)?;
+    let strata: Vec<usize> = args
+        .stratify
+        .iter()
+        .map(|name| position(name))
+        .collect::<anyhow::Result<_>>()?;
+    let cluster = args.cluster.as_deref().map(position).transpose()?;
+    let mut units = Vec::new();
+    let mut values: Vec<Vec<String>> = vec![Vec::new(); strata.len()];
+    let mut problems = Vec::new();
+    for (index, record) in reader.records().enumerate() {
+        let line = index + 2;
+        let record = match record {
+            Ok(record) => record,
+            Err(error) => {
+                problems.push(format!("line {line}: {error}"));
+                continue;
+            }
+        };
+        let field = |column: usize| record.get(column).unwrap_or("").to_owned();
+        let Ok(id) = field(id_column).parse::<u64>() else {
+            problems.push(format!(
+                "line {line}: column {}: '{}' is not a whole-number id",
+                args.id,
+                field(id_column)
+            ));
+            continue;
+        };
+        let cluster_name = cluster.map(field);
+        if cluster_name.as_deref() == Some("") {
+            problems.push(format!(
+                "line {line}: column {}: empty, but every participant needs a cluster",
+                args.cluster.as_deref().unwrap_or_default()
+            ));
+            continue;
+        }
+        let stratum_values: Vec<String> = strata.iter().map(|&column| field(column)).collect();
+        for (list, value) in values.iter_mut().zip(&stratum_values) {
+            list.push(value.clone());
+        }
+        units.push(Unit {
+            id,
+            stratum: stratum_values.join("|"),
+            cluster: cluster_name,
+        });
+    }
+    if !problems.is_empty() {
+        anyhow::bail!(
+            "{source}: {} problem(s); nothing was allocated:\n  {}",
+            problems.len(),
+            problems.join("\n  ")
+        );
+    }
+    Ok(Participants {
+        units,
+        attributes: args.stratify.iter().cloned().zip(values).collect(),
+    })
+}
+
+/// What `randomise --json` prints.
+#[derive(Serialize)]
+struct RandomiseReport<'a> {
+    seed: u64,
+    design: Design,
+    arms: &'a [String],
+    counts: &'a [u64],
+    cluster_counts: Option<&'a [u64]>,
+    balance: &'a BalanceTable,
+}
+
+fn randomise_file(args: RandomiseArgs) -> anyhow::Result<ExitCode> {
+    let participants = read_participants(&args)?;
+    let design = if args.cluster.is_some() {
+        Design::Cluster
+    } else {
+        Design::Individual
+    };
+    let allocation = randomise(&participants.units, &args.arms, args.seed, design)?;
+    let balance = balance_table(&participants.units, &allocation, &participants.attributes)?;
+    let mut allocated = String::from("id,arm\n");
+    for (position, unit) in participants.units.iter().enumerate() {
+        allocated.push_str(&format!(
+            "{},{}\n",
+            unit.id,
+            allocation.arm_of(position).unwrap_or_default()
+        ));
+    }
+    match &args.out {
+        Some(path) => std::fs::write(path, &allocated)
+            .with_context(|| format!("while writing {}", path.display()))?,
+        None if !args.json => super::output::emit_text(&allocated),
+        None => {}
+    }
+    if args.json {
+        print_json(&RandomiseReport {
+            seed: args.seed,
+            design,
+            arms: &allocation.arms,
+            counts: &allocation.counts,
+            cluster_counts: allocation.cluster_counts.as_deref(),
+            balance: &balance,
+        })?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let summary: Vec<String> = allocation
+        .arms
+        .iter()
+        .zip(&allocation.counts)
+        .map(|(arm, n)| format!("{arm} {}", count(*n)))
+        .collect();
+    let report = |line: String| {
+        if args.out.is_some() {
+            out!("{line}");
+        } else {
+            eprintln!("{line}");
+        }
+    };
+    report(format!(
+        "{} participants randomised with seed {} ({}): {}",
+        count(participants.units.len() as u64),
+        args.seed,
+        match design {
+            Design::Individual => "individually",
+            Design::Cluster => "by cluster",
+        },
+        summary.join(", ")
+    ));
+    for row in &balance.rows {
+        let shares: Vec<String> = row.shares.iter().map(|share| percent(*share)).collect();
+        report(format!(
+            "  {} = {}: {} (largest difference {} points)",
+            row.attribute,
+            row.value,
+            shares.join(" / "),
+            trimmed(row.max_difference * 100.0, 1)
+        ));
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The smallest detectable changes for arms of a fixed size, as `--per-arm --json`
