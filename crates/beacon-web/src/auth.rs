@@ -148,6 +148,34 @@ fn decodes_to_unsafe(path: &str) -> bool {
     })
 }
 
+/// Builds a `Set-Cookie` value: HttpOnly, on `path`, `Secure` when the request came over
+/// HTTPS, SameSite=Strict when `strict` (anti-forgery tokens) or else Lax (so a link
+/// followed from an email still carries it). Sign-in and the learners' pages share it, so
+/// every cookie Beacon sets has the same protections.
+pub fn set_cookie(
+    name: &str,
+    value: &str,
+    path: &str,
+    max_age: Option<time::Duration>,
+    secure: bool,
+    strict: bool,
+) -> axum::http::HeaderValue {
+    let mut built = cookie::Cookie::build((name.to_owned(), value.to_owned()))
+        .path(path.to_owned())
+        .http_only(true)
+        .secure(secure)
+        .same_site(if strict {
+            cookie::SameSite::Strict
+        } else {
+            cookie::SameSite::Lax
+        });
+    if let Some(age) = max_age {
+        built = built.max_age(age);
+    }
+    axum::http::HeaderValue::from_str(&built.build().to_string())
+        .unwrap_or(axum::http::HeaderValue::from_static(""))
+}
+
 /// A cookie's value from the request.
 pub fn cookie<'a>(parts: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
     parts

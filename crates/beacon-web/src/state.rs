@@ -99,6 +99,16 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Whether a request came over HTTPS: the secure-cookies setting says so, or a proxy
+    /// does (`X-Forwarded-Proto: https`). Decides cookies' `Secure` flag and the scheme of
+    /// links Beacon writes.
+    pub fn request_is_secure(&self, headers: &axum::http::HeaderMap) -> bool {
+        self.settings().secure_cookies
+            || headers
+                .get("x-forwarded-proto")
+                .is_some_and(|value| value.as_bytes().eq_ignore_ascii_case(b"https"))
+    }
+
     /// One connection, the shipped rules and default settings (tests, small installs).
     pub fn new(store: Box<dyn Store>, signer: AckSigner) -> AppState {
         let rules = beacon_app::defaults::shipped_rules().unwrap_or_default();

@@ -7,8 +7,8 @@
 //! always says the same thing.
 
 use super::scope::{
-    JOIN_COOKIE, LEARNER_COOKIE, LEARNER_DAYS, is_secure, learn_cookie, learner_token, missing,
-    sentence, trouble,
+    JOIN_COOKIE, LEARNER_COOKIE, LEARNER_DAYS, learn_cookie, learner_token, missing, sentence,
+    trouble,
 };
 use crate::auth::{cookie, same_secret};
 use crate::chrome::format::local_date;
@@ -88,7 +88,13 @@ fn join_page(
     );
     response.headers_mut().append(
         header::SET_COOKIE,
-        learn_cookie(JOIN_COOKIE, &csrf, None, is_secure(state, headers), true),
+        learn_cookie(
+            JOIN_COOKIE,
+            &csrf,
+            None,
+            state.request_is_secure(headers),
+            true,
+        ),
     );
     response
 }
@@ -186,7 +192,7 @@ pub async fn join(
             }
         })
         .await;
-    let secure = is_secure(&state, &headers);
+    let secure = state.request_is_secure(&headers);
     match outcome {
         Ok(Ok(Joined::Learner(learner_token))) => {
             let mut response = Redirect::to("/learn").into_response();
@@ -380,7 +386,7 @@ pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response
                 LEARNER_COOKIE,
                 "",
                 Some(Duration::ZERO),
-                is_secure(&state, &headers),
+                state.request_is_secure(&headers),
                 false,
             ),
         );

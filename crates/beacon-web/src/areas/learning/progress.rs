@@ -2,7 +2,7 @@
 //! links: making one (its address shown once, as only its hash is kept) and revoking
 //! one. A partner IT manager sees and keeps only its own organisation's.
 
-use super::scope::{Scope, invitation_keeper, is_secure, refusal};
+use super::scope::{Scope, invitation_keeper, refusal};
 use crate::auth::Viewer;
 use crate::chrome::error::{WebError, WebResult};
 use crate::chrome::format::{date_time, local_date};
@@ -250,7 +250,7 @@ fn site_address(state: &AppState, headers: &HeaderMap) -> String {
                     .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
         })
         .unwrap_or("localhost");
-    let scheme = if is_secure(state, headers) {
+    let scheme = if state.request_is_secure(headers) {
         "https"
     } else {
         "http"

@@ -5,7 +5,6 @@
 use crate::auth::{Viewer, cookie, same_secret, token_hash};
 use crate::chrome::error::{WebError, WebResult};
 use crate::chrome::layout::{Chrome, render};
-use crate::state::AppState;
 use askama::Template;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
@@ -110,18 +109,9 @@ pub fn sentence(text: &str) -> String {
     out
 }
 
-/// Whether the request came over HTTPS, decided as the session cookie's `Secure` flag
-/// is: the secure-cookies setting, or `X-Forwarded-Proto: https` from a proxy.
-pub fn is_secure(state: &AppState, headers: &HeaderMap) -> bool {
-    state.settings().secure_cookies
-        || headers
-            .get("x-forwarded-proto")
-            .is_some_and(|value| value.as_bytes().eq_ignore_ascii_case(b"https"))
-}
-
-/// A `Set-Cookie` value for the learners' pages: HttpOnly, path `/learn`, `Secure` over
-/// HTTPS; `strict` for the join form's token (SameSite=Strict), else SameSite=Lax so a
-/// learner arriving from a link in an email is still known.
+/// A `Set-Cookie` value for the learners' pages, on path `/learn` (see
+/// [`crate::auth::set_cookie`]): `strict` for the join form's token, else Lax so a learner
+/// arriving from a link in an email is still known.
 pub fn learn_cookie(
     name: &str,
     value: &str,
@@ -129,19 +119,7 @@ pub fn learn_cookie(
     secure: bool,
     strict: bool,
 ) -> HeaderValue {
-    let mut built = cookie::Cookie::build((name.to_owned(), value.to_owned()))
-        .path(LEARN_PATH)
-        .http_only(true)
-        .secure(secure)
-        .same_site(if strict {
-            cookie::SameSite::Strict
-        } else {
-            cookie::SameSite::Lax
-        });
-    if let Some(age) = max_age {
-        built = built.max_age(age);
-    }
-    HeaderValue::from_str(&built.build().to_string()).unwrap_or(HeaderValue::from_static(""))
+    crate::auth::set_cookie(name, value, LEARN_PATH, max_age, secure, strict)
 }
 
 /// The learner token of the request's cookie, if it carries one.

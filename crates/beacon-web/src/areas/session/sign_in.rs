@@ -34,7 +34,7 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-/// Builds a `Set-Cookie` value: HttpOnly, SameSite, path `/`, and Secure over HTTPS.
+/// Builds a `Set-Cookie` value on path `/` (see [`crate::auth::set_cookie`]).
 fn set_cookie(
     name: &str,
     value: &str,
@@ -42,27 +42,7 @@ fn set_cookie(
     secure: bool,
     strict: bool,
 ) -> HeaderValue {
-    let mut built = cookie::Cookie::build((name.to_owned(), value.to_owned()))
-        .path("/")
-        .http_only(true)
-        .secure(secure)
-        .same_site(if strict {
-            cookie::SameSite::Strict
-        } else {
-            cookie::SameSite::Lax
-        });
-    if let Some(age) = max_age {
-        built = built.max_age(age);
-    }
-    HeaderValue::from_str(&built.build().to_string()).unwrap_or(HeaderValue::from_static(""))
-}
-
-/// Whether the request came over HTTPS (directly configured, or said by a proxy).
-fn is_secure(state: &AppState, headers: &HeaderMap) -> bool {
-    state.settings().secure_cookies
-        || headers
-            .get("x-forwarded-proto")
-            .is_some_and(|value| value.as_bytes().eq_ignore_ascii_case(b"https"))
+    crate::auth::set_cookie(name, value, "/", max_age, secure, strict)
 }
 
 fn sign_in_page(
@@ -86,7 +66,13 @@ fn sign_in_page(
     );
     response.headers_mut().append(
         header::SET_COOKIE,
-        set_cookie(SIGN_IN_COOKIE, &csrf, None, is_secure(state, headers), true),
+        set_cookie(
+            SIGN_IN_COOKIE,
+            &csrf,
+            None,
+            state.request_is_secure(headers),
+            true,
+        ),
     );
     response
 }
@@ -271,7 +257,7 @@ pub async fn submit(
     }
     match outcome {
         Outcome::SignedIn(token) => {
-            let secure = is_secure(&state, &headers);
+            let secure = state.request_is_secure(&headers);
             let mut response = Redirect::to(&next).into_response();
             let headers_out = response.headers_mut();
             headers_out.append(
@@ -354,7 +340,7 @@ pub async fn sign_out(
             SESSION_COOKIE,
             "",
             Some(Duration::ZERO),
-            is_secure(&state, &headers),
+            state.request_is_secure(&headers),
             false,
         ),
     );
