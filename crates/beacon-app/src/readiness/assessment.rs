@@ -6,6 +6,7 @@ use super::{ReadinessError, ReadinessResult};
 use beacon_analytics::readiness::assessment::{
     AreaSummary, AssessmentScore, OrgAnswers, area_summary, score,
 };
+use beacon_core::Districts;
 use beacon_core::readiness::{Answer, QuestionBank};
 use beacon_ingest::readiness::library;
 use beacon_store::Store;
@@ -101,28 +102,36 @@ pub struct AreaPicture {
 pub fn area(store: &mut dyn Store) -> ReadinessResult<AreaPicture> {
     let bank = bank();
     let districts = store.districts()?;
-    let latest = store.assessments(None, true)?;
-    let orgs: Vec<OrgAnswers> = latest
-        .into_iter()
-        .map(|record| OrgAnswers {
-            organisation_id: record.organisation_id,
-            sector: record.sector,
-            district: record.district.map(|code| {
-                districts
-                    .list
-                    .iter()
-                    .find(|district| district.code.as_str() == code)
-                    .map_or(code.clone(), |district| district.name.clone())
-            }),
-            answers: record
-                .answers
-                .into_iter()
-                .filter(|(id, _)| bank.question(id).is_some())
-                .collect(),
-        })
+    let orgs: Vec<OrgAnswers> = store
+        .assessments(None, true)?
+        .iter()
+        .map(|record| org_answers(record, &districts))
         .collect();
     Ok(AreaPicture {
         summary: area_summary(bank, &orgs),
         bank_version: bank.version.clone(),
     })
+}
+
+/// A stored submission as the area summary reads it: the district named, and only the
+/// answers to questions the bank still has (a submission made against an older bank).
+pub(crate) fn org_answers(record: &AssessmentRecord, districts: &Districts) -> OrgAnswers {
+    let bank = bank();
+    OrgAnswers {
+        organisation_id: record.organisation_id,
+        sector: record.sector.clone(),
+        district: record.district.as_ref().map(|code| {
+            districts
+                .list
+                .iter()
+                .find(|district| district.code.as_str() == code)
+                .map_or_else(|| code.clone(), |district| district.name.clone())
+        }),
+        answers: record
+            .answers
+            .iter()
+            .filter(|(id, _)| bank.question(id).is_some())
+            .cloned()
+            .collect(),
+    }
 }

@@ -2,7 +2,9 @@
 //! their times to first response, the self-assessment picture as it stood at the period's
 //! end, staff completion by then, and the phishing simulations sent in it.
 
-use super::exercises::debrief_report;
+use super::assessment::org_answers;
+use super::exercises::debrief_of;
+use super::learning::attempt_fact;
 use super::{ReadinessResult, assessment, learning};
 use beacon_analytics::readiness::ReadinessFigures;
 use beacon_analytics::readiness::assessment::{OrgAnswers, area_summary};
@@ -41,52 +43,23 @@ pub fn readiness_figures(
         .iter()
         .filter(|run| period.contains(run.starts_at.date()))
     {
-        debriefs.push(debrief_report(store, run.id, None)?.debrief);
+        debriefs.push(debrief_of(store, run, None)?.0);
     }
-    // Each organisation's latest submission made by the end of the period.
-    let mut latest: BTreeMap<i64, OrgAnswers> = BTreeMap::new();
+    // Each organisation's latest submission made by the end of the period (the store
+    // lists them newest first, so the oldest is read first and newer ones replace it).
     let districts = store.districts()?;
-    let bank = assessment::bank();
-    for record in all_assessments
+    let latest: BTreeMap<i64, OrgAnswers> = all_assessments
         .iter()
         .rev()
-        .filter(|r| r.submitted_at < end)
-    {
-        latest.insert(
-            record.organisation_id,
-            OrgAnswers {
-                organisation_id: record.organisation_id,
-                sector: record.sector.clone(),
-                district: record.district.as_ref().map(|code| {
-                    districts
-                        .list
-                        .iter()
-                        .find(|d| d.code.as_str() == code)
-                        .map_or_else(|| code.clone(), |d| d.name.clone())
-                }),
-                answers: record
-                    .answers
-                    .iter()
-                    .filter(|(id, _)| bank.question(id).is_some())
-                    .cloned()
-                    .collect(),
-            },
-        );
-    }
+        .filter(|record| record.submitted_at < end)
+        .map(|record| (record.organisation_id, org_answers(record, &districts)))
+        .collect();
     let latest: Vec<OrgAnswers> = latest.into_values().collect();
-    let summary = area_summary(bank, &latest);
+    let summary = area_summary(assessment::bank(), &latest);
     let facts: Vec<AttemptFact> = attempts
         .iter()
         .filter(|attempt| attempt.at < end)
-        .map(|attempt| AttemptFact {
-            organisation_id: attempt.organisation_id,
-            learner_id: attempt.learner_id,
-            module_id: attempt.module_id.clone(),
-            percent: (attempt.score * 100)
-                .checked_div(attempt.total)
-                .unwrap_or(0),
-            passed: attempt.passed,
-        })
+        .map(attempt_fact)
         .collect();
     let education = completion(learning::modules(), &facts);
     let targets: Vec<TargetFact> = simulations

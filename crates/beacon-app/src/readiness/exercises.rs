@@ -492,7 +492,8 @@ pub fn debrief_report(
     })
 }
 
-fn debrief_of(
+/// A run's measures and responses (no progress across runs: the board needs only these).
+pub(crate) fn debrief_of(
     store: &mut dyn Store,
     run: &ExerciseRunRecord,
     organisation: Option<i64>,

@@ -242,18 +242,23 @@ pub fn certificate(store: &mut dyn Store, code: &str) -> ReadinessResult<Option<
 
 /// Completion and scores per organisation (one organisation's, or all) and area-wide.
 pub fn progress(store: &mut dyn Store, organisation: Option<i64>) -> ReadinessResult<Completion> {
-    let attempts = store.attempts(organisation, None)?;
-    let facts: Vec<AttemptFact> = attempts
+    let facts: Vec<AttemptFact> = store
+        .attempts(organisation, None)?
         .iter()
-        .map(|attempt| AttemptFact {
-            organisation_id: attempt.organisation_id,
-            learner_id: attempt.learner_id,
-            module_id: attempt.module_id.clone(),
-            percent: (attempt.score * 100)
-                .checked_div(attempt.total)
-                .unwrap_or(0),
-            passed: attempt.passed,
-        })
+        .map(attempt_fact)
         .collect();
     Ok(completion(modules(), &facts))
+}
+
+/// A stored attempt as the completion measures read it.
+pub(crate) fn attempt_fact(attempt: &AttemptRecord) -> AttemptFact {
+    AttemptFact {
+        organisation_id: attempt.organisation_id,
+        learner_id: attempt.learner_id,
+        module_id: attempt.module_id.clone(),
+        percent: (attempt.score * 100)
+            .checked_div(attempt.total)
+            .unwrap_or(0),
+        passed: attempt.passed,
+    }
 }
