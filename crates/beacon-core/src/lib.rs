@@ -15,6 +15,7 @@ pub mod network;
 pub mod organisation;
 pub mod period;
 pub mod postcode;
+pub mod protect;
 pub mod readiness;
 pub mod register;
 pub mod report;

@@ -278,7 +278,7 @@ impl Gender {
 }
 
 /// Size of an organisation victim, by staff (UK company-size bands).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OrgSize {
     /// Fewer than 10 staff.

@@ -55,6 +55,16 @@ pub enum Permission {
     ManageReadiness,
     /// Answer the self-assessment for one's own organisation and see its scores.
     SelfAssess,
+    /// Protect campaigns in aggregate: the advice library's drafts, targeting, segments
+    /// with their counts, campaigns with their delivery figures, evaluation plans and
+    /// reports. No contact's own details.
+    ViewCampaigns,
+    /// Edit the advice library, build segments and campaigns, lock evaluation plans and
+    /// launch.
+    ManageCampaigns,
+    /// Contacts' own details: import, look up, suppress, export what is held about
+    /// someone (subject access) and purge; every read is audited.
+    ManageContacts,
 }
 
 impl Role {
@@ -80,6 +90,7 @@ impl Role {
                     | P::ViewRegister
                     | P::ViewAdvisories
                     | P::ViewReadiness
+                    | P::ViewCampaigns
             ),
             Role::VulnerabilityOfficer => matches!(
                 permission,
@@ -211,5 +222,21 @@ mod tests {
                 Role::BusinessUser
             ]
         );
+    }
+
+    #[test]
+    fn campaigns_are_built_by_coordinators_and_contacts_kept_by_them_alone() {
+        let by = |permission| -> Vec<Role> {
+            Role::ALL
+                .into_iter()
+                .filter(|role| role.may(permission))
+                .collect()
+        };
+        assert_eq!(
+            by(Permission::ViewCampaigns),
+            [Role::Coordinator, Role::Analyst]
+        );
+        assert_eq!(by(Permission::ManageCampaigns), [Role::Coordinator]);
+        assert_eq!(by(Permission::ManageContacts), [Role::Coordinator]);
     }
 }

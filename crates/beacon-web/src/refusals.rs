@@ -88,6 +88,9 @@ fn permission_words(permission: Permission) -> &'static str {
         Permission::ViewReadiness => "see every organisation's readiness results",
         Permission::ManageReadiness => "run exercises or launch phishing simulations",
         Permission::SelfAssess => "answer the self-assessment",
+        Permission::ViewCampaigns => "see protect campaigns",
+        Permission::ManageCampaigns => "build or launch protect campaigns",
+        Permission::ManageContacts => "see or change contacts",
     }
 }
 

@@ -1,0 +1,19 @@
+//! Protect campaigns: the vocabulary shared by the advice library, contacts and consent,
+//! segments, campaigns and their delivery, so the parsers, the store, the engines and the
+//! pages all name the same things.
+//!
+//! * [`topic`]: the threats advice is about and the audiences it is for.
+//! * [`contact`]: a contact's coarse attributes (never more than district, age band,
+//!   sector and size), the lawful basis of a campaign and the consent evidence kept.
+//! * [`segment`]: rules over contacts' attributes that pick a campaign's recipients.
+//! * [`delivery`]: where one recipient's message of a campaign stands.
+
+pub mod contact;
+pub mod delivery;
+pub mod segment;
+pub mod topic;
+
+pub use contact::{ConsentEvidence, ContactAttributes, ContactKind, LawfulBasis};
+pub use delivery::RecipientStatus;
+pub use segment::SegmentRule;
+pub use topic::{Audience, Threat};
