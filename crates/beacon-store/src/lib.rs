@@ -22,6 +22,7 @@
 //! | [`advisories`] | [`Advisories`] | advisories and their revisions, matches to partners' assets, notices and asset statuses |
 //! | [`readiness`] | [`Readiness`] | the exercise scenario library, exercise runs (players, injects, responses, observations), self-assessments |
 //! | [`education`] | [`Education`] | staff learning (invitations, learners, quiz attempts, certificates) and consented phishing simulations |
+//! | [`campaigns`] | [`Campaigns`] | protect campaigns: drafts, locked evaluation plans, launches with their recipients and outbox messages, events and figures per arm and cluster |
 //!
 //! The connection modules [`sqlite`] and [`postgres`] hold only the connection: opening,
 //! pragmas, migrating, prepared statements and dialect helpers. What both backends share
@@ -44,6 +45,7 @@
 pub mod accounts;
 pub mod advisories;
 pub mod audit;
+pub mod campaigns;
 pub mod education;
 pub mod explore;
 pub mod inventory;
@@ -68,6 +70,11 @@ pub use advisories::{
     StatusChange, StoredAdvisory, StoredMatch,
 };
 pub use audit::{Audit, AuditEvent, AuditFilter, AuditOrigin, AuditRecord};
+pub use campaigns::{
+    ArmFigures, CampaignEventKind, CampaignRecipientRecord, CampaignRecord, CampaignState,
+    Campaigns, ClusterFigures, LaunchOutcome, LockedPlanRecord, NewCampaign, NewCampaignEvent,
+    NewCampaignRecipient,
+};
 pub use education::{
     AttemptRecord, Education, InvitationRecord, LearnerRecord, NewAttempt, NewInvitation,
     NewSimulation, NewSimulationEvent, NewSimulationRecipient, SimulationEventKind,
@@ -164,6 +171,7 @@ pub trait Store:
     + Advisories
     + Readiness
     + Education
+    + Campaigns
     + Send
 {
     /// Which backend this is.

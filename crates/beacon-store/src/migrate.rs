@@ -63,6 +63,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0010_education.sql"),
         fill: None,
     },
+    Migration {
+        version: 13,
+        sql: include_str!("../migrations/sqlite/0013_campaigns.sql"),
+        fill: None,
+    },
 ];
 
 /// PostgreSQL migrations in order.
@@ -105,6 +110,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
     Migration {
         version: 8,
         sql: include_str!("../migrations/postgres/0008_education.sql"),
+        fill: None,
+    },
+    Migration {
+        version: 11,
+        sql: include_str!("../migrations/postgres/0011_campaigns.sql"),
         fill: None,
     },
 ];

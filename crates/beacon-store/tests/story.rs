@@ -112,6 +112,8 @@ mod accounts;
 mod advisories;
 #[path = "story/audit.rs"]
 mod audit;
+#[path = "story/campaigns.rs"]
+mod campaigns;
 #[path = "story/education.rs"]
 mod education;
 #[path = "story/explore.rs"]
