@@ -18,6 +18,7 @@ pub mod accounts;
 pub mod addresses;
 pub mod advisories;
 pub mod board;
+pub mod campaigns;
 pub mod credentials;
 pub mod defaults;
 pub mod export;

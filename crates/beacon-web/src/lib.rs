@@ -74,6 +74,7 @@ pub fn router(state: AppState) -> Router {
         areas::readiness::routes(),
         areas::admin::routes(),
         areas::learning::routes(),
+        areas::campaigns::routes(),
     ];
     let (mut pages, mut api) = (Router::new(), Router::new());
     for area in areas {

@@ -11,6 +11,7 @@
 
 pub mod admin;
 pub mod advisories;
+pub mod campaigns;
 pub mod learning;
 pub mod readiness;
 pub mod register;

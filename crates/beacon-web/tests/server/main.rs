@@ -22,6 +22,7 @@ include!("../support/harness.rs");
 // so that the harness is compiled and linked once.
 mod admin;
 mod advisories;
+mod campaigns;
 mod learning;
 mod matrix;
 mod readiness;

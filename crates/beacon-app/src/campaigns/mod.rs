@@ -1,0 +1,33 @@
+//! Protect campaigns: building a campaign (an advice item to a segment on a channel from a
+//! scheduled time), locking an evaluated trial's plan, launching it (its recipients drawn
+//! from the segment, randomised to arms, and their messages queued in the one outbox),
+//! rendering each message as it is sent, what recipients do with it (the tracked link,
+//! the survey, unsubscribing), the channel's receipts, and the evaluation report.
+
+pub mod links;
+
+use beacon_store::StoreError;
+
+/// Why a campaign use case refused or failed, in words for the person who asked.
+#[derive(Debug, thiserror::Error)]
+pub enum CampaignError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// What was given is not right; every problem is listed, and nothing was stored.
+    #[error("{}", .0.join("\n"))]
+    Invalid(Vec<String>),
+    /// The thing asked about does not exist.
+    #[error("{0}")]
+    NotFound(String),
+}
+
+impl CampaignError {
+    /// One problem as an error.
+    pub(crate) fn invalid(problem: impl Into<String>) -> CampaignError {
+        CampaignError::Invalid(vec![problem.into()])
+    }
+}
+
+/// A result of a campaign use case.
+pub type CampaignResult<T> = Result<T, CampaignError>;

@@ -1,0 +1,30 @@
+//! Protect campaigns: the pages a campaign message's recipient reaches through their own
+//! links (public: recipients have no Beacon account).
+//!
+//! * Recipients ([`links`]): the tracked link (every fetch judged a person's or a link
+//!   scanner's, then on to the advice page), the open-tracking image, and the
+//!   one-question survey.
+//!
+//! **Invariant:** a recipient is known by the token in their link alone (stored only as
+//! a hash); these pages never show or ask for anything that identifies them.
+
+pub mod links;
+
+use super::Routes;
+use axum::Router;
+use axum::routing::get;
+
+/// The area's routes.
+pub fn routes() -> Routes {
+    Routes {
+        // `get` answers HEAD too, which link scanners often send.
+        public: Router::new()
+            .route("/p/{token}", get(links::follow))
+            .route("/p/{token}/o.gif", get(links::open_image))
+            .route(
+                "/p/{token}/survey",
+                get(links::survey_form).post(links::survey_answer),
+            ),
+        ..Routes::default()
+    }
+}

@@ -1,0 +1,181 @@
+//! Campaign recipients' own links: the tracked link counts a person's click and leaves a
+//! link scanner's out, then leads on to the advice; the open image answers the same for
+//! any token; the one-question survey refuses no answer with an error summary, keeps the
+//! first answer, and collects nothing else; a token that is not a recipient's leads
+//! nowhere.
+
+use super::*;
+use beacon_app::credentials::token_hash;
+use beacon_core::protect::{LawfulBasis, SegmentRule};
+use beacon_store::{
+    Channel, MessageContent, MessageDetail, MessageKind, NewCampaign, NewCampaignRecipient,
+    NewMessage,
+};
+use std::collections::BTreeMap;
+use time::OffsetDateTime;
+
+scenarios!(
+    the_tracked_link_counts_people_not_scanners_and_leads_to_the_advice,
+    the_survey_keeps_one_answer_and_refuses_none_with_an_error_summary,
+);
+
+/// A browser's identification.
+const BROWSER: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36";
+
+/// Launches a one-arm email campaign to two contacts; returns its id and their tokens.
+fn launched(world: &World) -> (i64, [String; 2]) {
+    let mut store = world.place.open();
+    let now = OffsetDateTime::now_utc();
+    let id = store
+        .create_campaign(&NewCampaign {
+            name: "Courier fraud".into(),
+            advice_slug: "courier-fraud-older-residents".into(),
+            channel: Channel::Email,
+            basis: LawfulBasis::PublicTask,
+            segment: SegmentRule::default(),
+            starts_at: now,
+            evaluated: false,
+            created_by: "coordinator".into(),
+            created_at: now,
+        })
+        .expect("a draft");
+    let tokens = ["link-token-ada".to_owned(), "link-token-bea".to_owned()];
+    let recipients: Vec<NewCampaignRecipient> = tokens
+        .iter()
+        .enumerate()
+        .map(|(index, token)| NewCampaignRecipient {
+            contact_id: Some(index as i64 + 1),
+            arm: "all".into(),
+            stratum: String::new(),
+            cluster: None,
+            district: None,
+            token_hash: token_hash(token),
+            message: Some(NewMessage {
+                kind: MessageKind::Campaign,
+                channel: Channel::Email,
+                organisation_id: None,
+                recipient: format!("person{index}@example.org"),
+                recipient_kind: "contact".into(),
+                content: MessageContent::Template {
+                    name: format!("campaign:{id}"),
+                    data: BTreeMap::new(),
+                },
+                tlp: beacon_core::Tlp::Clear,
+                dedupe_key: format!("campaign:{id}:{index}"),
+                ack_wanted: false,
+                detail: MessageDetail::None,
+                not_before: None,
+            }),
+        })
+        .collect();
+    store
+        .launch_campaign(id, 1, &recipients, now, "beacon.test")
+        .expect("launched");
+    (id, tokens)
+}
+
+fn the_tracked_link_counts_people_not_scanners_and_leads_to_the_advice(kind: Backend) {
+    let Some(world) = World::new(kind, false) else {
+        return;
+    };
+    let (id, [ada, bea]) = launched(&world);
+    let server = Server::start(&world);
+    let browser_like = [
+        ("user-agent", BROWSER),
+        ("accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"),
+        ("accept-language", "en-GB,en;q=0.9"),
+    ];
+    let followed = Client::new(&server).send("GET", &format!("/p/{ada}"), &browser_like, None);
+    followed.expect(303);
+    assert_eq!(followed.location(), "/advice/courier-fraud-older-residents");
+    assert_eq!(followed.header("x-robots-tag"), Some("noindex"));
+    // A scanner: no browser headers, then a bot's identification.
+    Client::new(&server)
+        .send(
+            "GET",
+            &format!("/p/{bea}"),
+            &[("user-agent", BROWSER)],
+            None,
+        )
+        .expect(303);
+    Client::new(&server)
+        .send(
+            "GET",
+            &format!("/p/{bea}"),
+            &[
+                ("user-agent", "Mozilla/5.0 (compatible; bingbot/2.0)"),
+                ("accept", "text/html"),
+                ("accept-language", "en"),
+            ],
+            None,
+        )
+        .expect(303);
+    let image = Client::new(&server).get(&format!("/p/{bea}/o.gif"));
+    image.expect(200);
+    assert_eq!(image.header("content-type"), Some("image/gif"));
+    let unknown = Client::new(&server).get("/p/not-a-token/o.gif");
+    unknown.expect(200);
+    assert_eq!(
+        unknown.body, image.body,
+        "the image tells nothing about the token"
+    );
+    Client::new(&server)
+        .send("GET", "/p/not-a-token", &browser_like, None)
+        .expect(404)
+        .shows("This link does not lead anywhere");
+
+    let figures = world
+        .place
+        .open()
+        .campaign_arm_figures(id)
+        .expect("figures");
+    assert_eq!(figures.len(), 1);
+    assert_eq!(figures[0].clicked, 1, "only the person's click counts");
+    assert_eq!(figures[0].scanner_clicks, 2);
+    assert_eq!(figures[0].opened, 1);
+}
+
+fn the_survey_keeps_one_answer_and_refuses_none_with_an_error_summary(kind: Backend) {
+    let Some(world) = World::new(kind, false) else {
+        return;
+    };
+    let (id, [ada, _]) = launched(&world);
+    let server = Server::start(&world);
+    let mut client = Client::new(&server);
+    let form = client.get(&format!("/p/{ada}/survey"));
+    form.expect(200)
+        .shows("Have you done what the message suggested?")
+        .shows("We do not ask who you are");
+    let lower = form.body.to_lowercase();
+    assert_eq!(
+        lower.matches("<input").count(),
+        3,
+        "one question, three answers"
+    );
+
+    let refused = client.post_form(&format!("/p/{ada}/survey"), &[]);
+    refused
+        .expect(422)
+        .shows("There is a problem")
+        .shows("Select whether you have done what the message suggested");
+    assert!(refused.body.contains("href=\"#answer\""));
+    assert!(refused.body.contains("<title>Error:"));
+
+    client
+        .post_form(&format!("/p/{ada}/survey"), &[("answer", "yes")])
+        .expect(200)
+        .shows("Your answer has been recorded");
+    client
+        .post_form(&format!("/p/{ada}/survey"), &[("answer", "no")])
+        .expect(200)
+        .shows("your first answer is the one we keep");
+    client
+        .post_form("/p/not-a-token/survey", &[("answer", "yes")])
+        .expect(404);
+    let figures = world
+        .place
+        .open()
+        .campaign_arm_figures(id)
+        .expect("figures");
+    assert_eq!((figures[0].surveyed, figures[0].acted), (1, 1));
+}
