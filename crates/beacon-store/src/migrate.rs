@@ -64,8 +64,8 @@ pub(crate) const SQLITE: &[Migration] = &[
         fill: None,
     },
     Migration {
-        version: 13,
-        sql: include_str!("../migrations/sqlite/0013_campaigns.sql"),
+        version: 11,
+        sql: include_str!("../migrations/sqlite/0011_campaigns.sql"),
         fill: None,
     },
 ];
@@ -113,8 +113,8 @@ pub(crate) const POSTGRES: &[Migration] = &[
         fill: None,
     },
     Migration {
-        version: 11,
-        sql: include_str!("../migrations/postgres/0011_campaigns.sql"),
+        version: 9,
+        sql: include_str!("../migrations/postgres/0009_campaigns.sql"),
         fill: None,
     },
 ];
