@@ -71,9 +71,9 @@ pub use advisories::{
 };
 pub use audit::{Audit, AuditEvent, AuditFilter, AuditOrigin, AuditRecord};
 pub use campaigns::{
-    ArmFigures, CampaignEventKind, CampaignRecipientRecord, CampaignRecord, CampaignState,
-    Campaigns, ClusterFigures, LaunchOutcome, LockedPlanRecord, NewCampaign, NewCampaignEvent,
-    NewCampaignRecipient,
+    AdviceVersions, ArmFigures, CampaignEventKind, CampaignRecipientRecord, CampaignRecord,
+    CampaignState, Campaigns, ClusterFigures, LaunchOutcome, LockedPlanRecord, NewCampaign,
+    NewCampaignEvent, NewCampaignRecipient,
 };
 pub use education::{
     AttemptRecord, Education, InvitationRecord, LearnerRecord, NewAttempt, NewInvitation,

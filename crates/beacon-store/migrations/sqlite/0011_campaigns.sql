@@ -7,6 +7,8 @@ CREATE TABLE campaigns (
     name TEXT NOT NULL,
     advice_slug TEXT NOT NULL,
     advice_version INTEGER,                 -- pinned at launch
+    control_advice_slug TEXT,               -- the control arm's usual message; NULL: the control arm is held back
+    control_advice_version INTEGER,         -- pinned at launch
     channel TEXT NOT NULL,                  -- email | sms | social
     basis TEXT NOT NULL,                    -- public_task | consent
     segment TEXT NOT NULL,                  -- the segment rule as JSON

@@ -15,22 +15,24 @@ use beacon_core::protect::{LawfulBasis, RecipientStatus, SegmentRule};
 use std::collections::{BTreeMap, HashSet};
 
 /// Adds a draft (`?1` name, `?2` advice slug, `?3` channel, `?4` basis, `?5` segment JSON,
-/// `?6` starts at, `?7` evaluated, `?8` created by, `?9` created at).
+/// `?6` starts at, `?7` evaluated, `?8` created by, `?9` created at, `?10` control advice
+/// slug).
 pub(super) const INSERT_CAMPAIGN_SQL: &str = "INSERT INTO campaigns
         (name, advice_slug, channel, basis, segment, starts_at, evaluated, created_by,
-         created_at, state)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'draft') RETURNING id";
+         created_at, control_advice_slug, state)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'draft') RETURNING id";
 
 /// Changes a draft whose plan is not locked (`?8` id; `?1` to `?7` as
-/// [`INSERT_CAMPAIGN_SQL`]; who built it and when stay).
+/// [`INSERT_CAMPAIGN_SQL`], `?9` control advice slug; who built it and when stay).
 pub(super) const UPDATE_CAMPAIGN_SQL: &str = "UPDATE campaigns SET name = ?1, advice_slug = ?2,
-        channel = ?3, basis = ?4, segment = ?5, starts_at = ?6, evaluated = ?7
+        channel = ?3, basis = ?4, segment = ?5, starts_at = ?6, evaluated = ?7, control_advice_slug = ?9
      WHERE id = ?8 AND state = 'draft' AND plan IS NULL";
 
 /// The columns [`campaign_from`] reads, in its order.
 const CAMPAIGN_COLUMNS: &str = "SELECT id, name, advice_slug, advice_version, channel, basis,
         segment, starts_at, evaluated, state, created_by, created_at, launched_at,
-        finished_at, plan, plan_fingerprint, plan_locked_by, plan_locked_at
+        finished_at, plan, plan_fingerprint, plan_locked_by, plan_locked_at,
+        control_advice_slug, control_advice_version
      FROM campaigns";
 
 /// One campaign (`?1` id).
@@ -53,9 +55,11 @@ pub(super) const LOCK_PLAN_SQL: &str = "UPDATE campaigns SET plan = ?2, plan_fin
 pub(super) const LAUNCH_CHECK_SQL: &str =
     "SELECT state, evaluated, plan IS NOT NULL FROM campaigns WHERE id = ?1";
 
-/// Marks a draft launched (`?1` id, `?2` advice version, `?3` at).
+/// Marks a draft launched (`?1` id, `?2` advice version, `?3` at, `?4` the control
+/// arm's advice version).
 pub(super) const MARK_LAUNCHED_SQL: &str = "UPDATE campaigns
-     SET state = 'launched', advice_version = ?2, launched_at = ?3
+     SET state = 'launched', advice_version = ?2, launched_at = ?3,
+         control_advice_version = ?4
      WHERE id = ?1 AND state = 'draft'";
 
 /// Adds a recipient (`?1` campaign, `?2` contact, `?3` arm, `?4` stratum, `?5` cluster,
@@ -75,7 +79,10 @@ pub(super) const FINISH_SQL: &str = "UPDATE campaigns SET state = 'finished', fi
      WHERE id = ?1 AND state = 'launched'";
 
 /// The columns [`recipient_from`] reads, in its order.
-const RECIPIENT_COLUMNS: &str = "SELECT r.id, r.campaign_id, c.state, c.advice_slug, r.arm,
+const RECIPIENT_COLUMNS: &str = "SELECT r.id, r.campaign_id, c.state,
+        CASE WHEN r.arm = 'control' AND c.control_advice_slug IS NOT NULL
+             THEN c.control_advice_slug ELSE c.advice_slug END,
+        r.arm,
         r.cluster, r.message_id, m.sent_at,
         EXISTS (SELECT 1 FROM campaign_events e WHERE e.recipient_id = r.id
                 AND e.kind = 'survey')
@@ -208,6 +215,8 @@ pub(super) fn campaign_from(row: &impl Columns) -> StoreResult<CampaignRecord> {
         launched_at: row.opt_moment(12)?,
         finished_at: row.opt_moment(13)?,
         plan,
+        control_advice_slug: row.get(18)?,
+        control_advice_version: row.get(19)?,
     })
 }
 

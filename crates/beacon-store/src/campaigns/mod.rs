@@ -79,6 +79,9 @@ pub struct NewCampaign {
     pub starts_at: OffsetDateTime,
     /// Whether it is an evaluated trial (its plan must be locked before launch).
     pub evaluated: bool,
+    /// The advice item the `control` arm gets instead (the usual message), so that a
+    /// trial compares the new message with the old; `None` holds the control arm back.
+    pub control_advice_slug: Option<String>,
     /// Who built it.
     pub created_by: String,
     /// When.
@@ -123,6 +126,10 @@ pub struct CampaignRecord {
     pub finished_at: Option<OffsetDateTime>,
     /// The locked evaluation plan, if any.
     pub plan: Option<LockedPlanRecord>,
+    /// The advice item the `control` arm gets (`None`: held back).
+    pub control_advice_slug: Option<String>,
+    /// Its version, pinned at launch.
+    pub control_advice_version: Option<i64>,
 }
 
 /// An evaluation plan as locked: its JSON exactly as written, the fingerprint computed over
@@ -138,6 +145,15 @@ pub struct LockedPlanRecord {
     /// When.
     #[serde(with = "time::serde::rfc3339")]
     pub locked_at: OffsetDateTime,
+}
+
+/// The advice versions a launch pins: the campaign's item and the control arm's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AdviceVersions {
+    /// The campaign's advice item's version.
+    pub advice: i64,
+    /// The control arm's item's version, when it has one.
+    pub control: Option<i64>,
 }
 
 /// One recipient to add at launch.
@@ -341,7 +357,7 @@ pub trait Campaigns {
     fn launch_campaign(
         &mut self,
         id: i64,
-        advice_version: i64,
+        versions: AdviceVersions,
         recipients: &[NewCampaignRecipient],
         at: OffsetDateTime,
         message_domain: &str,

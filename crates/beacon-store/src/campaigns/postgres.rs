@@ -10,8 +10,8 @@ use super::columns::{
     recipient_by_token_sql, recipient_from,
 };
 use super::{
-    ArmFigures, CampaignEventKind, CampaignRecipientRecord, CampaignRecord, Campaigns,
-    ClusterFigures, LaunchOutcome, LockedPlanRecord, NewCampaign, NewCampaignEvent,
+    AdviceVersions, ArmFigures, CampaignEventKind, CampaignRecipientRecord, CampaignRecord,
+    Campaigns, ClusterFigures, LaunchOutcome, LockedPlanRecord, NewCampaign, NewCampaignEvent,
     NewCampaignRecipient,
 };
 use crate::neutral::dollar;
@@ -40,6 +40,7 @@ impl Campaigns for PostgresStore {
                     &campaign.evaluated,
                     &pg_text(&campaign.created_by),
                     &campaign.created_at,
+                    &campaign.control_advice_slug,
                 ],
             )?
             .try_get(0)?)
@@ -58,6 +59,7 @@ impl Campaigns for PostgresStore {
                 &campaign.starts_at,
                 &campaign.evaluated,
                 &id,
+                &campaign.control_advice_slug,
             ],
         )?;
         Ok(changed > 0)
@@ -92,7 +94,7 @@ impl Campaigns for PostgresStore {
     fn launch_campaign(
         &mut self,
         id: i64,
-        advice_version: i64,
+        versions: AdviceVersions,
         recipients: &[NewCampaignRecipient],
         at: OffsetDateTime,
         message_domain: &str,
@@ -164,7 +166,10 @@ impl Campaigns for PostgresStore {
                 ],
             )?;
         }
-        transaction.execute(&*dollar(MARK_LAUNCHED_SQL), &[&id, &advice_version, &at])?;
+        transaction.execute(
+            &*dollar(MARK_LAUNCHED_SQL),
+            &[&id, &versions.advice, &at, &versions.control],
+        )?;
         transaction.commit()?;
         Ok(LaunchOutcome::Launched {
             recipients: recipients.len() as u64,

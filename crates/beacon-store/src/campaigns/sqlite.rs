@@ -9,8 +9,8 @@ use super::columns::{
     recipient_by_token_sql, recipient_from,
 };
 use super::{
-    ArmFigures, CampaignEventKind, CampaignRecipientRecord, CampaignRecord, Campaigns,
-    ClusterFigures, LaunchOutcome, LockedPlanRecord, NewCampaign, NewCampaignEvent,
+    AdviceVersions, ArmFigures, CampaignEventKind, CampaignRecipientRecord, CampaignRecord,
+    Campaigns, ClusterFigures, LaunchOutcome, LockedPlanRecord, NewCampaign, NewCampaignEvent,
     NewCampaignRecipient,
 };
 use crate::neutral::utc_text;
@@ -36,6 +36,7 @@ impl Campaigns for SqliteStore {
                 campaign.evaluated,
                 campaign.created_by,
                 utc_text(campaign.created_at),
+                campaign.control_advice_slug,
             ],
             |row| row.get(0),
         )?)
@@ -54,6 +55,7 @@ impl Campaigns for SqliteStore {
                 utc_text(campaign.starts_at),
                 campaign.evaluated,
                 id,
+                campaign.control_advice_slug,
             ],
         )?;
         Ok(changed > 0)
@@ -86,7 +88,7 @@ impl Campaigns for SqliteStore {
     fn launch_campaign(
         &mut self,
         id: i64,
-        advice_version: i64,
+        versions: AdviceVersions,
         recipients: &[NewCampaignRecipient],
         at: OffsetDateTime,
         message_domain: &str,
@@ -149,7 +151,10 @@ impl Campaigns for SqliteStore {
                 ])?;
             }
         }
-        transaction.execute(MARK_LAUNCHED_SQL, params![id, advice_version, utc_text(at)])?;
+        transaction.execute(
+            MARK_LAUNCHED_SQL,
+            params![id, versions.advice, utc_text(at), versions.control],
+        )?;
         transaction.commit()?;
         Ok(LaunchOutcome::Launched {
             recipients: recipients.len() as u64,

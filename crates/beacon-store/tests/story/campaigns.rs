@@ -9,8 +9,9 @@ use beacon_core::Channel;
 use beacon_core::Tlp;
 use beacon_core::protect::{LawfulBasis, RecipientStatus, SegmentRule};
 use beacon_store::{
-    CampaignEventKind, CampaignState, LaunchOutcome, LockedPlanRecord, MessageContent,
-    MessageDetail, MessageKind, NewCampaign, NewCampaignEvent, NewCampaignRecipient, NewMessage,
+    AdviceVersions, CampaignEventKind, CampaignState, LaunchOutcome, LockedPlanRecord,
+    MessageContent, MessageDetail, MessageKind, NewCampaign, NewCampaignEvent,
+    NewCampaignRecipient, NewMessage,
 };
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
@@ -24,6 +25,7 @@ stories!(with_store =>
     recipients_are_found_by_token_and_by_message_id_and_answer_once,
     figures_per_arm_derive_status_from_the_outbox_and_the_channel,
     cluster_figures_count_each_cluster_of_each_arm,
+    a_control_arm_with_the_usual_message_is_led_to_it,
 );
 
 const AT: OffsetDateTime = datetime!(2025-03-03 09:00 UTC);
@@ -37,6 +39,7 @@ fn draft(name: &str, evaluated: bool) -> NewCampaign {
         segment: SegmentRule::default(),
         starts_at: AT,
         evaluated,
+        control_advice_slug: None,
         created_by: "coordinator".to_owned(),
         created_at: AT,
     }
@@ -141,7 +144,7 @@ fn an_evaluated_trial_launches_only_once_its_plan_is_locked(store: &mut dyn Stor
     ];
     assert_eq!(
         store
-            .launch_campaign(id, 3, &recipients, AT, "beacon.test")
+            .launch_campaign(id, versions(3), &recipients, AT, "beacon.test")
             .expect("refused"),
         LaunchOutcome::PlanNotLocked
     );
@@ -149,7 +152,7 @@ fn an_evaluated_trial_launches_only_once_its_plan_is_locked(store: &mut dyn Stor
     assert!(store.lock_plan(id, &plan("{}")).expect("locked"));
     assert_eq!(
         store
-            .launch_campaign(id, 3, &recipients, AT, "beacon.test")
+            .launch_campaign(id, versions(3), &recipients, AT, "beacon.test")
             .expect("launched"),
         LaunchOutcome::Launched {
             recipients: 2,
@@ -157,7 +160,7 @@ fn an_evaluated_trial_launches_only_once_its_plan_is_locked(store: &mut dyn Stor
         }
     );
     assert!(matches!(
-        store.launch_campaign(9_999, 1, &[], AT, "beacon.test"),
+        store.launch_campaign(9_999, versions(1), &[], AT, "beacon.test"),
         Err(StoreError::NotFound { .. })
     ));
 }
@@ -168,7 +171,7 @@ fn a_launch_writes_every_recipient_and_message_once(store: &mut dyn Store) {
         .expect("created");
     let recipients: Vec<_> = (1..=3).map(|c| recipient(id, c, "all", true)).collect();
     let outcome = store
-        .launch_campaign(id, 4, &recipients, AT, "beacon.test")
+        .launch_campaign(id, versions(4), &recipients, AT, "beacon.test")
         .expect("launched");
     assert_eq!(
         outcome,
@@ -183,7 +186,7 @@ fn a_launch_writes_every_recipient_and_message_once(store: &mut dyn Store) {
     assert_eq!(stored.launched_at, Some(AT));
     assert_eq!(
         store
-            .launch_campaign(id, 5, &recipients, AT, "beacon.test")
+            .launch_campaign(id, versions(5), &recipients, AT, "beacon.test")
             .expect("again"),
         LaunchOutcome::AlreadyLaunched
     );
@@ -200,7 +203,7 @@ fn a_launch_writes_every_recipient_and_message_once(store: &mut dyn Store) {
     assert!(!store.finish_campaign(id, AT).expect("once"));
     assert_eq!(
         store
-            .launch_campaign(id, 5, &recipients, AT, "beacon.test")
+            .launch_campaign(id, versions(5), &recipients, AT, "beacon.test")
             .expect("finished"),
         LaunchOutcome::Finished
     );
@@ -220,7 +223,7 @@ fn a_launch_with_any_refused_recipient_stores_nothing(store: &mut dyn Store) {
     }
     for refused in [twice, no_contact, wrong_kind] {
         assert!(matches!(
-            store.launch_campaign(id, 1, &refused, AT, "beacon.test"),
+            store.launch_campaign(id, versions(1), &refused, AT, "beacon.test"),
             Err(StoreError::Corrupt(_))
         ));
     }
@@ -241,7 +244,13 @@ fn recipients_are_found_by_token_and_by_message_id_and_answer_once(store: &mut d
         .expect("created");
     let ann = recipient(id, 7, "all", true);
     store
-        .launch_campaign(id, 1, std::slice::from_ref(&ann), AT, "beacon.test")
+        .launch_campaign(
+            id,
+            versions(1),
+            std::slice::from_ref(&ann),
+            AT,
+            "beacon.test",
+        )
         .expect("launched");
     let found = store
         .campaign_recipient_by_token(&ann.token_hash)
@@ -308,7 +317,7 @@ fn figures_per_arm_derive_status_from_the_outbox_and_the_channel(store: &mut dyn
         .chain((7..=8).map(|c| recipient(id, c, "control", false)))
         .collect();
     store
-        .launch_campaign(id, 1, &recipients, AT, "beacon.test")
+        .launch_campaign(id, versions(1), &recipients, AT, "beacon.test")
         .expect("launched");
     let claimed = store
         .claim_due(&[Channel::Email], AT, time::Duration::minutes(5), 100)
@@ -402,7 +411,7 @@ fn cluster_figures_count_each_cluster_of_each_arm(store: &mut dyn Store) {
         .chain((5..=7).map(|c| recipient(id, c, "control", true)))
         .collect();
     store
-        .launch_campaign(id, 1, &recipients, AT, "beacon.test")
+        .launch_campaign(id, versions(1), &recipients, AT, "beacon.test")
         .expect("launched");
     for contact in [2, 4, 5] {
         let found = store
@@ -434,4 +443,46 @@ fn cluster_figures_count_each_cluster_of_each_arm(store: &mut dyn Store) {
             ("message", "W2", 2, 0),
         ]
     );
+}
+
+/// The advice versions a launch pins: the campaign's item at `advice`, no control item.
+fn versions(advice: i64) -> AdviceVersions {
+    AdviceVersions {
+        advice,
+        control: None,
+    }
+}
+
+fn a_control_arm_with_the_usual_message_is_led_to_it(store: &mut dyn Store) {
+    let mut trial = draft("New wording against the usual", false);
+    trial.control_advice_slug = Some("courier-fraud-general".to_owned());
+    let id = store.create_campaign(&trial).expect("created");
+    let recipients = vec![
+        recipient(id, 1, "control", true),
+        recipient(id, 2, "letter", true),
+    ];
+    let versions = AdviceVersions {
+        advice: 2,
+        control: Some(7),
+    };
+    store
+        .launch_campaign(id, versions, &recipients, AT, "beacon.test")
+        .expect("launched");
+    let stored = store.campaign(id).expect("read").expect("found");
+    assert_eq!(
+        stored.control_advice_slug.as_deref(),
+        Some("courier-fraud-general")
+    );
+    assert_eq!(stored.control_advice_version, Some(7));
+    assert_eq!(stored.advice_version, Some(2));
+    let control = store
+        .campaign_recipient_by_token(&hash(&format!("token-{id}-1")))
+        .expect("read")
+        .expect("found");
+    assert_eq!(control.advice_slug, "courier-fraud-general");
+    let letter = store
+        .campaign_recipient_by_token(&hash(&format!("token-{id}-2")))
+        .expect("read")
+        .expect("found");
+    assert_eq!(letter.advice_slug, "courier-fraud-older-residents");
 }

@@ -35,6 +35,7 @@ fn launched(world: &World) -> (i64, [String; 2]) {
             segment: SegmentRule::default(),
             starts_at: now,
             evaluated: false,
+            control_advice_slug: None,
             created_by: "coordinator".into(),
             created_at: now,
         })
@@ -69,7 +70,7 @@ fn launched(world: &World) -> (i64, [String; 2]) {
         })
         .collect();
     store
-        .launch_campaign(id, 1, &recipients, now, "beacon.test")
+        .launch_campaign(id, versions(1), &recipients, now, "beacon.test")
         .expect("launched");
     (id, tokens)
 }
@@ -178,4 +179,12 @@ fn the_survey_keeps_one_answer_and_refuses_none_with_an_error_summary(kind: Back
         .campaign_arm_figures(id)
         .expect("figures");
     assert_eq!((figures[0].surveyed, figures[0].acted), (1, 1));
+}
+
+/// The advice versions a launch pins: the campaign's item at `advice`, no control item.
+fn versions(advice: i64) -> AdviceVersions {
+    AdviceVersions {
+        advice,
+        control: None,
+    }
 }
