@@ -21,6 +21,7 @@
 pub mod ack;
 pub mod advice;
 pub mod advisory;
+pub mod campaign;
 mod dates;
 pub mod digest;
 mod escape;
