@@ -13,6 +13,10 @@ use beacon_store::{
 use serde::Serialize;
 use time::OffsetDateTime;
 
+/// Random bytes in a recipient's link token: 128 bits, written as 32 hex characters so a
+/// text message's link stays short.
+pub const CAMPAIGN_TOKEN_BYTES: usize = 16;
+
 /// The longest token a link may carry; anything longer is not Beacon's.
 pub const MAX_TOKEN_CHARS: usize = 128;
 
