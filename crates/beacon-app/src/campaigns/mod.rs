@@ -6,8 +6,9 @@
 
 pub mod launch;
 pub mod links;
+pub mod overview;
 
-use beacon_store::StoreError;
+use beacon_store::{CampaignRecord, Store, StoreError};
 
 /// Why a campaign use case refused or failed, in words for the person who asked.
 #[derive(Debug, thiserror::Error)]
@@ -32,3 +33,10 @@ impl CampaignError {
 
 /// A result of a campaign use case.
 pub type CampaignResult<T> = Result<T, CampaignError>;
+
+/// One campaign, or [`CampaignError::NotFound`].
+pub fn campaign_or_not_found(store: &mut dyn Store, id: i64) -> CampaignResult<CampaignRecord> {
+    store
+        .campaign(id)?
+        .ok_or_else(|| CampaignError::NotFound(format!("There is no campaign {id}")))
+}

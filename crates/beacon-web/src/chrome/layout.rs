@@ -56,7 +56,7 @@ enum Shown {
 }
 
 /// The menu, in order, with who sees each entry.
-const MENU: [(&str, &str, Shown); 15] = [
+const MENU: [(&str, &str, Shown); 16] = [
     (
         "/dashboard",
         "Dashboard",
@@ -88,6 +88,11 @@ const MENU: [(&str, &str, Shown); 15] = [
         "/my-organisation",
         "My organisation",
         Shown::With(Permission::ViewOwnOrganisation),
+    ),
+    (
+        "/campaigns",
+        "Campaigns",
+        Shown::With(Permission::ViewCampaigns),
     ),
     (
         "/exercises",

@@ -8,8 +8,8 @@ use super::*;
 use beacon_app::credentials::token_hash;
 use beacon_core::protect::{LawfulBasis, SegmentRule};
 use beacon_store::{
-    Channel, MessageContent, MessageDetail, MessageKind, NewCampaign, NewCampaignRecipient,
-    NewMessage,
+    AdviceVersions, Channel, MessageContent, MessageDetail, MessageKind, NewCampaign,
+    NewCampaignRecipient, NewMessage,
 };
 use std::collections::BTreeMap;
 use time::OffsetDateTime;

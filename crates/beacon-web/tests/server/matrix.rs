@@ -164,6 +164,10 @@ const MATRIX: &[Row] = {
         ("POST", "/learn/modules/{id}",     "",            Nothing,                    Body::Form(&[]),     [404, 404, 404, 404, 404, 404]),
         ("GET",  "/learn/certificates/{code}", "",         Nothing,                    Body::None,          [404, 404, 404, 404, 404, 404]),
         ("GET",  "/learn/s/{token}",        "",            Nothing,                    Body::None,          [404, 404, 404, 404, 404, 404]),
+        // Protect campaigns: `{id}` names no campaign.
+        ("GET",  "/campaigns",              "",            P(ViewCampaigns),           Body::None,          [200, 200, 403, 403, 403, 303]),
+        ("GET",  "/campaigns/{id}",         "",            P(ViewCampaigns),           Body::None,          [404, 404, 403, 403, 403, 303]),
+        ("POST", "/campaigns/{id}/finish",  "",            P(ManageCampaigns),         Body::Form(&[]),     [404, 403, 403, 403, 403, 303]),
         ("GET",  "/p/{token}",              "",            Nothing,                    Body::None,          [404, 404, 404, 404, 404, 404]),
         ("GET",  "/p/{token}/o.gif",        "",            Nothing,                    Body::None,          [200, 200, 200, 200, 200, 200]),
         ("GET",  "/p/{token}/survey",       "",            Nothing,                    Body::None,          [404, 404, 404, 404, 404, 404]),

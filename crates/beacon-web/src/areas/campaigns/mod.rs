@@ -5,14 +5,19 @@
 //!   scanner's, then on to the advice page), the open-tracking image, and the
 //!   one-question survey.
 //!
+//! * Staff ([`manage`]): every campaign, one campaign with its figures arm by arm,
+//!   finishing a launched campaign.
+//!
 //! **Invariant:** a recipient is known by the token in their link alone (stored only as
 //! a hash); these pages never show or ask for anything that identifies them.
 
 pub mod links;
+pub mod manage;
+pub mod scope;
 
 use super::Routes;
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 
 /// The area's routes.
 pub fn routes() -> Routes {
@@ -25,6 +30,10 @@ pub fn routes() -> Routes {
                 "/p/{token}/survey",
                 get(links::survey_form).post(links::survey_answer),
             ),
+        pages: Router::new()
+            .route("/campaigns", get(manage::list))
+            .route("/campaigns/{id}", get(manage::detail))
+            .route("/campaigns/{id}/finish", post(manage::finish)),
         ..Routes::default()
     }
 }
