@@ -9,7 +9,9 @@
 //!   relative risk and odds ratio, and a p-value from the z test or Fisher's exact test;
 //! - [`randomise`](mod@randomise): seeded, reproducible allocation of contacts (or whole
 //!   wards and districts) to arms, stratified, in permuted blocks;
-//! - [`balance`]: the balance table of an allocation, arm by arm.
+//! - [`balance`]: the balance table of an allocation, arm by arm;
+//! - [`plan`](mod@plan): the evaluation plan locked before a campaign, with its computed
+//!   size, its analysis in words and its fingerprint.
 //!
 //! The formulas, the rule for choosing a test and the rounding are written out in
 //! `docs/evaluation.md`; the known answers in `tests/fixtures/known_answers.json` come
@@ -21,6 +23,7 @@
 
 pub mod balance;
 pub mod compare;
+pub mod plan;
 pub mod power;
 pub mod proportion;
 pub mod randomise;
@@ -30,6 +33,7 @@ pub use balance::{BalanceRow, BalanceTable, balance_table};
 pub use compare::{
     Arm, ArmSummary, Comparison, Evaluation, Ratio, Test, compare, fisher_exact, z_test,
 };
+pub use plan::{EvaluationPlan, Outcome, PlanChoices, PlanDesign, PlanError};
 pub use power::{
     ArcsineSize, ClusterDesign, ClusterSampleSize, Plan, cluster_sample_size, cohens_h,
     design_effect, minimum_detectable_target, plan, round_up, sample_size, sample_size_arcsine,
