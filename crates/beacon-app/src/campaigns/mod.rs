@@ -5,6 +5,7 @@
 //! the survey, unsubscribing), the channel's receipts, and the evaluation report.
 
 pub mod links;
+pub mod targeting;
 
 use beacon_store::StoreError;
 
