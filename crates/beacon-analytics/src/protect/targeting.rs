@@ -149,7 +149,8 @@ pub struct RankedTarget {
 /// The ranking.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Targets {
-    /// The days counted.
+    /// The days counted (in JSON, `from` and `to` as `YYYY-MM-DD`).
+    #[serde(serialize_with = "iso_period")]
     pub window: Period,
     /// Months in the window.
     pub months: u32,
@@ -160,6 +161,15 @@ pub struct Targets {
     /// Reports in the window with no campaign audience (people aged 20 to 69, or of no
     /// known age) or no threat Beacon has advice for.
     pub unranked_reports: u64,
+}
+
+/// Writes a period as `{"from": "YYYY-MM-DD", "to": "YYYY-MM-DD"}`.
+fn iso_period<S: serde::Serializer>(period: &Period, serializer: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeStruct;
+    let mut state = serializer.serialize_struct("Period", 2)?;
+    state.serialize_field("from", &period.from.to_string())?;
+    state.serialize_field("to", &period.to.to_string())?;
+    state.end()
 }
 
 /// Who a report's victim is, for a campaign: see the module documentation.
