@@ -8,6 +8,7 @@ pub mod advisories;
 pub mod groups;
 pub mod measures;
 pub mod period_facts;
+pub mod protect;
 pub mod readiness;
 pub mod register;
 pub mod spikes;

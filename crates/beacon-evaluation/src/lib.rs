@@ -9,7 +9,14 @@
 //!   relative risk and odds ratio, and a p-value from the z test or Fisher's exact test;
 //! - [`randomise`](mod@randomise): seeded, reproducible allocation of contacts (or whole
 //!   wards and districts) to arms, stratified, in permuted blocks;
-//! - [`balance`]: the balance table of an allocation, arm by arm.
+//! - [`balance`]: the balance table of an allocation, arm by arm;
+//! - [`plan`](mod@plan): the evaluation plan locked before a campaign, with its computed
+//!   size, its analysis in words and its fingerprint;
+//! - [`cluster`](mod@cluster): the cluster-level analysis of a ward or district design
+//!   (cluster rates, the ANOVA ICC, the design effect, Welch's t on cluster rates);
+//! - [`did`](mod@did): difference in differences on district monthly report rates;
+//! - [`report`](mod@report): the evaluation report of a locked plan, with its warnings
+//!   and a sentence for the board.
 //!
 //! The formulas, the rule for choosing a test and the rounding are written out in
 //! `docs/evaluation.md`; the known answers in `tests/fixtures/known_answers.json` come
@@ -20,16 +27,28 @@
 //! counts from wherever they keep them and print or store the results.
 
 pub mod balance;
+pub mod cluster;
 pub mod compare;
+pub mod did;
+pub mod plan;
 pub mod power;
 pub mod proportion;
 pub mod randomise;
+pub mod report;
 
 pub use balance::{BalanceRow, BalanceTable, balance_table};
 
+pub use cluster::{
+    ClusterAnalysis, ClusterComparison, ClusterCount, ClusterError, ClusterRate, analyse_clusters,
+};
 pub use compare::{
     Arm, ArmSummary, Comparison, Evaluation, Ratio, Test, compare, fisher_exact, z_test,
 };
+pub use did::{
+    DidError, DidEstimate, DistrictChange, DistrictMonth, GroupDifference, YearMonth,
+    difference_in_differences,
+};
+pub use plan::{EvaluationPlan, Outcome, PlanChoices, PlanDesign, PlanError};
 pub use power::{
     ArcsineSize, ClusterDesign, ClusterSampleSize, Plan, cluster_sample_size, cohens_h,
     design_effect, minimum_detectable_target, plan, round_up, sample_size, sample_size_arcsine,
@@ -37,6 +56,9 @@ pub use power::{
 };
 pub use proportion::{Interval, wilson_interval};
 pub use randomise::{Allocation, ArmSpec, Design, MAX_BLOCK, StratumCounts, Unit, randomise};
+pub use report::{
+    EvaluationReport, Observed, OutcomeCounts, ReportError, SecondaryResult, Warning,
+};
 
 use statrs::distribution::{ContinuousCDF, Normal};
 

@@ -211,7 +211,7 @@ pub fn randomise(
 
 /// Checks the arms and returns one block: each arm's index repeated as often as its
 /// weight, in arm order.
-fn check_arms(arms: &[ArmSpec]) -> Result<Vec<u32>, EvaluationError> {
+pub(crate) fn check_arms(arms: &[ArmSpec]) -> Result<Vec<u32>, EvaluationError> {
     if arms.len() < 2 {
         return Err(EvaluationError::TooFewArms(arms.len()));
     }

@@ -6,8 +6,9 @@
 
 use beacon_evaluation::power::{ClusterDesign, sample_size_arcsine_exact, sample_size_exact};
 use beacon_evaluation::{
-    Arm, Interval, Ratio, Test, cohens_h, compare, fisher_exact, minimum_detectable_target, plan,
-    wilson_interval, z_test,
+    Arm, ClusterCount, DistrictMonth, GroupDifference, Interval, Ratio, Test, YearMonth,
+    analyse_clusters, cohens_h, compare, difference_in_differences, fisher_exact,
+    minimum_detectable_target, plan, wilson_interval, z_test,
 };
 use serde_json::Value;
 use std::path::PathBuf;
@@ -301,6 +302,221 @@ fn comparisons_match_scipy_and_statsmodels() {
                 (actual, p) => panic!("{what}: z test {actual:?}, the fixtures {p:?}"),
             }
         }
+    }
+}
+
+fn optional_close(actual: Option<f64>, expected: &Value, what: &str) {
+    match (actual, expected.as_f64()) {
+        (None, None) => {}
+        (Some(actual), Some(expected)) => close(actual, expected, what),
+        (actual, expected) => panic!("{what}: Beacon gives {actual:?}, the fixtures {expected:?}"),
+    }
+}
+
+fn text(value: &Value, key: &str) -> String {
+    value[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("{key} is text in {value}"))
+        .to_owned()
+}
+
+#[test]
+fn cluster_analyses_match_numpy_anova_statsmodels_and_scipy_welch() {
+    let fixtures = fixtures();
+    for (index, case) in cases(&fixtures, "clusters").iter().enumerate() {
+        let arms: Vec<String> = case["arms"]
+            .as_array()
+            .expect("arms")
+            .iter()
+            .map(|arm| arm.as_str().expect("arm name").to_owned())
+            .collect();
+        let clusters: Vec<ClusterCount> = case["clusters"]
+            .as_array()
+            .expect("clusters")
+            .iter()
+            .map(|cluster| ClusterCount {
+                cluster: text(cluster, "cluster"),
+                arm: text(cluster, "arm"),
+                n: integer(cluster, "n"),
+                events: integer(cluster, "events"),
+            })
+            .collect();
+        let alpha = float(case, "alpha");
+        let what = format!("cluster case {index}");
+        let analysis = analyse_clusters(&arms, &clusters, alpha).expect("valid");
+        close(
+            analysis.icc.expect("defined"),
+            float(case, "icc"),
+            &format!("{what}: ICC"),
+        );
+        close(
+            analysis.n0.expect("defined"),
+            float(case, "n0"),
+            &format!("{what}: n0"),
+        );
+        close(
+            analysis.mean_cluster_size,
+            float(case, "mean_cluster_size"),
+            &what,
+        );
+        close(
+            analysis.design_effect,
+            float(case, "design_effect"),
+            &format!("{what}: DE"),
+        );
+        close(
+            analysis.effective_sample_size,
+            float(case, "effective_sample_size"),
+            &format!("{what}: effective size"),
+        );
+        let expected = case["comparisons"].as_array().expect("comparisons");
+        assert_eq!(analysis.comparisons.len(), expected.len(), "{what}");
+        for (comparison, expected) in analysis.comparisons.iter().zip(expected) {
+            let what = format!("{what}: {}", comparison.treatment);
+            assert_eq!(comparison.treatment, text(expected, "treatment"));
+            close(
+                comparison.control_mean,
+                float(expected, "control_mean"),
+                &what,
+            );
+            close(
+                comparison.treatment_mean,
+                float(expected, "treatment_mean"),
+                &what,
+            );
+            close(comparison.difference, float(expected, "difference"), &what);
+            optional_close(
+                comparison.standard_error,
+                &expected["standard_error"],
+                &format!("{what}: se"),
+            );
+            optional_close(
+                comparison.degrees_of_freedom,
+                &expected["degrees_of_freedom"],
+                &format!("{what}: df"),
+            );
+            optional_close(comparison.t, &expected["t"], &format!("{what}: t"));
+            optional_close(
+                comparison.p_value,
+                &expected["p_value"],
+                &format!("{what}: p"),
+            );
+            optional_close(
+                comparison.interval.map(|i| i.lower),
+                &expected["lower"],
+                &format!("{what}: lower"),
+            );
+            optional_close(
+                comparison.interval.map(|i| i.upper),
+                &expected["upper"],
+                &format!("{what}: upper"),
+            );
+        }
+    }
+}
+
+#[track_caller]
+fn group_close(actual: Option<&GroupDifference>, expected: &Value, what: &str) {
+    let Some(actual) = actual else {
+        assert!(
+            expected.is_null(),
+            "{what}: Beacon gives none, the fixtures {expected}"
+        );
+        return;
+    };
+    close(actual.estimate, float(expected, "estimate"), what);
+    optional_close(
+        actual.standard_error,
+        &expected["standard_error"],
+        &format!("{what}: se"),
+    );
+    close(
+        actual.degrees_of_freedom,
+        float(expected, "degrees_of_freedom"),
+        &format!("{what}: df"),
+    );
+    optional_close(actual.t, &expected["t"], &format!("{what}: t"));
+    optional_close(actual.p_value, &expected["p_value"], &format!("{what}: p"));
+    optional_close(
+        actual.interval.map(|i| i.lower),
+        &expected["lower"],
+        &format!("{what}: lower"),
+    );
+    optional_close(
+        actual.interval.map(|i| i.upper),
+        &expected["upper"],
+        &format!("{what}: upper"),
+    );
+}
+
+#[test]
+fn differences_in_differences_match_statsmodels_ols() {
+    let fixtures = fixtures();
+    for (index, case) in cases(&fixtures, "did").iter().enumerate() {
+        let rows: Vec<DistrictMonth> = case["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .map(|row| DistrictMonth {
+                district: text(row, "district"),
+                month: YearMonth::parse(&text(row, "month")).expect("a month"),
+                reports: integer(row, "reports"),
+                population: integer(row, "population"),
+            })
+            .collect();
+        let mut treated: Vec<String> = case["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .filter(|row| row["treated"].as_bool() == Some(true))
+            .map(|row| text(row, "district"))
+            .collect();
+        treated.dedup();
+        let start = YearMonth::parse(&text(case, "start")).expect("a month");
+        let what = format!("DiD case {index}");
+        let estimate =
+            difference_in_differences(&rows, &treated, start, float(case, "alpha")).expect("valid");
+        for expected in case["districts"].as_array().expect("districts") {
+            let name = text(expected, "district");
+            let district = estimate
+                .districts
+                .iter()
+                .find(|d| d.district == name)
+                .expect("the district");
+            close(
+                district.pre_rate,
+                float(expected, "pre_rate"),
+                &format!("{what}: {name} pre"),
+            );
+            close(
+                district.post_rate,
+                float(expected, "post_rate"),
+                &format!("{what}: {name} post"),
+            );
+            optional_close(
+                district.pre_slope,
+                &expected["pre_slope"],
+                &format!("{what}: {name} slope"),
+            );
+        }
+        group_close(
+            Some(&estimate.did),
+            &case["did"],
+            &format!("{what}: estimate"),
+        );
+        group_close(
+            estimate.pre_trend.as_ref(),
+            &case["pre_trend"],
+            &format!("{what}: pre-trend"),
+        );
+        let caution_expected = case["pre_trend"]["p_value"]
+            .as_f64()
+            .is_none_or(|p| p < 0.10);
+        assert_eq!(
+            estimate.pre_trend_caution.is_some(),
+            caution_expected,
+            "{what}: caution"
+        );
     }
 }
 

@@ -549,3 +549,152 @@ fn randomising_a_file_is_reproducible_balanced_and_independent_of_row_order() {
     ]);
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no column 'postcode'"));
 }
+
+#[test]
+fn a_plan_prints_its_computed_size_and_a_stable_fingerprint() {
+    let args = [
+        "plan",
+        "--baseline",
+        "0.12",
+        "--target",
+        "0.09",
+        "--strata",
+        "district,age_band",
+        "--seed",
+        "42",
+        "--json",
+    ];
+    let first = json(&evaluation(&args));
+    let again = json(&evaluation(&args));
+    // The size is Fleiss's known answer, computed, not typed.
+    let known = case("power", |c| {
+        c["baseline"] == 0.12 && c["target"] == 0.09 && c["cluster"].is_null()
+    });
+    assert_eq!(first["plan"]["planned_n_per_arm"], known["n_per_arm"]);
+    assert_eq!(first["plan"]["arms"][0]["name"], "control");
+    let fingerprint = first["fingerprint"].as_str().expect("a fingerprint");
+    assert_eq!(fingerprint.len(), 64);
+    assert_eq!(first["fingerprint"], again["fingerprint"]);
+    let other = json(&evaluation(&[
+        "plan",
+        "--baseline",
+        "0.12",
+        "--target",
+        "0.09",
+        "--strata",
+        "district,age_band",
+        "--seed",
+        "43",
+        "--json",
+    ]));
+    assert_ne!(other["fingerprint"], first["fingerprint"]);
+
+    let clustered = json(&evaluation(&[
+        "plan",
+        "--baseline",
+        "0.3",
+        "--target",
+        "0.2",
+        "--cluster",
+        "ward",
+        "--cluster-size",
+        "100",
+        "--icc",
+        "0.05",
+        "--json",
+    ]));
+    assert_eq!(clustered["plan"]["design"], "cluster_by_ward");
+    assert_eq!(clustered["plan"]["planned_n_per_arm"], 1750);
+    assert_eq!(clustered["plan"]["planned_clusters_per_arm"], 18);
+
+    let printed = text(&evaluation(&[
+        "plan",
+        "--baseline",
+        "0.12",
+        "--target",
+        "0.09",
+    ]));
+    assert!(printed.contains("planned n per arm: 1,638"), "{printed}");
+    assert!(printed.contains("fingerprint: "), "{printed}");
+
+    fails(
+        &evaluation(&["plan", "--baseline", "0.3", "--target", "0.3"]),
+        1,
+        "the target rate must differ from the baseline",
+    );
+    fails(
+        &evaluation(&[
+            "plan",
+            "--baseline",
+            "0.3",
+            "--target",
+            "0.2",
+            "--icc",
+            "0.1",
+        ]),
+        2,
+        "--cluster",
+    );
+}
+
+#[test]
+fn a_did_file_gives_the_statsmodels_estimate() {
+    let known = &known_answers()["did"][0];
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let path = folder.path().join("districts.csv");
+    let mut csv = String::from("district,month,reports,population,treated,start\n");
+    for row in known["rows"].as_array().expect("rows") {
+        let treated = row["treated"].as_bool() == Some(true);
+        csv.push_str(&format!(
+            "{},{},{},{},{},{}\n",
+            row["district"].as_str().expect("district"),
+            row["month"].as_str().expect("month"),
+            row["reports"],
+            row["population"],
+            treated,
+            if treated {
+                known["start"].as_str().expect("start")
+            } else {
+                ""
+            }
+        ));
+    }
+    std::fs::write(&path, csv).expect("written");
+    let file = path.to_str().expect("a UTF-8 path");
+    let estimate = json(&evaluation(&["did", "--file", file, "--json"]));
+    for key in ["estimate", "standard_error", "t", "p_value"] {
+        close(&estimate["did"][key], &known["did"][key]);
+    }
+    close(
+        &estimate["did"]["interval"]["lower"],
+        &known["did"]["lower"],
+    );
+    close(
+        &estimate["did"]["interval"]["upper"],
+        &known["did"]["upper"],
+    );
+    close(
+        &estimate["pre_trend"]["estimate"],
+        &known["pre_trend"]["estimate"],
+    );
+    assert!(estimate["pre_trend_caution"].is_null());
+    let printed = text(&evaluation(&["did", "--file", file]));
+    assert!(
+        printed.contains("difference in differences: +7.79 per 100,000 a month"),
+        "{printed}"
+    );
+
+    let bad = folder.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "district,month,reports,population,treated,start\nA,2026-01,x,5,true,2026-03\nB,2026-13,1,5,false,\n",
+    )
+    .expect("written");
+    let output = evaluation(&["did", "--file", bad.to_str().expect("UTF-8")]);
+    fails(
+        &output,
+        1,
+        "line 2: reports and population must be whole numbers",
+    );
+    fails(&output, 1, "line 3: month '2026-13' is not YYYY-MM");
+}

@@ -7,6 +7,7 @@
 pub mod launch;
 pub mod links;
 pub mod overview;
+pub mod targeting;
 
 use beacon_store::{CampaignRecord, Store, StoreError};
 

@@ -6,7 +6,9 @@ use super::output::{count, print_json};
 use anyhow::Context;
 use beacon_evaluation::power::{ClusterDesign, Plan, minimum_detectable_target, plan};
 use beacon_evaluation::{
-    Arm, ArmSpec, BalanceTable, Design, Evaluation, Ratio, Unit, balance_table, compare, randomise,
+    Arm, ArmSpec, BalanceTable, Design, DistrictMonth, Evaluation, EvaluationPlan, Outcome,
+    PlanChoices, PlanDesign, Ratio, Unit, YearMonth, balance_table, compare,
+    difference_in_differences, randomise,
 };
 use clap::{Args, Subcommand};
 use serde::Serialize;
@@ -29,6 +31,89 @@ pub enum EvaluationCommand {
     /// reproducible, stratified by the columns named, individually or by cluster; writes
     /// each participant's arm and prints the balance table.
     Randomise(RandomiseArgs),
+    /// Write a campaign's evaluation plan: outcome, design, arms, strata and seed, the
+    /// size per arm computed from the baseline and target, the analysis in words, and
+    /// the plan's fingerprint (SHA-256 of its canonical JSON).
+    Plan(PlanArgs),
+    /// Difference in differences of district monthly report rates for an area campaign,
+    /// from a CSV of district,month,reports,population,treated,start, with the
+    /// pre-period trend check.
+    Did(DidArgs),
+}
+
+/// Arguments of `beacon evaluation plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The control arm's expected rate of the primary outcome, as a proportion.
+    #[arg(long)]
+    pub baseline: f64,
+    /// The rate the campaign aims for (the minimum detectable effect), as a proportion.
+    #[arg(long)]
+    pub target: f64,
+    /// The primary outcome: click, self_reported_action or report_rate.
+    #[arg(long, default_value = "click", value_parser = parse_outcome)]
+    pub outcome: Outcome,
+    /// Secondary outcomes, comma-separated.
+    #[arg(long, value_delimiter = ',', value_parser = parse_outcome)]
+    pub secondary: Vec<Outcome>,
+    /// Randomise whole wards or districts instead of individuals; needs --cluster-size
+    /// and --icc.
+    #[arg(long, value_parser = ["ward", "district"], requires_all = ["cluster_size", "icc"])]
+    pub cluster: Option<String>,
+    /// The mean number of contacts per cluster.
+    #[arg(long, requires = "cluster")]
+    pub cluster_size: Option<u64>,
+    /// The intracluster correlation assumed, between 0 and 1.
+    #[arg(long, requires = "cluster")]
+    pub icc: Option<f64>,
+    /// The arms, comma-separated, the control first; NAME or NAME:WEIGHT.
+    #[arg(long, value_delimiter = ',', default_value = "control,letter", value_parser = parse_plan_arm)]
+    pub arms: Vec<ArmSpec>,
+    /// Attributes the randomisation is stratified on, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub strata: Vec<String>,
+    /// The randomisation seed, recorded in the plan.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// The two-sided significance level.
+    #[arg(long, default_value_t = beacon_evaluation::DEFAULT_ALPHA)]
+    pub alpha: f64,
+    /// The power.
+    #[arg(long, default_value_t = beacon_evaluation::DEFAULT_POWER)]
+    pub power: f64,
+    /// Print the plan and its fingerprint as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `beacon evaluation did`.
+#[derive(Debug, Args)]
+pub struct DidArgs {
+    /// The CSV: district,month,reports,population,treated,start (month and start as
+    /// YYYY-MM; treated true or false; start given on the treated districts' rows).
+    #[arg(long)]
+    pub file: std::path::PathBuf,
+    /// The significance level of the interval.
+    #[arg(long, default_value_t = beacon_evaluation::DEFAULT_ALPHA)]
+    pub alpha: f64,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_outcome(text: &str) -> Result<Outcome, String> {
+    Outcome::parse(text).ok_or_else(|| {
+        format!("'{text}' is not an outcome: give click, self_reported_action or report_rate")
+    })
+}
+
+/// Reads `NAME` (weight 1) or `NAME:WEIGHT`.
+fn parse_plan_arm(text: &str) -> Result<ArmSpec, String> {
+    if text.contains(':') {
+        parse_arm_spec(text)
+    } else {
+        Ok(ArmSpec::new(text.trim(), 1))
+    }
 }
 
 /// Arguments of `beacon evaluation randomise`.
@@ -141,7 +226,256 @@ pub fn run(command: EvaluationCommand) -> anyhow::Result<ExitCode> {
         EvaluationCommand::Power(args) => power(args),
         EvaluationCommand::Compare(args) => compare_arms(args),
         EvaluationCommand::Randomise(args) => randomise_file(args),
+        EvaluationCommand::Plan(args) => write_plan(args),
+        EvaluationCommand::Did(args) => did_file(args),
     }
+}
+
+/// The plan with its fingerprint, for `--json`.
+#[derive(Serialize)]
+struct PlanOutput<'a> {
+    plan: &'a EvaluationPlan,
+    fingerprint: String,
+}
+
+fn write_plan(args: PlanArgs) -> anyhow::Result<ExitCode> {
+    let design = match args.cluster.as_deref() {
+        Some("ward") => PlanDesign::ClusterByWard,
+        Some(_) => PlanDesign::ClusterByDistrict,
+        None => PlanDesign::Individual,
+    };
+    let plan = EvaluationPlan::new(PlanChoices {
+        primary_outcome: args.outcome,
+        secondary_outcomes: args.secondary,
+        design,
+        arms: args.arms,
+        strata: args.strata,
+        seed: args.seed,
+        baseline: args.baseline,
+        target: args.target,
+        alpha: args.alpha,
+        power: args.power,
+        icc: args.icc,
+        mean_cluster_size: args.cluster_size,
+    })?;
+    if args.json {
+        print_json(&PlanOutput {
+            plan: &plan,
+            fingerprint: plan.fingerprint(),
+        })?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let arms: Vec<String> = plan
+        .arms
+        .iter()
+        .map(|arm| format!("{} ({})", arm.name, arm.weight))
+        .collect();
+    out!("primary outcome: {}", plan.primary_outcome.label());
+    if !plan.secondary_outcomes.is_empty() {
+        let secondary: Vec<&str> = plan.secondary_outcomes.iter().map(|o| o.label()).collect();
+        out!("secondary outcomes: {}", secondary.join(", "));
+    }
+    out!(
+        "design: {}",
+        match plan.design.cluster_name() {
+            Some(cluster) => format!("whole {cluster}s randomised"),
+            None => "individual randomisation".to_owned(),
+        }
+    );
+    out!("arms (weight): {}", arms.join(", "));
+    if !plan.strata.is_empty() {
+        out!("strata: {}", plan.strata.join(", "));
+    }
+    out!("seed: {}", plan.seed);
+    out!(
+        "planned n per arm: {}{}",
+        count(plan.planned_n_per_arm),
+        plan.planned_clusters_per_arm
+            .map(|clusters| format!(" ({} clusters per arm)", count(clusters)))
+            .unwrap_or_default()
+    );
+    out!(
+        "for {} → {}, two-sided alpha {}, power {}",
+        percent(plan.baseline),
+        percent(plan.target),
+        plan.alpha,
+        plan.power
+    );
+    out!();
+    out!("{}", plan.analysis);
+    out!();
+    out!("fingerprint: {}", plan.fingerprint());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads the DiD file: every bad line is named, and nothing is estimated unless the
+/// whole file is good.
+fn read_did(
+    path: &std::path::Path,
+) -> anyhow::Result<(Vec<DistrictMonth>, Vec<String>, YearMonth)> {
+    let source = path.display().to_string();
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_path(path)
+        .with_context(|| format!("while reading {source}"))?;
+    let headers = reader
+        .headers()
+        .with_context(|| format!("{source}: cannot read the header row"))?
+        .clone();
+    let position = |name: &str| {
+        headers
+            .iter()
+            .position(|header| header.eq_ignore_ascii_case(name))
+            .with_context(|| format!("{source}: there is no column '{name}' in the header"))
+    };
+    let columns = [
+        position("district")?,
+        position("month")?,
+        position("reports")?,
+        position("population")?,
+        position("treated")?,
+        position("start")?,
+    ];
+    let mut rows = Vec::new();
+    let mut treated: Vec<String> = Vec::new();
+    let mut start: Option<YearMonth> = None;
+    let mut problems = Vec::new();
+    for (index, record) in reader.records().enumerate() {
+        let line = index + 2;
+        let record = match record {
+            Ok(record) => record,
+            Err(error) => {
+                problems.push(format!("line {line}: {error}"));
+                continue;
+            }
+        };
+        let field = |column: usize| record.get(columns[column]).unwrap_or("").to_owned();
+        let district = field(0);
+        if district.is_empty() {
+            problems.push(format!("line {line}: the district is empty"));
+            continue;
+        }
+        let Some(month) = YearMonth::parse(&field(1)) else {
+            problems.push(format!("line {line}: month '{}' is not YYYY-MM", field(1)));
+            continue;
+        };
+        let (Ok(reports), Ok(population)) = (field(2).parse::<u64>(), field(3).parse::<u64>())
+        else {
+            problems.push(format!(
+                "line {line}: reports and population must be whole numbers, not '{}' and '{}'",
+                field(2),
+                field(3)
+            ));
+            continue;
+        };
+        let is_treated = match field(4).to_ascii_lowercase().as_str() {
+            "true" | "yes" | "1" | "y" => true,
+            "false" | "no" | "0" | "n" | "" => false,
+            other => {
+                problems.push(format!(
+                    "line {line}: treated '{other}' is not true or false"
+                ));
+                continue;
+            }
+        };
+        let start_text = field(5);
+        if !start_text.is_empty() {
+            match YearMonth::parse(&start_text) {
+                None => {
+                    problems.push(format!("line {line}: start '{start_text}' is not YYYY-MM"));
+                    continue;
+                }
+                Some(given) if start.is_some_and(|known| known != given) => {
+                    problems.push(format!(
+                        "line {line}: start {given} differs from the {} given before: one campaign starts once",
+                        start.map(|s| s.to_string()).unwrap_or_default()
+                    ));
+                    continue;
+                }
+                Some(given) => start = Some(given),
+            }
+        }
+        if is_treated && !treated.contains(&district) {
+            treated.push(district.clone());
+        }
+        rows.push(DistrictMonth {
+            district,
+            month,
+            reports,
+            population,
+        });
+    }
+    if !problems.is_empty() {
+        anyhow::bail!("{source}: nothing was estimated:\n{}", problems.join("\n"));
+    }
+    let start = start.with_context(|| {
+        format!(
+            "{source}: no row gives the start month (the start column of the treated districts)"
+        )
+    })?;
+    Ok((rows, treated, start))
+}
+
+fn did_file(args: DidArgs) -> anyhow::Result<ExitCode> {
+    let (rows, treated, start) = read_did(&args.file)?;
+    let estimate = difference_in_differences(&rows, &treated, start, args.alpha)?;
+    if args.json {
+        print_json(&estimate)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let level = confidence(args.alpha);
+    out!("campaign start: {}", estimate.start);
+    out!(
+        "{:<12}  {:>7}  {:>10}  {:>10}  {:>9}",
+        "district",
+        "treated",
+        "pre rate",
+        "post rate",
+        "change"
+    );
+    for district in &estimate.districts {
+        out!(
+            "{:<12}  {:>7}  {:>10.2}  {:>10.2}  {:>+9.2}",
+            district.district,
+            if district.treated { "yes" } else { "no" },
+            district.pre_rate,
+            district.post_rate,
+            district.change
+        );
+    }
+    out!("(rates per 100,000 residents a month)");
+    out!();
+    let did = &estimate.did;
+    out!(
+        "difference in differences: {:+.2} per 100,000 a month (treated {:+.2}, control {:+.2})",
+        did.estimate,
+        did.treated_mean,
+        did.control_mean
+    );
+    match (did.interval, did.p_value, did.standard_error) {
+        (Some(interval), Some(p), Some(se)) => out!(
+            "  standard error {se:.3}; {level} CI {:+.2} to {:+.2}; p-value {} (t on {} df, district changes)",
+            interval.lower,
+            interval.upper,
+            p_value(p),
+            did.degrees_of_freedom
+        ),
+        _ => out!("  no test: the districts' changes do not vary within the groups"),
+    }
+    if let Some(trend) = &estimate.pre_trend {
+        out!(
+            "pre-period slope difference: {:+.3} per 100,000 a month per month{}",
+            trend.estimate,
+            trend
+                .p_value
+                .map(|p| format!(" (p-value {})", p_value(p)))
+                .unwrap_or_default()
+        );
+    }
+    if let Some(caution) = &estimate.pre_trend_caution {
+        out!("caution: {caution}");
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The participants as read: units for the allocation and, per stratifying column, each

@@ -14,6 +14,7 @@ mod addresses;
 mod admin;
 mod advisories;
 mod assessment;
+mod campaigns;
 mod config;
 mod demo;
 mod evaluation;
@@ -91,6 +92,9 @@ pub enum Command {
     /// no database.
     #[command(subcommand)]
     Evaluation(evaluation::EvaluationCommand),
+    /// Protect campaigns: which audience and threat the reports say to address next.
+    #[command(subcommand)]
+    Campaigns(campaigns::CampaignsCommand),
     /// Owners' digests of their addresses: queue and send, status, acknowledgements.
     #[command(subcommand)]
     Notify(notify::NotifyCommand),
@@ -125,6 +129,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Learning(command) => learning::run_learning(command, &settings),
         Command::Phishing(command) => learning::run_phishing(command, &settings),
         Command::Evaluation(command) => evaluation::run(command),
+        Command::Campaigns(command) => campaigns::run(command, &settings),
         Command::Notify(command) => notify::run(command, &settings),
         Command::Export(args) => export::run(args, &settings),
         Command::Serve(args) => serve::run(args, &settings),
