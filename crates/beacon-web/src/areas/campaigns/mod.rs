@@ -11,6 +11,7 @@
 //! **Invariant:** a recipient is known by the token in their link alone (stored only as
 //! a hash); these pages never show or ask for anything that identifies them.
 
+pub mod evaluation;
 pub mod links;
 pub mod manage;
 pub mod scope;
@@ -33,7 +34,12 @@ pub fn routes() -> Routes {
         pages: Router::new()
             .route("/campaigns", get(manage::list))
             .route("/campaigns/{id}", get(manage::detail))
-            .route("/campaigns/{id}/finish", post(manage::finish)),
+            .route("/campaigns/{id}/finish", post(manage::finish))
+            .route(
+                "/campaigns/{id}/plan",
+                get(evaluation::plan).post(evaluation::lock),
+            )
+            .route("/campaigns/{id}/evaluation", get(evaluation::report)),
         ..Routes::default()
     }
 }
