@@ -382,13 +382,21 @@ mod tests {
 
     #[test]
     fn the_periods_campaigns_and_trial_from_the_store() {
-        let Some(database) =
-            beacon_testing::TestDatabase::fresh(beacon_store::Backend::Sqlite, "protect_board")
-        else {
-            return;
-        };
-        let mut store = database.open();
-        let store = store.as_mut();
+        for backend in [
+            beacon_store::Backend::Sqlite,
+            beacon_store::Backend::Postgres,
+        ] {
+            let Some(database) = beacon_testing::TestDatabase::fresh(backend, "protect_board")
+            else {
+                continue;
+            };
+            let mut store = database.open();
+            campaigns_and_trial(store.as_mut());
+        }
+    }
+
+    /// Two campaigns and a draft in the store, read for three periods.
+    fn campaigns_and_trial(store: &mut dyn Store) {
         let period = Period::new(date!(2025 - 01 - 01), date!(2025 - 03 - 31)).expect("a period");
         assert_eq!(protect_figures(store, period).expect("read"), None);
 
