@@ -4,7 +4,7 @@
 //!
 //! A trial's effect compares each treatment arm with the arm named `control` on the
 //! recipients who said they had acted on the advice, out of those sent a message, with
-//! [`beacon_evaluation::compare`] at the 5% level ([`effect_of`]). A trial whose control
+//! [`beacon_evaluation::compare()`] at the 5% level ([`effect_of`]). A trial whose control
 //! arm was held back (sent nothing) has no such comparison, since only a message carries
 //! the survey; it is left out of the effects until the plan's primary outcome is used.
 //! Counts are as they stand when the board update is written.
@@ -544,6 +544,21 @@ mod tests {
         );
         assert!(!effect.sentence.contains("interim"));
         assert!(effect.significant);
+
+        // The board update carries the section in its words.
+        let rules = crate::defaults::shipped_rules().expect("shipped rules");
+        let board = crate::board::board_figures_at(store, period, &rules, AT).expect("board");
+        assert_eq!(board.protect.as_ref(), Some(&figures));
+        let markdown = beacon_report::markdown_with(&board.summary, &board.extras());
+        assert!(
+            markdown.contains("## Protect campaigns\n\n2 campaigns were run in the period, reaching 22 people by email and text message; 7 people followed the link (31.8%) and 9 said they had acted on the advice."),
+            "{markdown}"
+        );
+        assert!(
+            markdown
+                .contains("| Courier fraud trial | Email | 10 March 2025 | 19 | 31.6% | 9 | 0 |"),
+            "{markdown}"
+        );
 
         // The next quarter: nothing launched in it, and the trial finished before it.
         let next = Period::new(date!(2025 - 04 - 01), date!(2025 - 06 - 30)).expect("a period");
