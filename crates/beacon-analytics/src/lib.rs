@@ -5,6 +5,7 @@
 //! year-on-year change and spike baselines) and passes both.
 
 pub mod advisories;
+pub mod campaigns;
 pub mod groups;
 pub mod measures;
 pub mod period_facts;

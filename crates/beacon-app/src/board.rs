@@ -1,6 +1,6 @@
-//! The board update's data: the period's report summary, the register's figures and the
-//! partner advisories' figures, read from the store in one place so `beacon report
-//! board` and the web board page say the same.
+//! The board update's data: the period's report summary, the register's figures, the
+//! partner advisories', readiness and protect campaigns' figures, read from the store in
+//! one place so `beacon report board` and the web board page say the same.
 //!
 //! The advisories section is judged as things stood at the end of the period's last day
 //! when the period is over (a board update for April to June says what was fixed and
@@ -33,6 +33,9 @@ pub enum BoardError {
     /// The readiness data could not be read.
     #[error(transparent)]
     Readiness(crate::readiness::ReadinessError),
+    /// The protect campaigns could not be read.
+    #[error(transparent)]
+    Protect(StoreError),
 }
 
 /// What the board update says, before it is worded.
@@ -48,6 +51,9 @@ pub struct BoardFigures {
     /// Exercises, self-assessments, staff education and phishing simulations; `None`
     /// when Beacon holds no readiness data at all (the section is left out).
     pub readiness: Option<beacon_analytics::readiness::ReadinessFigures>,
+    /// Protect campaigns run in the period, their reach and measured effects; `None`
+    /// when the store holds no campaigns at all (the section is left out).
+    pub protect: Option<beacon_analytics::campaigns::ProtectFigures>,
 }
 
 impl BoardFigures {
@@ -57,6 +63,7 @@ impl BoardFigures {
             register: Some(&self.register),
             advisories: self.advisories.as_ref(),
             readiness: self.readiness.as_ref(),
+            protect: self.protect.as_ref(),
         }
     }
 }
@@ -169,11 +176,14 @@ pub fn board_figures_at(
     let advisories = advisory_figures(store, period, now).map_err(BoardError::Advisories)?;
     let readiness =
         crate::readiness::board::readiness_figures(store, period).map_err(BoardError::Readiness)?;
+    let protect =
+        crate::campaigns::board::protect_figures(store, period).map_err(BoardError::Protect)?;
     Ok(BoardFigures {
         summary,
         register,
         advisories,
         readiness,
+        protect,
     })
 }
 

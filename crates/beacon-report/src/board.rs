@@ -4,9 +4,11 @@
 
 use crate::advisories::{AdvisoryFigures, AdvisoryPart, advisory_part};
 use crate::charts::{IssueTrend, MonthBar, RateBar};
+use crate::protect::{ProtectPart, protect_part};
 use crate::readiness::{ReadinessPart, readiness_part};
 use crate::wording;
 use beacon_analytics::Spike;
+use beacon_analytics::campaigns::ProtectFigures;
 use beacon_analytics::readiness::ReadinessFigures;
 use beacon_analytics::register::RegisterFigures;
 use beacon_analytics::summary::{DistrictRow, IssueRow, Summary, TypeRow, VictimProfile};
@@ -131,6 +133,9 @@ pub(crate) struct Board {
     /// Exercises, self-assessment, staff education and phishing simulations, when the
     /// caller gave the figures (none when Beacon holds no readiness data at all).
     pub readiness: Option<ReadinessPart>,
+    /// Protect campaigns run in the period, their reach and measured effects, when the
+    /// caller gave the figures (none when the store holds no campaigns at all).
+    pub protect: Option<ProtectPart>,
 }
 
 /// The register section: the board paper's figure of distinct addresses, in its words,
@@ -230,17 +235,19 @@ fn dates(summary: &Summary) -> Option<(Date, Date)> {
 }
 
 impl Board {
-    /// Builds the board update from a summary and, when given, the register's and the
-    /// partner advisories' figures for the same period.
+    /// Builds the board update from a summary and, when given, the register's, the
+    /// partner advisories', the readiness and the protect figures for the same period.
     pub fn with_parts(
         summary: &Summary,
         register: Option<&RegisterFigures>,
         advisories: Option<&AdvisoryFigures>,
         readiness: Option<&ReadinessFigures>,
+        protect: Option<&ProtectFigures>,
     ) -> Board {
         let mut board = Board::from_summary(summary);
         board.advisories = advisories.map(advisory_part);
         board.readiness = readiness.map(readiness_part);
+        board.protect = protect.map(protect_part);
         if let Some(register) = register {
             let period = match dates(summary) {
                 Some((from, to)) => wording::period(from, to),
@@ -290,6 +297,7 @@ impl Board {
             register: None,
             advisories: None,
             readiness: None,
+            protect: None,
         }
     }
 }

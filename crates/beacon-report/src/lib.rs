@@ -16,6 +16,7 @@ pub mod debrief;
 mod html;
 pub mod map;
 mod markdown;
+pub mod protect;
 pub mod readiness;
 pub mod sections;
 pub mod wording;
@@ -49,6 +50,9 @@ pub struct BoardExtras<'a> {
     /// The readiness figures for the period (`None` leaves the section out: the caller
     /// gives none when Beacon holds no readiness data at all).
     pub readiness: Option<&'a beacon_analytics::readiness::ReadinessFigures>,
+    /// The protect campaigns' figures for the period (`None` leaves the section out: the
+    /// caller gives none when the store holds no campaigns at all).
+    pub protect: Option<&'a beacon_analytics::campaigns::ProtectFigures>,
 }
 
 impl<'a> BoardExtras<'a> {
@@ -58,6 +62,7 @@ impl<'a> BoardExtras<'a> {
             register: Some(register),
             advisories: None,
             readiness: None,
+            protect: None,
         }
     }
 }
@@ -76,6 +81,7 @@ pub fn markdown_with(summary: &Summary, extras: &BoardExtras<'_>) -> String {
         extras.register,
         extras.advisories,
         extras.readiness,
+        extras.protect,
     ))
 }
 

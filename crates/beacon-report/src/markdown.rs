@@ -109,6 +109,15 @@ pub(crate) fn render(board: &Board) -> String {
             let _ = writeln!(out, "{}\n", escape(paragraph));
         }
     }
+    if let Some(protect) = &board.protect {
+        section(&mut out, crate::protect::PROTECT_HEADING, &protect.before);
+        if let Some(campaigns) = &protect.campaigns {
+            table(&mut out, campaigns);
+        }
+        for paragraph in &protect.effects {
+            let _ = writeln!(out, "{}\n", escape(paragraph));
+        }
+    }
     section(&mut out, "Reports by month", &[]);
     table(&mut out, &board.months);
     section(&mut out, "Districts", &[]);

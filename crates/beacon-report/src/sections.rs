@@ -102,6 +102,15 @@ pub struct Sections {
     pub readiness_groups: Vec<String>,
     /// Its paragraphs after the table (staff education, phishing simulations).
     pub readiness_after: Vec<String>,
+    /// The protect section's heading (plain text).
+    pub protect_heading: &'static str,
+    /// Its paragraphs before the table (campaigns run, reach, clicks, actions); empty
+    /// when no protect figures were given.
+    pub protect_before: Vec<String>,
+    /// The period's campaigns, when any was run.
+    pub protect_table: Option<String>,
+    /// The measured effects, one paragraph each (or that no trial has one).
+    pub protect_effects: Vec<String>,
 }
 
 /// The board update's parts for `summary`, with the district map drawn from
@@ -203,6 +212,7 @@ impl Parts {
             extras.register,
             extras.advisories,
             extras.readiness,
+            extras.protect,
         );
         let ids = issue_chart_ids(board.issue_trends.iter().map(|t| t.issue.as_str()));
         let issue_charts = board
@@ -309,6 +319,21 @@ impl Parts {
             readiness_after: board
                 .readiness
                 .map(|readiness| readiness.after)
+                .unwrap_or_default(),
+            protect_heading: crate::protect::PROTECT_HEADING,
+            protect_table: board
+                .protect
+                .as_ref()
+                .and_then(|protect| protect.campaigns.as_ref())
+                .map(table_html),
+            protect_before: board
+                .protect
+                .as_ref()
+                .map(|protect| protect.before.clone())
+                .unwrap_or_default(),
+            protect_effects: board
+                .protect
+                .map(|protect| protect.effects)
                 .unwrap_or_default(),
         }
     }

@@ -703,6 +703,7 @@ fn advisories_section_states_the_figures_in_every_output() {
         register: Some(&register),
         advisories: Some(&advisories),
         readiness: None,
+        protect: None,
     };
     let markdown = beacon_report::markdown_with(&summary, &extras);
     let section = between(&markdown, "## Partner advisories", "## Reports by month");
@@ -766,6 +767,7 @@ fn a_period_with_no_notices_says_so() {
         register: None,
         advisories: Some(&advisories),
         readiness: None,
+        protect: None,
     };
     let markdown = beacon_report::markdown_with(&cyber_period(), &extras);
     let section = between(&markdown, "## Partner advisories", "## Reports by month");
@@ -774,4 +776,87 @@ fn a_period_with_no_notices_says_so() {
         "{section}"
     );
     assert!(!section.contains("by sector"), "{section}");
+}
+
+/// Two campaigns in the period, one of them an evaluated trial with a measured effect.
+fn protect_figures() -> beacon_analytics::campaigns::ProtectFigures {
+    use beacon_analytics::campaigns::{CampaignLine, MeasuredEffect, ProtectFigures};
+    let line = |name: &str, channel, reached, clicked, acted| CampaignLine {
+        name: name.to_owned(),
+        channel,
+        launched_on: time::macros::date!(2017 - 08 - 14),
+        finished: true,
+        evaluated: false,
+        recipients: reached,
+        messaged: reached,
+        reached,
+        not_reached: 0,
+        pending: 0,
+        clicked,
+        acted,
+        unsubscribed: 1,
+    };
+    ProtectFigures {
+        campaigns: vec![
+            line("Courier | fraud trial", beacon_core::Channel::Email, 800, 96, 40),
+            line("Text reminders", beacon_core::Channel::Sms, 200, 4, 2),
+        ],
+        effects: vec![MeasuredEffect {
+            campaign: "Courier | fraud trial".to_owned(),
+            outcome: "said they had acted on the advice".to_owned(),
+            sentence: "Courier | fraud trial: 6.0% of those sent the new advice said they had acted, against 4.0% of the control arm: a difference of 2.0 points (95% CI −1.0 to 5.0; p = 0.210).".to_owned(),
+            significant: false,
+        }],
+    }
+}
+
+#[test]
+fn protect_section_states_the_campaigns_in_every_output() {
+    let summary = cyber_period();
+    let register = register_figures();
+    let protect = protect_figures();
+    let extras = beacon_report::BoardExtras {
+        register: Some(&register),
+        advisories: None,
+        readiness: None,
+        protect: Some(&protect),
+    };
+    let markdown = beacon_report::markdown_with(&summary, &extras);
+    let section = between(&markdown, "## Protect campaigns", "## Reports by month");
+    assert!(
+        section.contains("2 campaigns were run in the period, reaching 1,000 people by email and text message; 100 people followed the link (10.0%) and 42 said they had acted on the advice."),
+        "{section}"
+    );
+    assert!(
+        section.contains(
+            "| Courier \\| fraud trial | Email | 14 August 2017 | 800 | 12.0% | 40 | 1 |"
+        ),
+        "{section}"
+    );
+    assert!(
+        section.contains("p = 0.210). The difference is not statistically significant"),
+        "{section}"
+    );
+    let html = beacon_report::html_with(&summary, &extras, None);
+    assert!(html.contains("<h2>Protect campaigns</h2>"), "{html}");
+    assert!(html.contains("Protect campaigns launched in the period"));
+    assert!(html.contains(">Text reminders</th>"));
+    let fragment = beacon_report::html_fragment_with(&summary, &extras, None);
+    assert!(
+        html.contains(&fragment),
+        "the document's body is the fragment"
+    );
+    assert!(
+        fragment.find("<h2>Protect campaigns</h2>") < fragment.find("<h2>Reports by month</h2>")
+    );
+}
+
+#[test]
+fn without_protect_figures_there_is_no_protect_section() {
+    let summary = cyber_period();
+    let register = register_figures();
+    let extras = beacon_report::BoardExtras::register(&register);
+    assert!(!beacon_report::markdown_with(&summary, &extras).contains("Protect campaigns"));
+    assert!(!beacon_report::html_with(&summary, &extras, None).contains("Protect campaigns"));
+    assert!(!beacon_report::markdown(&summary).contains("Protect campaigns"));
 }

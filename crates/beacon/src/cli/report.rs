@@ -60,6 +60,9 @@ pub fn run(command: ReportCommand, settings: &Settings) -> anyhow::Result<ExitCo
         BoardError::Readiness(error) => {
             anyhow::Error::new(error).context("while reading the readiness figures")
         }
+        BoardError::Protect(error) => {
+            anyhow::Error::new(error).context("while reading the protect campaigns")
+        }
     })?;
     let text = match args.format {
         BoardFormat::Md => beacon_report::markdown_with(&figures.summary, &figures.extras()),

@@ -64,11 +64,23 @@ async fn readiness_figures(
         .map_err(|error| crate::chrome::error::WebError::Internal(error.to_string()))
 }
 
-/// The board update's sections beyond the reports: the advisories' and the readiness
-/// figures, read together.
+/// The protect campaigns' figures for a period (`None` when the store holds no
+/// campaigns at all).
+async fn protect_figures(
+    state: &AppState,
+    period: beacon_core::Period,
+) -> WebResult<Option<beacon_analytics::campaigns::ProtectFigures>> {
+    Ok(state
+        .blocking(move |store| beacon_app::campaigns::board::protect_figures(store, period))
+        .await??)
+}
+
+/// The board update's sections beyond the reports: the advisories', the readiness and
+/// the protect campaigns' figures, read together.
 type Sections = (
     Option<beacon_report::AdvisoryFigures>,
     Option<beacon_analytics::readiness::ReadinessFigures>,
+    Option<beacon_analytics::campaigns::ProtectFigures>,
 );
 
 /// Reads the sections beyond the reports for a period.
@@ -76,6 +88,7 @@ async fn sections(state: &AppState, period: beacon_core::Period) -> WebResult<Se
     Ok((
         advisory_figures(state, period).await?,
         readiness_figures(state, period).await?,
+        protect_figures(state, period).await?,
     ))
 }
 
@@ -88,6 +101,7 @@ fn extras<'a>(
         register: Some(register),
         advisories: sections.0.as_ref(),
         readiness: sections.1.as_ref(),
+        protect: sections.2.as_ref(),
     }
 }
 
