@@ -2,11 +2,12 @@
 //! one's reach, clicks and actions counted from the store's arm figures, and the measured
 //! effect of every evaluated trial that finished or was launched in the period.
 //!
-//! A trial's effect compares each treatment arm with the arm named `control` on the
-//! recipients who said they had acted on the advice, out of those sent a message, with
-//! [`beacon_evaluation::compare()`] at the 5% level ([`effect_of`]). A trial whose control
-//! arm was held back (sent nothing) has no such comparison, since only a message carries
-//! the survey; it is left out of the effects until the plan's primary outcome is used.
+//! A trial's effect is its evaluation report's on the locked plan's primary outcome
+//! (`campaigns::evaluation`). A trial without a readable locked plan falls back to
+//! comparing each treatment arm with the arm named `control` on the recipients who said
+//! they had acted on the advice, out of those sent a message, with
+//! [`beacon_evaluation::compare()`] at the 5% level ([`effect_of`]); a held-back control
+//! arm (sent nothing) has no such comparison and is left out.
 //! Counts are as they stand when the board update is written.
 
 use beacon_analytics::campaigns::{
@@ -64,7 +65,10 @@ pub fn protect_figures(
             .map(arm_counts)
             .collect();
         if measured {
-            let mut effects = effect_of(&campaign.name, &arms);
+            let mut effects = match planned_effect(store, campaign.id, &campaign.name, end) {
+                Some(effect) => vec![effect],
+                None => effect_of(&campaign.name, &arms),
+            };
             if !finished {
                 for effect in &mut effects {
                     effect.sentence.push_str(
@@ -91,6 +95,34 @@ pub fn protect_figures(
             .flat_map(|(_, effects)| effects)
             .collect(),
     }))
+}
+
+/// The effect on a trial's locked plan's primary outcome, from its evaluation report as
+/// things stood at `end`: the report's own sentence, significant when every comparison
+/// of the primary outcome (or the difference in differences) has p below the plan's α.
+/// `None` when the campaign has no locked plan or no report can be made yet.
+fn planned_effect(
+    store: &mut dyn Store,
+    id: i64,
+    name: &str,
+    end: OffsetDateTime,
+) -> Option<MeasuredEffect> {
+    let evaluation = crate::campaigns::evaluation::evaluate(store, id, end).ok()?;
+    let report = evaluation.report?;
+    let alpha = report.alpha;
+    let significant = match (&report.primary, &report.did) {
+        (Some(primary), _) => {
+            !primary.comparisons.is_empty() && primary.comparisons.iter().all(|c| c.p_value < alpha)
+        }
+        (None, Some(did)) => did.did.p_value.is_some_and(|p| p < alpha),
+        (None, None) => false,
+    };
+    Some(MeasuredEffect {
+        campaign: name.to_owned(),
+        outcome: report.primary_outcome.label().to_owned(),
+        sentence: format!("{name}: {}", report.summary_sentence()),
+        significant,
+    })
 }
 
 /// The counts the board needs from one arm's figures.

@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
 scenarios!(
+    a_trial_plan_is_locked_on_the_form_and_shown_with_its_fingerprint,
     the_tracked_link_counts_people_not_scanners_and_leads_to_the_advice,
     the_survey_keeps_one_answer_and_refuses_none_with_an_error_summary,
 );
@@ -187,4 +188,97 @@ fn versions(advice: i64) -> AdviceVersions {
         advice,
         control: None,
     }
+}
+
+fn a_trial_plan_is_locked_on_the_form_and_shown_with_its_fingerprint(kind: Backend) {
+    let Some(world) = World::new(kind, false) else {
+        return;
+    };
+    let id = {
+        let mut store = world.place.open();
+        let now = OffsetDateTime::now_utc();
+        store
+            .create_campaign(&NewCampaign {
+                name: "Courier <fraud> trial".into(),
+                advice_slug: "courier-fraud-older-residents".into(),
+                channel: Channel::Email,
+                basis: LawfulBasis::PublicTask,
+                segment: SegmentRule::default(),
+                starts_at: now,
+                evaluated: true,
+                control_advice_slug: Some("scam-basics".into()),
+                created_by: "coordinator".into(),
+                created_at: now,
+            })
+            .expect("a draft")
+    };
+    let server = Server::start(&world);
+    let mut coordinator = Client::signed_in(&server, &world.account(Role::Coordinator).username);
+    let list = coordinator.get("/campaigns");
+    list.expect(200).shows("Courier <fraud> trial");
+    assert!(!list.body.contains("<fraud>"), "escaped");
+    coordinator
+        .get(&format!("/campaigns/{id}"))
+        .expect(200)
+        .shows("Write and lock the plan");
+    let form = coordinator.get(&format!("/campaigns/{id}/plan"));
+    form.expect(200).shows("Lock the plan");
+    let csrf = form.hidden("csrf_token");
+    let path = format!("/campaigns/{id}/plan");
+    // Rates left out: refused with an error summary, nothing locked.
+    let refused = coordinator.post_form(
+        &path,
+        &[
+            ("csrf_token", csrf.as_str()),
+            ("outcome", "click"),
+            ("design", "individual"),
+            ("arms", "letter"),
+            ("seed", "7"),
+            ("alpha", "5"),
+            ("power", "80"),
+        ],
+    );
+    refused
+        .expect(400)
+        .shows("There is a problem")
+        .shows("Enter the control arm's expected rate as a percentage");
+    let locked = coordinator.post_form(
+        &path,
+        &[
+            ("csrf_token", csrf.as_str()),
+            ("outcome", "click"),
+            ("secondary", "self_reported_action"),
+            ("design", "individual"),
+            ("arms", "letter"),
+            ("strata", "district"),
+            ("seed", "7"),
+            ("baseline", "5"),
+            ("target", "10"),
+            ("alpha", "5"),
+            ("power", "80"),
+        ],
+    );
+    locked.expect(303);
+    let shown = coordinator.get(&path);
+    shown.expect(200).shows("Locked").shows("Planned per arm");
+    assert!(!shown.body.contains("Lock the plan"), "no form once locked");
+    let campaign = world
+        .place
+        .open()
+        .campaign(id)
+        .expect("read")
+        .expect("found");
+    let fingerprint = campaign.plan.expect("locked").fingerprint;
+    shown.shows(&fingerprint);
+    coordinator
+        .get(&format!("/campaigns/{id}/evaluation"))
+        .expect(200)
+        .shows("The trial has not been launched yet");
+    // An analyst reads the plan but cannot lock one.
+    let mut analyst = Client::signed_in(&server, &world.account(Role::Analyst).username);
+    analyst.get(&path).expect(200);
+    let token = analyst.get(&path).hidden("csrf_token");
+    analyst
+        .post_form(&path, &[("csrf_token", token.as_str())])
+        .expect(403);
 }

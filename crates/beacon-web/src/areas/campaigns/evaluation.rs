@@ -57,35 +57,59 @@ fn outcome_key(outcome: Outcome) -> &'static str {
     }
 }
 
-/// The plan form's fields (and what was typed, shown again when refused).
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+/// The plan form's fields (and what was typed, shown again when refused). Read from the
+/// raw fields, since secondary outcomes and strata are checkboxes sharing a name.
+#[derive(Debug, Clone, Default)]
 pub struct PlanForm {
-    #[serde(default)]
     csrf_token: String,
-    #[serde(default)]
     outcome: String,
-    #[serde(default)]
     secondary: Vec<String>,
-    #[serde(default)]
     design: String,
-    #[serde(default)]
     arms: String,
-    #[serde(default)]
     strata: Vec<String>,
-    #[serde(default)]
     seed: String,
-    #[serde(default)]
     baseline: String,
-    #[serde(default)]
     target: String,
-    #[serde(default)]
     alpha: String,
-    #[serde(default)]
     power: String,
-    #[serde(default)]
     icc: String,
-    #[serde(default)]
     cluster_size: String,
+}
+
+impl PlanForm {
+    /// The form's fields from what the browser sent.
+    fn from_fields(fields: &[(String, String)]) -> PlanForm {
+        let one = |name: &str| {
+            fields
+                .iter()
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| value.trim().to_owned())
+                .unwrap_or_default()
+        };
+        let all = |name: &str| {
+            fields
+                .iter()
+                .filter(|(key, _)| key == name)
+                .map(|(_, value)| value.trim().to_owned())
+                .filter(|value| !value.is_empty())
+                .collect()
+        };
+        PlanForm {
+            csrf_token: one("csrf_token"),
+            outcome: one("outcome"),
+            secondary: all("secondary"),
+            design: one("design"),
+            arms: one("arms"),
+            strata: all("strata"),
+            seed: one("seed"),
+            baseline: one("baseline"),
+            target: one("target"),
+            alpha: one("alpha"),
+            power: one("power"),
+            icc: one("icc"),
+            cluster_size: one("cluster_size"),
+        }
+    }
 }
 
 /// A percentage typed on the form as a proportion, or why not.
@@ -411,9 +435,10 @@ pub async fn lock(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<i64>,
-    Form(form): Form<PlanForm>,
+    Form(fields): Form<Vec<(String, String)>>,
 ) -> WebResult<Response> {
     viewer.require(Permission::ManageCampaigns)?;
+    let form = PlanForm::from_fields(&fields);
     viewer.check_csrf(&form.csrf_token)?;
     let campaign = campaign_of(&state, id).await?;
     let problems = match form.choices() {
