@@ -657,7 +657,7 @@ fn report_page(viewer: &Viewer, found: &CampaignEvaluation) -> ReportPage {
     let did = report.and_then(|report| report.did.as_ref());
     ReportPage {
         chrome: viewer.chrome(
-            &format!("Evaluation: {}", found.campaign.name),
+            format!("Evaluation: {}", found.campaign.name),
             "/campaigns",
         ),
         links: area_links(viewer),
