@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
 scenarios!(
+    the_most_at_risk_are_ranked_with_their_reasons,
     a_trial_plan_is_locked_on_the_form_and_shown_with_its_fingerprint,
     the_tracked_link_counts_people_not_scanners_and_leads_to_the_advice,
     the_survey_keeps_one_answer_and_refuses_none_with_an_error_summary,
@@ -281,4 +282,21 @@ fn a_trial_plan_is_locked_on_the_form_and_shown_with_its_fingerprint(kind: Backe
     analyst
         .post_form(&path, &[("csrf_token", token.as_str())])
         .expect(403);
+}
+
+fn the_most_at_risk_are_ranked_with_their_reasons(kind: Backend) {
+    let Some(world) = World::new(kind, true) else {
+        return;
+    };
+    let server = Server::start(&world);
+    let mut analyst = Client::signed_in(&server, &world.account(Role::Analyst).username);
+    let page = analyst.get("/campaigns/targets");
+    page.expect(200)
+        .shows("Who is most at risk")
+        .shows("Proposed:")
+        .shows("per 100,000");
+    assert!(
+        !page.body.contains("Build this campaign"),
+        "analysts do not build"
+    );
 }

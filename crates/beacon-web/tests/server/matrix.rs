@@ -166,6 +166,7 @@ const MATRIX: &[Row] = {
         ("GET",  "/learn/s/{token}",        "",            Nothing,                    Body::None,          [404, 404, 404, 404, 404, 404]),
         // Protect campaigns: `{id}` names no campaign.
         ("GET",  "/campaigns",              "",            P(ViewCampaigns),           Body::None,          [200, 200, 403, 403, 403, 303]),
+        ("GET",  "/campaigns/targets",      "",            P(ViewCampaigns),           Body::None,          [200, 200, 403, 403, 403, 303]),
         ("GET",  "/campaigns/{id}",         "",            P(ViewCampaigns),           Body::None,          [404, 404, 403, 403, 403, 303]),
         ("POST", "/campaigns/{id}/finish",  "",            P(ManageCampaigns),         Body::Form(&[]),     [404, 403, 403, 403, 403, 303]),
         ("GET",  "/campaigns/{id}/plan",    "",            P(ViewCampaigns),           Body::None,          [404, 404, 403, 403, 403, 303]),

@@ -656,10 +656,7 @@ fn report_page(viewer: &Viewer, found: &CampaignEvaluation) -> ReportPage {
     let cluster = report.and_then(|report| report.cluster.as_ref());
     let did = report.and_then(|report| report.did.as_ref());
     ReportPage {
-        chrome: viewer.chrome(
-            format!("Evaluation: {}", found.campaign.name),
-            "/campaigns",
-        ),
+        chrome: viewer.chrome(format!("Evaluation: {}", found.campaign.name), "/campaigns"),
         links: area_links(viewer),
         id: found.campaign.id,
         name: found.campaign.name.clone(),

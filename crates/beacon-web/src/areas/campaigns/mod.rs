@@ -15,6 +15,7 @@ pub mod evaluation;
 pub mod links;
 pub mod manage;
 pub mod scope;
+pub mod targets;
 
 use super::Routes;
 use axum::Router;
@@ -33,6 +34,7 @@ pub fn routes() -> Routes {
             ),
         pages: Router::new()
             .route("/campaigns", get(manage::list))
+            .route("/campaigns/targets", get(targets::list))
             .route("/campaigns/{id}", get(manage::detail))
             .route("/campaigns/{id}/finish", post(manage::finish))
             .route(
