@@ -1,7 +1,8 @@
 -- Contacts of protect campaigns: coarse attributes only (kind, district, ward, age band,
 -- sector, size; never a name, date of birth or street address), the channel addresses
 -- needed to send (normalised, with their hex SHA-256 beside them to meet the suppression
--- list), keyed by the importer's own reference so a re-import updates rather than adds.
+-- list, and whether each is on it, so a segment count reads no other table for that),
+-- keyed by the importer's own reference so a re-import updates rather than adds.
 CREATE TABLE contacts (
     id INTEGER PRIMARY KEY,
     ref TEXT NOT NULL UNIQUE,               -- the importer's own id for the contact
@@ -15,8 +16,10 @@ CREATE TABLE contacts (
     size TEXT,
     email TEXT,                             -- trimmed, lower case
     email_hash TEXT,                        -- hex SHA-256 of email
+    email_suppressed INTEGER NOT NULL DEFAULT 0,  -- derived: email_hash is on the email suppression list
     mobile TEXT,                            -- E.164, +447…
     mobile_hash TEXT,                       -- hex SHA-256 of mobile
+    mobile_suppressed INTEGER NOT NULL DEFAULT 0, -- derived: mobile_hash is on the sms suppression list
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
     purge_after TEXT                        -- retention: deleted after this moment

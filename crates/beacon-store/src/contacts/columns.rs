@@ -29,15 +29,22 @@ pub(super) fn known_sql() -> String {
 /// mobile hash, `?14` at (created and updated), `?15` purge after).
 pub(super) const INSERT_CONTACT_SQL: &str = "INSERT INTO contacts
         (ref, kind, sole_trader, district, ward, age_band, sector, size, individual,
-         email, email_hash, mobile, mobile_hash, created_at, updated_at, purge_after)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15)
+         email, email_hash, mobile, mobile_hash, created_at, updated_at, purge_after,
+         email_suppressed, mobile_suppressed)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15,
+        EXISTS (SELECT 1 FROM suppressions WHERE channel = 'email' AND address_hash = ?11),
+        EXISTS (SELECT 1 FROM suppressions WHERE channel = 'sms' AND address_hash = ?13))
      RETURNING id";
 
 /// Updates a contact (`?1` id; `?2`–`?15` as [`INSERT_CONTACT_SQL`], `?14` updated at).
 pub(super) const UPDATE_CONTACT_SQL: &str = "UPDATE contacts SET
         kind = ?2, sole_trader = ?3, district = ?4, ward = ?5, age_band = ?6, sector = ?7,
         size = ?8, individual = ?9, email = ?10, email_hash = ?11, mobile = ?12,
-        mobile_hash = ?13, updated_at = ?14, purge_after = ?15
+        mobile_hash = ?13, updated_at = ?14, purge_after = ?15,
+        email_suppressed =
+          EXISTS (SELECT 1 FROM suppressions WHERE channel = 'email' AND address_hash = ?11),
+        mobile_suppressed =
+          EXISTS (SELECT 1 FROM suppressions WHERE channel = 'sms' AND address_hash = ?13)
      WHERE id = ?1";
 
 /// Adds consent evidence unless the same is held (`?1` contact, `?2` channel, `?3` basis,
@@ -90,6 +97,24 @@ pub(super) const IS_SUPPRESSED_SQL: &str =
 pub(super) const SUPPRESS_SQL: &str = "INSERT INTO suppressions
         (channel, address_hash, reason, at, source) VALUES (?1, ?2, ?3, ?4, ?5)
      ON CONFLICT (channel, address_hash) DO NOTHING";
+
+/// Marks the contacts holding an email hash suppressed (`?1` hash).
+const MARK_EMAIL_SUPPRESSED_SQL: &str =
+    "UPDATE contacts SET email_suppressed = TRUE WHERE email_hash = ?1";
+
+/// Marks the contacts holding a mobile hash suppressed (`?1` hash).
+const MARK_MOBILE_SUPPRESSED_SQL: &str =
+    "UPDATE contacts SET mobile_suppressed = TRUE WHERE mobile_hash = ?1";
+
+/// The statement marking contacts suppressed on a channel (`None` for a channel without
+/// contact addresses).
+pub(super) fn mark_suppressed_sql(channel: Channel) -> Option<&'static str> {
+    match channel {
+        Channel::Email => Some(MARK_EMAIL_SUPPRESSED_SQL),
+        Channel::Sms => Some(MARK_MOBILE_SUPPRESSED_SQL),
+        Channel::Webhook | Channel::Social => None,
+    }
+}
 
 /// A contact's addresses (`?1` id).
 pub(super) const ADDRESSES_SQL: &str = "SELECT email, mobile FROM contacts WHERE id = ?1";
@@ -293,11 +318,14 @@ pub(super) fn suppression_from(row: &impl Columns) -> StoreResult<SuppressionRec
     })
 }
 
-/// The address and hash columns of a channel (`None` for channels without addresses).
+/// SQL built at run time with its bound values.
+pub(super) type BuiltSql = (String, Vec<Bound>);
+
+/// The address and suppressed-flag columns of a channel (`None` for channels without addresses).
 fn address_columns(channel: Channel) -> Option<(&'static str, &'static str)> {
     match channel {
-        Channel::Email => Some(("c.email", "c.email_hash")),
-        Channel::Sms => Some(("c.mobile", "c.mobile_hash")),
+        Channel::Email => Some(("c.email", "c.email_suppressed")),
+        Channel::Sms => Some(("c.mobile", "c.mobile_suppressed")),
         Channel::Webhook | Channel::Social => None,
     }
 }
@@ -357,69 +385,80 @@ fn rule_terms(rule: &SegmentRule, values: &mut Vec<Bound>) -> Vec<String> {
     terms
 }
 
-/// The suppression and consent tests of a contact `c` on `?1` channel at `?2` moment.
-fn reach_tests(channel: Channel, basis: LawfulBasis) -> Option<(String, String, String)> {
-    let (address, hash) = address_columns(channel)?;
-    let suppressed = format!(
-        "EXISTS (SELECT 1 FROM suppressions s WHERE s.channel = ?1 AND s.address_hash = {hash})"
-    );
+/// The consent test of a contact `c` on `?1` channel at `?2` moment under a basis, over
+/// evidence `k`.
+fn permitted_terms(basis: LawfulBasis) -> String {
     let basis_test = match basis {
         LawfulBasis::PublicTask => "",
         LawfulBasis::Consent => " AND (k.basis = 'consent' OR NOT c.individual)",
     };
-    let permitted = format!(
-        "EXISTS (SELECT 1 FROM consents k WHERE k.contact_id = c.id AND k.channel = ?1
-                 AND k.given_at <= ?2 AND (k.withdrawn_at IS NULL OR k.withdrawn_at > ?2)
-                 {basis_test})"
-    );
-    Some((address.to_owned(), suppressed, permitted))
+    format!(
+        "k.channel = ?1 AND k.given_at <= ?2 AND (k.withdrawn_at IS NULL OR k.withdrawn_at > ?2)
+         {basis_test}"
+    )
 }
 
-/// Counts a segment: one row per reason (`0` reachable, `1` no address, `2` suppressed,
-/// `3` no consent) with its contacts. Bound values are `?1` channel, `?2` at, then the
-/// rule's; for a channel without addresses, only the rule's from `?1` (every match is then
-/// without an address).
+/// Counts a segment in two statements, neither looking anything up row by row: the first
+/// gives one row per reason (`0` addressable, `1` no address, `2` suppressed) with its
+/// contacts, its bound values the rule's from `?1`; the second (`None` for a channel
+/// without addresses) counts the addressable contacts with permitting evidence by one pass
+/// over the evidence, its bound values `?1` channel, `?2` at, then the rule's.
 pub(super) fn segment_count_sql(
     rule: &SegmentRule,
     channel: Channel,
     basis: LawfulBasis,
     at: OffsetDateTime,
-) -> (String, Vec<Bound>) {
+) -> (BuiltSql, Option<BuiltSql>) {
     let mut values = Vec::new();
-    let reason = match reach_tests(channel, basis) {
-        Some((address, suppressed, permitted)) => {
-            values.push(Bound::Text(channel.as_str().to_owned()));
-            values.push(Bound::Moment(at));
-            format!(
-                "CASE WHEN {address} IS NULL THEN 1 WHEN {suppressed} THEN 2
-                      WHEN NOT {permitted} THEN 3 ELSE 0 END"
-            )
-        }
-        None => "1".to_owned(),
-    };
     let terms = rule_terms(rule, &mut values);
     let clause = crate::neutral::where_of(&terms);
-    (
-        format!(
-            "SELECT reason, COUNT(*) FROM (SELECT {reason} AS reason FROM contacts c {clause}) r
-             GROUP BY reason"
-        ),
-        values,
-    )
+    let Some((address, suppressed)) = address_columns(channel) else {
+        return (
+            (
+                format!("SELECT 1, COUNT(*) FROM contacts c {clause}"),
+                values,
+            ),
+            None,
+        );
+    };
+    let reasons = format!(
+        "SELECT reason, COUNT(*) FROM (
+             SELECT CASE WHEN {address} IS NULL THEN 1 WHEN {suppressed} THEN 2 ELSE 0 END
+                    AS reason
+             FROM contacts c {clause}) r
+         GROUP BY reason"
+    );
+    let mut permitted_values = vec![Bound::Text(channel.as_str().to_owned()), Bound::Moment(at)];
+    let mut terms = rule_terms(rule, &mut permitted_values);
+    terms.push(format!("{address} IS NOT NULL"));
+    terms.push(format!("NOT {suppressed}"));
+    terms.push(permitted_terms(basis));
+    let permitted = format!(
+        "SELECT COUNT(DISTINCT k.contact_id) FROM consents k JOIN contacts c ON c.id = k.contact_id
+         {}",
+        crate::neutral::where_of(&terms)
+    );
+    ((reasons, values), Some((permitted, permitted_values)))
 }
 
-/// Folds [`segment_count_sql`]'s rows into a count.
-pub(super) fn fold_count(rows: impl IntoIterator<Item = (i64, u64)>) -> SegmentCount {
+/// Folds [`segment_count_sql`]'s answers into a count: the rows of reasons, and how many
+/// addressable contacts have permitting evidence.
+pub(super) fn fold_count(
+    rows: impl IntoIterator<Item = (i64, u64)>,
+    permitted: u64,
+) -> SegmentCount {
     let mut count = SegmentCount::default();
+    let mut addressable = 0;
     for (reason, contacts) in rows {
         count.matching += contacts;
         match reason {
-            0 => count.reachable += contacts,
+            0 => addressable += contacts,
             1 => count.no_address += contacts,
-            2 => count.suppressed += contacts,
-            _ => count.no_consent += contacts,
+            _ => count.suppressed += contacts,
         }
     }
+    count.reachable = permitted.min(addressable);
+    count.no_consent = addressable - count.reachable;
     count
 }
 
@@ -430,13 +469,16 @@ pub(super) fn segment_members_sql(
     channel: Channel,
     basis: LawfulBasis,
     at: OffsetDateTime,
-) -> Option<(String, Vec<Bound>)> {
-    let (address, suppressed, permitted) = reach_tests(channel, basis)?;
+) -> Option<BuiltSql> {
+    let (address, suppressed) = address_columns(channel)?;
     let mut values = vec![Bound::Text(channel.as_str().to_owned()), Bound::Moment(at)];
     let mut terms = rule_terms(rule, &mut values);
     terms.push(format!("{address} IS NOT NULL"));
     terms.push(format!("NOT {suppressed}"));
-    terms.push(permitted);
+    terms.push(format!(
+        "EXISTS (SELECT 1 FROM consents k WHERE k.contact_id = c.id AND {})",
+        permitted_terms(basis)
+    ));
     Some((
         format!(
             "SELECT c.id, {ATTRIBUTE_COLUMNS}, {address} FROM contacts c {} ORDER BY c.id",

@@ -7,8 +7,9 @@ use super::columns::{
     DELETE_CONTACT_SQL, DETACH_RECIPIENTS_SQL, INSERT_CONSENT_SQL, INSERT_CONTACT_SQL,
     IS_SUPPRESSED_SQL, PURGE_CONSENTS_SQL, PURGE_CONTACTS_SQL, PURGE_DETACH_SQL, SUPPRESS_SQL,
     SUPPRESSIONS_OF_SQL, TALLY_SQL, UPDATE_CONTACT_SQL, WITHDRAW_SQL, consent_from, contact_from,
-    contact_sql, contact_texts, fold_count, known_from, known_sql, member_from, page_sql,
-    segment_count_sql, segment_members_sql, summary_from, suppression_from, tally_from,
+    contact_sql, contact_texts, fold_count, known_from, known_sql, mark_suppressed_sql,
+    member_from, page_sql, segment_count_sql, segment_members_sql, summary_from, suppression_from,
+    tally_from,
 };
 use super::{
     ContactExport, ContactPage, ContactTally, Contacts, ImportOutcome, NewContact, SegmentCount,
@@ -127,7 +128,7 @@ impl Contacts for PostgresStore {
         basis: LawfulBasis,
         at: OffsetDateTime,
     ) -> StoreResult<SegmentCount> {
-        let (sql, values) = segment_count_sql(rule, channel, basis, at);
+        let ((sql, values), permitted) = segment_count_sql(rule, channel, basis, at);
         let params = bound_values(values);
         let rows = self
             .client
@@ -135,7 +136,15 @@ impl Contacts for PostgresStore {
             .iter()
             .map(|row| Ok((Columns::get::<i32>(row, 0).map(i64::from)?, row.count(1)?)))
             .collect::<StoreResult<Vec<_>>>()?;
-        Ok(fold_count(rows))
+        let permitted = match permitted {
+            Some((sql, values)) => {
+                let params = bound_values(values);
+                let row = self.client.query_one(&*dollar(&sql), &refs(&params))?;
+                row.count(0)?
+            }
+            None => 0,
+        };
+        Ok(fold_count(rows, permitted))
     }
 
     fn segment_members(
@@ -316,15 +325,19 @@ fn suppress_in(
     source: &str,
     at: OffsetDateTime,
 ) -> StoreResult<bool> {
+    let hash = address_hash(channel, address);
     let added = client.execute(
         &*dollar(SUPPRESS_SQL),
         &[
             &channel.as_str(),
-            &address_hash(channel, address),
+            &hash,
             &reason.as_str(),
             &at,
             &pg_text(source),
         ],
     )?;
+    if let Some(mark) = mark_suppressed_sql(channel) {
+        client.execute(&*dollar(mark), &[&hash])?;
+    }
     Ok(added > 0)
 }

@@ -6,8 +6,9 @@ use super::columns::{
     DELETE_CONTACT_SQL, DETACH_RECIPIENTS_SQL, INSERT_CONSENT_SQL, INSERT_CONTACT_SQL,
     IS_SUPPRESSED_SQL, PURGE_CONSENTS_SQL, PURGE_CONTACTS_SQL, PURGE_DETACH_SQL, SUPPRESS_SQL,
     SUPPRESSIONS_OF_SQL, TALLY_SQL, UPDATE_CONTACT_SQL, WITHDRAW_SQL, consent_from, contact_from,
-    contact_sql, contact_texts, fold_count, known_from, known_sql, member_from, page_sql,
-    segment_count_sql, segment_members_sql, summary_from, suppression_from, tally_from,
+    contact_sql, contact_texts, fold_count, known_from, known_sql, mark_suppressed_sql,
+    member_from, page_sql, segment_count_sql, segment_members_sql, summary_from, suppression_from,
+    tally_from,
 };
 use super::{
     ContactExport, ContactPage, ContactTally, Contacts, ImportOutcome, NewContact, SegmentCount,
@@ -125,13 +126,23 @@ impl Contacts for SqliteStore {
         basis: LawfulBasis,
         at: OffsetDateTime,
     ) -> StoreResult<SegmentCount> {
-        let (sql, values) = segment_count_sql(rule, channel, basis, at);
+        let ((sql, values), permitted) = segment_count_sql(rule, channel, basis, at);
         let mut statement = self.connection.prepare_cached(&sql)?;
         let rows = collect(
             statement.query(params_from_iter(bound_values(values)))?,
             |row| Ok((Columns::get::<i64>(row, 0)?, row.count(1)?)),
         )?;
-        Ok(fold_count(rows))
+        let permitted = match permitted {
+            Some((sql, values)) => {
+                let counted: i64 = self
+                    .connection
+                    .prepare_cached(&sql)?
+                    .query_row(params_from_iter(bound_values(values)), |row| row.get(0))?;
+                u64::try_from(counted).unwrap_or(0)
+            }
+            None => 0,
+        };
+        Ok(fold_count(rows, permitted))
     }
 
     fn segment_members(
@@ -310,15 +321,19 @@ fn suppress_in(
     source: &str,
     at: OffsetDateTime,
 ) -> StoreResult<bool> {
+    let hash = address_hash(channel, address);
     let added = connection.execute(
         SUPPRESS_SQL,
         params![
             channel.as_str(),
-            address_hash(channel, address),
+            hash,
             reason.as_str(),
             utc_text(at),
             source
         ],
     )?;
+    if let Some(mark) = mark_suppressed_sql(channel) {
+        connection.execute(mark, [&hash])?;
+    }
     Ok(added > 0)
 }

@@ -538,6 +538,7 @@ fn export_holds_everything_and_erasure_removes_it(store: &mut dyn Store) {
 /// a_million -- --ignored --nocapture`); it prints its timings.
 #[test]
 #[ignore = "a timing run over 1,000,000 contacts; run by hand in release"]
+#[allow(clippy::print_stdout, reason = "the timings are its output")]
 fn a_million_contacts_count_in_well_under_a_second() {
     let Some(place) = fresh(Backend::Sqlite) else {
         return;
