@@ -15,6 +15,7 @@ mod admin;
 mod advisories;
 mod assessment;
 mod config;
+mod contacts;
 mod demo;
 mod evaluation;
 mod exercise;
@@ -91,6 +92,13 @@ pub enum Command {
     /// no database.
     #[command(subcommand)]
     Evaluation(evaluation::EvaluationCommand),
+    /// Protect campaigns' contacts: import, the coarse list, subject access export,
+    /// erasure, retention purge and suppression.
+    #[command(subcommand)]
+    Contacts(contacts::ContactsCommand),
+    /// Segments of the contacts: how many a rule picks and can be reached.
+    #[command(subcommand)]
+    Segments(contacts::SegmentsCommand),
     /// Owners' digests of their addresses: queue and send, status, acknowledgements.
     #[command(subcommand)]
     Notify(notify::NotifyCommand),
@@ -125,6 +133,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Learning(command) => learning::run_learning(command, &settings),
         Command::Phishing(command) => learning::run_phishing(command, &settings),
         Command::Evaluation(command) => evaluation::run(command),
+        Command::Contacts(command) => contacts::run(command, &settings),
+        Command::Segments(command) => contacts::run_segments(command, &settings),
         Command::Notify(command) => notify::run(command, &settings),
         Command::Export(args) => export::run(args, &settings),
         Command::Serve(args) => serve::run(args, &settings),
