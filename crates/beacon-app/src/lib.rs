@@ -19,6 +19,7 @@ pub mod addresses;
 pub mod advisories;
 pub mod board;
 pub mod campaigns;
+pub mod contacts;
 pub mod credentials;
 pub mod defaults;
 pub mod export;

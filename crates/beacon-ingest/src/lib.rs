@@ -5,6 +5,7 @@
 //! the reason in plain words and its raw text, for the caller to quarantine.
 
 pub mod advisories;
+pub mod contacts;
 pub mod feeds;
 pub mod inventory;
 pub mod organisations;

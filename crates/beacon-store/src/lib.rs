@@ -23,6 +23,7 @@
 //! | [`readiness`] | [`Readiness`] | the exercise scenario library, exercise runs (players, injects, responses, observations), self-assessments |
 //! | [`education`] | [`Education`] | staff learning (invitations, learners, quiz attempts, certificates) and consented phishing simulations |
 //! | [`campaigns`] | [`Campaigns`] | protect campaigns: drafts, locked evaluation plans, launches with their recipients and outbox messages, events and figures per arm and cluster |
+//! | [`contacts`] | [`Contacts`] | campaign contacts (coarse attributes, addresses, consent evidence), the suppression list, segment counts, retention and subject access |
 //!
 //! The connection modules [`sqlite`] and [`postgres`] hold only the connection: opening,
 //! pragmas, migrating, prepared statements and dialect helpers. What both backends share
@@ -46,6 +47,7 @@ pub mod accounts;
 pub mod advisories;
 pub mod audit;
 pub mod campaigns;
+pub mod contacts;
 pub mod education;
 pub mod explore;
 pub mod inventory;
@@ -75,6 +77,7 @@ pub use campaigns::{
     CampaignState, Campaigns, ClusterFigures, LaunchOutcome, LockedPlanRecord, NewCampaign,
     NewCampaignEvent, NewCampaignRecipient,
 };
+pub use contacts::Contacts;
 pub use education::{
     AttemptRecord, Education, InvitationRecord, LearnerRecord, NewAttempt, NewInvitation,
     NewSimulation, NewSimulationEvent, NewSimulationRecipient, SimulationEventKind,
@@ -172,6 +175,7 @@ pub trait Store:
     + Readiness
     + Education
     + Campaigns
+    + Contacts
     + Send
 {
     /// Which backend this is.

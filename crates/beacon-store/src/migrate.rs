@@ -68,6 +68,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0011_campaigns.sql"),
         fill: None,
     },
+    Migration {
+        version: 13,
+        sql: include_str!("../migrations/sqlite/0013_contacts.sql"),
+        fill: None,
+    },
 ];
 
 /// PostgreSQL migrations in order.
@@ -115,6 +120,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
     Migration {
         version: 9,
         sql: include_str!("../migrations/postgres/0009_campaigns.sql"),
+        fill: None,
+    },
+    Migration {
+        version: 11,
+        sql: include_str!("../migrations/postgres/0011_contacts.sql"),
         fill: None,
     },
 ];

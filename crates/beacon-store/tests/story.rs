@@ -114,6 +114,8 @@ mod advisories;
 mod audit;
 #[path = "story/campaigns.rs"]
 mod campaigns;
+#[path = "story/contacts.rs"]
+mod contacts;
 #[path = "story/education.rs"]
 mod education;
 #[path = "story/explore.rs"]

@@ -162,6 +162,95 @@ impl ConsentEvidence {
     }
 }
 
+/// Reads an email address as Beacon stores it: trimmed and lower-cased, with one `@`, a
+/// local part, and a domain holding a dot; an error says what is wrong in plain words.
+pub fn parse_email(raw: &str) -> Result<String, String> {
+    let address = raw.trim().to_lowercase();
+    let refuse = |why: &str| Err(format!("email '{}' {why}", raw.trim()));
+    if address.is_empty() {
+        return refuse("is empty");
+    }
+    if address.len() > 254 {
+        return refuse("is longer than 254 characters");
+    }
+    if address.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return refuse("contains a space");
+    }
+    let Some((local, domain)) = address.split_once('@') else {
+        return refuse("has no @");
+    };
+    if local.is_empty() || domain.contains('@') {
+        return refuse("is not one mailbox (one @ with a name before it)");
+    }
+    if !domain.contains('.')
+        || domain.starts_with('.')
+        || domain.ends_with('.')
+        || domain.contains("..")
+    {
+        return refuse("has no domain such as example.org after the @");
+    }
+    Ok(address)
+}
+
+/// Reads a UK mobile number into E.164 (`+447…`): accepts `07…`, `447…`, `+447…`, `00447…`
+/// and `+44 (0)7…`, with spaces, dots, dashes or brackets between the digits.
+pub fn parse_uk_mobile(raw: &str) -> Result<String, String> {
+    let text = raw.trim().replace("(0)", "");
+    let refuse = || {
+        Err(format!(
+            "mobile '{}' is not a UK mobile number (07 and 9 more digits, or +447…)",
+            raw.trim()
+        ))
+    };
+    let plus = text.starts_with('+');
+    let mut digits = String::new();
+    for (index, character) in text.chars().enumerate() {
+        match character {
+            '0'..='9' => digits.push(character),
+            '+' if index == 0 => {}
+            ' ' | '-' | '.' | '(' | ')' => {}
+            _ => return refuse(),
+        }
+    }
+    let national = if let Some(rest) = digits.strip_prefix("0044") {
+        rest
+    } else if let Some(rest) = digits
+        .strip_prefix("44")
+        .filter(|_| plus || digits.len() == 12)
+    {
+        rest
+    } else if plus {
+        return refuse();
+    } else if let Some(rest) = digits.strip_prefix('0') {
+        rest
+    } else {
+        return refuse();
+    };
+    if national.len() == 10 && national.starts_with('7') {
+        Ok(format!("+44{national}"))
+    } else {
+        refuse()
+    }
+}
+
+/// The canonical form of an address on a channel, for comparing and hashing: what
+/// [`parse_email`] or [`parse_uk_mobile`] gives, or for text they refuse (a suppression
+/// entered by hand, say) the trimmed, lower-cased text without spaces.
+pub fn normalise_address(channel: Channel, raw: &str) -> String {
+    let parsed = match channel {
+        Channel::Email => parse_email(raw),
+        Channel::Sms => parse_uk_mobile(raw),
+        Channel::Webhook | Channel::Social => Err(String::new()),
+    };
+    parsed.unwrap_or_else(|_| {
+        raw.trim()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,5 +307,54 @@ mod tests {
             LawfulBasis::Consent,
             datetime!(2024-01-01 0:00 UTC)
         ));
+    }
+
+    #[test]
+    fn emails_are_trimmed_and_lower_cased_and_mobiles_become_e164() {
+        assert_eq!(
+            parse_email("  Ann.Example@Example.ORG ").as_deref(),
+            Ok("ann.example@example.org")
+        );
+        for bad in [
+            "",
+            "no-at.example.org",
+            "a@b",
+            "a b@example.org",
+            "@example.org",
+            "a@@x.org",
+        ] {
+            assert!(parse_email(bad).is_err(), "{bad} should be refused");
+        }
+        for good in [
+            "07700 900123",
+            "+44 7700 900123",
+            "447700900123",
+            "0044 7700-900-123",
+            "+44 (0)7700 900123",
+        ] {
+            assert_eq!(
+                parse_uk_mobile(good).as_deref(),
+                Ok("+447700900123"),
+                "{good}"
+            );
+        }
+        for bad in [
+            "0116 496 0000",
+            "07700 90012",
+            "+1 202 555 0100",
+            "07700x900123",
+            "",
+        ] {
+            assert!(parse_uk_mobile(bad).is_err(), "{bad} should be refused");
+        }
+        assert_eq!(
+            normalise_address(Channel::Sms, "07700 900123"),
+            "+447700900123"
+        );
+        assert_eq!(normalise_address(Channel::Sms, " 12 34 "), "1234");
+        assert_eq!(
+            normalise_address(Channel::Email, " A@Example.org"),
+            "a@example.org"
+        );
     }
 }

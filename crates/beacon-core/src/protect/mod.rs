@@ -13,7 +13,10 @@ pub mod delivery;
 pub mod segment;
 pub mod topic;
 
-pub use contact::{ConsentEvidence, ContactAttributes, ContactKind, LawfulBasis};
+pub use contact::{
+    ConsentEvidence, ContactAttributes, ContactKind, LawfulBasis, normalise_address, parse_email,
+    parse_uk_mobile,
+};
 pub use delivery::RecipientStatus;
 pub use segment::SegmentRule;
 pub use topic::{Audience, Threat};

@@ -16,6 +16,7 @@ mod advisories;
 mod assessment;
 mod campaigns;
 mod config;
+mod contacts;
 mod demo;
 mod evaluation;
 mod exercise;
@@ -95,6 +96,13 @@ pub enum Command {
     /// Protect campaigns: which audience and threat the reports say to address next.
     #[command(subcommand)]
     Campaigns(campaigns::CampaignsCommand),
+    /// Protect campaigns' contacts: import, the coarse list, subject access export,
+    /// erasure, retention purge and suppression.
+    #[command(subcommand)]
+    Contacts(contacts::ContactsCommand),
+    /// Segments of the contacts: how many a rule picks and can be reached.
+    #[command(subcommand)]
+    Segments(contacts::SegmentsCommand),
     /// Owners' digests of their addresses: queue and send, status, acknowledgements.
     #[command(subcommand)]
     Notify(notify::NotifyCommand),
@@ -130,6 +138,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Phishing(command) => learning::run_phishing(command, &settings),
         Command::Evaluation(command) => evaluation::run(command),
         Command::Campaigns(command) => campaigns::run(command, &settings),
+        Command::Contacts(command) => contacts::run(command, &settings),
+        Command::Segments(command) => contacts::run_segments(command, &settings),
         Command::Notify(command) => notify::run(command, &settings),
         Command::Export(args) => export::run(args, &settings),
         Command::Serve(args) => serve::run(args, &settings),
