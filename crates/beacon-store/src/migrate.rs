@@ -68,6 +68,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0011_campaigns.sql"),
         fill: None,
     },
+    Migration {
+        version: 12,
+        sql: include_str!("../migrations/sqlite/0012_advice.sql"),
+        fill: None,
+    },
 ];
 
 /// PostgreSQL migrations in order.
@@ -115,6 +120,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
     Migration {
         version: 9,
         sql: include_str!("../migrations/postgres/0009_campaigns.sql"),
+        fill: None,
+    },
+    Migration {
+        version: 10,
+        sql: include_str!("../migrations/postgres/0010_advice.sql"),
         fill: None,
     },
 ];
