@@ -16,6 +16,7 @@
 
 pub mod accounts;
 pub mod addresses;
+pub mod advice;
 pub mod advisories;
 pub mod board;
 pub mod campaigns;

@@ -4,6 +4,7 @@
 //! never aborts a file: it comes back as a [`reports::RowError`] with its line number,
 //! the reason in plain words and its raw text, for the caller to quarantine.
 
+pub mod advice;
 pub mod advisories;
 pub mod contacts;
 pub mod feeds;

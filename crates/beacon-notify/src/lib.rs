@@ -27,6 +27,7 @@ pub mod digest;
 mod escape;
 pub mod findings;
 pub mod mail;
+pub mod markdown;
 pub mod outbox;
 pub mod policy;
 pub mod readiness;

@@ -22,6 +22,7 @@
 //! | [`advisories`] | [`Advisories`] | advisories and their revisions, matches to partners' assets, notices and asset statuses |
 //! | [`readiness`] | [`Readiness`] | the exercise scenario library, exercise runs (players, injects, responses, observations), self-assessments |
 //! | [`education`] | [`Education`] | staff learning (invitations, learners, quiz attempts, certificates) and consented phishing simulations |
+//! | [`advice`] | [`AdviceLibrary`] | the protect advice library: every version of every item, and which are published |
 //! | [`campaigns`] | [`Campaigns`] | protect campaigns: drafts, locked evaluation plans, launches with their recipients and outbox messages, events and figures per arm and cluster |
 //! | [`contacts`] | [`Contacts`] | campaign contacts (coarse attributes, addresses, consent evidence), the suppression list, segment counts, retention and subject access |
 //!
@@ -44,6 +45,7 @@
 //!   the connection modules, never the other way round.
 
 pub mod accounts;
+pub mod advice;
 pub mod advisories;
 pub mod audit;
 pub mod campaigns;
@@ -65,6 +67,9 @@ pub mod sqlite;
 pub use accounts::{
     Accounts, ApiTokenRecord, NameLock, NewSession, NewUser, SessionRecord, TokenHolder, User,
     UserChange,
+};
+pub use advice::{
+    AdviceFilter, AdviceLibrary, AdviceVersion, PutOutcome, StoredAdvice, content_hash,
 };
 pub use advisories::{
     Advisories, AdvisoryBatch, AdvisoryFilter, AdvisoryItem, AdvisoryWrite, AssetStatusRecord,
@@ -176,6 +181,7 @@ pub trait Store:
     + Education
     + Campaigns
     + Contacts
+    + AdviceLibrary
     + Send
 {
     /// Which backend this is.

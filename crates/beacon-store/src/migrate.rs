@@ -69,6 +69,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         fill: None,
     },
     Migration {
+        version: 12,
+        sql: include_str!("../migrations/sqlite/0012_advice.sql"),
+        fill: None,
+    },
+    Migration {
         version: 13,
         sql: include_str!("../migrations/sqlite/0013_contacts.sql"),
         fill: None,
@@ -120,6 +125,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
     Migration {
         version: 9,
         sql: include_str!("../migrations/postgres/0009_campaigns.sql"),
+        fill: None,
+    },
+    Migration {
+        version: 10,
+        sql: include_str!("../migrations/postgres/0010_advice.sql"),
         fill: None,
     },
     Migration {

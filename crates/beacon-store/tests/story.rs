@@ -108,6 +108,8 @@ macro_rules! stories {
 
 #[path = "story/accounts.rs"]
 mod accounts;
+#[path = "story/advice.rs"]
+mod advice;
 #[path = "story/advisories.rs"]
 mod advisories;
 #[path = "story/audit.rs"]
