@@ -10,15 +10,18 @@
 //! stores 100,000 small rows, not 100,000 copies of the advice.
 
 use super::links::CAMPAIGN_TOKEN_BYTES;
-use super::{CampaignError, CampaignResult};
+use super::{CampaignError, CampaignResult, campaign_or_not_found};
 use beacon_core::Channel;
 use beacon_core::Tlp;
 use beacon_core::protect::ContactAttributes;
 use beacon_evaluation::{ArmSpec, Design, Unit};
 use beacon_store::{
-    CampaignRecord, MessageContent, MessageDetail, MessageKind, NewCampaignRecipient, NewMessage,
+    AdviceVersions, AuditEvent, CampaignRecord, CampaignState, LaunchOutcome, MessageContent,
+    MessageDetail, MessageKind, NewCampaignRecipient, NewMessage, Store,
 };
+use serde::Serialize;
 use std::collections::BTreeMap;
+use time::OffsetDateTime;
 
 /// The arm every recipient of a campaign that is not a trial is in.
 pub const ALL_ARM: &str = "all";
@@ -253,12 +256,153 @@ pub fn social_recipients(
         .collect()
 }
 
+/// What a launch needs from the configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LaunchSettings {
+    /// The domain of the Message-IDs of the queued messages.
+    pub message_domain: String,
+    /// The partnership's social media accounts a social campaign posts to.
+    pub social_accounts: Vec<String>,
+}
+
+/// The accounts a social campaign posts to when none are configured.
+pub const DEFAULT_SOCIAL_ACCOUNTS: [&str; 2] = ["@LeicsCyberAware", "Get Safe Online"];
+
+/// What a launch did, in figures for the person who launched it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Launched {
+    /// The campaign.
+    pub campaign_id: i64,
+    /// Recipients added (held-back ones included).
+    pub recipients: u64,
+    /// Messages queued.
+    pub queued: u64,
+    /// Recipients per arm, by arm name.
+    pub arms: BTreeMap<String, u64>,
+    /// The advice version pinned.
+    pub advice_version: i64,
+}
+
+/// Launches a draft: pins the advice versions, draws the reachable members of the
+/// segment (or the social accounts), allocates them, and writes every recipient and
+/// message in one transaction.
+///
+/// # Errors
+///
+/// [`CampaignError::Invalid`] when the campaign is not a draft, an evaluated trial's
+/// plan is not locked (or fails its check), an advice item is missing or unpublished,
+/// or nobody can be reached; [`CampaignError::NotFound`] for an unknown campaign.
+pub fn launch(
+    store: &mut dyn Store,
+    id: i64,
+    settings: &LaunchSettings,
+    by: &str,
+    at: OffsetDateTime,
+) -> CampaignResult<Launched> {
+    let campaign = campaign_or_not_found(store, id)?;
+    if campaign.state != CampaignState::Draft {
+        return Err(CampaignError::invalid(format!(
+            "Campaign {id} is {}: only a draft can be launched",
+            campaign.state.as_str()
+        )));
+    }
+    let plan = super::evaluation::locked_plan(&campaign)?;
+    if campaign.evaluated && plan.is_none() {
+        return Err(CampaignError::invalid(
+            "Lock the evaluation plan before launching the trial",
+        ));
+    }
+    let versions = AdviceVersions {
+        advice: published_version(store, &campaign.advice_slug)?,
+        control: match &campaign.control_advice_slug {
+            Some(slug) => Some(published_version(store, slug)?),
+            None => None,
+        },
+    };
+    let mut token = new_link_token;
+    let list = if campaign.channel == Channel::Social {
+        let accounts: Vec<String> = if settings.social_accounts.is_empty() {
+            DEFAULT_SOCIAL_ACCOUNTS
+                .iter()
+                .map(|a| (*a).to_owned())
+                .collect()
+        } else {
+            settings.social_accounts.clone()
+        };
+        social_recipients(&campaign, &accounts, &mut token)
+    } else {
+        let members: Vec<Reachable> = store
+            .segment_members(&campaign.segment, campaign.channel, campaign.basis, at)?
+            .into_iter()
+            .map(|member| Reachable {
+                contact_id: member.contact_id,
+                attributes: member.attributes,
+                address: member.address,
+            })
+            .collect();
+        if members.is_empty() {
+            return Err(CampaignError::invalid(
+                "Nobody in the segment can be reached on this channel under this lawful basis: \
+                 check the segment's counts",
+            ));
+        }
+        let allocating = plan.as_ref().map(super::evaluation::allocating);
+        let allocated = allocate(&members, allocating.as_ref())?;
+        recipients(&campaign, &members, allocated, &mut token)
+    };
+    let mut arms: BTreeMap<String, u64> = BTreeMap::new();
+    for recipient in &list {
+        *arms.entry(recipient.arm.clone()).or_default() += 1;
+    }
+    match store.launch_campaign(id, versions, &list, at, &settings.message_domain)? {
+        LaunchOutcome::Launched { recipients, queued } => {
+            store.audit(&AuditEvent {
+                actor: by.to_owned(),
+                action: "campaign.launch".to_owned(),
+                subject: format!("campaign:{id}"),
+                detail: format!(
+                    "{recipients} recipients, {queued} messages queued, advice version {}",
+                    versions.advice
+                ),
+            })?;
+            Ok(Launched {
+                campaign_id: id,
+                recipients,
+                queued,
+                arms,
+                advice_version: versions.advice,
+            })
+        }
+        LaunchOutcome::AlreadyLaunched => Err(CampaignError::invalid(format!(
+            "Campaign {id} was launched already"
+        ))),
+        LaunchOutcome::Finished => {
+            Err(CampaignError::invalid(format!("Campaign {id} is finished")))
+        }
+        LaunchOutcome::PlanNotLocked => Err(CampaignError::invalid(
+            "Lock the evaluation plan before launching the trial",
+        )),
+    }
+}
+
+/// The latest version of a published advice item.
+fn published_version(store: &mut dyn Store, slug: &str) -> CampaignResult<i64> {
+    match store.advice(slug)? {
+        Some(stored) if stored.published => Ok(stored.version),
+        Some(_) => Err(CampaignError::invalid(format!(
+            "Advice item {slug:?} is not published: publish it before sending it"
+        ))),
+        None => Err(CampaignError::invalid(format!(
+            "There is no advice item {slug:?} in the library"
+        ))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use beacon_core::protect::{ContactKind, LawfulBasis, SegmentRule};
     use beacon_core::{AgeBand, DistrictCode};
-    use beacon_store::CampaignState;
     use time::macros::datetime;
 
     fn member(id: i64, district: &str, ward: &str, age: AgeBand) -> Reachable {
@@ -396,5 +540,80 @@ mod tests {
         let a = new_link_token();
         assert_eq!(a.len(), 32);
         assert_ne!(a, new_link_token());
+    }
+
+    #[test]
+    fn a_launch_draws_the_reachable_segment_once_and_pins_the_advice() {
+        use beacon_store::contacts::{NewContact, SuppressionReason};
+        let Some(database) =
+            beacon_testing::TestDatabase::fresh(beacon_store::Backend::Sqlite, "app_launch")
+        else {
+            return;
+        };
+        let mut store = database.open();
+        let store = store.as_mut();
+        let now = datetime!(2025-03-01 09:00 UTC);
+        crate::advice::load_shipped(store, "coordinator", now).expect("library");
+        let contacts: Vec<NewContact> = (1..=30)
+            .map(|n| NewContact {
+                reference: format!("R{n}"),
+                attributes: members()[n - 1].attributes.clone(),
+                email: (n <= 25).then(|| format!("person{n}@example.org")),
+                mobile: None,
+                consents: vec![beacon_core::protect::ConsentEvidence {
+                    channel: Channel::Email,
+                    basis: LawfulBasis::PublicTask,
+                    given_at: now,
+                    how: "service sign-up".to_owned(),
+                    wording: "We will send you advice on scams".to_owned(),
+                    withdrawn_at: None,
+                }],
+                purge_after: None,
+            })
+            .collect();
+        store.import_contacts(&contacts, now).expect("imported");
+        store
+            .suppress(
+                Channel::Email,
+                "Person3@Example.org",
+                SuppressionReason::Unsubscribe,
+                "test",
+                now,
+            )
+            .expect("suppressed");
+        let draft = beacon_store::NewCampaign {
+            name: "Courier fraud".to_owned(),
+            advice_slug: "courier-fraud-older-residents".to_owned(),
+            channel: Channel::Email,
+            basis: LawfulBasis::PublicTask,
+            segment: SegmentRule::default(),
+            starts_at: now,
+            evaluated: false,
+            control_advice_slug: None,
+            created_by: "coordinator".to_owned(),
+            created_at: now,
+        };
+        let id = store.create_campaign(&draft).expect("draft");
+        let settings = LaunchSettings {
+            message_domain: "beacon.test".to_owned(),
+            social_accounts: Vec::new(),
+        };
+        let launched = launch(store, id, &settings, "coordinator", now).expect("launched");
+        // 30 contacts: 5 without an email address, 1 suppressed.
+        assert_eq!(launched.recipients, 24);
+        assert_eq!(launched.queued, 24);
+        assert_eq!(launched.arms.get(ALL_ARM), Some(&24));
+        let stored = store.campaign(id).expect("read").expect("found");
+        assert_eq!(stored.advice_version, Some(launched.advice_version));
+        assert!(launch(store, id, &settings, "coordinator", now).is_err());
+
+        let mut missing = draft.clone();
+        missing.advice_slug = "no-such-advice".to_owned();
+        let other = store.create_campaign(&missing).expect("draft");
+        let refused = launch(store, other, &settings, "coordinator", now);
+        assert!(
+            matches!(&refused, Err(CampaignError::Invalid(p)) if p[0].contains("no advice item")),
+            "{refused:?}"
+        );
     }
 }

@@ -5,6 +5,7 @@
 //! the survey, unsubscribing), the channel's receipts, and the evaluation report.
 
 pub mod board;
+pub mod build;
 pub mod evaluation;
 pub mod launch;
 pub mod links;
