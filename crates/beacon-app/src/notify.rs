@@ -303,6 +303,8 @@ impl<'a> StoreOutbox<'a> {
                     message_id: message.message_id,
                     tlp: message.tlp,
                     marks: marks_of(message.kind),
+                    unsubscribe: None,
+                    sms_template: None,
                 })
             }
             MessageContent::Template { name, .. } => Err(SendError::Permanent(format!(
@@ -349,6 +351,15 @@ impl OutboxStore for StoreOutbox<'_> {
 
     fn record_sent(&mut self, id: i64, at: OffsetDateTime) -> Result<(), StoreError> {
         self.store.outbox_record_sent(id, at)
+    }
+
+    fn is_suppressed(
+        &mut self,
+        _channel: beacon_notify::Channel,
+        _address: &str,
+    ) -> Result<bool, StoreError> {
+        // The suppression list is consulted here once the contacts store is in.
+        Ok(false)
     }
 
     fn record_failure(

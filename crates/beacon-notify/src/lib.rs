@@ -41,9 +41,13 @@ pub use digest::{ComposedDigest, DigestInput, compose};
 pub use escape::defang;
 pub use findings::{Finding, FindingStatus};
 pub use mail::{SmtpMailer, SmtpSettings, TlsMode};
-pub use outbox::{Backoff, DeliveryReport, OutboxMessage, OutboxStore, deliver_due};
+pub use outbox::{
+    Backoff, DeliveryReport, OutboxMessage, OutboxStore, SUPPRESSED_ERROR, bare_address,
+    deliver_due,
+};
 pub use policy::{Recipient, RecipientKind, SharingPolicy, may_email};
 pub use readiness::{EXERCISE_BANNER, InjectLetter, compose_inject, compose_simulation};
 pub use transport::{
-    Channel, EXERCISE_HEADER, OutgoingMessage, SIMULATION_HEADER, SendError, Transport,
+    Channel, EXERCISE_HEADER, OutgoingMessage, SIMULATION_HEADER, SendError, SmsTemplate,
+    Transport, Unsubscribe,
 };

@@ -8,6 +8,10 @@
 //! but before Beacon recorded it means the message is sent again when its claim lapses,
 //! with the same Message-ID so mail systems can drop the copy. SMTP offers no way to do
 //! better. Nothing is ever lost: a message leaves the outbox only as sent or given up.
+//!
+//! The suppression list is consulted for every message right before it is handed to its
+//! transport, so an address suppressed after its message was queued is still never sent
+//! to: the message is given up with [`SUPPRESSED_ERROR`].
 
 use crate::transport::{Channel, OutgoingMessage, SendError, Transport};
 use std::collections::{BTreeMap, HashSet};
@@ -46,6 +50,11 @@ pub trait OutboxStore {
 
     /// Records that a message was accepted by its channel; it is never sent again.
     fn record_sent(&mut self, id: i64, at: OffsetDateTime) -> Result<(), Self::Error>;
+
+    /// Whether `address` is on the suppression list for `channel` (it unsubscribed, sent
+    /// STOP, bounced for good or complained). Asked for every message right before it is
+    /// sent. `address` is the bare address: for email without a display name.
+    fn is_suppressed(&mut self, channel: Channel, address: &str) -> Result<bool, Self::Error>;
 
     /// Records a failed attempt: retry at `retry_at`, or give up when it is `None`.
     fn record_failure(
@@ -100,6 +109,11 @@ impl Backoff {
     }
 }
 
+/// The error recorded for a message given up because its address is on the suppression
+/// list. Stores derive a recipient's "suppressed" status from this prefix, so it must not
+/// change.
+pub const SUPPRESSED_ERROR: &str = "not sent: the address is on the suppression list";
+
 /// What one run of the delivery loop did, for logs and the CLI.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DeliveryReport {
@@ -109,6 +123,9 @@ pub struct DeliveryReport {
     pub retrying: usize,
     /// Messages that failed for good.
     pub given_up: usize,
+    /// Messages given up unsent because their address is on the suppression list (not
+    /// counted in `given_up`).
+    pub suppressed: usize,
 }
 
 /// How many messages to claim at a time.
@@ -161,7 +178,14 @@ pub fn deliver_due<S: OutboxStore>(
                 continue;
             };
             let sent = match &message.message {
-                Ok(outgoing) => transport.send(outgoing),
+                Ok(outgoing) => {
+                    if store.is_suppressed(message.channel, bare_address(&outgoing.to))? {
+                        store.record_failure(message.id, SUPPRESSED_ERROR, None)?;
+                        report.suppressed += 1;
+                        continue;
+                    }
+                    transport.send(outgoing)
+                }
                 Err(unready) => Err(unready.clone()),
             };
             match sent {
@@ -187,6 +211,16 @@ pub fn deliver_due<S: OutboxStore>(
                 }
             }
         }
+    }
+}
+
+/// The address without a display name: `a@b.example` from `Name <a@b.example>`; other
+/// channels' addresses (phone numbers, accounts) are only trimmed.
+pub fn bare_address(to: &str) -> &str {
+    let to = to.trim();
+    match (to.rfind('<'), to.ends_with('>')) {
+        (Some(open), true) => to[open + 1..to.len() - 1].trim(),
+        _ => to,
     }
 }
 

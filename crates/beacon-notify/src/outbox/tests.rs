@@ -38,6 +38,10 @@ struct StoreDown;
 struct MemoryOutbox {
     rows: BTreeMap<i64, Row>,
     fail_next_record_sent: bool,
+    /// The suppression list: (channel, bare address).
+    suppressed: Vec<(Channel, String)>,
+    /// Every suppression check asked, in order.
+    checked: Vec<(Channel, String)>,
 }
 
 impl MemoryOutbox {
@@ -107,6 +111,14 @@ impl OutboxStore for MemoryOutbox {
         Ok(())
     }
 
+    fn is_suppressed(&mut self, channel: Channel, address: &str) -> Result<bool, StoreDown> {
+        self.checked.push((channel, address.to_owned()));
+        Ok(self
+            .suppressed
+            .iter()
+            .any(|(on, listed)| *on == channel && listed == address))
+    }
+
     fn record_failure(
         &mut self,
         id: i64,
@@ -132,6 +144,8 @@ fn mail(id: i64) -> OutgoingMessage {
         message_id: format!("digest-{id}@beacon.local"),
         tlp: Tlp::Green,
         marks: Vec::new(),
+        unsubscribe: None,
+        sms_template: None,
     }
 }
 
@@ -192,7 +206,89 @@ fn report(sent: usize, retrying: usize, given_up: usize) -> DeliveryReport {
         sent,
         retrying,
         given_up,
+        suppressed: 0,
     }
+}
+
+#[test]
+fn a_suppressed_address_is_never_sent_to_even_if_queued_before_it_was_suppressed() {
+    let mut outbox = MemoryOutbox::with(&[1, 2, 3, 4]);
+    outbox
+        .rows
+        .get_mut(&1)
+        .expect("row 1")
+        .mail
+        .as_mut()
+        .expect("ready")
+        .to = "Contact One <contact1@council.example>".to_owned();
+    for id in [3, 4] {
+        let row = outbox.rows.get_mut(&id).expect("row");
+        row.channel = Channel::Sms;
+        row.mail.as_mut().expect("ready").to = format!("+4477009000{id:02}");
+    }
+    let email = ScriptedTransport::on(Channel::Email);
+    let sms = ScriptedTransport::on(Channel::Sms);
+    // Queued first, suppressed afterwards (an unsubscribe, a STOP): the check is at send
+    // time. The same address on another channel is not suppressed.
+    outbox
+        .suppressed
+        .push((Channel::Email, "contact1@council.example".to_owned()));
+    outbox
+        .suppressed
+        .push((Channel::Sms, "+447700900003".to_owned()));
+    outbox
+        .suppressed
+        .push((Channel::Sms, "contact2@council.example".to_owned()));
+    let done = deliver_due(
+        &mut outbox,
+        &[&email, &sms],
+        START,
+        &Backoff::default(),
+        LEASE,
+    )
+    .expect("store");
+    assert_eq!(
+        done,
+        DeliveryReport {
+            sent: 2,
+            retrying: 0,
+            given_up: 0,
+            suppressed: 2
+        }
+    );
+    assert_eq!(email.sent_ids(), ["digest-2@beacon.local"]);
+    assert_eq!(sms.sent_ids(), ["digest-4@beacon.local"]);
+    for id in [1, 3] {
+        assert_eq!(*outbox.state(id), State::GivenUp);
+        let error = outbox.rows[&id].last_error.as_deref().expect("an error");
+        assert!(error.starts_with("not sent: the address is on the suppression list"));
+    }
+    assert!(
+        outbox
+            .checked
+            .contains(&(Channel::Email, "contact1@council.example".to_owned())),
+        "the display name is not part of the address checked: {:?}",
+        outbox.checked
+    );
+    assert_eq!(outbox.checked.len(), 4, "every message is checked");
+    // Given up for good: a later run does not try again.
+    let again = deliver_due(
+        &mut outbox,
+        &[&email, &sms],
+        START + Duration::DAY,
+        &Backoff::default(),
+        LEASE,
+    )
+    .expect("store");
+    assert_eq!(again, report(0, 0, 0));
+    assert_eq!(email.sent_ids().len() + sms.sent_ids().len(), 2);
+}
+
+#[test]
+fn bare_addresses_lose_their_display_names_only() {
+    assert_eq!(bare_address("Ann <ann@x.example>"), "ann@x.example");
+    assert_eq!(bare_address(" ann@x.example "), "ann@x.example");
+    assert_eq!(bare_address("+447700900123"), "+447700900123");
 }
 
 #[test]
