@@ -11,6 +11,7 @@
 //! - [`ack`]: signed, expiring acknowledgement links;
 //! - [`transport`]: the seam each channel (email; later SMS, webhooks) implements;
 //! - [`mail`]: the email channel, SMTP through `lettre`;
+//! - [`sms`]: the SMS channel, a gateway with GOV.UK Notify's API, and its callbacks;
 //! - [`outbox`]: the delivery loop over a durable outbox of every kind of message, which
 //!   the caller stores, dispatching each message to its channel's transport.
 //!
@@ -29,6 +30,7 @@ pub mod mail;
 pub mod outbox;
 pub mod policy;
 pub mod readiness;
+pub mod sms;
 pub mod transport;
 
 pub use ack::{AckError, AckSigner};
@@ -47,6 +49,10 @@ pub use outbox::{
 };
 pub use policy::{Recipient, RecipientKind, SharingPolicy, may_email};
 pub use readiness::{EXERCISE_BANNER, InjectLetter, compose_inject, compose_simulation};
+pub use sms::{
+    DeliveryReceipt, NotifyApiKey, NotifySmsSettings, NotifySmsTransport, ReceiptStatus,
+    ReceivedText, parse_delivery_receipt, parse_received_text,
+};
 pub use transport::{
     Channel, EXERCISE_HEADER, OutgoingMessage, SIMULATION_HEADER, SendError, SmsTemplate,
     Transport, Unsubscribe,
