@@ -305,6 +305,7 @@ impl<'a> StoreOutbox<'a> {
                     marks: marks_of(message.kind),
                     unsubscribe: None,
                     sms_template: None,
+                    social: None,
                 })
             }
             MessageContent::Template { name, .. } => Err(SendError::Permanent(format!(

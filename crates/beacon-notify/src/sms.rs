@@ -536,6 +536,7 @@ mod tests {
             marks: Vec::new(),
             unsubscribe: None,
             sms_template: None,
+            social: None,
         }
     }
 

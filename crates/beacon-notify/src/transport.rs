@@ -39,6 +39,20 @@ pub struct OutgoingMessage {
     /// For the SMS channel: the gateway's template and this recipient's fields. Without
     /// one, an SMS is sent as the plain text through the gateway's default template.
     pub sms_template: Option<SmsTemplate>,
+    /// For the social channel: when the post goes out and what it links to. Without one,
+    /// a post is scheduled for when it is exported, with the subject as its reference.
+    pub social: Option<SocialPost>,
+}
+
+/// What a social post needs beyond its text, for the partnership's social media tool.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SocialPost {
+    /// When the tool should publish it.
+    pub scheduled_at: time::OffsetDateTime,
+    /// The link the post carries, if any (kept apart so the tool can shorten it).
+    pub link: Option<String>,
+    /// The campaign it belongs to, for the tool's reports.
+    pub campaign_ref: String,
 }
 
 /// Where a recipient unsubscribes, so mail clients can offer a one-click button

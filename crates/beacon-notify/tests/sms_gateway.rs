@@ -210,6 +210,7 @@ fn sms() -> OutgoingMessage {
                 ("link".to_owned(), "https://beacon.example/l/tok".to_owned()),
             ]),
         }),
+        social: None,
     }
 }
 

@@ -141,6 +141,7 @@ fn digest_mail(to: &str, message_id: String) -> OutgoingMessage {
         marks: Vec::new(),
         unsubscribe: None,
         sms_template: None,
+        social: None,
     }
 }
 
