@@ -32,15 +32,18 @@ use time::OffsetDateTime;
 pub struct NotifySmsSettings {
     /// The gateway's address, e.g. `https://api.notifications.service.gov.uk`.
     pub base_url: String,
-    /// The API key, `{name}-{service id}-{secret key}`; never logged.
+    /// The API key, `{name}-{service id}-{secret key}`; never logged nor written out
+    /// (Beacon's CLI also takes it from `BEACON_SMS_API_KEY`).
+    #[serde(default, skip_serializing)]
     pub api_key: String,
     /// The template used for a message without its own: it must have one placeholder,
     /// `((body))`, which receives the message's text. `None`: such messages are given up.
     #[serde(default)]
     pub default_template_id: Option<String>,
     /// The bearer token the gateway sends with its callbacks (set in the gateway's
-    /// callback settings), checked with [`callback_authorised`]; never logged.
-    #[serde(default)]
+    /// callback settings), checked with [`callback_authorised`]; never logged nor written
+    /// out.
+    #[serde(default, skip_serializing)]
     pub callback_token: Option<String>,
     /// How long to wait for the gateway before this attempt counts as failed (default
     /// 30 s).
