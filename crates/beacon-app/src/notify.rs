@@ -4,14 +4,17 @@
 
 use beacon_core::StoredOrganisation;
 use beacon_notify::{
-    AckSigner, Backoff, ComposedDigest, DigestInput, Finding, FindingStatus, OutboxMessage,
-    OutboxStore, OutgoingMessage, Recipient, RecipientKind, SendError, SharingPolicy, Transport,
+    AckSigner, Backoff, Channel, ComposedDigest, DeliveryOptions, DigestInput, Finding,
+    FindingStatus, NotifySmsSettings, NotifySmsTransport, OutboxMessage, OutboxStore,
+    OutgoingMessage, Pacer, Recipient, RecipientKind, SendError, SharingPolicy, SmtpMailer,
+    SmtpSettings, SocialExportTransport, SocialSettings, Throttle, Transport,
 };
 use beacon_store::{
     AddressFilter, AddressRecord, Message, MessageContent, MessageKind, NewDigest, Store,
     StoreError,
 };
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use time::{Duration, OffsetDateTime};
 
 /// Stands in the stored bodies for the acknowledgement link, which is signed for the
@@ -71,6 +74,16 @@ pub struct NotifySettings {
     /// How long a sender holds a claimed message before another may send it: longer than
     /// a batch of sends can take (a sender that dies mid-send is taken over after this).
     pub send_lease_seconds: i64,
+    /// How many messages a sender claims at a time (bounded further for throttled
+    /// channels so a batch always goes out within half the lease).
+    pub claim_batch: usize,
+    /// The SMS gateway (`[notify.sms]`); `None`: SMS wait in the outbox.
+    pub sms: Option<NotifySmsSettings>,
+    /// The social post export (`[notify.social]`); `None`: posts wait in the outbox.
+    pub social: Option<SocialSettings>,
+    /// Each channel's limit (`[notify.throttle.email]`, `[notify.throttle.sms]` …:
+    /// `per_second`, `per_run`); a channel not named is not limited.
+    pub throttle: BTreeMap<Channel, Throttle>,
 }
 
 impl Default for NotifySettings {
@@ -84,6 +97,10 @@ impl Default for NotifySettings {
             message_domain: "beacon.invalid".to_owned(),
             max_attempts: 12,
             send_lease_seconds: 900,
+            claim_batch: beacon_notify::BATCH,
+            sms: None,
+            social: None,
+            throttle: BTreeMap::new(),
         }
     }
 }
@@ -103,6 +120,90 @@ impl NotifySettings {
             max_attempts: self.max_attempts.max(1),
             ..Backoff::default()
         }
+    }
+
+    /// The delivery loop's throttles and claim size.
+    pub fn delivery_options(&self) -> DeliveryOptions {
+        DeliveryOptions {
+            throttles: self.throttle.clone(),
+            batch: self.claim_batch.max(1),
+        }
+    }
+}
+
+/// The transports of the channels that are configured, so a sender run delivers on each
+/// of them and leaves the other channels' messages queued.
+#[derive(Debug, Default)]
+pub struct Transports {
+    /// Email, when `[smtp]` is set.
+    pub email: Option<SmtpMailer>,
+    /// SMS, when `[notify.sms]` is set.
+    pub sms: Option<NotifySmsTransport>,
+    /// Social posts, when `[notify.social]` is set.
+    pub social: Option<SocialExportTransport>,
+}
+
+impl Transports {
+    /// Builds the transport of every configured channel (SMS tokens and unscheduled
+    /// posts take the system clock), or says which setting is wrong.
+    pub fn configured(
+        smtp: Option<SmtpSettings>,
+        settings: &NotifySettings,
+    ) -> Result<Transports, SendError> {
+        let clock = || Box::new(OffsetDateTime::now_utc);
+        Ok(Transports {
+            email: smtp.map(SmtpMailer::new).transpose()?,
+            sms: settings
+                .sms
+                .as_ref()
+                .map(|sms| NotifySmsTransport::new(sms, clock()))
+                .transpose()?,
+            social: settings
+                .social
+                .as_ref()
+                .map(|social| SocialExportTransport::new(social, clock()))
+                .transpose()?,
+        })
+    }
+
+    /// The configured transports, for [`deliver`].
+    pub fn list(&self) -> Vec<&dyn Transport> {
+        let mut list: Vec<&dyn Transport> = Vec::new();
+        if let Some(email) = &self.email {
+            list.push(email);
+        }
+        if let Some(sms) = &self.sms {
+            list.push(sms);
+        }
+        if let Some(social) = &self.social {
+            list.push(social);
+        }
+        list
+    }
+}
+
+/// Real time for throttled runs: measured from when the run starts, waiting by sleeping.
+#[derive(Debug, Clone, Copy)]
+pub struct SystemPacer {
+    start: std::time::Instant,
+}
+
+impl SystemPacer {
+    /// A pacer whose run starts now.
+    pub fn start() -> SystemPacer {
+        SystemPacer {
+            start: std::time::Instant::now(),
+        }
+    }
+}
+
+impl Pacer for SystemPacer {
+    fn elapsed(&self) -> std::time::Duration {
+        self.start.elapsed()
+    }
+
+    fn sleep(&self, duration: std::time::Duration) {
+        std::thread::sleep(duration);
     }
 }
 
@@ -303,6 +404,9 @@ impl<'a> StoreOutbox<'a> {
                     message_id: message.message_id,
                     tlp: message.tlp,
                     marks: marks_of(message.kind),
+                    unsubscribe: None,
+                    sms_template: None,
+                    social: None,
                 })
             }
             MessageContent::Template { name, .. } => Err(SendError::Permanent(format!(
@@ -351,6 +455,15 @@ impl OutboxStore for StoreOutbox<'_> {
         self.store.outbox_record_sent(id, at)
     }
 
+    fn is_suppressed(
+        &mut self,
+        _channel: beacon_notify::Channel,
+        _address: &str,
+    ) -> Result<bool, StoreError> {
+        // The suppression list is consulted here once the contacts store is in.
+        Ok(false)
+    }
+
     fn record_failure(
         &mut self,
         id: i64,
@@ -362,7 +475,7 @@ impl OutboxStore for StoreOutbox<'_> {
 }
 
 /// Sends what is due on the transports' channels, each message through its channel's
-/// transport.
+/// transport, each channel within its throttle (waiting in real time as it needs).
 pub fn deliver(
     store: &mut dyn Store,
     transports: &[&dyn Transport],
@@ -372,7 +485,15 @@ pub fn deliver(
 ) -> Result<beacon_notify::DeliveryReport, StoreError> {
     let mut outbox = StoreOutbox::new(store, links);
     let lease = Duration::seconds(settings.send_lease_seconds.max(1));
-    beacon_notify::deliver_due(&mut outbox, transports, now, &settings.backoff(), lease)
+    beacon_notify::deliver_due_with(
+        &mut outbox,
+        transports,
+        now,
+        &settings.backoff(),
+        lease,
+        &settings.delivery_options(),
+        &SystemPacer::start(),
+    )
 }
 
 /// Why an acknowledgement was refused.

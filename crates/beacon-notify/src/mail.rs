@@ -3,10 +3,16 @@
 //!
 //! Each message carries the Message-ID the caller gives it, so a message sent again after a
 //! crash is recognisably the same message, and an `X-Beacon-TLP` header with its label.
+//! A message people may opt out of carries RFC 8058 one-click unsubscribe headers.
+//!
+//! One [`SmtpMailer`] keeps a small pool of SMTP connections open and reuses them from
+//! message to message, so a run of the outbox loop over a campaign does not pay a TCP
+//! (and TLS, and login) handshake per message.
 
-use crate::transport::{Channel, OutgoingMessage, SendError, Transport};
+use crate::transport::{Channel, OutgoingMessage, SendError, Transport, Unsubscribe};
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::PoolConfig;
 use lettre::transport::smtp::SmtpTransport;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
@@ -77,7 +83,8 @@ impl std::fmt::Debug for SmtpSettings {
     }
 }
 
-/// The sender Beacon uses in production: SMTP through `lettre`, one connection per message.
+/// The sender Beacon uses in production: SMTP through `lettre`, over a pool of connections
+/// kept open between messages (at most [`POOL_SIZE`], closed after a minute idle).
 #[derive(Debug, Clone)]
 pub struct SmtpMailer {
     transport: SmtpTransport,
@@ -86,6 +93,17 @@ pub struct SmtpMailer {
 
 /// The header carrying a message's TLP label, for mail filters and audits.
 const TLP_HEADER: HeaderName = HeaderName::new_from_ascii_str("X-Beacon-TLP");
+/// Where to unsubscribe (RFC 2369): `<https://…>` and, when there is one, `<mailto:…>`.
+const LIST_UNSUBSCRIBE: HeaderName = HeaderName::new_from_ascii_str("List-Unsubscribe");
+/// Says the https link unsubscribes with one POST, no page to read (RFC 8058).
+const LIST_UNSUBSCRIBE_POST: HeaderName = HeaderName::new_from_ascii_str("List-Unsubscribe-Post");
+/// The only value RFC 8058 allows for `List-Unsubscribe-Post`.
+const ONE_CLICK: &str = "List-Unsubscribe=One-Click";
+
+/// SMTP connections one mailer keeps open. The outbox loop sends one message at a time,
+/// so one connection does the work; the spare covers a connection the server dropped.
+pub const POOL_SIZE: u32 = 2;
+
 /// Marks the mail as automatic (RFC 3834), so out-of-office replies are not sent back.
 const AUTO_SUBMITTED: HeaderName = HeaderName::new_from_ascii_str("Auto-Submitted");
 
@@ -115,7 +133,13 @@ impl SmtpMailer {
         let mut builder = SmtpTransport::builder_dangerous(settings.host.as_str())
             .port(settings.port)
             .tls(tls)
-            .timeout(Some(Duration::from_secs(settings.timeout_secs.max(1))));
+            .timeout(Some(Duration::from_secs(settings.timeout_secs.max(1))))
+            .pool_config(
+                PoolConfig::new()
+                    .min_idle(0)
+                    .max_size(POOL_SIZE)
+                    .idle_timeout(Duration::from_secs(60)),
+            );
         if let Some(username) = settings.username {
             builder = builder.credentials(Credentials::new(
                 username,
@@ -143,6 +167,16 @@ impl SmtpMailer {
             ))
         })?;
         let message_id = clean_message_id(&mail.message_id)?;
+        if let Some(unsubscribe) = &mail.unsubscribe {
+            let (list, one_click) = unsubscribe_headers(unsubscribe)?;
+            builder = builder.raw_header(HeaderValue::new(LIST_UNSUBSCRIBE, list));
+            if one_click {
+                builder = builder.raw_header(HeaderValue::new(
+                    LIST_UNSUBSCRIBE_POST,
+                    ONE_CLICK.to_owned(),
+                ));
+            }
+        }
         builder
             .from(self.from.clone())
             .to(to)
@@ -172,6 +206,40 @@ impl Transport for SmtpMailer {
             .map(|_| ())
             .map_err(classify)
     }
+}
+
+/// The `List-Unsubscribe` value, and whether one-click (`List-Unsubscribe-Post`) may be
+/// offered: only for an `https://` link (RFC 8058 section 3.1). A link or address that
+/// could break out of its angle brackets is a permanent error (a bug upstream).
+fn unsubscribe_headers(unsubscribe: &Unsubscribe) -> Result<(String, bool), SendError> {
+    let url = unsubscribe.url.trim();
+    let lower = url.to_ascii_lowercase();
+    let https = lower.starts_with("https://");
+    if !(https || lower.starts_with("http://")) || !bracket_safe(url) {
+        return Err(SendError::Permanent(format!(
+            "the unsubscribe link {url:?} is not an http(s) URL fit for a mail header"
+        )));
+    }
+    let mut list = format!("<{url}>");
+    if let Some(mailto) = &unsubscribe.mailto {
+        let address = mailto.trim();
+        let address = address.strip_prefix("mailto:").unwrap_or(address);
+        if !address.contains('@') || !bracket_safe(address) {
+            return Err(SendError::Permanent(format!(
+                "the unsubscribe address {mailto:?} is not fit for a mail header"
+            )));
+        }
+        list.push_str(&format!(", <mailto:{address}>"));
+    }
+    Ok((list, https))
+}
+
+/// Printable ASCII with no angle brackets, commas or spaces: safe inside `<…>` in a header.
+fn bracket_safe(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .chars()
+            .all(|character| character.is_ascii_graphic() && !matches!(character, '<' | '>' | ','))
 }
 
 /// A Message-ID body without brackets, spaces or control characters, or a permanent error:
@@ -227,6 +295,9 @@ mod tests {
             message_id: "digest-42@beacon.local".to_owned(),
             tlp: Tlp::Green,
             marks: Vec::new(),
+            unsubscribe: None,
+            sms_template: None,
+            social: None,
         }
     }
 
@@ -262,6 +333,83 @@ mod tests {
             SmtpMailer::new(bad_from),
             Err(SendError::Permanent(_))
         ));
+    }
+
+    /// The message as sent, with folded header lines unfolded (RFC 5322 section 2.2.3).
+    fn formatted(mailer: &SmtpMailer, mail: &OutgoingMessage) -> String {
+        String::from_utf8(mailer.message(mail).expect("message").formatted())
+            .expect("utf-8")
+            .replace("\r\n ", " ")
+    }
+
+    #[test]
+    fn one_click_unsubscribe_headers_follow_rfc_8058() {
+        let mailer = SmtpMailer::new(settings()).expect("mailer");
+        let mut campaign = mail();
+        campaign.unsubscribe = Some(Unsubscribe {
+            url: "https://beacon.example/u/tok123".to_owned(),
+            mailto: Some("unsubscribe+tok123@beacon.example".to_owned()),
+        });
+        let raw = formatted(&mailer, &campaign);
+        assert!(
+            raw.contains(
+                "List-Unsubscribe: <https://beacon.example/u/tok123>, \
+                 <mailto:unsubscribe+tok123@beacon.example>\r\n"
+            ),
+            "{raw}"
+        );
+        assert!(raw.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"));
+
+        // Without a mailto, just the link; `mailto:` given twice is not doubled.
+        campaign.unsubscribe = Some(Unsubscribe {
+            url: "https://beacon.example/u/tok123".to_owned(),
+            mailto: None,
+        });
+        let raw = formatted(&mailer, &campaign);
+        assert!(raw.contains("List-Unsubscribe: <https://beacon.example/u/tok123>\r\n"));
+        campaign.unsubscribe = Some(Unsubscribe {
+            url: "https://beacon.example/u/t".to_owned(),
+            mailto: Some("mailto:u@beacon.example".to_owned()),
+        });
+        assert!(formatted(&mailer, &campaign).contains(", <mailto:u@beacon.example>\r\n"));
+
+        // Plain http: listed, but no one-click (RFC 8058 requires https).
+        campaign.unsubscribe = Some(Unsubscribe {
+            url: "http://beacon.example/u/tok123".to_owned(),
+            mailto: None,
+        });
+        let raw = formatted(&mailer, &campaign);
+        assert!(raw.contains("List-Unsubscribe: <http://beacon.example/u/tok123>\r\n"));
+        assert!(!raw.contains("List-Unsubscribe-Post"));
+
+        // A digest (no unsubscribe) carries neither header.
+        let raw = formatted(&mailer, &mail());
+        assert!(!raw.contains("List-Unsubscribe"));
+    }
+
+    #[test]
+    fn unsubscribe_links_that_could_break_the_header_are_permanent_errors() {
+        let mailer = SmtpMailer::new(settings()).expect("mailer");
+        for (url, mailto) in [
+            ("https://beacon.example/u/a>\r\nBcc: x@y", None),
+            ("javascript:alert(1)", None),
+            ("https://beacon.example/u/a b", None),
+            ("https://beacon.example/u/a", Some("no-at-sign")),
+            (
+                "https://beacon.example/u/a",
+                Some("a@b>, <https://evil.example"),
+            ),
+        ] {
+            let mut campaign = mail();
+            campaign.unsubscribe = Some(Unsubscribe {
+                url: url.to_owned(),
+                mailto: mailto.map(str::to_owned),
+            });
+            assert!(
+                matches!(mailer.send(&campaign), Err(SendError::Permanent(_))),
+                "{url} {mailto:?}"
+            );
+        }
     }
 
     #[test]

@@ -8,8 +8,13 @@
 //! but before Beacon recorded it means the message is sent again when its claim lapses,
 //! with the same Message-ID so mail systems can drop the copy. SMTP offers no way to do
 //! better. Nothing is ever lost: a message leaves the outbox only as sent or given up.
+//!
+//! The suppression list is consulted for every message right before it is handed to its
+//! transport, so an address suppressed after its message was queued is still never sent
+//! to: the message is given up with [`SUPPRESSED_ERROR`].
 
 use crate::transport::{Channel, OutgoingMessage, SendError, Transport};
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
 use time::{Duration, OffsetDateTime};
 
@@ -46,6 +51,11 @@ pub trait OutboxStore {
 
     /// Records that a message was accepted by its channel; it is never sent again.
     fn record_sent(&mut self, id: i64, at: OffsetDateTime) -> Result<(), Self::Error>;
+
+    /// Whether `address` is on the suppression list for `channel` (it unsubscribed, sent
+    /// STOP, bounced for good or complained). Asked for every message right before it is
+    /// sent. `address` is the bare address: for email without a display name.
+    fn is_suppressed(&mut self, channel: Channel, address: &str) -> Result<bool, Self::Error>;
 
     /// Records a failed attempt: retry at `retry_at`, or give up when it is `None`.
     fn record_failure(
@@ -100,6 +110,11 @@ impl Backoff {
     }
 }
 
+/// The error recorded for a message given up because its address is on the suppression
+/// list. Stores derive a recipient's "suppressed" status from this prefix, so it must not
+/// change.
+pub const SUPPRESSED_ERROR: &str = "not sent: the address is on the suppression list";
+
 /// What one run of the delivery loop did, for logs and the CLI.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DeliveryReport {
@@ -109,10 +124,64 @@ pub struct DeliveryReport {
     pub retrying: usize,
     /// Messages that failed for good.
     pub given_up: usize,
+    /// Messages given up unsent because their address is on the suppression list (not
+    /// counted in `given_up`).
+    pub suppressed: usize,
 }
 
-/// How many messages to claim at a time.
-const BATCH: usize = 25;
+/// How many messages to claim at a time, unless [`DeliveryOptions::batch`] says otherwise.
+pub const BATCH: usize = 25;
+
+/// A limit on how fast one channel sends, so a campaign keeps within the gateway's or
+/// mail server's rate limits and a big launch goes out over several runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Throttle {
+    /// At most this many messages a second (spaced evenly); `None`: as fast as it goes.
+    pub per_second: Option<u32>,
+    /// At most this many messages in one run of the loop; the rest wait for the next run.
+    pub per_run: Option<u32>,
+}
+
+/// How one run of the delivery loop behaves beyond its retry schedule and lease.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryOptions {
+    /// Each channel's limit; a channel not named is not limited.
+    pub throttles: BTreeMap<Channel, Throttle>,
+    /// How many messages to claim at a time (at least 1; default [`BATCH`]). A throttled
+    /// channel claims fewer when its rate would not send a batch within half the lease.
+    pub batch: usize,
+}
+
+impl Default for DeliveryOptions {
+    fn default() -> Self {
+        DeliveryOptions {
+            throttles: BTreeMap::new(),
+            batch: BATCH,
+        }
+    }
+}
+
+/// The loop's sense of time passing during a run, so throttling can wait and tests can
+/// use a fake clock. Times are measured from the start of the run.
+pub trait Pacer {
+    /// Time since the run started.
+    fn elapsed(&self) -> std::time::Duration;
+    /// Waits this long.
+    fn sleep(&self, duration: std::time::Duration);
+}
+
+/// A pacer for runs that never wait: time stands still at the run's start.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoPacing;
+
+impl Pacer for NoPacing {
+    fn elapsed(&self) -> std::time::Duration {
+        std::time::Duration::ZERO
+    }
+
+    fn sleep(&self, _duration: std::time::Duration) {}
+}
 
 /// Sends every message that is due on the channels of `transports`, each through its
 /// channel's transport, recording each outcome, so a periodic call (from a timer or the
@@ -126,6 +195,8 @@ const BATCH: usize = 25;
 /// Choose a `lease` longer than one batch can take to send (25 messages times the SMTP
 /// timeout, say 15 minutes), or another process may claim a message this one is still
 /// sending and both will send it.
+///
+/// No channel is throttled; see [`deliver_due_with`].
 pub fn deliver_due<S: OutboxStore>(
     store: &mut S,
     transports: &[&dyn Transport],
@@ -133,60 +204,194 @@ pub fn deliver_due<S: OutboxStore>(
     backoff: &Backoff,
     lease: Duration,
 ) -> Result<DeliveryReport, S::Error> {
-    let mut by_channel: BTreeMap<Channel, &dyn Transport> = BTreeMap::new();
+    deliver_due_with(
+        store,
+        transports,
+        now,
+        backoff,
+        lease,
+        &DeliveryOptions::default(),
+        &NoPacing,
+    )
+}
+
+/// Where one channel stands in a run.
+struct ChannelRun<'t> {
+    transport: &'t dyn Transport,
+    throttle: Throttle,
+    /// Messages handed to the transport so far.
+    attempted: u32,
+    /// When (since the run started) the next message may be handed over.
+    next_slot: std::time::Duration,
+    /// Nothing more is due, or its per-run limit is reached.
+    done: bool,
+}
+
+impl ChannelRun<'_> {
+    /// The gap between two messages, if throttled by rate.
+    fn interval(&self) -> Option<std::time::Duration> {
+        self.throttle
+            .per_second
+            .map(|rate| std::time::Duration::from_secs(1) / rate.max(1))
+    }
+
+    /// How many to claim next: the batch, cut to what the per-run limit leaves and to what
+    /// the rate can send within half the lease.
+    fn claim_size(&self, batch: usize, lease: Duration) -> usize {
+        let mut size = batch.max(1);
+        if let Some(per_run) = self.throttle.per_run {
+            size = size.min(per_run.saturating_sub(self.attempted) as usize);
+        }
+        if let Some(interval) = self.interval() {
+            let half_lease = lease.whole_milliseconds().max(0) as u128 / 2;
+            let sendable = half_lease / interval.as_millis().max(1);
+            size = size.min(usize::try_from(sendable).unwrap_or(usize::MAX).max(1));
+        }
+        size
+    }
+}
+
+/// [`deliver_due`] with each channel's [`Throttle`] honoured and time measured by
+/// `pacer`: a throttled channel's messages are spaced evenly (the pacer waits between
+/// them) and stop at its per-run limit, leaving the rest queued, unclaimed, for the next
+/// run. Channels take turns batch by batch, so a slow channel does not hold up the others
+/// for longer than one of its batches.
+///
+/// The run's clock moves on with the pacer: each claim, lease, outcome and retry time is
+/// `now` plus the time elapsed, so a long throttled run never sends under a lapsed lease.
+pub fn deliver_due_with<S: OutboxStore>(
+    store: &mut S,
+    transports: &[&dyn Transport],
+    now: OffsetDateTime,
+    backoff: &Backoff,
+    lease: Duration,
+    options: &DeliveryOptions,
+    pacer: &dyn Pacer,
+) -> Result<DeliveryReport, S::Error> {
+    let mut runs: BTreeMap<Channel, ChannelRun<'_>> = BTreeMap::new();
     for transport in transports {
-        by_channel.entry(transport.channel()).or_insert(*transport);
+        let channel = transport.channel();
+        let throttle = options.throttles.get(&channel).copied().unwrap_or_default();
+        runs.entry(channel).or_insert(ChannelRun {
+            transport: *transport,
+            throttle,
+            attempted: 0,
+            next_slot: std::time::Duration::ZERO,
+            done: throttle.per_run == Some(0),
+        });
     }
-    let channels: Vec<Channel> = by_channel.keys().copied().collect();
+    let clock =
+        |pacer: &dyn Pacer| now + Duration::try_from(pacer.elapsed()).unwrap_or(Duration::MAX);
     let mut report = DeliveryReport::default();
-    if channels.is_empty() {
-        return Ok(report);
-    }
     let mut seen = HashSet::new();
     loop {
-        let batch = store.claim_due(&channels, now, lease, BATCH)?;
-        let fresh: Vec<OutboxMessage> = batch
-            .into_iter()
-            .filter(|message| seen.insert(message.id))
-            .collect();
-        // Stop when nothing new is due; a store that hands back what this run already
-        // handled must not make the loop spin.
-        if fresh.is_empty() {
-            return Ok(report);
-        }
-        for message in fresh {
-            // A store that hands back a message of a channel not asked for has a bug; the
-            // message is left alone and its claim lapses.
-            let Some(transport) = by_channel.get(&message.channel) else {
+        let mut progressed = false;
+        for (channel, run) in &mut runs {
+            if run.done {
                 continue;
-            };
-            let sent = match &message.message {
-                Ok(outgoing) => transport.send(outgoing),
-                Err(unready) => Err(unready.clone()),
-            };
-            match sent {
-                Ok(()) => {
-                    if fault_abort_after_send() {
-                        std::process::abort();
-                    }
-                    store.record_sent(message.id, now)?;
-                    report.sent += 1;
+            }
+            let size = run.claim_size(options.batch, lease);
+            if size == 0 {
+                run.done = true;
+                continue;
+            }
+            let batch = store.claim_due(&[*channel], clock(pacer), lease, size)?;
+            let fresh: Vec<OutboxMessage> = batch
+                .into_iter()
+                .filter(|message| seen.insert(message.id))
+                .collect();
+            // Stop when nothing new is due; a store that hands back what this run already
+            // handled must not make the loop spin.
+            if fresh.is_empty() {
+                run.done = true;
+                continue;
+            }
+            progressed = true;
+            for message in fresh {
+                // A store that hands back a message of a channel not asked for has a bug;
+                // the message is left alone and its claim lapses.
+                if message.channel != *channel {
+                    continue;
                 }
-                Err(SendError::Permanent(error)) => {
-                    store.record_failure(message.id, &error, None)?;
-                    report.given_up += 1;
-                }
-                Err(SendError::Transient(error)) => {
-                    let retry_at = backoff.next_retry(message.attempts, now);
-                    store.record_failure(message.id, &error, retry_at)?;
-                    if retry_at.is_some() {
-                        report.retrying += 1;
-                    } else {
-                        report.given_up += 1;
-                    }
-                }
+                deliver_one(store, run, message, backoff, pacer, &clock, &mut report)?;
             }
         }
+        if !progressed {
+            return Ok(report);
+        }
+    }
+}
+
+/// Checks the suppression list, waits for the channel's next slot, sends one message and
+/// records the outcome.
+fn deliver_one<S: OutboxStore>(
+    store: &mut S,
+    run: &mut ChannelRun<'_>,
+    message: OutboxMessage,
+    backoff: &Backoff,
+    pacer: &dyn Pacer,
+    clock: &dyn Fn(&dyn Pacer) -> OffsetDateTime,
+    report: &mut DeliveryReport,
+) -> Result<(), S::Error> {
+    let sent = match &message.message {
+        Ok(outgoing) => {
+            if store.is_suppressed(message.channel, bare_address(&outgoing.to))? {
+                store.record_failure(message.id, SUPPRESSED_ERROR, None)?;
+                report.suppressed += 1;
+                return Ok(());
+            }
+            if let Some(interval) = run.interval() {
+                let elapsed = pacer.elapsed();
+                if elapsed < run.next_slot {
+                    pacer.sleep(run.next_slot - elapsed);
+                }
+                run.next_slot = run.next_slot.max(elapsed) + interval;
+            }
+            run.attempted += 1;
+            if run
+                .throttle
+                .per_run
+                .is_some_and(|limit| run.attempted >= limit)
+            {
+                run.done = true;
+            }
+            run.transport.send(outgoing)
+        }
+        Err(unready) => Err(unready.clone()),
+    };
+    let at = clock(pacer);
+    match sent {
+        Ok(()) => {
+            if fault_abort_after_send() {
+                std::process::abort();
+            }
+            store.record_sent(message.id, at)?;
+            report.sent += 1;
+        }
+        Err(SendError::Permanent(error)) => {
+            store.record_failure(message.id, &error, None)?;
+            report.given_up += 1;
+        }
+        Err(SendError::Transient(error)) => {
+            let retry_at = backoff.next_retry(message.attempts, at);
+            store.record_failure(message.id, &error, retry_at)?;
+            if retry_at.is_some() {
+                report.retrying += 1;
+            } else {
+                report.given_up += 1;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The address without a display name: `a@b.example` from `Name <a@b.example>`; other
+/// channels' addresses (phone numbers, accounts) are only trimmed.
+pub fn bare_address(to: &str) -> &str {
+    let to = to.trim();
+    match (to.rfind('<'), to.ends_with('>')) {
+        (Some(open), true) => to[open + 1..to.len() - 1].trim(),
+        _ => to,
     }
 }
 

@@ -1,8 +1,9 @@
 //! The seam between the outbox loop and the ways a message can leave Beacon: each channel
-//! (email now; SMS and webhooks later) has a [`Transport`], and the loop hands every
-//! message to the transport of its channel.
+//! (email, SMS through a Notify-shaped gateway, social posts by export; webhooks later)
+//! has a [`Transport`], and the loop hands every message to the transport of its channel.
 
 use beacon_core::Tlp;
+use std::collections::BTreeMap;
 
 /// How a message leaves Beacon: a sender claims only the messages of the channels it has
 /// a transport for.
@@ -31,6 +32,48 @@ pub struct OutgoingMessage {
     /// (an exercise inject or a consented phishing simulation), name and value. Names
     /// are Beacon's own constants, never taken from data.
     pub marks: Vec<(&'static str, String)>,
+    /// How the recipient stops further messages of this kind: for email the RFC 8058
+    /// `List-Unsubscribe` (and, with an https link, `List-Unsubscribe-Post`) headers.
+    /// `None` for messages people cannot opt out of (an owner's digest, a notice).
+    pub unsubscribe: Option<Unsubscribe>,
+    /// For the SMS channel: the gateway's template and this recipient's fields. Without
+    /// one, an SMS is sent as the plain text through the gateway's default template.
+    pub sms_template: Option<SmsTemplate>,
+    /// For the social channel: when the post goes out and what it links to. Without one,
+    /// a post is scheduled for when it is exported, with the subject as its reference.
+    pub social: Option<SocialPost>,
+}
+
+/// What a social post needs beyond its text, for the partnership's social media tool.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SocialPost {
+    /// When the tool should publish it.
+    pub scheduled_at: time::OffsetDateTime,
+    /// The link the post carries, if any (kept apart so the tool can shorten it).
+    pub link: Option<String>,
+    /// The campaign it belongs to, for the tool's reports.
+    pub campaign_ref: String,
+}
+
+/// Where a recipient unsubscribes, so mail clients can offer a one-click button
+/// (RFC 2369 and RFC 8058).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unsubscribe {
+    /// The unsubscribe link; one-click (`List-Unsubscribe-Post`) is offered only when it is
+    /// `https://`, as RFC 8058 requires.
+    pub url: String,
+    /// An address that unsubscribes whoever writes to it (without `mailto:`), if any.
+    pub mailto: Option<String>,
+}
+
+/// A message for an SMS gateway in the shape of GOV.UK Notify's API: the text lives in
+/// the gateway as a template, Beacon sends its id and the recipient's fields.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SmsTemplate {
+    /// The gateway's template id (a UUID in Notify).
+    pub template_id: String,
+    /// Field name to value, filling the template's `((placeholders))`.
+    pub personalisation: BTreeMap<String, String>,
 }
 
 /// The header marking a consented phishing-awareness simulation, so the partner's mail

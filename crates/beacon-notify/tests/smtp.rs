@@ -139,6 +139,9 @@ fn digest_mail(to: &str, message_id: String) -> OutgoingMessage {
         message_id,
         tlp: digest.tlp,
         marks: Vec::new(),
+        unsubscribe: None,
+        sms_template: None,
+        social: None,
     }
 }
 

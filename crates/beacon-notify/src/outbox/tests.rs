@@ -38,6 +38,12 @@ struct StoreDown;
 struct MemoryOutbox {
     rows: BTreeMap<i64, Row>,
     fail_next_record_sent: bool,
+    /// The suppression list: (channel, bare address).
+    suppressed: Vec<(Channel, String)>,
+    /// Every suppression check asked, in order.
+    checked: Vec<(Channel, String)>,
+    /// The limit of every claim, in order.
+    claim_limits: Vec<usize>,
 }
 
 impl MemoryOutbox {
@@ -73,6 +79,7 @@ impl OutboxStore for MemoryOutbox {
         lease: Duration,
         limit: usize,
     ) -> Result<Vec<OutboxMessage>, StoreDown> {
+        self.claim_limits.push(limit);
         let mut claimed = Vec::new();
         for (id, row) in &mut self.rows {
             if claimed.len() == limit {
@@ -107,6 +114,14 @@ impl OutboxStore for MemoryOutbox {
         Ok(())
     }
 
+    fn is_suppressed(&mut self, channel: Channel, address: &str) -> Result<bool, StoreDown> {
+        self.checked.push((channel, address.to_owned()));
+        Ok(self
+            .suppressed
+            .iter()
+            .any(|(on, listed)| *on == channel && listed == address))
+    }
+
     fn record_failure(
         &mut self,
         id: i64,
@@ -132,6 +147,9 @@ fn mail(id: i64) -> OutgoingMessage {
         message_id: format!("digest-{id}@beacon.local"),
         tlp: Tlp::Green,
         marks: Vec::new(),
+        unsubscribe: None,
+        sms_template: None,
+        social: None,
     }
 }
 
@@ -192,7 +210,89 @@ fn report(sent: usize, retrying: usize, given_up: usize) -> DeliveryReport {
         sent,
         retrying,
         given_up,
+        suppressed: 0,
     }
+}
+
+#[test]
+fn a_suppressed_address_is_never_sent_to_even_if_queued_before_it_was_suppressed() {
+    let mut outbox = MemoryOutbox::with(&[1, 2, 3, 4]);
+    outbox
+        .rows
+        .get_mut(&1)
+        .expect("row 1")
+        .mail
+        .as_mut()
+        .expect("ready")
+        .to = "Contact One <contact1@council.example>".to_owned();
+    for id in [3, 4] {
+        let row = outbox.rows.get_mut(&id).expect("row");
+        row.channel = Channel::Sms;
+        row.mail.as_mut().expect("ready").to = format!("+4477009000{id:02}");
+    }
+    let email = ScriptedTransport::on(Channel::Email);
+    let sms = ScriptedTransport::on(Channel::Sms);
+    // Queued first, suppressed afterwards (an unsubscribe, a STOP): the check is at send
+    // time. The same address on another channel is not suppressed.
+    outbox
+        .suppressed
+        .push((Channel::Email, "contact1@council.example".to_owned()));
+    outbox
+        .suppressed
+        .push((Channel::Sms, "+447700900003".to_owned()));
+    outbox
+        .suppressed
+        .push((Channel::Sms, "contact2@council.example".to_owned()));
+    let done = deliver_due(
+        &mut outbox,
+        &[&email, &sms],
+        START,
+        &Backoff::default(),
+        LEASE,
+    )
+    .expect("store");
+    assert_eq!(
+        done,
+        DeliveryReport {
+            sent: 2,
+            retrying: 0,
+            given_up: 0,
+            suppressed: 2
+        }
+    );
+    assert_eq!(email.sent_ids(), ["digest-2@beacon.local"]);
+    assert_eq!(sms.sent_ids(), ["digest-4@beacon.local"]);
+    for id in [1, 3] {
+        assert_eq!(*outbox.state(id), State::GivenUp);
+        let error = outbox.rows[&id].last_error.as_deref().expect("an error");
+        assert!(error.starts_with("not sent: the address is on the suppression list"));
+    }
+    assert!(
+        outbox
+            .checked
+            .contains(&(Channel::Email, "contact1@council.example".to_owned())),
+        "the display name is not part of the address checked: {:?}",
+        outbox.checked
+    );
+    assert_eq!(outbox.checked.len(), 4, "every message is checked");
+    // Given up for good: a later run does not try again.
+    let again = deliver_due(
+        &mut outbox,
+        &[&email, &sms],
+        START + Duration::DAY,
+        &Backoff::default(),
+        LEASE,
+    )
+    .expect("store");
+    assert_eq!(again, report(0, 0, 0));
+    assert_eq!(email.sent_ids().len() + sms.sent_ids().len(), 2);
+}
+
+#[test]
+fn bare_addresses_lose_their_display_names_only() {
+    assert_eq!(bare_address("Ann <ann@x.example>"), "ann@x.example");
+    assert_eq!(bare_address(" ann@x.example "), "ann@x.example");
+    assert_eq!(bare_address("+447700900123"), "+447700900123");
 }
 
 #[test]
@@ -497,4 +597,211 @@ fn the_fault_hook_aborts_after_send_before_record() {
         use std::os::unix::process::ExitStatusExt;
         assert_eq!(status.signal(), Some(6), "expected SIGABRT, got {status:?}");
     }
+}
+
+/// A clock that moves only when the loop sleeps, and remembers how long it slept.
+#[derive(Default)]
+struct FakePacer {
+    elapsed: std::cell::Cell<std::time::Duration>,
+    sleeps: std::cell::Cell<usize>,
+}
+
+impl Pacer for FakePacer {
+    fn elapsed(&self) -> std::time::Duration {
+        self.elapsed.get()
+    }
+
+    fn sleep(&self, duration: std::time::Duration) {
+        self.elapsed.set(self.elapsed.get() + duration);
+        self.sleeps.set(self.sleeps.get() + 1);
+    }
+}
+
+/// A transport that notes the fake time of each send, and may take time itself.
+struct TimedTransport<'p> {
+    channel: Channel,
+    pacer: &'p FakePacer,
+    takes: std::time::Duration,
+    sent_at: RefCell<Vec<std::time::Duration>>,
+}
+
+impl<'p> TimedTransport<'p> {
+    fn on(channel: Channel, pacer: &'p FakePacer, takes: std::time::Duration) -> Self {
+        TimedTransport {
+            channel,
+            pacer,
+            takes,
+            sent_at: RefCell::default(),
+        }
+    }
+}
+
+impl Transport for TimedTransport<'_> {
+    fn channel(&self) -> Channel {
+        self.channel
+    }
+
+    fn send(&self, _mail: &OutgoingMessage) -> Result<(), SendError> {
+        self.sent_at.borrow_mut().push(self.pacer.elapsed());
+        // Sending takes time too (without counting as a sleep).
+        self.pacer
+            .elapsed
+            .set(self.pacer.elapsed.get() + self.takes);
+        Ok(())
+    }
+}
+
+/// An outbox of `email` email messages (ids from 1) and `sms` SMS ones (ids from 1001).
+fn mixed_outbox(email: i64, sms: i64) -> MemoryOutbox {
+    let mut outbox = MemoryOutbox::with(&(1..=email).chain(1001..1001 + sms).collect::<Vec<_>>());
+    for id in 1001..1001 + sms {
+        outbox.rows.get_mut(&id).expect("row").channel = Channel::Sms;
+    }
+    outbox
+}
+
+#[test]
+fn a_per_second_limit_spaces_a_channels_messages_and_leaves_others_alone() {
+    let mut outbox = mixed_outbox(40, 60);
+    let pacer = FakePacer::default();
+    let millis = std::time::Duration::from_millis;
+    let email = TimedTransport::on(Channel::Email, &pacer, millis(1));
+    let sms = TimedTransport::on(Channel::Sms, &pacer, millis(30));
+    let options = DeliveryOptions {
+        throttles: BTreeMap::from([(
+            Channel::Sms,
+            Throttle {
+                per_second: Some(8),
+                per_run: None,
+            },
+        )]),
+        batch: 10,
+    };
+    let done = deliver_due_with(
+        &mut outbox,
+        &[&email, &sms],
+        START,
+        &Backoff::default(),
+        LEASE,
+        &options,
+        &pacer,
+    )
+    .expect("store");
+    assert_eq!(done, report(100, 0, 0));
+    let sms_times = sms.sent_at.borrow();
+    assert_eq!(sms_times.len(), 60);
+    // In every second, at most 8 SMS: the 9th after any one is a second or more later.
+    for window in sms_times.windows(9) {
+        assert!(
+            window[8] - window[0] >= std::time::Duration::from_secs(1),
+            "{window:?}"
+        );
+    }
+    // And the limit is used, not overshot: 60 messages take about 60/8 seconds.
+    let span = sms_times[59] - sms_times[0];
+    assert!(span >= millis(7_375) && span < millis(8_000), "{span:?}");
+    // Email is not held to the SMS rate: all 40 went out with no more than one SMS batch
+    // of waiting between its batches.
+    let email_times = email.sent_at.borrow();
+    assert_eq!(email_times.len(), 40);
+    assert!(email_times[39] < millis(6_000), "{:?}", email_times[39]);
+    // The run's clock moved on with the waits: the last SMS is recorded when it was sent.
+    let last = &outbox.rows[&1060].state;
+    assert_eq!(
+        *last,
+        State::Sent {
+            at: START + Duration::try_from(sms_times[59] + millis(30)).expect("fits")
+        }
+    );
+}
+
+#[test]
+fn a_per_run_limit_stops_a_channel_and_leaves_the_rest_unclaimed_for_the_next_run() {
+    let mut outbox = mixed_outbox(5, 30);
+    let pacer = FakePacer::default();
+    let email = TimedTransport::on(Channel::Email, &pacer, std::time::Duration::ZERO);
+    let sms = TimedTransport::on(Channel::Sms, &pacer, std::time::Duration::ZERO);
+    let options = DeliveryOptions {
+        throttles: BTreeMap::from([(
+            Channel::Sms,
+            Throttle {
+                per_second: None,
+                per_run: Some(12),
+            },
+        )]),
+        batch: 5,
+    };
+    let run = |outbox: &mut MemoryOutbox, now| {
+        deliver_due_with(
+            outbox,
+            &[&email, &sms],
+            now,
+            &Backoff::default(),
+            LEASE,
+            &options,
+            &pacer,
+        )
+        .expect("store")
+    };
+    assert_eq!(run(&mut outbox, START), report(17, 0, 0));
+    assert_eq!(sms.sent_at.borrow().len(), 12);
+    let waiting: Vec<&Row> = outbox
+        .rows
+        .values()
+        .filter(|row| row.state == State::Pending)
+        .collect();
+    assert_eq!(waiting.len(), 18);
+    assert!(
+        waiting.iter().all(|row| row.attempts == 0),
+        "over the limit: never claimed, so no attempt is used up"
+    );
+    assert_eq!(run(&mut outbox, START + Duration::HOUR), report(12, 0, 0));
+    assert_eq!(
+        run(&mut outbox, START + 2 * Duration::HOUR),
+        report(6, 0, 0)
+    );
+    assert_eq!(pacer.sleeps.get(), 0, "no rate limit: no waiting");
+}
+
+#[test]
+fn a_throttled_channel_claims_no_more_than_it_can_send_within_half_its_lease() {
+    let mut outbox = mixed_outbox(0, 10);
+    let pacer = FakePacer::default();
+    let sms = TimedTransport::on(Channel::Sms, &pacer, std::time::Duration::ZERO);
+    let options = DeliveryOptions {
+        throttles: BTreeMap::from([(
+            Channel::Sms,
+            Throttle {
+                per_second: Some(1),
+                per_run: None,
+            },
+        )]),
+        batch: 100,
+    };
+    // A 6-second lease at 1 a second: batches of 3, each claimed when the last is done.
+    let lease = Duration::seconds(6);
+    let done = deliver_due_with(
+        &mut outbox,
+        &[&sms],
+        START,
+        &Backoff::default(),
+        lease,
+        &options,
+        &pacer,
+    )
+    .expect("store");
+    assert_eq!(done, report(10, 0, 0));
+    let times = sms.sent_at.borrow();
+    for (index, at) in times.iter().enumerate() {
+        assert_eq!(at.as_secs(), index as u64, "one a second");
+    }
+    assert_eq!(outbox.claim_limits, [3, 3, 3, 3, 3]);
+    // Message 1010 was claimed at second 9 (the fourth batch), so its lease runs to 15 s.
+    assert_eq!(outbox.rows[&1010].attempts, 1);
+    assert_eq!(
+        outbox.rows[&1010].state,
+        State::Sent {
+            at: START + Duration::seconds(9)
+        }
+    );
 }

@@ -34,7 +34,8 @@ pub struct Settings {
     pub database_given: bool,
     /// Rules file, if not the shipped default.
     pub rules: Option<PathBuf>,
-    /// Owner digest settings (`[notify]`).
+    /// Owner digest and channel settings (`[notify]`); the SMS API key may come from
+    /// `BEACON_SMS_API_KEY`.
     pub notify: NotifySettings,
     /// Mail server (`[smtp]`); the password may come from `BEACON_SMTP_PASSWORD`.
     pub smtp: Option<SmtpSettings>,
@@ -58,7 +59,14 @@ impl Settings {
                 .unwrap_or_else(|| "beacon.db".to_owned()),
             database_given,
             rules: file.rules,
-            notify: file.notify,
+            notify: {
+                let mut notify = file.notify;
+                if let (Some(sms), Ok(key)) = (&mut notify.sms, std::env::var("BEACON_SMS_API_KEY"))
+                {
+                    sms.api_key = key;
+                }
+                notify
+            },
             smtp: file.smtp.map(|mut smtp| {
                 if let Ok(password) = std::env::var("BEACON_SMTP_PASSWORD") {
                     smtp.password = Some(password);
@@ -130,7 +138,57 @@ pub fn actor() -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::redact;
+    use super::{ConfigFile, redact};
+    use beacon_app::notify::Transports;
+    use beacon_notify::{Channel, Throttle};
+
+    #[test]
+    fn channels_and_throttles_are_read_from_the_notify_table() {
+        let directory = tempfile::tempdir().expect("a directory");
+        let text = format!(
+            r#"
+            [notify]
+            claim_batch = 50
+            [notify.sms]
+            base_url = "https://api.notifications.service.gov.uk"
+            api_key = "beacon-live-3d5e8c4a-1f2b-4c6d-8e9f-0a1b2c3d4e5f-9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a"
+            default_template_id = "f33517ff-2a88-4f6e-b855-c550268ce08a"
+            [notify.social]
+            directory = "{}"
+            [notify.throttle.sms]
+            per_second = 10
+            per_run = 5000
+            [notify.throttle.email]
+            per_second = 50
+            "#,
+            directory.path().join("social").display()
+        );
+        let file: ConfigFile = toml::from_str(&text).expect("valid settings");
+        let notify = file.notify;
+        assert_eq!(notify.claim_batch, 50);
+        assert_eq!(
+            notify.throttle.get(&Channel::Sms),
+            Some(&Throttle {
+                per_second: Some(10),
+                per_run: Some(5000)
+            })
+        );
+        assert_eq!(notify.delivery_options().throttles.len(), 2);
+        let transports = Transports::configured(None, &notify).expect("transports");
+        let channels: Vec<Channel> = transports.list().iter().map(|t| t.channel()).collect();
+        assert_eq!(channels, [Channel::Sms, Channel::Social]);
+        assert!(directory.path().join("social").is_dir());
+
+        let mut bad = notify.clone();
+        if let Some(sms) = &mut bad.sms {
+            sms.api_key = "not-a-key".to_owned();
+        }
+        assert!(Transports::configured(None, &bad).is_err());
+        assert!(
+            toml::from_str::<ConfigFile>("[notify.throttle.sms]\nper_minute = 3\n").is_err(),
+            "unknown throttle keys are refused"
+        );
+    }
 
     #[test]
     fn passwords_are_hidden_in_database_urls() {

@@ -3,9 +3,7 @@
 
 use super::config::{Settings, actor};
 use super::output::{count, print_json};
-use anyhow::Context;
-use beacon_app::notify::{ack_signer, acknowledge_link, deliver, queue_digests};
-use beacon_notify::SmtpMailer;
+use beacon_app::notify::{Transports, ack_signer, acknowledge_link, deliver, queue_digests};
 use beacon_store::AuditEvent;
 use clap::{Args, Subcommand};
 use std::process::ExitCode;
@@ -16,7 +14,9 @@ use time::OffsetDateTime;
 pub enum NotifyCommand {
     /// Queue each organisation's digest of new and still-active addresses since its last
     /// one and the advisory reminders, escalations and daily digests that are due, then
-    /// send everything due through the `[smtp]` server (run it from cron).
+    /// send everything due on each configured channel: email through the `[smtp]` server,
+    /// SMS through the `[notify.sms]` gateway, social posts to the `[notify.social]`
+    /// export (run it from cron).
     Run(RunArgs),
     /// Show the outbox: what was queued, sent, retried, given up and acknowledged.
     Status(StatusArgs),
@@ -80,18 +80,22 @@ fn run_digests(args: RunArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
     let report = if args.queue_only {
         None
     } else {
-        let smtp = settings.smtp.clone().context(
-            "no mail server is configured: add an [smtp] table (host, port, tls, from) to beacon.toml, \
-             or queue only with --queue-only",
-        )?;
-        let mailer = SmtpMailer::new(smtp).map_err(|error| anyhow::anyhow!("{error}"))?;
+        let transports = Transports::configured(settings.smtp.clone(), &settings.notify)
+            .map_err(|error| anyhow::anyhow!("{error}"))?;
+        if transports.list().is_empty() {
+            anyhow::bail!(
+                "no channel is configured: add an [smtp] table (host, port, tls, from), a \
+                 [notify.sms] table (base_url, api_key) or a [notify.social] table (directory) \
+                 to beacon.toml, or queue only with --queue-only"
+            );
+        }
         let links = match &settings.notify.base_url {
             Some(base) => Some((ack_signer(store.as_mut())?, base.clone())),
             None => None,
         };
         Some(deliver(
             store.as_mut(),
-            &[&mailer],
+            &transports.list(),
             links,
             now,
             &settings.notify,
@@ -104,6 +108,7 @@ fn run_digests(args: RunArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
             "sent": report.as_ref().map(|r| r.sent),
             "retrying": report.as_ref().map(|r| r.retrying),
             "given_up": report.as_ref().map(|r| r.given_up),
+            "suppressed": report.as_ref().map(|r| r.suppressed),
         }))?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -134,6 +139,12 @@ fn run_digests(args: RunArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
             count(report.retrying as u64),
             count(report.given_up as u64)
         );
+        if report.suppressed > 0 {
+            out!(
+                "Not sent to {}: the address is on the suppression list.",
+                count(report.suppressed as u64)
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
