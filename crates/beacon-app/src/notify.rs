@@ -368,19 +368,36 @@ fn new_digest(organisation_id: i64, recipient: &Recipient, composed: ComposedDig
 pub struct StoreOutbox<'a> {
     store: &'a mut dyn Store,
     links: Option<(AckSigner, String)>,
+    base_url: Option<String>,
+    campaigns: crate::campaigns::render::CampaignCache,
 }
 
 impl<'a> StoreOutbox<'a> {
     /// Wraps a store. With a signer and Beacon's web address, mails carry signed links
     /// (`<base>/ack/<token>`); without, they say to acknowledge in Beacon.
     pub fn new(store: &'a mut dyn Store, links: Option<(AckSigner, String)>) -> StoreOutbox<'a> {
-        StoreOutbox { store, links }
+        let base_url = links.as_ref().map(|(_, base)| base.clone());
+        StoreOutbox {
+            store,
+            links,
+            base_url,
+            campaigns: crate::campaigns::render::CampaignCache::default(),
+        }
+    }
+
+    /// Sets Beacon's public web address, which campaign messages' links need (taken from
+    /// the acknowledgement links' when they are signed).
+    pub fn with_base_url(mut self, base_url: Option<String>) -> StoreOutbox<'a> {
+        if base_url.is_some() {
+            self.base_url = base_url;
+        }
+        self
     }
 
     /// A claimed message as the delivery loop takes it: the acknowledgement link signed
-    /// into messages that ask for one. A template message cannot be made ready yet (this
-    /// Beacon has no message templates), so it is given up with that reason.
-    fn ready(&self, message: Message) -> OutboxMessage {
+    /// into messages that ask for one, a campaign template written out for its recipient
+    /// (a template Beacon does not know is given up with that reason).
+    fn ready(&mut self, message: Message) -> Result<OutboxMessage, StoreError> {
         let outgoing = match message.content {
             MessageContent::Written {
                 subject,
@@ -409,16 +426,21 @@ impl<'a> StoreOutbox<'a> {
                     social: None,
                 })
             }
-            MessageContent::Template { name, .. } => Err(SendError::Permanent(format!(
-                "there is no message template named {name:?} in this Beacon"
-            ))),
+            MessageContent::Template { ref name, ref data } => crate::campaigns::render::compose(
+                &mut *self.store,
+                &mut self.campaigns,
+                self.base_url.as_deref(),
+                &message,
+                name,
+                data,
+            )?,
         };
-        OutboxMessage {
+        Ok(OutboxMessage {
             id: message.id,
             channel: message.channel,
             message: outgoing,
             attempts: message.attempts,
-        }
+        })
     }
 
     fn ack_text(&self, id: i64, created_at: OffsetDateTime) -> String {
@@ -445,10 +467,10 @@ impl OutboxStore for StoreOutbox<'_> {
     ) -> Result<Vec<OutboxMessage>, StoreError> {
         let limit = u32::try_from(limit).unwrap_or(u32::MAX);
         let claimed = self.store.claim_due(channels, now, lease, limit)?;
-        Ok(claimed
+        claimed
             .into_iter()
             .map(|message| self.ready(message))
-            .collect())
+            .collect()
     }
 
     fn record_sent(&mut self, id: i64, at: OffsetDateTime) -> Result<(), StoreError> {
@@ -457,11 +479,10 @@ impl OutboxStore for StoreOutbox<'_> {
 
     fn is_suppressed(
         &mut self,
-        _channel: beacon_notify::Channel,
-        _address: &str,
+        channel: beacon_notify::Channel,
+        address: &str,
     ) -> Result<bool, StoreError> {
-        // The suppression list is consulted here once the contacts store is in.
-        Ok(false)
+        self.store.is_suppressed(channel, address)
     }
 
     fn record_failure(
@@ -483,7 +504,7 @@ pub fn deliver(
     now: OffsetDateTime,
     settings: &NotifySettings,
 ) -> Result<beacon_notify::DeliveryReport, StoreError> {
-    let mut outbox = StoreOutbox::new(store, links);
+    let mut outbox = StoreOutbox::new(store, links).with_base_url(settings.base_url.clone());
     let lease = Duration::seconds(settings.send_lease_seconds.max(1));
     beacon_notify::deliver_due_with(
         &mut outbox,
