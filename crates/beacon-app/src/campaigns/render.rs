@@ -116,14 +116,15 @@ pub fn compose(
     };
     let control = data.get("arm").is_some_and(|arm| arm == CONTROL_ARM);
     let key = (campaign_id, control);
-    if !cache.arms.contains_key(&key) {
-        let read = read_arm(store, campaign_id, control)?;
-        cache.arms.insert(key, read);
-    }
-    let arm = match cache.arms.get(&key) {
-        Some(Ok(arm)) => arm,
-        Some(Err(why)) => return permanent(why.clone()),
-        None => return permanent("the campaign could not be read".to_owned()),
+    let arm = match cache.arms.entry(key) {
+        std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
+        std::collections::hash_map::Entry::Vacant(entry) => {
+            entry.insert(read_arm(store, campaign_id, control)?)
+        }
+    };
+    let arm = match arm {
+        Ok(arm) => arm,
+        Err(why) => return permanent(why.clone()),
     };
     let links = RecipientLinks {
         click: format!("{base}{}", click_path(token)),
