@@ -7,6 +7,7 @@ use super::{CampaignError, CampaignResult};
 use crate::credentials::token_hash;
 use beacon_analytics::readiness::phishing::classify;
 use beacon_core::readiness::{ClickEvidence, ClickVerdict};
+use beacon_store::contacts::SuppressionReason;
 use beacon_store::{
     CampaignEventKind, CampaignRecipientRecord, CampaignState, NewCampaignEvent, Store,
 };
@@ -187,5 +188,64 @@ pub fn record_survey(
         SurveyOutcome::Recorded
     } else {
         SurveyOutcome::AlreadyAnswered
+    }))
+}
+
+/// What unsubscribing through a link did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnsubscribeOutcome {
+    /// The address is now on the suppression list and its consent withdrawn.
+    Unsubscribed,
+    /// It was already: nothing changed.
+    AlreadyUnsubscribed,
+}
+
+/// Unsubscribes the recipient a link's token belongs to: their address on the campaign's
+/// channel goes on the suppression list (checked before every send, so messages already
+/// queued are not sent either), their consent on that channel is withdrawn, and the
+/// recipient counts as unsubscribed. Works after the campaign finished too: an
+/// unsubscribe is always honoured. `None` for a token that is not a recipient's.
+pub fn unsubscribe(
+    store: &mut dyn Store,
+    token: &str,
+    now: OffsetDateTime,
+) -> CampaignResult<Option<UnsubscribeOutcome>> {
+    let Some(recipient) = recipient(store, token)? else {
+        return Ok(None);
+    };
+    let mut changed = false;
+    if let Some(contact_id) = recipient.contact_id {
+        match store.suppress_contact(
+            contact_id,
+            recipient.channel,
+            SuppressionReason::Unsubscribe,
+            &format!("campaign:{} link", recipient.campaign_id),
+            now,
+        ) {
+            Ok(suppressed) => changed |= suppressed,
+            // The contact was purged or erased since: nothing is held to suppress.
+            Err(beacon_store::StoreError::NotFound { .. }) => {}
+            Err(error) => return Err(error.into()),
+        }
+        match store.withdraw_consent(contact_id, recipient.channel, now) {
+            Ok(withdrawn) => changed |= withdrawn > 0,
+            Err(beacon_store::StoreError::NotFound { .. }) => {}
+            Err(error) => return Err(error.into()),
+        }
+    }
+    if !recipient.unsubscribed {
+        store.record_campaign_event(&NewCampaignEvent {
+            recipient_id: recipient.id,
+            kind: CampaignEventKind::Unsubscribed,
+            at: now,
+            detail: None,
+        })?;
+        changed = true;
+    }
+    Ok(Some(if changed {
+        UnsubscribeOutcome::Unsubscribed
+    } else {
+        UnsubscribeOutcome::AlreadyUnsubscribed
     }))
 }

@@ -85,7 +85,10 @@ const RECIPIENT_COLUMNS: &str = "SELECT r.id, r.campaign_id, c.state,
         r.arm,
         r.cluster, r.message_id, m.sent_at,
         EXISTS (SELECT 1 FROM campaign_events e WHERE e.recipient_id = r.id
-                AND e.kind = 'survey')
+                AND e.kind = 'survey'),
+        r.contact_id, c.channel,
+        EXISTS (SELECT 1 FROM campaign_events e WHERE e.recipient_id = r.id
+                AND e.kind = 'unsubscribed')
      FROM campaign_recipients r
      JOIN campaigns c ON c.id = r.campaign_id
      LEFT JOIN outbox_messages m ON m.id = r.message_id";
@@ -235,6 +238,12 @@ pub(super) fn recipient_from(row: &impl Columns) -> StoreResult<CampaignRecipien
         message_id: row.get(6)?,
         sent_at: row.opt_moment(7)?,
         surveyed: row.get(8)?,
+        contact_id: row.get(9)?,
+        channel: {
+            let channel: String = row.get(10)?;
+            Channel::from_stored(&channel).ok_or_else(|| unknown("channel", &channel))?
+        },
+        unsubscribed: row.get(11)?,
     })
 }
 

@@ -284,6 +284,12 @@ pub struct CampaignRecipientRecord {
     pub sent_at: Option<OffsetDateTime>,
     /// Whether the recipient has answered the survey.
     pub surveyed: bool,
+    /// The contact (`None` for a social account, or a contact since purged).
+    pub contact_id: Option<i64>,
+    /// The campaign's channel.
+    pub channel: Channel,
+    /// Whether the recipient has unsubscribed through their link.
+    pub unsubscribed: bool,
 }
 
 /// One arm's figures, counted in SQL.

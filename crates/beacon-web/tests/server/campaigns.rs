@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
 scenarios!(
+    one_click_unsubscribe_suppresses_and_counts_once,
     the_most_at_risk_are_ranked_with_their_reasons,
     a_trial_plan_is_locked_on_the_form_and_shown_with_its_fingerprint,
     the_tracked_link_counts_people_not_scanners_and_leads_to_the_advice,
@@ -299,4 +300,51 @@ fn the_most_at_risk_are_ranked_with_their_reasons(kind: Backend) {
         !page.body.contains("Build this campaign"),
         "analysts do not build"
     );
+}
+
+fn one_click_unsubscribe_suppresses_and_counts_once(kind: Backend) {
+    let Some(world) = World::new(kind, false) else {
+        return;
+    };
+    let (id, [ada, _]) = launched(&world);
+    let server = Server::start(&world);
+    let page = Client::new(&server).get(&format!("/p/{ada}/unsubscribe"));
+    page.expect(200).shows("Stop getting these messages");
+    assert!(
+        !page.body.contains("person0@example.org"),
+        "no address shown"
+    );
+    // A mail provider's one-click POST (RFC 8058): no cookies, no token but the link's.
+    let one_click = Client::new(&server).send(
+        "POST",
+        &format!("/p/{ada}/unsubscribe"),
+        &[],
+        Some((
+            "application/x-www-form-urlencoded",
+            b"List-Unsubscribe=One-Click".to_vec(),
+        )),
+    );
+    one_click.expect(200).shows("You will not get any more");
+    let again = Client::new(&server).send(
+        "POST",
+        &format!("/p/{ada}/unsubscribe"),
+        &[],
+        Some((
+            "application/x-www-form-urlencoded",
+            b"List-Unsubscribe=One-Click".to_vec(),
+        )),
+    );
+    again.expect(200).shows("already unsubscribed");
+    let figures = world
+        .place
+        .open()
+        .campaign_arm_figures(id)
+        .expect("figures");
+    assert_eq!(
+        figures[0].with_status(beacon_core::protect::RecipientStatus::Unsubscribed),
+        1
+    );
+    Client::new(&server)
+        .get("/p/not-a-token/unsubscribe")
+        .expect(404);
 }

@@ -176,6 +176,8 @@ const MATRIX: &[Row] = {
         ("GET",  "/p/{token}/o.gif",        "",            Nothing,                    Body::None,          [200, 200, 200, 200, 200, 200]),
         ("GET",  "/p/{token}/survey",       "",            Nothing,                    Body::None,          [404, 404, 404, 404, 404, 404]),
         ("POST", "/p/{token}/survey",       "",            Nothing,                    Body::Form(&[]),     [404, 404, 404, 404, 404, 404]),
+        ("GET",  "/p/{token}/unsubscribe",  "",            Nothing,                    Body::None,          [404, 404, 404, 404, 404, 404]),
+        ("POST", "/p/{token}/unsubscribe",  "",            Nothing,                    Body::Form(&[]),     [404, 404, 404, 404, 404, 404]),
         ("GET",  "/api/v1/openapi.json",    "",            Nothing,                    Body::None,          [200, 200, 200, 200, 200, 200]),
         ("GET",  "/api/v1/me",              "",            SignedIn,                   Body::None,          [200, 200, 200, 200, 200, 401]),
         ("GET",  "/api/v1/summary",         PERIOD,        P(ViewStatistics),          Body::None,          [200, 200, 200, 403, 403, 401]),

@@ -26,7 +26,7 @@ const PIXEL: &[u8] = &[
 ];
 
 /// Marks a response as one search engines must not index.
-fn unindexed(mut response: Response) -> Response {
+pub(super) fn unindexed(mut response: Response) -> Response {
     response.headers_mut().insert(
         header::HeaderName::from_static("x-robots-tag"),
         HeaderValue::from_static("noindex"),
@@ -35,7 +35,7 @@ fn unindexed(mut response: Response) -> Response {
 }
 
 /// The page for a link that leads nowhere.
-fn missing() -> Response {
+pub(super) fn missing() -> Response {
     unindexed(error_page_titled(
         StatusCode::NOT_FOUND,
         "Page not found",
@@ -44,7 +44,7 @@ fn missing() -> Response {
 }
 
 /// The page for a request that failed on Beacon's side.
-fn trouble() -> Response {
+pub(super) fn trouble() -> Response {
     unindexed(error_page_titled(
         StatusCode::INTERNAL_SERVER_ERROR,
         "Sorry, there is a problem",

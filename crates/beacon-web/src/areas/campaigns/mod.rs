@@ -16,6 +16,7 @@ pub mod links;
 pub mod manage;
 pub mod scope;
 pub mod targets;
+pub mod unsubscribe;
 
 use super::Routes;
 use axum::Router;
@@ -31,6 +32,10 @@ pub fn routes() -> Routes {
             .route(
                 "/p/{token}/survey",
                 get(links::survey_form).post(links::survey_answer),
+            )
+            .route(
+                "/p/{token}/unsubscribe",
+                get(unsubscribe::form).post(unsubscribe::confirm),
             ),
         pages: Router::new()
             .route("/campaigns", get(manage::list))
