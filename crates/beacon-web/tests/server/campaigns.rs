@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
 scenarios!(
+    a_campaign_is_built_on_the_form_and_refused_launch_with_nobody_to_reach,
     one_click_unsubscribe_suppresses_and_counts_once,
     the_most_at_risk_are_ranked_with_their_reasons,
     a_trial_plan_is_locked_on_the_form_and_shown_with_its_fingerprint,
@@ -347,4 +348,71 @@ fn one_click_unsubscribe_suppresses_and_counts_once(kind: Backend) {
     Client::new(&server)
         .get("/p/not-a-token/unsubscribe")
         .expect(404);
+}
+
+fn a_campaign_is_built_on_the_form_and_refused_launch_with_nobody_to_reach(kind: Backend) {
+    let Some(world) = World::new(kind, false) else {
+        return;
+    };
+    {
+        let mut store = world.place.open();
+        beacon_app::advice::load_shipped(store.as_mut(), "coordinator", OffsetDateTime::now_utc())
+            .expect("library");
+    }
+    let server = Server::start(&world);
+    let mut coordinator = Client::signed_in(&server, &world.account(Role::Coordinator).username);
+    let form = coordinator.get("/campaigns/new?threat=courier_fraud&audience=older_residents");
+    form.expect(200).shows("Build a campaign");
+    assert!(
+        form.body.contains("value=\"70-79\" checked"),
+        "filled in from the proposal"
+    );
+    let csrf = form.hidden("csrf_token");
+    let refused = coordinator.post_form(
+        "/campaigns/new",
+        &[
+            ("csrf_token", csrf.as_str()),
+            ("name", ""),
+            ("advice", "no-such-item"),
+            ("channel", "email"),
+            ("basis", "public_task"),
+            ("start-day", "1"),
+            ("start-month", "5"),
+            ("start-year", "2026"),
+        ],
+    );
+    refused
+        .expect(400)
+        .shows("Enter a name for the campaign")
+        .shows("There is no advice item");
+    let saved = coordinator.post_form(
+        "/campaigns/new",
+        &[
+            ("csrf_token", csrf.as_str()),
+            ("name", "Courier fraud: older residents"),
+            ("advice", "courier-fraud-older-residents"),
+            ("channel", "email"),
+            ("basis", "public_task"),
+            ("kinds", "resident"),
+            ("age_bands", "80+"),
+            ("start-day", "1"),
+            ("start-month", "5"),
+            ("start-year", "2026"),
+            ("start-time", "09:30"),
+        ],
+    );
+    saved.expect(303);
+    let page_path = saved.location().to_owned();
+    let page = coordinator.get(&page_path);
+    page.expect(200)
+        .shows("Courier fraud: older residents")
+        .shows("Residents aged 80+");
+    let csrf = page.hidden("csrf_token");
+    let launch = coordinator.post_form(
+        &format!("{page_path}/launch"),
+        &[("csrf_token", csrf.as_str())],
+    );
+    launch
+        .expect(409)
+        .shows("Nobody in the segment can be reached");
 }

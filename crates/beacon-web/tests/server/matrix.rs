@@ -167,6 +167,12 @@ const MATRIX: &[Row] = {
         // Protect campaigns: `{id}` names no campaign.
         ("GET",  "/campaigns",              "",            P(ViewCampaigns),           Body::None,          [200, 200, 403, 403, 403, 303]),
         ("GET",  "/campaigns/targets",      "",            P(ViewCampaigns),           Body::None,          [200, 200, 403, 403, 403, 303]),
+        ("GET",  "/campaigns/new",          "",            P(ManageCampaigns),         Body::None,          [200, 403, 403, 403, 403, 303]),
+        // Nothing chosen: allowed, and told what is missing.
+        ("POST", "/campaigns/new",          "",            P(ManageCampaigns),         Body::Form(&[]),     [400, 403, 403, 403, 403, 303]),
+        ("GET",  "/campaigns/{id}/edit",    "",            P(ManageCampaigns),         Body::None,          [404, 403, 403, 403, 403, 303]),
+        ("POST", "/campaigns/{id}/edit",    "",            P(ManageCampaigns),         Body::Form(&[]),     [400, 403, 403, 403, 403, 303]),
+        ("POST", "/campaigns/{id}/launch",  "",            P(ManageCampaigns),         Body::Form(&[]),     [404, 403, 403, 403, 403, 303]),
         ("GET",  "/campaigns/{id}",         "",            P(ViewCampaigns),           Body::None,          [404, 404, 403, 403, 403, 303]),
         ("POST", "/campaigns/{id}/finish",  "",            P(ManageCampaigns),         Body::Form(&[]),     [404, 403, 403, 403, 403, 303]),
         ("GET",  "/campaigns/{id}/plan",    "",            P(ViewCampaigns),           Body::None,          [404, 404, 403, 403, 403, 303]),

@@ -183,8 +183,9 @@ pub async fn detail(
 /// A form that sends only its CSRF token.
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct TokenForm {
+    /// The session's anti-forgery token.
     #[serde(default)]
-    csrf_token: String,
+    pub csrf_token: String,
 }
 
 /// Finishes a launched campaign: its figures stop changing state (late clicks are still

@@ -11,6 +11,7 @@
 //! **Invariant:** a recipient is known by the token in their link alone (stored only as
 //! a hash); these pages never show or ask for anything that identifies them.
 
+pub mod builder;
 pub mod evaluation;
 pub mod links;
 pub mod manage;
@@ -40,6 +41,15 @@ pub fn routes() -> Routes {
         pages: Router::new()
             .route("/campaigns", get(manage::list))
             .route("/campaigns/targets", get(targets::list))
+            .route(
+                "/campaigns/new",
+                get(builder::new_form).post(builder::create),
+            )
+            .route(
+                "/campaigns/{id}/edit",
+                get(builder::edit_form).post(builder::update),
+            )
+            .route("/campaigns/{id}/launch", post(builder::launch_now))
             .route("/campaigns/{id}", get(manage::detail))
             .route("/campaigns/{id}/finish", post(manage::finish))
             .route(
