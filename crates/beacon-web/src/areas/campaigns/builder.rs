@@ -248,9 +248,9 @@ pub struct Choice {
     chosen: bool,
 }
 
-fn choices<'a>(
+fn choices(
     options: impl IntoIterator<Item = (String, String)>,
-    chosen: &'a [String],
+    chosen: &[String],
 ) -> Vec<Choice> {
     options
         .into_iter()
