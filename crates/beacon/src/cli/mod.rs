@@ -12,6 +12,7 @@ macro_rules! out {
 
 mod addresses;
 mod admin;
+mod advice;
 mod advisories;
 mod assessment;
 mod config;
@@ -91,6 +92,10 @@ pub enum Command {
     /// no database.
     #[command(subcommand)]
     Evaluation(evaluation::EvaluationCommand),
+    /// The protect advice library: load (the shipped library by default), list, show,
+    /// and check files for every rule and their reading level.
+    #[command(subcommand)]
+    Advice(advice::AdviceCommand),
     /// Owners' digests of their addresses: queue and send, status, acknowledgements.
     #[command(subcommand)]
     Notify(notify::NotifyCommand),
@@ -125,6 +130,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Learning(command) => learning::run_learning(command, &settings),
         Command::Phishing(command) => learning::run_phishing(command, &settings),
         Command::Evaluation(command) => evaluation::run(command),
+        Command::Advice(command) => advice::run(command, &settings),
         Command::Notify(command) => notify::run(command, &settings),
         Command::Export(args) => export::run(args, &settings),
         Command::Serve(args) => serve::run(args, &settings),
