@@ -10,6 +10,7 @@
 //! moves down into a bottom module.
 
 pub mod admin;
+pub mod advice;
 pub mod advisories;
 pub mod campaigns;
 pub mod learning;

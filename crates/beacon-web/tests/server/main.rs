@@ -21,6 +21,7 @@ include!("../support/harness.rs");
 // One module per area (and one each for what crosses areas), all in this one test binary
 // so that the harness is compiled and linked once.
 mod admin;
+mod advice;
 mod advisories;
 mod campaigns;
 mod learning;

@@ -184,6 +184,12 @@ const MATRIX: &[Row] = {
         ("POST", "/p/{token}/survey",       "",            Nothing,                    Body::Form(&[]),     [404, 404, 404, 404, 404, 404]),
         ("GET",  "/p/{token}/unsubscribe",  "",            Nothing,                    Body::None,          [404, 404, 404, 404, 404, 404]),
         ("POST", "/p/{token}/unsubscribe",  "",            Nothing,                    Body::Form(&[]),     [404, 404, 404, 404, 404, 404]),
+        ("GET",  "/advice",                 "threat=courier_fraud", Nothing,           Body::None,          [200, 200, 200, 200, 200, 200]),
+        ("GET",  "/advice/{slug}",          "",            Nothing,                    Body::None,          [404, 404, 404, 404, 404, 404]),
+        ("GET",  "/protect/advice",         "",            P(ManageCampaigns),         Body::None,          [200, 403, 403, 403, 403, 303]),
+        ("GET",  "/protect/advice/{slug}",  "",            P(ManageCampaigns),         Body::None,          [404, 403, 403, 403, 403, 303]),
+        ("POST", "/protect/advice/{slug}",  "",            P(ManageCampaigns),         Body::Form(&[("title", "x")]), [404, 403, 403, 403, 403, 303]),
+        ("POST", "/protect/advice/{slug}/publish", "",     P(ManageCampaigns),         Body::Form(&[("published", "yes")]), [404, 403, 403, 403, 403, 303]),
         ("GET",  "/api/v1/openapi.json",    "",            Nothing,                    Body::None,          [200, 200, 200, 200, 200, 200]),
         ("GET",  "/api/v1/me",              "",            SignedIn,                   Body::None,          [200, 200, 200, 200, 200, 401]),
         ("GET",  "/api/v1/summary",         PERIOD,        P(ViewStatistics),          Body::None,          [200, 200, 200, 403, 403, 401]),
@@ -368,7 +374,8 @@ fn every_route_answers_each_role_as_its_permissions_say(kind: Backend) {
                 .replace("{code}", district)
                 .replace("{id}", id)
                 .replace("{job}", "0123456789abcdef")
-                .replace("{token}", "not-a-real-token");
+                .replace("{token}", "not-a-real-token")
+                .replace("{slug}", "no-such-advice");
             if !query.is_empty() {
                 path = format!("{path}?{query}");
             }

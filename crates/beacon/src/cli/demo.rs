@@ -502,6 +502,16 @@ fn build_register(
     ])
 }
 
+/// Loads the shipped advice library, published, so the public advice pages have items.
+fn build_advice(store: &mut dyn Store) -> anyhow::Result<String> {
+    let outcome = beacon_app::advice::load_shipped(store, "demo", time::OffsetDateTime::now_utc())
+        .context("while loading the shipped advice library")?;
+    Ok(format!(
+        "Advice library: {} items loaded and published (see /advice).",
+        outcome.added.len() + outcome.revised.len() + outcome.unchanged
+    ))
+}
+
 fn build_demo(location: &str, seed: u64, force: bool, settings: &Settings) -> anyhow::Result<()> {
     let location = location.to_owned();
     if is_file(&location) && std::path::Path::new(&location).exists() {
@@ -543,6 +553,7 @@ fn build_demo(location: &str, seed: u64, force: bool, settings: &Settings) -> an
     let mut register_lines = build_register(store.as_mut(), seed, settings)?;
     register_lines.extend(build_advisories(store.as_mut(), settings)?);
     register_lines.extend(build_readiness(store.as_mut(), settings)?);
+    register_lines.push(build_advice(store.as_mut())?);
     let database_flag = if settings.database_given {
         String::new()
     } else {
@@ -586,6 +597,7 @@ fn build_demo(location: &str, seed: u64, force: bool, settings: &Settings) -> an
     out!("  beacon assessment summary{database_flag}");
     out!("  beacon learning progress{database_flag}");
     out!("  beacon phishing results{database_flag}");
+    out!("  beacon advice list{database_flag} --threat courier_fraud");
     out!("  beacon ingest runs{database_flag}");
     out!("  beacon ingest rejects{database_flag} {}", outcome.run_id);
     Ok(())

@@ -12,6 +12,7 @@ macro_rules! out {
 
 mod addresses;
 mod admin;
+mod advice;
 mod advisories;
 mod assessment;
 mod campaigns;
@@ -103,6 +104,10 @@ pub enum Command {
     /// Segments of the contacts: how many a rule picks and can be reached.
     #[command(subcommand)]
     Segments(contacts::SegmentsCommand),
+    /// The protect advice library: load (the shipped library by default), list, show,
+    /// and check files for every rule and their reading level.
+    #[command(subcommand)]
+    Advice(advice::AdviceCommand),
     /// Owners' digests of their addresses: queue and send, status, acknowledgements.
     #[command(subcommand)]
     Notify(notify::NotifyCommand),
@@ -140,6 +145,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Campaigns(command) => campaigns::run(command, &settings),
         Command::Contacts(command) => contacts::run(command, &settings),
         Command::Segments(command) => contacts::run_segments(command, &settings),
+        Command::Advice(command) => advice::run(command, &settings),
         Command::Notify(command) => notify::run(command, &settings),
         Command::Export(args) => export::run(args, &settings),
         Command::Serve(args) => serve::run(args, &settings),
