@@ -61,7 +61,7 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer) -> WebResult<Re
     Ok(render(
         StatusCode::OK,
         &ListPage {
-            chrome: viewer.chrome("Advice library", "/protect/advice"),
+            chrome: viewer.chrome("Advice library", "/campaigns"),
             lines,
         },
     ))
@@ -342,7 +342,7 @@ fn show(
     render(
         status,
         &EditPage {
-            chrome: viewer.chrome(title, "/protect/advice"),
+            chrome: viewer.chrome(title, "/campaigns"),
             top,
             extras,
             characters: form.short_form.chars().count(),
@@ -480,5 +480,5 @@ pub async fn publish(
             Ok(())
         })
         .await??;
-    Ok(Redirect::to("/protect/advice").into_response())
+    Ok(Redirect::to("/campaigns").into_response())
 }
