@@ -75,6 +75,7 @@ pub fn router(state: AppState) -> Router {
         areas::admin::routes(),
         areas::learning::routes(),
         areas::campaigns::routes(),
+        areas::contacts::routes(),
     ];
     let (mut pages, mut api) = (Router::new(), Router::new());
     for area in areas {

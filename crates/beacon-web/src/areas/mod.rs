@@ -12,6 +12,7 @@
 pub mod admin;
 pub mod advisories;
 pub mod campaigns;
+pub mod contacts;
 pub mod learning;
 pub mod readiness;
 pub mod register;

@@ -56,7 +56,7 @@ enum Shown {
 }
 
 /// The menu, in order, with who sees each entry.
-const MENU: [(&str, &str, Shown); 15] = [
+const MENU: [(&str, &str, Shown); 16] = [
     (
         "/dashboard",
         "Dashboard",
@@ -108,6 +108,11 @@ const MENU: [(&str, &str, Shown); 15] = [
         "/learning",
         "Staff learning",
         Shown::OwnOrWith(Permission::ViewReadiness),
+    ),
+    (
+        "/contacts",
+        "Contacts",
+        Shown::With(Permission::ViewCampaigns),
     ),
     ("/users", "Users", Shown::With(Permission::ManageUsers)),
     ("/audit", "Audit log", Shown::With(Permission::ViewAudit)),

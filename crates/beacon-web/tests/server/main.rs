@@ -23,6 +23,7 @@ include!("../support/harness.rs");
 mod admin;
 mod advisories;
 mod campaigns;
+mod contacts;
 mod learning;
 mod matrix;
 mod readiness;

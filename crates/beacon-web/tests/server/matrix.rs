@@ -168,6 +168,11 @@ const MATRIX: &[Row] = {
         ("GET",  "/p/{token}/o.gif",        "",            Nothing,                    Body::None,          [200, 200, 200, 200, 200, 200]),
         ("GET",  "/p/{token}/survey",       "",            Nothing,                    Body::None,          [404, 404, 404, 404, 404, 404]),
         ("POST", "/p/{token}/survey",       "",            Nothing,                    Body::Form(&[]),     [404, 404, 404, 404, 404, 404]),
+        // Contacts and segments: counts for coordinators and analysts, imports for
+        // coordinators (a report row is not a contacts file: allowed, refused for it).
+        ("GET",  "/contacts",               "",            P(ViewCampaigns),           Body::None,          [200, 200, 403, 403, 403, 303]),
+        ("POST", "/contacts/upload",        "",            P(ManageContacts),          Body::Upload,        [400, 403, 403, 403, 403, 303]),
+        ("GET",  "/segments",               "",            P(ViewCampaigns),           Body::None,          [200, 200, 403, 403, 403, 303]),
         ("GET",  "/api/v1/openapi.json",    "",            Nothing,                    Body::None,          [200, 200, 200, 200, 200, 200]),
         ("GET",  "/api/v1/me",              "",            SignedIn,                   Body::None,          [200, 200, 200, 200, 200, 401]),
         ("GET",  "/api/v1/summary",         PERIOD,        P(ViewStatistics),          Body::None,          [200, 200, 200, 403, 403, 401]),
@@ -180,6 +185,7 @@ const MATRIX: &[Row] = {
         ("GET",  "/api/v1/inventory",       "",            Either(ManageAdvisories, ViewOwnOrganisation), Body::None, [200, 403, 403, 200, 403, 401]),
         ("GET",  "/api/v1/exercises",       "",            Either(ViewReadiness, ViewOwnOrganisation), Body::None, [200, 200, 403, 200, 403, 401]),
         ("GET",  "/api/v1/exercises/{id}/debrief", "",     Either(ViewReadiness, ViewOwnOrganisation), Body::None, [404, 404, 403, 404, 403, 401]),
+        ("GET",  "/api/v1/segments/count",  "",            P(ViewCampaigns),           Body::None,          [200, 200, 403, 403, 403, 401]),
         ("GET",  "/api/v1/assessment/summary", "",         P(ViewReadiness),           Body::None,          [200, 200, 403, 403, 403, 401]),
         // Last: it ends the session.
         ("POST", "/sign-out",               "",            SignedIn,                   Body::Form(&[]),       [303, 303, 303, 303, 303, 303]),
