@@ -76,6 +76,7 @@ pub fn router(state: AppState) -> Router {
         areas::learning::routes(),
         areas::campaigns::routes(),
         areas::advice::routes(),
+        areas::contacts::routes(),
     ];
     let (mut pages, mut api) = (Router::new(), Router::new());
     for area in areas {

@@ -17,8 +17,9 @@ mod error;
 pub use error::{ContactError, ContactResult};
 
 use beacon_core::protect::{LawfulBasis, SegmentRule};
-use beacon_core::{Channel, RejectedRow, RunStatus};
+use beacon_core::{Channel, DistrictCode, RejectedRow, RunStatus};
 use beacon_ingest::contacts::{ContactRecord, parse_contacts};
+use beacon_ingest::organisations::resolve_district;
 use beacon_store::contacts::{
     ContactExport, ContactPage, ContactTally, NewContact, SegmentCount, StoredContact,
     SuppressionReason,
@@ -322,6 +323,38 @@ pub fn segment_count(
     at: OffsetDateTime,
 ) -> ContactResult<SegmentCount> {
     Ok(store.segment_count(rule, channel, basis, at)?)
+}
+
+/// Districts named by ONS code or name, as the area's reference data knows them; an error
+/// names the first one it does not know.
+///
+/// # Errors
+/// [`ContactError::Invalid`] for an unknown district; when the store fails.
+pub fn resolve_districts(
+    store: &mut dyn Store,
+    named: &[String],
+) -> ContactResult<std::collections::BTreeSet<DistrictCode>> {
+    let districts = store.districts()?;
+    named
+        .iter()
+        .filter(|name| !name.trim().is_empty())
+        .map(|name| {
+            resolve_district(name.trim(), &districts).ok_or_else(|| {
+                ContactError::Invalid(format!(
+                    "'{name}' is not a district of {}",
+                    districts.area_name
+                ))
+            })
+        })
+        .collect()
+}
+
+/// The area's districts, for the segment builder's choices.
+///
+/// # Errors
+/// When the store fails.
+pub fn districts(store: &mut dyn Store) -> ContactResult<beacon_core::Districts> {
+    Ok(store.districts()?)
 }
 
 fn audit_read(store: &mut dyn Store, action: &str, id: i64, actor: &str) -> ContactResult<()> {

@@ -190,6 +190,11 @@ const MATRIX: &[Row] = {
         ("GET",  "/protect/advice/{slug}",  "",            P(ManageCampaigns),         Body::None,          [404, 403, 403, 403, 403, 303]),
         ("POST", "/protect/advice/{slug}",  "",            P(ManageCampaigns),         Body::Form(&[("title", "x")]), [404, 403, 403, 403, 403, 303]),
         ("POST", "/protect/advice/{slug}/publish", "",     P(ManageCampaigns),         Body::Form(&[("published", "yes")]), [404, 403, 403, 403, 403, 303]),
+        // Contacts and segments: counts for coordinators and analysts, imports for
+        // coordinators (a report row is not a contacts file: allowed, refused for it).
+        ("GET",  "/contacts",               "",            P(ViewCampaigns),           Body::None,          [200, 200, 403, 403, 403, 303]),
+        ("POST", "/contacts/upload",        "",            P(ManageContacts),          Body::Upload,        [400, 403, 403, 403, 403, 303]),
+        ("GET",  "/segments",               "",            P(ViewCampaigns),           Body::None,          [200, 200, 403, 403, 403, 303]),
         ("GET",  "/api/v1/openapi.json",    "",            Nothing,                    Body::None,          [200, 200, 200, 200, 200, 200]),
         ("GET",  "/api/v1/me",              "",            SignedIn,                   Body::None,          [200, 200, 200, 200, 200, 401]),
         ("GET",  "/api/v1/summary",         PERIOD,        P(ViewStatistics),          Body::None,          [200, 200, 200, 403, 403, 401]),
@@ -202,6 +207,7 @@ const MATRIX: &[Row] = {
         ("GET",  "/api/v1/inventory",       "",            Either(ManageAdvisories, ViewOwnOrganisation), Body::None, [200, 403, 403, 200, 403, 401]),
         ("GET",  "/api/v1/exercises",       "",            Either(ViewReadiness, ViewOwnOrganisation), Body::None, [200, 200, 403, 200, 403, 401]),
         ("GET",  "/api/v1/exercises/{id}/debrief", "",     Either(ViewReadiness, ViewOwnOrganisation), Body::None, [404, 404, 403, 404, 403, 401]),
+        ("GET",  "/api/v1/segments/count",  "",            P(ViewCampaigns),           Body::None,          [200, 200, 403, 403, 403, 401]),
         ("GET",  "/api/v1/assessment/summary", "",         P(ViewReadiness),           Body::None,          [200, 200, 403, 403, 403, 401]),
         // Last: it ends the session.
         ("POST", "/sign-out",               "",            SignedIn,                   Body::Form(&[]),       [303, 303, 303, 303, 303, 303]),

@@ -441,6 +441,38 @@ fn build_readiness(store: &mut dyn Store, settings: &Settings) -> anyhow::Result
     ])
 }
 
+/// Imports the demo's SYNTHETIC campaign contacts (see `beacon_demo::contacts`) through the
+/// contacts import on the demo's fixed clock. Returns what to tell the user.
+fn build_contacts(store: &mut dyn Store, seed: u64) -> anyhow::Result<String> {
+    let demo = beacon_demo::contacts::generate_contacts(seed);
+    let imported = beacon_app::contacts::import_file(
+        store,
+        demo.csv.as_bytes(),
+        "demo (synthetic) contacts.csv",
+        "demo",
+        beacon_demo::contacts::CONTACTS_AT,
+    )
+    .context("while importing the demo's contacts")?;
+    if imported.added != demo.residents + demo.businesses + demo.staff
+        || !imported.quarantined.is_empty()
+    {
+        anyhow::bail!(
+            "the demo's contacts should import whole: {} added, {} quarantined",
+            imported.added,
+            imported.quarantined.len()
+        );
+    }
+    Ok(format!(
+        "Imported {} SYNTHETIC campaign contacts ({} residents, {} businesses of which {} sole traders, {} partner staff; {} with consent or service evidence).",
+        count(imported.added),
+        count(demo.residents),
+        count(demo.businesses),
+        count(demo.sole_traders),
+        count(demo.staff),
+        count(demo.with_evidence)
+    ))
+}
+
 /// Registers the demo's organisations, ingests its feed files through the feed pipeline,
 /// and queues every organisation's digest as `beacon notify run --queue-only` would at
 /// the end of the demo's data. Returns what to tell the user.
@@ -554,6 +586,7 @@ fn build_demo(location: &str, seed: u64, force: bool, settings: &Settings) -> an
     register_lines.extend(build_advisories(store.as_mut(), settings)?);
     register_lines.extend(build_readiness(store.as_mut(), settings)?);
     register_lines.push(build_advice(store.as_mut())?);
+    register_lines.push(build_contacts(store.as_mut(), seed)?);
     let database_flag = if settings.database_given {
         String::new()
     } else {
@@ -598,6 +631,7 @@ fn build_demo(location: &str, seed: u64, force: bool, settings: &Settings) -> an
     out!("  beacon learning progress{database_flag}");
     out!("  beacon phishing results{database_flag}");
     out!("  beacon advice list{database_flag} --threat courier_fraud");
+    out!("  beacon segments count{database_flag} --kind resident --age-band 70-79 --age-band 80+");
     out!("  beacon ingest runs{database_flag}");
     out!("  beacon ingest rejects{database_flag} {}", outcome.run_id);
     Ok(())
