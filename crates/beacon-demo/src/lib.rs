@@ -21,6 +21,7 @@
 
 pub mod advisories;
 pub mod calibration;
+pub mod campaigns;
 pub mod contacts;
 mod people;
 mod places;

@@ -299,6 +299,23 @@ pub fn launch(
     by: &str,
     at: OffsetDateTime,
 ) -> CampaignResult<Launched> {
+    launch_with_tokens(store, id, settings, by, at, &mut new_link_token)
+}
+
+/// [`launch`] with each recipient's link token made by `token` (random in use; the demo
+/// makes its own, so its timeline can follow its recipients' links).
+///
+/// # Errors
+///
+/// As [`launch`].
+pub fn launch_with_tokens(
+    store: &mut dyn Store,
+    id: i64,
+    settings: &LaunchSettings,
+    by: &str,
+    at: OffsetDateTime,
+    token: &mut dyn FnMut() -> String,
+) -> CampaignResult<Launched> {
     let campaign = campaign_or_not_found(store, id)?;
     if campaign.state != CampaignState::Draft {
         return Err(CampaignError::invalid(format!(
@@ -319,7 +336,6 @@ pub fn launch(
             None => None,
         },
     };
-    let mut token = new_link_token;
     let list = if campaign.channel == Channel::Social {
         let accounts: Vec<String> = if settings.social_accounts.is_empty() {
             DEFAULT_SOCIAL_ACCOUNTS
@@ -329,7 +345,7 @@ pub fn launch(
         } else {
             settings.social_accounts.clone()
         };
-        social_recipients(&campaign, &accounts, &mut token)
+        social_recipients(&campaign, &accounts, token)
     } else {
         let members: Vec<Reachable> = store
             .segment_members(&campaign.segment, campaign.channel, campaign.basis, at)?
@@ -348,7 +364,7 @@ pub fn launch(
         }
         let allocating = plan.as_ref().map(super::evaluation::allocating);
         let allocated = allocate(&members, allocating.as_ref())?;
-        recipients(&campaign, &members, allocated, &mut token)
+        recipients(&campaign, &members, allocated, token)
     };
     let mut arms: BTreeMap<String, u64> = BTreeMap::new();
     for recipient in &list {

@@ -114,11 +114,6 @@ const MENU: [(&str, &str, Shown); 16] = [
         "Staff learning",
         Shown::OwnOrWith(Permission::ViewReadiness),
     ),
-    (
-        "/contacts",
-        "Contacts",
-        Shown::With(Permission::ViewCampaigns),
-    ),
     ("/users", "Users", Shown::With(Permission::ManageUsers)),
     ("/audit", "Audit log", Shown::With(Permission::ViewAudit)),
     ("/account", "Account", Shown::Anyone),

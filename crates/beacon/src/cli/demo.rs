@@ -443,6 +443,27 @@ fn build_readiness(store: &mut dyn Store, settings: &Settings) -> anyhow::Result
 
 /// Imports the demo's SYNTHETIC campaign contacts (see `beacon_demo::contacts`) through the
 /// contacts import on the demo's fixed clock. Returns what to tell the user.
+/// Runs the demo's protect campaigns (see `beacon_demo::campaigns`): two finished
+/// campaigns and one evaluated trial. Returns what to tell the user.
+fn build_campaigns(store: &mut dyn Store, settings: &Settings) -> anyhow::Result<Vec<String>> {
+    let outcome = beacon_demo::campaigns::load_campaigns(store, &settings.notify)
+        .context("while running the demo's protect campaigns")?;
+    Ok(vec![
+        format!(
+            "Protect campaigns: {} run from {} ({} messages written out for their recipients and handed to a sink that keeps nothing, {} not sent to suppressed addresses; {} people followed a link).",
+            outcome.campaigns,
+            beacon_demo::campaigns::FIRST_LAUNCH.date(),
+            count(outcome.sent),
+            count(outcome.suppressed),
+            count(outcome.clicked)
+        ),
+        format!(
+            "Evaluated trial (campaign {}): {}",
+            outcome.trial_id, outcome.trial
+        ),
+    ])
+}
+
 fn build_contacts(store: &mut dyn Store, seed: u64) -> anyhow::Result<String> {
     let demo = beacon_demo::contacts::generate_contacts(seed);
     let imported = beacon_app::contacts::import_file(
@@ -582,11 +603,17 @@ fn build_demo(location: &str, seed: u64, force: bool, settings: &Settings) -> an
         &options,
         &mut |_| {},
     )?;
+    // Campaigns first: their timeline delivers what is due to the demo's sink, and must
+    // find only their own messages in the outbox (the other steps' stay queued).
+    let advice_line = build_advice(store.as_mut())?;
+    let contacts_line = build_contacts(store.as_mut(), seed)?;
+    let campaign_lines = build_campaigns(store.as_mut(), settings)?;
     let mut register_lines = build_register(store.as_mut(), seed, settings)?;
     register_lines.extend(build_advisories(store.as_mut(), settings)?);
     register_lines.extend(build_readiness(store.as_mut(), settings)?);
-    register_lines.push(build_advice(store.as_mut())?);
-    register_lines.push(build_contacts(store.as_mut(), seed)?);
+    register_lines.push(advice_line);
+    register_lines.push(contacts_line);
+    register_lines.extend(campaign_lines);
     let database_flag = if settings.database_given {
         String::new()
     } else {
@@ -632,6 +659,9 @@ fn build_demo(location: &str, seed: u64, force: bool, settings: &Settings) -> an
     out!("  beacon phishing results{database_flag}");
     out!("  beacon advice list{database_flag} --threat courier_fraud");
     out!("  beacon segments count{database_flag} --kind resident --age-band 70-79 --age-band 80+");
+    out!("  beacon campaigns list{database_flag}");
+    out!("  beacon campaigns report{database_flag} 3");
+    out!("  beacon report board{database_flag} --from 2024-10-01 --to 2024-12-31");
     out!("  beacon ingest runs{database_flag}");
     out!("  beacon ingest rejects{database_flag} {}", outcome.run_id);
     Ok(())

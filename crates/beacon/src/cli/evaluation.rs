@@ -238,18 +238,19 @@ struct PlanOutput<'a> {
     fingerprint: String,
 }
 
-fn write_plan(args: PlanArgs) -> anyhow::Result<ExitCode> {
+/// The plan choices the arguments make (also `beacon campaigns plan`'s).
+pub(super) fn plan_choices(args: &PlanArgs) -> PlanChoices {
     let design = match args.cluster.as_deref() {
         Some("ward") => PlanDesign::ClusterByWard,
         Some(_) => PlanDesign::ClusterByDistrict,
         None => PlanDesign::Individual,
     };
-    let plan = EvaluationPlan::new(PlanChoices {
+    PlanChoices {
         primary_outcome: args.outcome,
-        secondary_outcomes: args.secondary,
+        secondary_outcomes: args.secondary.clone(),
         design,
-        arms: args.arms,
-        strata: args.strata,
+        arms: args.arms.clone(),
+        strata: args.strata.clone(),
         seed: args.seed,
         baseline: args.baseline,
         target: args.target,
@@ -257,7 +258,11 @@ fn write_plan(args: PlanArgs) -> anyhow::Result<ExitCode> {
         power: args.power,
         icc: args.icc,
         mean_cluster_size: args.cluster_size,
-    })?;
+    }
+}
+
+fn write_plan(args: PlanArgs) -> anyhow::Result<ExitCode> {
+    let plan = EvaluationPlan::new(plan_choices(&args))?;
     if args.json {
         print_json(&PlanOutput {
             plan: &plan,

@@ -13,13 +13,11 @@ pub fn area_links(viewer: &Viewer) -> Vec<(&'static str, &'static str)> {
         links.push(("/campaigns", "Campaigns"));
         links.push(("/campaigns/targets", "Who is most at risk"));
         links.push(("/segments", "Segments"));
+        links.push(("/contacts", "Contacts"));
     }
     if viewer.may(Permission::ManageCampaigns) {
         links.push(("/campaigns/new", "Build a campaign"));
         links.push(("/protect/advice", "Advice library"));
-    }
-    if viewer.may(Permission::ManageContacts) {
-        links.push(("/contacts", "Contacts"));
     }
     links
 }

@@ -104,7 +104,7 @@ async fn contacts_page(
     Ok(render(
         status,
         &ContactsPage {
-            chrome: viewer.chrome(title, "/contacts"),
+            chrome: viewer.chrome(title, "/campaigns"),
             kinds: ContactKind::ALL.iter().map(|kind| kind.as_str()).collect(),
             rows,
             total,
@@ -194,7 +194,7 @@ pub async fn import(
         Ok(imported) => Ok(render(
             StatusCode::OK,
             &ImportPage {
-                chrome: viewer.chrome("Contacts imported", "/contacts"),
+                chrome: viewer.chrome("Contacts imported", "/campaigns"),
                 imported,
             },
         )),
