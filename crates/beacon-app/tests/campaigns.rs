@@ -213,3 +213,88 @@ fn a_campaign_without_the_web_address_is_given_up_with_the_reason() {
         assert_eq!(figures[0].with_status(RecipientStatus::Failed), 1);
     }
 }
+
+#[test]
+fn gateway_receipts_mark_delivery_and_a_stop_reply_suppresses_the_number() {
+    use beacon_app::campaigns::receipts::{CallbackOutcome, record_receipt, record_received_text};
+    for (_database, mut store) in stores() {
+        let store = store.as_mut();
+        load_shipped(store, "coordinator", AT).expect("library");
+        store
+            .import_contacts(&(1..=2).map(contact).collect::<Vec<_>>(), AT)
+            .expect("contacts");
+        let id = store
+            .create_campaign(&campaign(Channel::Sms))
+            .expect("draft");
+        launch(store, id, &launch_settings(), "coordinator", AT).expect("launched");
+        let sms = Capture::new(Channel::Sms);
+        deliver(store, &[&sms], None, AT, &settings()).expect("sent");
+        let sent = sms.sent.borrow().clone();
+        assert_eq!(sent.len(), 2);
+        let receipt = |reference: &str, status: &str| {
+            beacon_notify::parse_delivery_receipt(
+                serde_json::json!({
+                    "id": "740e5834-3a29-46b4-9a6f-16142fde533a",
+                    "reference": reference,
+                    "to": "+447700900001",
+                    "status": status,
+                    "created_at": "2025-03-03T09:00:00Z",
+                    "completed_at": "2025-03-03T09:01:00Z",
+                    "sent_at": "2025-03-03T09:00:30Z",
+                    "notification_type": "sms"
+                })
+                .to_string()
+                .as_bytes(),
+            )
+            .expect("a receipt")
+        };
+        assert_eq!(
+            record_receipt(store, &receipt(&sent[0].message_id, "delivered")).expect("ok"),
+            CallbackOutcome::Recorded
+        );
+        assert_eq!(
+            record_receipt(store, &receipt(&sent[1].message_id, "permanent-failure")).expect("ok"),
+            CallbackOutcome::Recorded
+        );
+        assert_eq!(
+            record_receipt(store, &receipt("someone-elses", "delivered")).expect("ok"),
+            CallbackOutcome::Ignored
+        );
+        let figures = store.campaign_arm_figures(id).expect("figures");
+        assert_eq!(figures[0].with_status(RecipientStatus::Delivered), 1);
+        assert_eq!(figures[0].with_status(RecipientStatus::Bounced), 1);
+
+        let reply = |message: &str| {
+            beacon_notify::parse_received_text(
+                serde_json::json!({
+                    "id": "b51f138b-f1cf-4b9c-9a4f-0f7a1b3a5b2e",
+                    "source_number": "07700900001",
+                    "destination_number": "07700900000",
+                    "message": message,
+                    "date_received": "2025-03-03T10:00:00Z"
+                })
+                .to_string()
+                .as_bytes(),
+            )
+            .expect("a text")
+        };
+        assert_eq!(
+            record_received_text(store, &reply("thanks"), AT).expect("ok"),
+            CallbackOutcome::Ignored
+        );
+        assert_eq!(
+            record_received_text(store, &reply(" Stop "), AT).expect("ok"),
+            CallbackOutcome::Suppressed
+        );
+        assert!(
+            store
+                .is_suppressed(Channel::Sms, "+447700900001")
+                .expect("read")
+        );
+        assert!(
+            !store
+                .is_suppressed(Channel::Email, "resident1@example.org")
+                .expect("read")
+        );
+    }
+}

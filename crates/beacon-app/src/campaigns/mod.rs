@@ -10,6 +10,7 @@ pub mod evaluation;
 pub mod launch;
 pub mod links;
 pub mod overview;
+pub mod receipts;
 pub mod render;
 pub mod targeting;
 

@@ -195,6 +195,9 @@ const MATRIX: &[Row] = {
         ("GET",  "/contacts",               "",            P(ViewCampaigns),           Body::None,          [200, 200, 403, 403, 403, 303]),
         ("POST", "/contacts/upload",        "",            P(ManageContacts),          Body::Upload,        [400, 403, 403, 403, 403, 303]),
         ("GET",  "/segments",               "",            P(ViewCampaigns),           Body::None,          [200, 200, 403, 403, 403, 303]),
+        // The SMS gateway's callbacks: absent until a callback token is configured.
+        ("POST", "/callbacks/sms/receipts", "",            Nothing,                    Body::Form(&[]),     [404, 404, 404, 404, 404, 404]),
+        ("POST", "/callbacks/sms/inbound",  "",            Nothing,                    Body::Form(&[]),     [404, 404, 404, 404, 404, 404]),
         ("GET",  "/api/v1/openapi.json",    "",            Nothing,                    Body::None,          [200, 200, 200, 200, 200, 200]),
         ("GET",  "/api/v1/me",              "",            SignedIn,                   Body::None,          [200, 200, 200, 200, 200, 401]),
         ("GET",  "/api/v1/summary",         PERIOD,        P(ViewStatistics),          Body::None,          [200, 200, 200, 403, 403, 401]),

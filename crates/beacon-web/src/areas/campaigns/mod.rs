@@ -12,6 +12,7 @@
 //! a hash); these pages never show or ask for anything that identifies them.
 
 pub mod builder;
+pub mod callbacks;
 pub mod evaluation;
 pub mod links;
 pub mod manage;
@@ -37,7 +38,9 @@ pub fn routes() -> Routes {
             .route(
                 "/p/{token}/unsubscribe",
                 get(unsubscribe::form).post(unsubscribe::confirm),
-            ),
+            )
+            .route("/callbacks/sms/receipts", post(callbacks::receipt))
+            .route("/callbacks/sms/inbound", post(callbacks::inbound)),
         pages: Router::new()
             .route("/campaigns", get(manage::list))
             .route("/campaigns/targets", get(targets::list))
