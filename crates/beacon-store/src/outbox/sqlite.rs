@@ -127,6 +127,22 @@ impl Outbox for SqliteStore {
         Ok(())
     }
 
+    fn outbox_record_sent_many(&mut self, ids: &[i64], at: OffsetDateTime) -> StoreResult<()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let at = utc_text(at);
+        let transaction = self.connection.transaction()?;
+        {
+            let mut statement = transaction.prepare_cached(RECORD_SENT_SQL)?;
+            for id in ids {
+                statement.execute(params![id, at])?;
+            }
+        }
+        transaction.commit()?;
+        Ok(())
+    }
+
     fn outbox_record_failure(
         &mut self,
         id: i64,
