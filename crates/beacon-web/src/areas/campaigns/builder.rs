@@ -248,7 +248,10 @@ pub struct Choice {
     chosen: bool,
 }
 
-fn choices(options: impl IntoIterator<Item = (String, String)>, chosen: &[String]) -> Vec<Choice> {
+fn choices(
+    options: impl IntoIterator<Item = (String, String)>,
+    chosen: &[String],
+) -> Vec<Choice> {
     options
         .into_iter()
         .map(|(value, label)| Choice {
