@@ -7,17 +7,17 @@
 # queues N campaign emails (a greeting with no name, each recipient's own token link in
 # both parts, each message's own one-click List-Unsubscribe headers) in the outbox of a
 # fresh SQLite store, then delivers them through `deliver_due_with` and `StoreOutbox` with
-# `SmtpMailer` (pooled connections); every message's sent state is committed in the store
-# before the next is sent. Python formats the same messages (same headers, same parts)
+# `SmtpMailer` (plain text: Beacon's own SMTP client, one connection); each claimed batch's
+# sent states are committed in the store, in one transaction, right after the batch. Python formats the same messages (same headers, same parts)
 # from a template, without the slow `email` package, and sends them with `smtplib`. The sink (written to /tmp by this script; asyncio, no
 # packages) accepts every message and throws it away. Prints messages a second for each
 # and the ratio (target: Beacon >= 0.8x the floor).
 #
 # The main comparison uses a sink that ACKs every segment at once (TCP_QUICKACK), so it
 # measures the senders, not TCP timers. A second, short run uses a sink with normal
-# delayed ACKs: there lettre (0.11) stalls about 40 ms a message, since it writes the DATA
-# terminator in a segment of its own that Nagle holds until the body is ACKed, and it
-# offers no way to set TCP_NODELAY.
+# delayed ACKs, where a client that leaves Nagle on and writes the DATA terminator in a
+# segment of its own (lettre 0.11 did) stalls about 40 ms a message; Beacon's client sets
+# TCP_NODELAY and writes body and terminator together.
 #
 # Usage: bench/campaign_email.sh [COUNT] [BATCH] [STALL_COUNT]
 #   COUNT        messages (default 100000)

@@ -1,12 +1,13 @@
 //! The campaign email benchmark's Beacon side (run by `bench/campaign_email.sh`): queues
 //! N personalised campaign emails in the outbox of a SQLite store, then delivers them
 //! through Beacon's outbox loop (`deliver_due_with`, the store's outbox via `StoreOutbox`,
-//! `SmtpMailer` over pooled connections) to an SMTP server, and prints the figures as
-//! JSON.
+//! `SmtpMailer`'s own plain-text SMTP client over one connection) to an SMTP server, and
+//! prints the figures as JSON.
 //!
 //! Each message has its own token link in its body and its own one-click unsubscribe
-//! headers (the token derived from the recipient, as a campaign would store it); every
-//! message's sent state is committed in the store before the next is sent.
+//! headers (the token derived from the recipient, as a campaign would store it); each
+//! claimed batch's sent states are committed in the store, in one transaction, as soon as
+//! the batch is sent.
 //!
 //! Usage: `campaign_email_bench --database FILE --count N --smtp HOST:PORT [--batch B]`
 //! Phases: `--phase enqueue`, `--phase deliver` or (default) both.
@@ -102,6 +103,10 @@ impl OutboxStore for CampaignOutbox<'_> {
 
     fn record_sent(&mut self, id: i64, at: OffsetDateTime) -> Result<(), StoreError> {
         self.0.record_sent(id, at)
+    }
+
+    fn record_sent_many(&mut self, ids: &[i64], at: OffsetDateTime) -> Result<(), StoreError> {
+        self.0.record_sent_many(ids, at)
     }
 
     fn is_suppressed(&mut self, channel: Channel, address: &str) -> Result<bool, StoreError> {

@@ -477,6 +477,10 @@ impl OutboxStore for StoreOutbox<'_> {
         self.store.outbox_record_sent(id, at)
     }
 
+    fn record_sent_many(&mut self, ids: &[i64], at: OffsetDateTime) -> Result<(), StoreError> {
+        self.store.outbox_record_sent_many(ids, at)
+    }
+
     fn is_suppressed(
         &mut self,
         channel: beacon_notify::Channel,

@@ -52,6 +52,17 @@ pub trait OutboxStore {
     /// Records that a message was accepted by its channel; it is never sent again.
     fn record_sent(&mut self, id: i64, at: OffsetDateTime) -> Result<(), Self::Error>;
 
+    /// Records that each of these messages was accepted by its channel, all at `at`. The
+    /// loop calls it once a batch, so a store can commit a batch's sends in one
+    /// transaction rather than one per message. By default, [`OutboxStore::record_sent`]
+    /// for each.
+    fn record_sent_many(&mut self, ids: &[i64], at: OffsetDateTime) -> Result<(), Self::Error> {
+        for id in ids {
+            self.record_sent(*id, at)?;
+        }
+        Ok(())
+    }
+
     /// Whether `address` is on the suppression list for `channel` (it unsubscribed, sent
     /// STOP, bounced for good or complained). Asked for every message right before it is
     /// sent. `address` is the bare address: for email without a display name.
@@ -307,13 +318,34 @@ pub fn deliver_due_with<S: OutboxStore>(
                 continue;
             }
             progressed = true;
+            // The batch's sends are recorded together after it, in one store call. Still at
+            // least once: a crash mid-batch sends that batch's sent messages again when
+            // their claims lapse, with the same Message-IDs.
+            let mut sent = Vec::with_capacity(fresh.len());
             for message in fresh {
                 // A store that hands back a message of a channel not asked for has a bug;
                 // the message is left alone and its claim lapses.
                 if message.channel != *channel {
                     continue;
                 }
-                deliver_one(store, run, message, backoff, pacer, &clock, &mut report)?;
+                let delivered =
+                    deliver_one(store, run, message, backoff, pacer, &clock, &mut report);
+                match delivered {
+                    Ok(Some(id)) => sent.push(id),
+                    Ok(None) => {}
+                    Err(error) => {
+                        // Record what was sent before giving up, if the store still answers,
+                        // so fewer messages go out twice.
+                        if !sent.is_empty() {
+                            let _ = store.record_sent_many(&sent, clock(pacer));
+                        }
+                        return Err(error);
+                    }
+                }
+            }
+            if !sent.is_empty() {
+                store.record_sent_many(&sent, clock(pacer))?;
+                report.sent += sent.len();
             }
         }
         if !progressed {
@@ -323,7 +355,8 @@ pub fn deliver_due_with<S: OutboxStore>(
 }
 
 /// Checks the suppression list, waits for the channel's next slot, sends one message and
-/// records the outcome.
+/// records the outcome of a failure. A message the channel accepted is not recorded here:
+/// its id is returned, for the caller to record with the rest of its batch.
 fn deliver_one<S: OutboxStore>(
     store: &mut S,
     run: &mut ChannelRun<'_>,
@@ -332,13 +365,13 @@ fn deliver_one<S: OutboxStore>(
     pacer: &dyn Pacer,
     clock: &dyn Fn(&dyn Pacer) -> OffsetDateTime,
     report: &mut DeliveryReport,
-) -> Result<(), S::Error> {
+) -> Result<Option<i64>, S::Error> {
     let sent = match &message.message {
         Ok(outgoing) => {
             if store.is_suppressed(message.channel, bare_address(&outgoing.to))? {
                 store.record_failure(message.id, SUPPRESSED_ERROR, None)?;
                 report.suppressed += 1;
-                return Ok(());
+                return Ok(None);
             }
             if let Some(interval) = run.interval() {
                 let elapsed = pacer.elapsed();
@@ -365,8 +398,7 @@ fn deliver_one<S: OutboxStore>(
             if fault_abort_after_send() {
                 std::process::abort();
             }
-            store.record_sent(message.id, at)?;
-            report.sent += 1;
+            return Ok(Some(message.id));
         }
         Err(SendError::Permanent(error)) => {
             store.record_failure(message.id, &error, None)?;
@@ -382,7 +414,7 @@ fn deliver_one<S: OutboxStore>(
             }
         }
     }
-    Ok(())
+    Ok(None)
 }
 
 /// The address without a display name: `a@b.example` from `Name <a@b.example>`; other

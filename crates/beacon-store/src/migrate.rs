@@ -78,6 +78,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0013_contacts.sql"),
         fill: None,
     },
+    Migration {
+        version: 14,
+        sql: include_str!("../migrations/sqlite/0014_outbox_claim_order.sql"),
+        fill: None,
+    },
 ];
 
 /// PostgreSQL migrations in order.
@@ -135,6 +140,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
     Migration {
         version: 11,
         sql: include_str!("../migrations/postgres/0011_contacts.sql"),
+        fill: None,
+    },
+    Migration {
+        version: 12,
+        sql: include_str!("../migrations/postgres/0012_outbox_claim_order.sql"),
         fill: None,
     },
 ];

@@ -44,6 +44,8 @@ struct MemoryOutbox {
     checked: Vec<(Channel, String)>,
     /// The limit of every claim, in order.
     claim_limits: Vec<usize>,
+    /// The ids of every `record_sent_many` call, in order.
+    sent_batches: Vec<Vec<i64>>,
 }
 
 impl MemoryOutbox {
@@ -111,6 +113,14 @@ impl OutboxStore for MemoryOutbox {
             return Err(StoreDown);
         }
         self.rows.get_mut(&id).ok_or(StoreDown)?.state = State::Sent { at };
+        Ok(())
+    }
+
+    fn record_sent_many(&mut self, ids: &[i64], at: OffsetDateTime) -> Result<(), StoreDown> {
+        self.sent_batches.push(ids.to_vec());
+        for id in ids {
+            self.record_sent(*id, at)?;
+        }
         Ok(())
     }
 
@@ -324,6 +334,30 @@ fn sends_everything_due_once_and_records_it() {
     .expect("store");
     assert_eq!(again, report(0, 0, 0));
     assert_eq!(transport.sent_ids().len(), 60);
+}
+
+#[test]
+fn a_batchs_sends_are_recorded_together_after_it() {
+    let mut outbox = MemoryOutbox::with(&(1..=60).collect::<Vec<_>>());
+    let transport = ScriptedTransport::default();
+    let done = deliver_due(
+        &mut outbox,
+        &[&transport],
+        START,
+        &Backoff::default(),
+        LEASE,
+    )
+    .expect("store");
+    assert_eq!(done, report(60, 0, 0));
+    assert_eq!(
+        outbox.sent_batches,
+        [
+            (1..=25).collect::<Vec<_>>(),
+            (26..=50).collect::<Vec<_>>(),
+            (51..=60).collect::<Vec<_>>()
+        ],
+        "one store call per claimed batch of {BATCH}"
+    );
 }
 
 #[test]

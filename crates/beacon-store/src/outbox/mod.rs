@@ -465,6 +465,10 @@ pub trait Outbox {
     ) -> StoreResult<Vec<OutboxEntry>>;
     /// Records that the channel accepted a message.
     fn outbox_record_sent(&mut self, id: i64, at: OffsetDateTime) -> StoreResult<()>;
+    /// Records that the channel accepted each of these messages, all at `at`, in one
+    /// transaction: the delivery loop records a batch's sends at once instead of committing
+    /// each message on its own. Ids of no message are skipped.
+    fn outbox_record_sent_many(&mut self, ids: &[i64], at: OffsetDateTime) -> StoreResult<()>;
     /// Records a failed attempt: retried at `retry_at`, or given up when `None`.
     fn outbox_record_failure(
         &mut self,

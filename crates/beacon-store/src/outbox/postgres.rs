@@ -131,6 +131,19 @@ impl Outbox for PostgresStore {
         Ok(())
     }
 
+    fn outbox_record_sent_many(&mut self, ids: &[i64], at: OffsetDateTime) -> StoreResult<()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let mut transaction = self.client.transaction()?;
+        let statement = transaction.prepare(&dollar(RECORD_SENT_SQL))?;
+        for id in ids {
+            transaction.execute(&statement, &[id, &at])?;
+        }
+        transaction.commit()?;
+        Ok(())
+    }
+
     fn outbox_record_failure(
         &mut self,
         id: i64,

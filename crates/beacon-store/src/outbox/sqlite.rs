@@ -127,6 +127,22 @@ impl Outbox for SqliteStore {
         Ok(())
     }
 
+    fn outbox_record_sent_many(&mut self, ids: &[i64], at: OffsetDateTime) -> StoreResult<()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let at = utc_text(at);
+        let transaction = self.connection.transaction()?;
+        {
+            let mut statement = transaction.prepare_cached(RECORD_SENT_SQL)?;
+            for id in ids {
+                statement.execute(params![id, at])?;
+            }
+        }
+        transaction.commit()?;
+        Ok(())
+    }
+
     fn outbox_record_failure(
         &mut self,
         id: i64,
@@ -225,6 +241,13 @@ pub(crate) fn insert_messages(
     Ok(ids)
 }
 
+/// [`DUE_SQL`] split by status (`?1` now), so each part can use an index in id order.
+const DUE_BY_STATUS: [&str; 3] = [
+    "status = 'pending' AND (next_attempt_at <= ?1 OR next_attempt_at <= created_at)",
+    "status = 'retrying' AND next_attempt_at <= ?1",
+    "status = 'sending' AND claimed_until <= ?1",
+];
+
 /// Claims due messages in one IMMEDIATE transaction, so two senders never claim the same
 /// one.
 fn claim(
@@ -250,12 +273,39 @@ fn claim(
     };
     let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let now_text = utc_text(now);
-    let ids: Vec<i64> = {
-        let mut due = transaction.prepare_cached(&format!(
-            "SELECT id FROM outbox_messages WHERE {filter} AND {DUE_SQL} ORDER BY id LIMIT ?2"
-        ))?;
-        due.query_map(params![now_text, limit], |row| row.get(0))?
-            .collect::<Result<_, _>>()?
+    let ids: Vec<i64> = match which {
+        Claim::Digests => {
+            let mut due = transaction.prepare_cached(&format!(
+                "SELECT id FROM outbox_messages WHERE {filter} AND {DUE_SQL} ORDER BY id LIMIT ?2"
+            ))?;
+            due.query_map(params![now_text, limit], |row| row.get(0))?
+                .collect::<Result<_, _>>()?
+        }
+        Claim::Channels(channels) => {
+            // One query per channel and status, each walking the `outbox_messages_claim`
+            // index (channel, status, id) in id order and stopping after `limit`; the
+            // first `limit` ids of them all are the same as one `ORDER BY id` over the
+            // whole due condition, without reading and sorting every row of the channel.
+            let mut ids = Vec::new();
+            for channel in channels.iter() {
+                for due in DUE_BY_STATUS {
+                    let mut statement = transaction.prepare_cached(&format!(
+                        "SELECT id FROM outbox_messages WHERE channel = ?3 AND {due}
+                         ORDER BY id LIMIT ?2"
+                    ))?;
+                    let found = statement
+                        .query_map(params![now_text, limit, channel.as_str()], |row| {
+                            row.get::<_, i64>(0)
+                        })?
+                        .collect::<Result<Vec<_>, _>>()?;
+                    ids.extend(found);
+                }
+            }
+            ids.sort_unstable();
+            ids.dedup();
+            ids.truncate(limit as usize);
+            ids
+        }
     };
     {
         let mut claim = transaction.prepare_cached(

@@ -11,6 +11,7 @@ stories!(with_store =>
     digests_queue_with_their_watermark_and_are_sent_once,
     failed_sends_retry_then_give_up,
     a_dead_senders_lease_runs_out_and_the_message_is_claimed_again,
+    a_batch_of_sends_is_recorded_at_once,
 );
 
 fn digest(owner: i64, recipient: &str) -> NewDigest {
@@ -196,4 +197,51 @@ fn a_dead_senders_lease_runs_out_and_the_message_is_claimed_again(store: &mut dy
         again[0].message_id, first[0].message_id,
         "the same Message-ID on every attempt"
     );
+}
+
+fn a_batch_of_sends_is_recorded_at_once(store: &mut dyn Store) {
+    let owner = store
+        .upsert_organisations(&[organisation("City Council", "192.0.2.0/24")])
+        .expect("stored")[0];
+    let ids = store
+        .enqueue_digests(
+            owner,
+            &[
+                digest(owner, "a@council.example"),
+                digest(owner, "b@council.example"),
+                digest(owner, "c@council.example"),
+            ],
+            datetime!(2026-11-29 06:00 UTC),
+            "beacon.test",
+        )
+        .expect("queued");
+    let now = datetime!(2026-11-29 06:01 UTC);
+    let lease = time::Duration::minutes(5);
+    assert_eq!(
+        store
+            .outbox_claim_due(now, lease, 10)
+            .expect("claimed")
+            .len(),
+        3
+    );
+    store
+        .outbox_record_sent_many(&[], now)
+        .expect("nothing to record");
+    let at = now + time::Duration::seconds(2);
+    store
+        .outbox_record_sent_many(&[ids[0], ids[2], 999_999], at)
+        .expect("recorded; an unknown id is skipped");
+    let outbox = store.outbox(None, 10).expect("outbox");
+    let status = |id: i64| {
+        let entry = outbox.iter().find(|m| m.id == id).expect("listed");
+        (entry.status, entry.sent_at)
+    };
+    assert_eq!(status(ids[0]), (OutboxStatus::Sent, Some(at)));
+    assert_eq!(status(ids[2]), (OutboxStatus::Sent, Some(at)));
+    assert_eq!(status(ids[1]), (OutboxStatus::Sending, None));
+    // Only the one not recorded comes back when the lease lapses.
+    let again = store
+        .outbox_claim_due(now + lease, lease, 10)
+        .expect("lapsed");
+    assert_eq!(again.iter().map(|m| m.id).collect::<Vec<_>>(), vec![ids[1]]);
 }
