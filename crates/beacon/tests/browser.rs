@@ -412,6 +412,23 @@ fn demo_expectations(invitation: &str) -> serde_json::Value {
                 "texts": ["demo-coordinator"],
             },
         ],
+        // Protect campaigns: a campaign built on the form, then the demo trial (campaign 3)
+        // read: its evaluation report (the demo's seeded figures) and its locked plan.
+        "campaign": {
+            "advice": "courier-fraud-older-residents",
+            "name": "Courier fraud: browser check",
+            "segment": "Residents",
+            "evaluation": {
+                "path": "/campaigns/3/evaluation",
+                "heading": "Evaluation report",
+                "texts": ["Primary outcome", "95% interval (Wilson)", "new_wording", "Opens (unreliable)"],
+            },
+            "plan": {
+                "path": "/campaigns/3/plan",
+                "heading": "Evaluation plan",
+                "texts": ["Locked", "Planned per arm", "new_wording"],
+            },
+        },
         // Error paths: the same form again, answered 400, with a GOV.UK error summary
         // linking to the field, what the user typed kept, and the menu and sign-out kept.
         "errorPages": [

@@ -620,6 +620,59 @@ try {
     await screenshot('bad-run-page-2');
   }
 
+  // --- Protect campaigns (with EXPECTATIONS.campaign): the coordinator builds a
+  // campaign on the builder (first with the name left out, refused with an error
+  // summary), sees its page, then reads the demo trial's evaluation report and plan.
+  const campaign = EXPECTATIONS.campaign;
+  if (campaign) {
+    const save = async (what, status) => {
+      step = what;
+      expectedDocument = { url: `${BASE_URL}/campaigns/new`, status };
+      await Promise.all([
+        page.waitForNavigation({ waitUntil: 'load' }),
+        page.locator('#save-campaign').click(),
+      ]);
+    };
+    await visit('campaign-builder', '/campaigns/new', { heading: 'Build a campaign' });
+    step = 'filling in the campaign builder';
+    await page.selectOption('#advice', campaign.advice);
+    await page.check('#kinds-resident');
+    await page.fill('#start-day', '1');
+    await page.fill('#start-month', '5');
+    await page.fill('#start-year', '2026');
+    await save('saving a campaign without a name', 400);
+    await expect(pathOf(page.url()), {
+      heading: 'Build a campaign',
+      summary: ['Enter a name for the campaign'],
+    });
+    await audit('campaign-builder-error');
+    await screenshot('campaign-builder-error');
+    await page.fill('#name', campaign.name);
+    expectedDocument = { url: '', status: 200 };
+    step = 'saving the campaign';
+    await Promise.all([
+      page.waitForNavigation({ waitUntil: 'load' }),
+      page.locator('#save-campaign').click(),
+    ]);
+    const saved = pathOf(page.url());
+    check(/^\/campaigns\/\d+$/.test(saved), `the saved campaign went to ${saved}, not its page`);
+    await expect(saved, { heading: campaign.name, texts: ['Draft', campaign.segment] });
+    await audit('campaign-page');
+    await screenshot('campaign-page');
+    await visit('campaign-evaluation', campaign.evaluation.path, campaign.evaluation);
+    step = 'checking the evaluation chart has its table';
+    check(
+      (await page.locator('main svg[role="img"]').count()) > 0,
+      'the evaluation report has no chart',
+    );
+    check(
+      (await page.locator('main table caption').count()) >= 2,
+      'the evaluation report has no data tables beside its chart',
+    );
+    await visit('campaign-plan', campaign.plan.path, campaign.plan);
+    await visit('campaign-targets', '/campaigns/targets', { heading: 'Who is most at risk' });
+  }
+
   // --- The partner loop: the demo partner IT manager signs in, opens its queue, opens
   // the advisory matched to its inventory, marks its asset fixed and sees the status
   // change; then its advisories list and inventory.
