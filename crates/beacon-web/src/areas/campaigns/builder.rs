@@ -191,6 +191,9 @@ impl BuilderForm {
             .iter()
             .filter_map(|s| OrgSize::parse(s).ok().flatten())
             .collect();
+        if self.sectors.chars().any(char::is_control) || self.sectors.chars().count() > 500 {
+            problems.push("Enter the sectors as plain text of at most 500 characters".to_owned());
+        }
         segment.sectors = self
             .sectors
             .split(',')

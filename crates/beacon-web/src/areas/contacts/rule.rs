@@ -44,10 +44,12 @@ pub fn parse(query: Option<&str>) -> SegmentQuery {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         let value = decode(value);
         let value = value.trim();
-        if value.is_empty() {
+        let key = decode(key);
+        // An empty free-text box means nothing; an empty choice is not one of the choices.
+        if value.is_empty() && matches!(key.as_str(), "sector" | "district") {
             continue;
         }
-        match decode(key).as_str() {
+        match key.as_str() {
             "kind" => match ContactKind::from_stored(value) {
                 Some(kind) => {
                     read.rule.kinds.insert(kind);
@@ -71,6 +73,10 @@ pub fn parse(query: Option<&str>) -> SegmentQuery {
                 }
                 None => read.problems.push(format!("'{value}' is not an age band")),
             },
+            "sector" if value.chars().any(char::is_control) || value.chars().count() > 200 => {
+                read.problems
+                    .push("a sector must be plain text of at most 200 characters".to_owned());
+            }
             "sector" => sectors.extend(
                 value
                     .split(',')
