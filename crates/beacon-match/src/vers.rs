@@ -100,6 +100,31 @@ fn percent_decode(text: &str) -> Result<String, InvalidVers> {
     String::from_utf8(out).map_err(|_| invalid(format!("'{text}' is not UTF-8 once decoded")))
 }
 
+/// The most constraints one range may have; real ranges have a handful, and the sort
+/// below is quadratic.
+const MAX_CONSTRAINTS: usize = 256;
+
+/// Sorts constraints by the scheme's ordering with a stable insertion sort that only
+/// moves a constraint past one it is known to be older than. The orderings are partial
+/// (a generic version without a digit orders against nothing), and the standard sort
+/// needs a total order: with "cannot order" taken as "equal" it can panic on
+/// inconsistent answers. Here a version that cannot be ordered keeps its written place.
+fn sort_constraints(scheme: Scheme, constraints: &mut [Constraint]) {
+    for index in 1..constraints.len() {
+        let mut at = index;
+        while at > 0
+            && version::compare(
+                scheme,
+                &constraints[at - 1].version,
+                &constraints[at].version,
+            ) == Some(Ordering::Greater)
+        {
+            constraints.swap(at - 1, at);
+            at -= 1;
+        }
+    }
+}
+
 impl VersRange {
     /// Parses `vers:<scheme>/<constraint>|<constraint>...`; spaces are ignored. The
     /// constraints are sorted by the scheme's ordering; versions it cannot order keep
@@ -129,6 +154,11 @@ impl VersRange {
             });
         }
         let mut parsed = Vec::new();
+        if constraints.split('|').count() > MAX_CONSTRAINTS {
+            return Err(invalid(format!(
+                "it has more than {MAX_CONSTRAINTS} constraints"
+            )));
+        }
         for raw in constraints.split('|') {
             let (comparator, version) = [
                 (">=", Comparator::GreaterOrEqual),
@@ -149,9 +179,7 @@ impl VersRange {
                 version: percent_decode(version)?,
             });
         }
-        parsed.sort_by(|a, b| {
-            version::compare(scheme, &a.version, &b.version).unwrap_or(Ordering::Equal)
-        });
+        sort_constraints(scheme, &mut parsed);
         for pair in parsed.windows(2) {
             if version::compare(scheme, &pair[0].version, &pair[1].version) == Some(Ordering::Equal)
             {

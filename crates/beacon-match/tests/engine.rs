@@ -439,3 +439,18 @@ fn vers_ranges_contain_by_the_spec_algorithm() {
     assert!(VersRange::parse("npm/>=1.0.0").is_err());
     assert!(VersRange::parse("vers:npm/1.0.0|1.0.0").is_err());
 }
+
+#[test]
+fn vers_ranges_with_versions_that_cannot_be_ordered_parse_without_panicking() {
+    // Found by fuzzing: generic versions without a digit order against nothing, which the
+    // standard sort took as "equal" and then panicked on the inconsistent order.
+    let text = "vers:__/4|__4Z|ers\u{1f}:__/4|_|ers\u{1f}:__/4|__4|:_:o4|er#s:.8081/__cr1c5|_|_4|:9|_|_4|:_:|_|e4o4|er#s:/__cr1c4|:\0\0\0\0_|_/_4|er \0\0\0\0\0\0\0\0_4|\0:__/";
+    let _ = VersRange::parse(text);
+    // Written places are kept for versions that cannot be ordered; the rest are sorted.
+    let range = VersRange::parse("vers:generic/<3.0|latest|>=1.0").expect("a valid range");
+    assert_eq!(range.to_string(), "vers:generic/<3.0|latest|>=1.0");
+    let range = VersRange::parse("vers:generic/<3.0|>=1.0|latest").expect("a valid range");
+    assert_eq!(range.to_string(), "vers:generic/>=1.0|<3.0|latest");
+    let many = format!("vers:npm/{}", vec!["<1.0.0"; 300].join("|"));
+    assert!(VersRange::parse(&many).is_err());
+}
