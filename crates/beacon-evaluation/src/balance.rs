@@ -93,26 +93,7 @@ pub fn balance_table(
                 .or_insert_with(|| vec![0; arms])[arm as usize] += 1;
         }
         for (value, counts) in counts {
-            let shares: Vec<f64> = counts
-                .iter()
-                .zip(&totals)
-                .map(|(&count, &total)| {
-                    if total == 0 {
-                        0.0
-                    } else {
-                        count as f64 / total as f64
-                    }
-                })
-                .collect();
-            let (max_difference, max_standardised_difference) = differences(&shares);
-            rows.push(BalanceRow {
-                attribute: name.clone(),
-                value: value.to_owned(),
-                counts,
-                shares,
-                max_difference,
-                max_standardised_difference,
-            });
+            rows.push(balance_row(name, value, counts, &totals));
         }
     }
     Ok(BalanceTable {
@@ -120,6 +101,65 @@ pub fn balance_table(
         totals,
         rows,
     })
+}
+
+/// The balance table from counts already made (a stored trial's recipients counted in
+/// SQL): `counts` holds, for each attribute in order, its values with the units of each
+/// arm that have it, in the order of `arms`. Rows come out in the attributes' order,
+/// values in name order within one.
+///
+/// # Errors
+///
+/// [`EvaluationError::ArmCounts`] when a value's counts, or the totals, are not one per
+/// arm.
+pub fn balance_from_counts(
+    arms: &[String],
+    totals: &[u64],
+    counts: &[(String, BTreeMap<String, Vec<u64>>)],
+) -> Result<BalanceTable, EvaluationError> {
+    let mut rows = Vec::new();
+    for (name, values) in counts {
+        for (value, per_arm) in values {
+            if per_arm.len() != arms.len() || totals.len() != arms.len() {
+                return Err(EvaluationError::ArmCounts {
+                    name: name.clone(),
+                    value: value.clone(),
+                    arms: arms.len(),
+                    counts: per_arm.len().min(totals.len()),
+                });
+            }
+            rows.push(balance_row(name, value, per_arm.clone(), totals));
+        }
+    }
+    Ok(BalanceTable {
+        arms: arms.to_vec(),
+        totals: totals.to_vec(),
+        rows,
+    })
+}
+
+/// One value's row: its counts, shares of each arm and largest differences.
+fn balance_row(attribute: &str, value: &str, counts: Vec<u64>, totals: &[u64]) -> BalanceRow {
+    let shares: Vec<f64> = counts
+        .iter()
+        .zip(totals)
+        .map(|(&count, &total)| {
+            if total == 0 {
+                0.0
+            } else {
+                count as f64 / total as f64
+            }
+        })
+        .collect();
+    let (max_difference, max_standardised_difference) = differences(&shares);
+    BalanceRow {
+        attribute: attribute.to_owned(),
+        value: value.to_owned(),
+        counts,
+        shares,
+        max_difference,
+        max_standardised_difference,
+    }
 }
 
 /// The largest absolute and standardised differences over pairs of shares.

@@ -36,7 +36,7 @@ pub mod proportion;
 pub mod randomise;
 pub mod report;
 
-pub use balance::{BalanceRow, BalanceTable, balance_table};
+pub use balance::{BalanceRow, BalanceTable, balance_from_counts, balance_table};
 
 pub use cluster::{
     ClusterAnalysis, ClusterComparison, ClusterCount, ClusterError, ClusterRate, analyse_clusters,
@@ -153,6 +153,20 @@ pub enum EvaluationError {
         units: usize,
         /// Values given.
         values: usize,
+    },
+    /// Counts of a value that are not one per arm.
+    #[error(
+        "value {value:?} of {name:?} has {counts} counts for {arms} arms: it needs one per arm"
+    )]
+    ArmCounts {
+        /// The attribute's name.
+        name: String,
+        /// The value.
+        value: String,
+        /// Arms given.
+        arms: usize,
+        /// Counts given.
+        counts: usize,
     },
 }
 

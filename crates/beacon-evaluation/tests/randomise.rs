@@ -402,3 +402,34 @@ fn a_real_allocation_is_balanced_on_its_strata() {
     assert_eq!(table.rows.len(), 6);
     assert!(table.max_difference() < 0.01, "{}", table.max_difference());
 }
+
+#[test]
+fn a_balance_table_from_counts_equals_the_one_from_units() {
+    let (units, allocation) = hand_made();
+    let ages = strings(&["70+", "70+", "18-34", "70+", "18-34", "18-34"]);
+    let from_units =
+        balance_table(&units, &allocation, &[("age band".to_owned(), ages)]).expect("valid");
+    let counts = vec![(
+        "age band".to_owned(),
+        std::collections::BTreeMap::from([
+            ("18-34".to_owned(), vec![1, 2]),
+            ("70+".to_owned(), vec![2, 1]),
+        ]),
+    )];
+    let arms = vec!["control".to_owned(), "treatment".to_owned()];
+    let from_counts =
+        beacon_evaluation::balance_from_counts(&arms, &[3, 3], &counts).expect("valid");
+    assert_eq!(from_counts, from_units);
+    let short = vec![(
+        "age band".to_owned(),
+        std::collections::BTreeMap::from([("70+".to_owned(), vec![2])]),
+    )];
+    assert!(matches!(
+        beacon_evaluation::balance_from_counts(&arms, &[3, 3], &short),
+        Err(EvaluationError::ArmCounts {
+            arms: 2,
+            counts: 1,
+            ..
+        })
+    ));
+}

@@ -80,7 +80,7 @@ pub use audit::{Audit, AuditEvent, AuditFilter, AuditOrigin, AuditRecord};
 pub use campaigns::{
     AdviceVersions, ArmFigures, CampaignEventKind, CampaignRecipientRecord, CampaignRecord,
     CampaignState, Campaigns, ClusterFigures, LaunchOutcome, LockedPlanRecord, NewCampaign,
-    NewCampaignEvent, NewCampaignRecipient,
+    NewCampaignEvent, NewCampaignRecipient, StratumFigures,
 };
 pub use contacts::Contacts;
 pub use education::{

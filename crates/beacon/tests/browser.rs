@@ -421,7 +421,7 @@ fn demo_expectations(invitation: &str) -> serde_json::Value {
             "evaluation": {
                 "path": "/campaigns/3/evaluation",
                 "heading": "Evaluation report",
-                "texts": ["Primary outcome", "95% interval (Wilson)", "new_wording", "Opens (unreliable)"],
+                "texts": ["Balance of the arms", "Primary outcome", "95% interval (Wilson)", "new_wording", "Opens (unreliable)"],
             },
             "plan": {
                 "path": "/campaigns/3/plan",

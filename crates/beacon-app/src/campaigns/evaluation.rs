@@ -13,7 +13,7 @@ use beacon_core::Channel;
 use beacon_evaluation::did::{DistrictMonth, YearMonth, difference_in_differences};
 use beacon_evaluation::plan::{EvaluationPlan, Outcome, PlanChoices, PlanDesign};
 use beacon_evaluation::report::{EvaluationReport, Observed, OutcomeCounts};
-use beacon_evaluation::{Arm, ClusterCount, DidEstimate};
+use beacon_evaluation::{Arm, BalanceTable, ClusterCount, DidEstimate};
 use beacon_store::{
     ArmFigures, CampaignRecord, CampaignState, ClusterFigures, LockedPlanRecord, Store,
 };
@@ -190,6 +190,9 @@ pub struct CampaignEvaluation {
     pub unavailable: Option<String>,
     /// The counts per arm it was built from.
     pub arms: Vec<ArmFigures>,
+    /// How the recipients fell across the arms by stratum and district (`None` before
+    /// launch).
+    pub balance: Option<BalanceTable>,
 }
 
 /// The evaluation report of a trial as things stand at `now`.
@@ -219,6 +222,7 @@ pub fn evaluate(
             report: None,
             unavailable: Some("The trial has not been launched yet".to_owned()),
             arms,
+            balance: None,
         });
     }
     let clusters = if plan.design.is_cluster() {
@@ -245,12 +249,18 @@ pub fn evaluate(
         Ok(report) => (Some(report), None),
         Err(why) => (None, Some(why)),
     };
+    let balance = super::balance::balance(
+        &plan,
+        &store.campaign_stratum_figures(id)?,
+        &store.districts()?,
+    );
     Ok(CampaignEvaluation {
         campaign,
         plan,
         report,
         unavailable,
         arms,
+        balance,
     })
 }
 
@@ -563,6 +573,23 @@ mod tests {
         assert_eq!(arms[0]["events"], 10);
         assert_eq!(arms[1]["events"], 30);
         assert_eq!(report.plan_fingerprint, plan.fingerprint());
+        // Stratified by district, 1:1: each district's 200 split 100 and 100.
+        let balance = evaluation.balance.expect("a balance table once launched");
+        assert_eq!(balance.arms, ["control", "letter"]);
+        assert_eq!(balance.totals, [200, 200]);
+        let rows: Vec<(&str, &str, &[u64])> = balance
+            .rows
+            .iter()
+            .map(|row| (row.attribute.as_str(), row.value.as_str(), &row.counts[..]))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("district", "E07000129", &[100, 100][..]),
+                ("district", "E07000130", &[100, 100][..]),
+            ]
+        );
+        assert_eq!(balance.max_difference(), 0.0);
 
         // The stored plan is changed behind Beacon's back: it is refused.
         let mut tampered = campaign.clone();

@@ -4,6 +4,7 @@
 //! rendering each message as it is sent, what recipients do with it (the tracked link,
 //! the survey, unsubscribing), the channel's receipts, and the evaluation report.
 
+pub mod balance;
 pub mod board;
 pub mod build;
 pub mod evaluation;

@@ -5,7 +5,7 @@
 
 use super::{
     ArmFigures, CampaignRecipientRecord, CampaignRecord, CampaignState, ClusterFigures,
-    EVENT_DETAIL_CHARS, LockedPlanRecord, NewCampaign, NewCampaignRecipient,
+    EVENT_DETAIL_CHARS, LockedPlanRecord, NewCampaign, NewCampaignRecipient, StratumFigures,
 };
 use crate::neutral::Columns;
 use crate::outbox::MessageKind;
@@ -173,6 +173,23 @@ pub(super) fn cluster_figures_sql() -> String {
          GROUP BY o.arm, o.cluster
          ORDER BY o.arm, o.cluster"
     )
+}
+
+/// Each arm × stratum × district of campaign `?1` with its recipients.
+pub(super) const STRATUM_FIGURES_SQL: &str = "SELECT arm, stratum, district, COUNT(*)
+     FROM campaign_recipients
+     WHERE campaign_id = ?1
+     GROUP BY arm, stratum, district
+     ORDER BY arm, stratum, district";
+
+/// A stratum's figures from a row of [`STRATUM_FIGURES_SQL`].
+pub(super) fn stratum_from(row: &impl Columns) -> StoreResult<StratumFigures> {
+    Ok(StratumFigures {
+        arm: row.get(0)?,
+        stratum: row.get(1)?,
+        district: row.get(2)?,
+        recipients: row.count(3)?,
+    })
 }
 
 /// The segment rule as stored.

@@ -341,6 +341,22 @@ pub struct ClusterFigures {
     pub acted: u64,
 }
 
+/// How many recipients of one arm fell in one stratum and district: what a trial's
+/// balance table is made from, kept with the recipients so that it outlives the
+/// contacts' retention.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StratumFigures {
+    /// The arm.
+    pub arm: String,
+    /// The stratum as allocated (attribute values joined by `|`; empty when the trial
+    /// was not stratified).
+    pub stratum: String,
+    /// The recipient's district at launch (`None` when unknown).
+    pub district: Option<String>,
+    /// Recipients.
+    pub recipients: u64,
+}
+
 /// Protect campaigns, on either backend.
 pub trait Campaigns {
     /// Adds a draft campaign and returns its id.
@@ -390,4 +406,6 @@ pub trait Campaigns {
     /// Each cluster's figures, by arm then cluster (recipients without a cluster are left
     /// out).
     fn campaign_cluster_figures(&mut self, campaign_id: i64) -> StoreResult<Vec<ClusterFigures>>;
+    /// Recipients by arm, stratum and district, in that order.
+    fn campaign_stratum_figures(&mut self, campaign_id: i64) -> StoreResult<Vec<StratumFigures>>;
 }

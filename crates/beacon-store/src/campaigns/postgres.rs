@@ -3,16 +3,16 @@
 
 use super::columns::{
     FINISH_SQL, INSERT_CAMPAIGN_SQL, INSERT_EVENT_SQL, INSERT_RECIPIENT_SQL, LAUNCH_CHECK_SQL,
-    LOCK_PLAN_SQL, MARK_LAUNCHED_SQL, MESSAGE_QUEUED_SQL, RECIPIENT_EXISTS_SQL, SURVEYED_SQL,
-    TOKEN_TAKEN_SQL, UPDATE_CAMPAIGN_SQL, arm_figures_sql, arm_status_from, campaign_from,
-    campaign_sql, campaign_texts, campaigns_sql, check_recipients, cluster_figures_sql,
-    cluster_from, fold_arms, kept_detail, launch_refusal, recipient_by_message_id_sql,
-    recipient_by_token_sql, recipient_from,
+    LOCK_PLAN_SQL, MARK_LAUNCHED_SQL, MESSAGE_QUEUED_SQL, RECIPIENT_EXISTS_SQL,
+    STRATUM_FIGURES_SQL, SURVEYED_SQL, TOKEN_TAKEN_SQL, UPDATE_CAMPAIGN_SQL, arm_figures_sql,
+    arm_status_from, campaign_from, campaign_sql, campaign_texts, campaigns_sql, check_recipients,
+    cluster_figures_sql, cluster_from, fold_arms, kept_detail, launch_refusal,
+    recipient_by_message_id_sql, recipient_by_token_sql, recipient_from, stratum_from,
 };
 use super::{
     AdviceVersions, ArmFigures, CampaignEventKind, CampaignRecipientRecord, CampaignRecord,
     Campaigns, ClusterFigures, LaunchOutcome, LockedPlanRecord, NewCampaign, NewCampaignEvent,
-    NewCampaignRecipient,
+    NewCampaignRecipient, StratumFigures,
 };
 use crate::neutral::dollar;
 use crate::outbox::NewMessage;
@@ -253,6 +253,13 @@ impl Campaigns for PostgresStore {
             .query(&*dollar(&cluster_figures_sql()), &[&campaign_id])?
             .iter()
             .map(cluster_from)
+            .collect()
+    }
+    fn campaign_stratum_figures(&mut self, campaign_id: i64) -> StoreResult<Vec<StratumFigures>> {
+        self.client
+            .query(&*dollar(STRATUM_FIGURES_SQL), &[&campaign_id])?
+            .iter()
+            .map(stratum_from)
             .collect()
     }
 }

@@ -2,16 +2,16 @@
 
 use super::columns::{
     FINISH_SQL, INSERT_CAMPAIGN_SQL, INSERT_EVENT_SQL, INSERT_RECIPIENT_SQL, LAUNCH_CHECK_SQL,
-    LOCK_PLAN_SQL, MARK_LAUNCHED_SQL, MESSAGE_QUEUED_SQL, RECIPIENT_EXISTS_SQL, SURVEYED_SQL,
-    TOKEN_TAKEN_SQL, UPDATE_CAMPAIGN_SQL, arm_figures_sql, arm_status_from, campaign_from,
-    campaign_sql, campaign_texts, campaigns_sql, check_recipients, cluster_figures_sql,
-    cluster_from, fold_arms, kept_detail, launch_refusal, recipient_by_message_id_sql,
-    recipient_by_token_sql, recipient_from,
+    LOCK_PLAN_SQL, MARK_LAUNCHED_SQL, MESSAGE_QUEUED_SQL, RECIPIENT_EXISTS_SQL,
+    STRATUM_FIGURES_SQL, SURVEYED_SQL, TOKEN_TAKEN_SQL, UPDATE_CAMPAIGN_SQL, arm_figures_sql,
+    arm_status_from, campaign_from, campaign_sql, campaign_texts, campaigns_sql, check_recipients,
+    cluster_figures_sql, cluster_from, fold_arms, kept_detail, launch_refusal,
+    recipient_by_message_id_sql, recipient_by_token_sql, recipient_from, stratum_from,
 };
 use super::{
     AdviceVersions, ArmFigures, CampaignEventKind, CampaignRecipientRecord, CampaignRecord,
     Campaigns, ClusterFigures, LaunchOutcome, LockedPlanRecord, NewCampaign, NewCampaignEvent,
-    NewCampaignRecipient,
+    NewCampaignRecipient, StratumFigures,
 };
 use crate::neutral::utc_text;
 use crate::outbox::NewMessage;
@@ -225,6 +225,10 @@ impl Campaigns for SqliteStore {
     fn campaign_cluster_figures(&mut self, campaign_id: i64) -> StoreResult<Vec<ClusterFigures>> {
         let mut statement = self.connection.prepare_cached(&cluster_figures_sql())?;
         collect(statement.query([campaign_id])?, |row| cluster_from(row))
+    }
+    fn campaign_stratum_figures(&mut self, campaign_id: i64) -> StoreResult<Vec<StratumFigures>> {
+        let mut statement = self.connection.prepare_cached(STRATUM_FIGURES_SQL)?;
+        collect(statement.query([campaign_id])?, |row| stratum_from(row))
     }
 }
 

@@ -443,6 +443,27 @@ fn cluster_figures_count_each_cluster_of_each_arm(store: &mut dyn Store) {
             ("message", "W2", 2, 0),
         ]
     );
+    // The balance table's counts: by arm, stratum and district, clicks or not.
+    let strata = store.campaign_stratum_figures(id).expect("strata");
+    let rows: Vec<(&str, &str, Option<&str>, u64)> = strata
+        .iter()
+        .map(|s| {
+            (
+                s.arm.as_str(),
+                s.stratum.as_str(),
+                s.district.as_deref(),
+                s.recipients,
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("control", "E07000133", Some("E07000133"), 3),
+            ("message", "E07000133", Some("E07000133"), 4),
+        ]
+    );
+    assert_eq!(store.campaign_stratum_figures(id + 1000).expect("none"), []);
 }
 
 /// The advice versions a launch pins: the campaign's item at `advice`, no control item.

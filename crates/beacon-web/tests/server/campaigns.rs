@@ -48,35 +48,46 @@ fn launched(world: &World) -> (i64, [String; 2]) {
     let recipients: Vec<NewCampaignRecipient> = tokens
         .iter()
         .enumerate()
-        .map(|(index, token)| NewCampaignRecipient {
-            contact_id: Some(index as i64 + 1),
-            arm: "all".into(),
-            stratum: String::new(),
-            cluster: None,
-            district: None,
-            token_hash: token_hash(token),
-            message: Some(NewMessage {
-                kind: MessageKind::Campaign,
-                channel: Channel::Email,
-                organisation_id: None,
-                recipient: format!("person{index}@example.org"),
-                recipient_kind: "contact".into(),
-                content: MessageContent::Template {
-                    name: format!("campaign:{id}"),
-                    data: BTreeMap::new(),
-                },
-                tlp: beacon_core::Tlp::Clear,
-                dedupe_key: format!("campaign:{id}:{index}"),
-                ack_wanted: false,
-                detail: MessageDetail::None,
-                not_before: None,
-            }),
-        })
+        .map(|(index, token)| email_recipient(id, index, token, "all", None))
         .collect();
     store
         .launch_campaign(id, versions(1), &recipients, now, "beacon.test")
         .expect("launched");
     (id, tokens)
+}
+
+/// The `index`th recipient of email campaign `id`, in `arm`, with link token `token`.
+fn email_recipient(
+    id: i64,
+    index: usize,
+    token: &str,
+    arm: &str,
+    district: Option<&str>,
+) -> NewCampaignRecipient {
+    NewCampaignRecipient {
+        contact_id: Some(index as i64 + 1),
+        arm: arm.into(),
+        stratum: district.unwrap_or_default().into(),
+        cluster: None,
+        district: district.map(str::to_owned),
+        token_hash: token_hash(token),
+        message: Some(NewMessage {
+            kind: MessageKind::Campaign,
+            channel: Channel::Email,
+            organisation_id: None,
+            recipient: format!("person{index}@example.org"),
+            recipient_kind: "contact".into(),
+            content: MessageContent::Template {
+                name: format!("campaign:{id}"),
+                data: BTreeMap::new(),
+            },
+            tlp: beacon_core::Tlp::Clear,
+            dedupe_key: format!("campaign:{id}:{index}"),
+            ack_wanted: false,
+            detail: MessageDetail::None,
+            not_before: None,
+        }),
+    }
 }
 
 fn the_tracked_link_counts_people_not_scanners_and_leads_to_the_advice(kind: Backend) {
@@ -277,6 +288,43 @@ fn a_trial_plan_is_locked_on_the_form_and_shown_with_its_fingerprint(kind: Backe
         .get(&format!("/campaigns/{id}/evaluation"))
         .expect(200)
         .shows("The trial has not been launched yet");
+    // Launched with 3 control and 3 letter recipients, stratified by district: the
+    // report shows the balance table of the arms (before enough are reached to compare).
+    let districts = ["E07000129", "E07000129", "E07000130"];
+    let recipients: Vec<NewCampaignRecipient> = (0..6)
+        .map(|index| {
+            let arm = if index < 3 { "control" } else { "letter" };
+            email_recipient(
+                id,
+                index,
+                &format!("t{index}"),
+                arm,
+                Some(districts[index % 3]),
+            )
+        })
+        .collect();
+    let versions = AdviceVersions {
+        advice: 1,
+        control: Some(1),
+    };
+    world
+        .place
+        .open()
+        .launch_campaign(
+            id,
+            versions,
+            &recipients,
+            OffsetDateTime::now_utc(),
+            "beacon.test",
+        )
+        .expect("launched");
+    let report = coordinator.get(&format!("/campaigns/{id}/evaluation"));
+    report
+        .expect(200)
+        .shows("Balance of the arms")
+        .shows("control (n = 3)")
+        .shows("letter (n = 3)")
+        .shows("Blaby 2 (66.7%) 2 (66.7%)");
     // An analyst reads the plan but cannot lock one.
     let mut analyst = Client::signed_in(&server, &world.account(Role::Analyst).username);
     analyst.get(&path).expect(200);

@@ -12,6 +12,7 @@ use beacon_app::campaigns::launch::LaunchSettings;
 use beacon_app::campaigns::overview::{channel_label, overview};
 use beacon_core::protect::{ContactKind, LawfulBasis, SegmentRule};
 use beacon_core::{AgeBand, Channel, DistrictCode, OrgSize};
+use beacon_evaluation::BalanceTable;
 use clap::{Args, Subcommand};
 use std::process::ExitCode;
 use time::format_description::well_known::Rfc3339;
@@ -395,6 +396,9 @@ fn report(args: IdArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
         found.campaign.name
     );
     out!("plan fingerprint: {}", found.plan.fingerprint());
+    if let Some(balance) = &found.balance {
+        print_balance(balance);
+    }
     let Some(report) = &found.report else {
         out!(
             "no report yet: {}",
@@ -447,6 +451,33 @@ fn report(args: IdArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The balance table: each arm's share of every value, and the largest difference.
+fn print_balance(balance: &BalanceTable) {
+    let arms: Vec<String> = balance
+        .arms
+        .iter()
+        .zip(&balance.totals)
+        .map(|(arm, total)| format!("{arm} {total}"))
+        .collect();
+    out!("balance ({}):", arms.join(", "));
+    for row in &balance.rows {
+        let shares: Vec<String> = row
+            .counts
+            .iter()
+            .zip(&row.shares)
+            .map(|(count, share)| format!("{count} ({:.1}%)", share * 100.0))
+            .collect();
+        out!(
+            "  {} = {}: {} (largest difference {:.1} points, standardised {:.2})",
+            row.attribute,
+            row.value,
+            shares.join(" / "),
+            row.max_difference * 100.0,
+            row.max_standardised_difference
+        );
+    }
 }
 
 fn targets(args: TargetsArgs, settings: &Settings) -> anyhow::Result<ExitCode> {

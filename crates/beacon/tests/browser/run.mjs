@@ -666,7 +666,7 @@ try {
       'the evaluation report has no chart',
     );
     check(
-      (await page.locator('main table caption').count()) >= 2,
+      (await page.locator('main table caption').count()) >= 3,
       'the evaluation report has no data tables beside its chart',
     );
     await visit('campaign-plan', campaign.plan.path, campaign.plan);

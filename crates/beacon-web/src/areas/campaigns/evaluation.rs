@@ -18,9 +18,10 @@ use beacon_app::campaigns::CampaignError;
 use beacon_app::campaigns::evaluation::{CampaignEvaluation, evaluate, lock_plan, locked_plan};
 use beacon_app::campaigns::launch::{CONTROL_ARM, STRATA};
 use beacon_core::Permission;
-use beacon_evaluation::{ArmSpec, ArmSummary, EvaluationPlan, Outcome, PlanChoices, PlanDesign};
+use beacon_evaluation::{
+    ArmSpec, ArmSummary, BalanceTable, EvaluationPlan, Outcome, PlanChoices, PlanDesign,
+};
 use beacon_store::CampaignRecord;
-use std::fmt::Write as _;
 use time::OffsetDateTime;
 
 /// The outcomes a plan may name, as the form offers them.
@@ -496,8 +497,43 @@ fn arm_rows(arms: &[ArmSummary]) -> Vec<ArmRow> {
 }
 
 /// The arms' rates with their intervals as an SVG chart, described for screen readers
-/// (the table beside it holds the same figures).
-fn rate_chart(title: &str, arms: &[ArmSummary]) -> String {
+/// (the table beside it holds the same figures). Drawn by the page's template, which
+/// escapes the arms' names.
+pub struct RateChart {
+    width: f64,
+    height: f64,
+    left: f64,
+    label: String,
+    bars: Vec<ChartBar>,
+}
+
+/// One arm's bar: its rate as a bar, its interval as a whiskered line.
+pub struct ChartBar {
+    name: String,
+    rate: String,
+    y: f64,
+    bar: String,
+    low: String,
+    high: String,
+    fill: &'static str,
+}
+
+impl ChartBar {
+    /// Where the arm's name ends and its rate's text sits, in the chart's units.
+    fn text_y(&self) -> f64 {
+        self.y + 15.0
+    }
+    /// The middle of the bar, where the interval's line runs.
+    fn mid(&self) -> f64 {
+        self.y + 10.0
+    }
+    /// The interval whiskers' ends.
+    fn whisker(&self) -> (f64, f64) {
+        (self.y + 4.0, self.y + 16.0)
+    }
+}
+
+fn rate_chart(title: &str, arms: &[ArmSummary]) -> RateChart {
     const WIDTH: f64 = 600.0;
     const LEFT: f64 = 140.0;
     const ROW: f64 = 36.0;
@@ -507,56 +543,30 @@ fn rate_chart(title: &str, arms: &[ArmSummary]) -> String {
         .fold(0.0_f64, f64::max)
         .max(0.01);
     let scale = (WIDTH - LEFT - 60.0) / top;
-    let height = ROW * arms.len() as f64 + 30.0;
-    let mut svg = String::new();
     let label = arms
         .iter()
         .map(|arm| format!("{} {}", arm.name, pct(arm.rate)))
         .collect::<Vec<_>>()
         .join(", ");
-    let _ = write!(
-        svg,
-        "<svg class=\"beacon-chart\" viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" aria-label=\"{}: {}\">",
-        askama_escape(title),
-        askama_escape(&label)
-    );
-    for (index, arm) in arms.iter().enumerate() {
-        let y = ROW * index as f64 + 10.0;
-        let bar = arm.rate * scale;
-        let (low, high) = (
-            LEFT + arm.interval.lower * scale,
-            LEFT + arm.interval.upper * scale,
-        );
-        let _ = write!(
-            svg,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"14\">{}</text>\
-             <rect x=\"{LEFT}\" y=\"{y}\" width=\"{bar:.1}\" height=\"20\" fill=\"{}\"></rect>\
-             <line x1=\"{low:.1}\" x2=\"{high:.1}\" y1=\"{mid}\" y2=\"{mid}\" stroke=\"#0b0c0c\" stroke-width=\"2\"></line>\
-             <line x1=\"{low:.1}\" x2=\"{low:.1}\" y1=\"{a}\" y2=\"{b}\" stroke=\"#0b0c0c\" stroke-width=\"2\"></line>\
-             <line x1=\"{high:.1}\" x2=\"{high:.1}\" y1=\"{a}\" y2=\"{b}\" stroke=\"#0b0c0c\" stroke-width=\"2\"></line>\
-             <text x=\"{tx:.1}\" y=\"{ty}\" font-size=\"14\">{}</text>",
-            LEFT - 8.0,
-            y + 15.0,
-            askama_escape(&arm.name),
-            if index == 0 { "#b1b4b6" } else { "#1d70b8" },
-            pct(arm.rate),
-            mid = y + 10.0,
-            a = y + 4.0,
-            b = y + 16.0,
-            tx = high + 6.0,
-            ty = y + 15.0,
-        );
+    RateChart {
+        width: WIDTH,
+        height: ROW * arms.len() as f64 + 30.0,
+        left: LEFT,
+        label: format!("{title}: {label}"),
+        bars: arms
+            .iter()
+            .enumerate()
+            .map(|(index, arm)| ChartBar {
+                name: arm.name.clone(),
+                rate: pct(arm.rate),
+                y: ROW * index as f64 + 10.0,
+                bar: format!("{:.1}", arm.rate * scale),
+                low: format!("{:.1}", LEFT + arm.interval.lower * scale),
+                high: format!("{:.1}", LEFT + arm.interval.upper * scale),
+                fill: if index == 0 { "#b1b4b6" } else { "#1d70b8" },
+            })
+            .collect(),
     }
-    svg.push_str("</svg>");
-    svg
-}
-
-fn askama_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }
 
 /// One comparison as a table row.
@@ -602,7 +612,7 @@ fn comparison_rows(evaluation: &beacon_evaluation::Evaluation) -> Vec<Comparison
 /// One outcome's section of the report.
 pub struct OutcomeSection {
     heading: String,
-    chart: String,
+    chart: RateChart,
     arms: Vec<ArmRow>,
     comparisons: Vec<ComparisonRow>,
 }
@@ -613,6 +623,55 @@ fn section(heading: String, evaluation: &beacon_evaluation::Evaluation) -> Outco
         arms: arm_rows(&evaluation.arms),
         comparisons: comparison_rows(evaluation),
         heading,
+    }
+}
+
+/// The balance table as the page shows it: each arm's count and share of every value.
+pub struct BalanceView {
+    arms: Vec<(String, u64)>,
+    rows: Vec<BalanceLine>,
+    largest: String,
+}
+
+/// One value's line of the balance table.
+pub struct BalanceLine {
+    attribute: String,
+    value: String,
+    cells: Vec<String>,
+    difference: String,
+    standardised: String,
+    flagged: bool,
+}
+
+/// Standardised differences above this are commonly flagged in trial reports.
+const FLAG_STANDARDISED: f64 = 0.1;
+
+fn balance_view(balance: &BalanceTable) -> BalanceView {
+    BalanceView {
+        arms: balance
+            .arms
+            .iter()
+            .cloned()
+            .zip(balance.totals.iter().copied())
+            .collect(),
+        rows: balance
+            .rows
+            .iter()
+            .map(|row| BalanceLine {
+                attribute: row.attribute.clone(),
+                value: row.value.clone(),
+                cells: row
+                    .counts
+                    .iter()
+                    .zip(&row.shares)
+                    .map(|(count, share)| format!("{count} ({})", pct(*share)))
+                    .collect(),
+                difference: format!("{:.1} points", row.max_difference * 100.0),
+                standardised: format!("{:.2}", row.max_standardised_difference),
+                flagged: row.max_standardised_difference > FLAG_STANDARDISED,
+            })
+            .collect(),
+        largest: format!("{:.1} points", balance.max_difference() * 100.0),
     }
 }
 
@@ -634,6 +693,7 @@ struct ReportPage {
     design_effect: Option<String>,
     did: Option<(String, String, String)>,
     did_districts: Vec<(String, &'static str, String, String, String)>,
+    balance: Option<BalanceView>,
 }
 
 fn report_page(viewer: &Viewer, found: &CampaignEvaluation) -> ReportPage {
@@ -697,6 +757,7 @@ fn report_page(viewer: &Viewer, found: &CampaignEvaluation) -> ReportPage {
                     .map_or_else(|| "not defined".to_owned(), |p| format!("{p:.3}")),
             )
         }),
+        balance: found.balance.as_ref().map(balance_view),
         did_districts: did.map_or_else(Vec::new, |did| {
             did.districts
                 .iter()
