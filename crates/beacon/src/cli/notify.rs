@@ -70,6 +70,9 @@ pub fn run(command: NotifyCommand, settings: &Settings) -> anyhow::Result<ExitCo
 fn run_digests(args: RunArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
     let mut store = settings.open_store()?;
     let now = OffsetDateTime::now_utc();
+    // Retention is enforced by the same scheduled run that sends: contacts past their
+    // retention are deleted before anything is queued or sent.
+    let purged = beacon_app::contacts::purge(store.as_mut(), "beacon notify run", now)?;
     let queued = queue_digests(store.as_mut(), now, &settings.notify)?;
     let chased = beacon_app::advisories::chase::chase_notices(
         store.as_mut(),
@@ -109,8 +112,12 @@ fn run_digests(args: RunArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
             "retrying": report.as_ref().map(|r| r.retrying),
             "given_up": report.as_ref().map(|r| r.given_up),
             "suppressed": report.as_ref().map(|r| r.suppressed),
+            "purged_contacts": purged,
         }))?;
         return Ok(ExitCode::SUCCESS);
+    }
+    if purged > 0 {
+        out!("{} contacts past retention deleted.", count(purged));
     }
     if queued.is_empty() {
         out!("No organisation has new or still-active addresses since its last digest.");
