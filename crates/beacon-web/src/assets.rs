@@ -11,6 +11,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/assets/beacon.css", get(stylesheet))
         .route("/assets/progress.js", get(progress_script))
+        .route("/assets/segments.js", get(segments_script))
 }
 
 /// The stylesheet, written for Beacon in the GOV.UK Design System's patterns.
@@ -31,12 +32,25 @@ async fn stylesheet() -> Response {
 const PROGRESS_SCRIPT: &str = include_str!("../assets/progress.js");
 
 async fn progress_script() -> Response {
+    script(PROGRESS_SCRIPT)
+}
+
+/// The segment builder's live count (an enhancement; the form's Count button works
+/// without it).
+const SEGMENTS_SCRIPT: &str = include_str!("../assets/segments.js");
+
+async fn segments_script() -> Response {
+    script(SEGMENTS_SCRIPT)
+}
+
+/// A script, cached for an hour.
+fn script(text: &'static str) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
-        PROGRESS_SCRIPT,
+        text,
     )
         .into_response()
 }

@@ -86,11 +86,30 @@ fn the_segment_builder_and_the_api_count_the_same(kind: Backend) {
     let mut coordinator = Client::signed_in(&server, &world.account(Role::Coordinator).username);
     upload(&mut coordinator, "contacts.csv", FILE.as_bytes()).expect(200);
     let mut analyst = Client::signed_in(&server, &world.account(Role::Analyst).username);
-    analyst
-        .get("/segments")
+    let builder = analyst.get("/segments");
+    builder
         .expect(200)
         .shows("Kind of contact")
         .shows("Lawful basis");
+    // The live count is an enhancement from Beacon's own origin, asking the API below.
+    assert!(
+        builder
+            .body
+            .contains(r#"<script src="/assets/segments.js""#),
+        "the builder loads its live-count script"
+    );
+    assert!(
+        builder
+            .body
+            .contains(r#"data-segment-count-url="/api/v1/segments/count""#)
+    );
+    let script = Client::new(&server).get("/assets/segments.js");
+    script.expect(200);
+    assert!(
+        script
+            .body
+            .contains("new URLSearchParams(new FormData(form))")
+    );
     let query =
         "kind=resident&district=Melton&age_band=70-79&age_band=80%2B&channel=email&basis=consent";
     analyst

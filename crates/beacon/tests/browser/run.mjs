@@ -671,6 +671,24 @@ try {
     );
     await visit('campaign-plan', campaign.plan.path, campaign.plan);
     await visit('campaign-targets', '/campaigns/targets', { heading: 'Who is most at risk' });
+    // The segment builder counts as choices change, without submitting the form.
+    await visit('segments', '/segments', { heading: 'Segments', shot: false });
+    step = 'ticking a segment choice for the live count';
+    const before = page.url();
+    await page.check('#kind-1');
+    await page.waitForFunction(
+      () => /can be reached/.test(document.querySelector('#segment-result')?.textContent ?? ''),
+      null,
+      { timeout: 10000 },
+    );
+    check(
+      pathOf(before) === '/segments',
+      `the live count navigated away from the builder (to ${pathOf(page.url())})`,
+    );
+    const live = await page.locator('#segment-count').innerText();
+    check(/\d+ can be reached/.test(live), `the live count says "${live}"`);
+    await audit('segments-live-count');
+    await screenshot('segments-live-count');
   }
 
   // --- The partner loop: the demo partner IT manager signs in, opens its queue, opens

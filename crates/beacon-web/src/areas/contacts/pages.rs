@@ -276,15 +276,17 @@ pub async fn segments(
             .iter()
             .any(|given| given.eq_ignore_ascii_case(code) || given.eq_ignore_ascii_case(name))
     };
+    let mut chrome = viewer.chrome(
+        if problems.is_empty() {
+            "Segments"
+        } else {
+            "Error: Segments"
+        },
+        "/segments",
+    );
+    chrome.scripts.push("/assets/segments.js");
     let page = SegmentsPage {
-        chrome: viewer.chrome(
-            if problems.is_empty() {
-                "Segments"
-            } else {
-                "Error: Segments"
-            },
-            "/segments",
-        ),
+        chrome,
         kinds: ContactKind::ALL
             .iter()
             .map(|kind| Choice {
