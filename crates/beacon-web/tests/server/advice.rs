@@ -2,7 +2,8 @@
 //! plain GET form and no sign-in; an item's page shows its long form (raw HTML escaped),
 //! where to report, its attribution and when it was reviewed; unpublished items are not
 //! found; the coordinator's editor refuses a bad item with an error summary and writes a
-//! new version of a good one; publishing needs the anti-forgery token.
+//! new version of a good one; a new item is added unpublished at version 1 and an address
+//! name in use is refused; publishing needs the anti-forgery token.
 
 use super::*;
 use beacon_app::advice::load_shipped;
@@ -11,6 +12,7 @@ use time::OffsetDateTime;
 scenarios!(
     the_public_reads_published_advice_without_signing_in,
     the_editor_refuses_a_bad_item_and_writes_a_new_version_of_a_good_one,
+    a_new_item_is_written_on_the_form_unpublished_and_never_overwrites_one,
 );
 
 fn loaded(world: &World) {
@@ -153,4 +155,90 @@ fn the_editor_refuses_a_bad_item_and_writes_a_new_version_of_a_good_one(kind: Ba
     Client::signed_in(&server, &analyst)
         .get("/protect/advice/courier-fraud-older-residents")
         .expect(403);
+}
+
+fn a_new_item_is_written_on_the_form_unpublished_and_never_overwrites_one(kind: Backend) {
+    let Some(world) = World::new(kind, false) else {
+        return;
+    };
+    loaded(&world);
+    let server = Server::start(&world);
+    let coordinator = world.account(Role::Coordinator).username.clone();
+    let mut browser = Client::signed_in(&server, &coordinator);
+    browser
+        .get("/protect/advice")
+        .expect(200)
+        .shows("Write a new item");
+    let form = browser.get("/protect/advice/new");
+    form.expect(200)
+        .shows("New advice item")
+        .shows("Address name");
+    let csrf = form.hidden("csrf_token");
+    let item = |slug: &'static str| -> Vec<(&'static str, String)> {
+        vec![
+            ("csrf_token", csrf.clone()),
+            ("slug", slug.to_owned()),
+            ("title", "Ticket scams before big matches".to_owned()),
+            ("summary", "Fake sellers take the money and send nothing.".to_owned()),
+            (
+                "short_form",
+                "Buy tickets only from the club. Lost money? Call 159 then Action Fraud."
+                    .to_owned(),
+            ),
+            (
+                "body_markdown",
+                "# Buy from the club\n\nFake sellers post on social media. Pay by card. Call 159 if you paid.\n"
+                    .to_owned(),
+            ),
+            ("threat", "online_shopping_fraud".to_owned()),
+            ("audience", "young_people".to_owned()),
+            ("report_to", "action_fraud".to_owned()),
+            ("report_to", "bank_159".to_owned()),
+            ("reviewed_on", "2026-12-02".to_owned()),
+        ]
+    };
+    let post = |browser: &mut Client, fields: Vec<(&'static str, String)>| {
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        browser.post_form("/protect/advice/new", &fields)
+    };
+    // No address name, or one that is not one: refused with the field linked.
+    let refused = post(&mut browser, item(""));
+    refused
+        .expect(400)
+        .shows("There is a problem")
+        .shows("Enter an address name");
+    assert!(refused.body.contains("href=\"#slug\""));
+    post(&mut browser, item("Ticket Scams!"))
+        .expect(400)
+        .shows("must be lower-case letters");
+    // An address name in use is refused: the existing item keeps its version.
+    post(&mut browser, item("courier-fraud-older-residents"))
+        .expect(400)
+        .shows("An item called courier-fraud-older-residents already exists");
+    let existing = world
+        .place
+        .open()
+        .advice("courier-fraud-older-residents")
+        .expect("read")
+        .expect("stored");
+    assert_eq!(existing.version, 1);
+    assert_ne!(existing.item.title, "Ticket scams before big matches");
+    // A good one is added, unpublished, and its edit form opens.
+    let added = post(&mut browser, item("ticket-scams"));
+    added.expect(303);
+    let stored = world
+        .place
+        .open()
+        .advice("ticket-scams")
+        .expect("read")
+        .expect("stored");
+    assert_eq!(stored.version, 1);
+    assert!(!stored.published);
+    assert_eq!(stored.updated_by, coordinator);
+    assert_eq!(world.audit("add_advice").len(), 1);
+    browser
+        .get("/protect/advice/ticket-scams")
+        .expect(200)
+        .shows("Edit advice: ticket-scams");
+    Client::new(&server).get("/advice/ticket-scams").expect(404);
 }

@@ -1,6 +1,7 @@
 //! The coordinator's advice editor: every item with its version and whether it is
 //! published, the edit form (Markdown, tags, short form, report routes, attribution), a
-//! new version on save after the item's checks, and publishing.
+//! new version on save after the item's checks, a new item (the same form with its
+//! address name), and publishing.
 
 use super::public::advice_error;
 use crate::auth::Viewer;
@@ -70,6 +71,8 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer) -> WebResult<Re
 /// The edit form as sent (and shown again when refused).
 #[derive(Debug, Clone, Default)]
 pub struct EditForm {
+    /// The address name of a new item (an existing item's comes from its address).
+    slug: String,
     title: String,
     summary: String,
     short_form: String,
@@ -86,6 +89,7 @@ pub struct EditForm {
 impl EditForm {
     fn of(item: &AdviceItem) -> EditForm {
         EditForm {
+            slug: item.slug.clone(),
             title: item.title.clone(),
             summary: item.summary.clone(),
             short_form: item.short_form.clone(),
@@ -112,6 +116,7 @@ impl EditForm {
         let mut form = EditForm::default();
         for (key, value) in fields {
             match key.as_str() {
+                "slug" => form.slug = value.trim().to_ascii_lowercase(),
                 "title" => form.title = value.trim().to_owned(),
                 "summary" => form.summary = value.trim().to_owned(),
                 "short_form" => form.short_form = value.trim().to_owned(),
@@ -191,7 +196,7 @@ impl EditForm {
         };
         for problem in item.validate() {
             let field = match &problem {
-                AdviceProblem::BadSlug(_) => "title",
+                AdviceProblem::BadSlug(_) => "slug",
                 AdviceProblem::NoTitle => "title",
                 AdviceProblem::NoSummary => "summary",
                 AdviceProblem::NoBody | AdviceProblem::HardToRead { .. } => "body_markdown",
@@ -230,6 +235,9 @@ struct Choice {
 #[template(path = "advice/templates/edit.html")]
 struct EditPage {
     chrome: Chrome,
+    /// Whether this is a new item (its form asks for the address name and posts to
+    /// `/protect/advice/new`).
+    new: bool,
     slug: String,
     version: i64,
     published: bool,
@@ -255,14 +263,32 @@ impl EditPage {
     }
 }
 
+/// Which item the form is for: an existing one (its address name, latest version and
+/// whether it is published) or a new one.
+enum Editing {
+    Existing {
+        slug: String,
+        version: i64,
+        published: bool,
+    },
+    New,
+}
+
 fn show(
     viewer: &Viewer,
     status: StatusCode,
-    slug: String,
-    (version, published): (i64, bool),
+    editing: Editing,
     form: EditForm,
     problems: Vec<Problem>,
 ) -> Response {
+    let (new, slug, version, published) = match editing {
+        Editing::Existing {
+            slug,
+            version,
+            published,
+        } => (false, slug, version, published),
+        Editing::New => (true, form.slug.clone(), 0, false),
+    };
     let choices =
         |name: &'static str, all: Vec<(&'static str, &'static str)>, chosen: &BTreeSet<String>| {
             all.into_iter()
@@ -304,10 +330,15 @@ fn show(
         ),
     ];
     let level = beacon_core::protect::ReadingLevel::of_markdown(&form.body_markdown);
-    let title = if problems.is_empty() {
-        format!("Edit advice: {slug}")
+    let heading = if new {
+        "New advice item".to_owned()
     } else {
-        format!("Error: Edit advice: {slug}")
+        format!("Edit advice: {slug}")
+    };
+    let title = if problems.is_empty() {
+        heading
+    } else {
+        format!("Error: {heading}")
     };
     let top = vec![
         ("title", "Title", form.title.clone()),
@@ -343,6 +374,7 @@ fn show(
         status,
         &EditPage {
             chrome: viewer.chrome(title, "/campaigns"),
+            new,
             top,
             extras,
             characters: form.short_form.chars().count(),
@@ -373,11 +405,101 @@ pub async fn form(
     Ok(show(
         &viewer,
         StatusCode::OK,
-        slug,
-        (stored.version, stored.published),
+        Editing::Existing {
+            slug,
+            version: stored.version,
+            published: stored.published,
+        },
         EditForm::of(&stored.item),
         Vec::new(),
     ))
+}
+
+/// `/protect/advice/new`: an empty form for a new item, reviewed today.
+pub async fn new_form(viewer: Viewer) -> WebResult<Response> {
+    viewer.require(Permission::ManageCampaigns)?;
+    let form = EditForm {
+        reviewed_on: OffsetDateTime::now_utc().date().to_string(),
+        ..EditForm::default()
+    };
+    Ok(show(
+        &viewer,
+        StatusCode::OK,
+        Editing::New,
+        form,
+        Vec::new(),
+    ))
+}
+
+/// Adds a new item (unpublished, version 1) after the item's checks; an address name
+/// already in use is refused, so a new item never overwrites one.
+pub async fn create(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> WebResult<Response> {
+    viewer.require(Permission::ManageCampaigns)?;
+    viewer.check_csrf(csrf_of(&fields))?;
+    let form = EditForm::from_fields(&fields);
+    let mut checked = form.check(&form.slug);
+    if form.slug.is_empty() || form.slug == "new" {
+        let message = if form.slug.is_empty() {
+            "Enter an address name, like courier-fraud-older-residents"
+        } else {
+            "Choose another address name: 'new' is the address of this form"
+        };
+        let mut problems = checked.err().unwrap_or_default();
+        problems.retain(|problem| problem.field != "slug");
+        problems.insert(0, Problem::new("slug", message));
+        checked = Err(problems);
+    }
+    let item = match checked {
+        Ok(item) => item,
+        Err(problems) => {
+            return Ok(show(
+                &viewer,
+                StatusCode::BAD_REQUEST,
+                Editing::New,
+                form,
+                problems,
+            ));
+        }
+    };
+    let role = viewer.user.role;
+    let actor = viewer.user.username.clone();
+    let slug = item.slug.clone();
+    let added = state
+        .blocking(move |store| -> WebResult<bool> {
+            if store.advice(&item.slug)?.is_some() {
+                return Ok(false);
+            }
+            edit_advice(store, role, &item, &actor, OffsetDateTime::now_utc())
+                .map_err(advice_error)?;
+            store.audit(&AuditEvent {
+                actor,
+                action: "add_advice".into(),
+                subject: format!("advice:{}", item.slug),
+                detail: "version 1".into(),
+            })?;
+            Ok(true)
+        })
+        .await??;
+    if !added {
+        let problems = vec![Problem::new(
+            "slug",
+            format!(
+                "An item called {slug} already exists: choose another address name, or edit that item"
+            ),
+        )];
+        return Ok(show(
+            &viewer,
+            StatusCode::BAD_REQUEST,
+            Editing::New,
+            form,
+            problems,
+        ));
+    }
+    Ok(Redirect::to(&format!("/protect/advice/{slug}")).into_response())
 }
 
 fn csrf_of(fields: &[(String, String)]) -> &str {
@@ -408,8 +530,11 @@ pub async fn save(
             return Ok(show(
                 &viewer,
                 StatusCode::BAD_REQUEST,
-                slug,
-                (stored.version, stored.published),
+                Editing::Existing {
+                    slug,
+                    version: stored.version,
+                    published: stored.published,
+                },
                 form,
                 problems,
             ));

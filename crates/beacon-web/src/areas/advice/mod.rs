@@ -27,6 +27,10 @@ pub fn routes() -> Routes {
         pages: Router::new()
             .route("/protect/advice", get(editor::list))
             .route(
+                "/protect/advice/new",
+                get(editor::new_form).post(editor::create),
+            )
+            .route(
                 "/protect/advice/{slug}",
                 get(editor::form).post(editor::save),
             )
