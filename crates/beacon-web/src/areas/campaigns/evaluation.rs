@@ -626,16 +626,22 @@ fn section(heading: String, evaluation: &beacon_evaluation::Evaluation) -> Outco
     }
 }
 
-/// The balance table as the page shows it: each arm's count and share of every value.
+/// The balance table as the page shows it: one table per attribute, each arm's count and
+/// share of every value.
 pub struct BalanceView {
     arms: Vec<(String, u64)>,
-    rows: Vec<BalanceLine>,
+    groups: Vec<BalanceGroup>,
     largest: String,
+}
+
+/// One attribute's values.
+pub struct BalanceGroup {
+    attribute: String,
+    rows: Vec<BalanceLine>,
 }
 
 /// One value's line of the balance table.
 pub struct BalanceLine {
-    attribute: String,
     value: String,
     cells: Vec<String>,
     difference: String,
@@ -647,6 +653,29 @@ pub struct BalanceLine {
 const FLAG_STANDARDISED: f64 = 0.1;
 
 fn balance_view(balance: &BalanceTable) -> BalanceView {
+    let mut groups: Vec<BalanceGroup> = Vec::new();
+    for row in &balance.rows {
+        let line = BalanceLine {
+            value: row.value.clone(),
+            cells: row
+                .counts
+                .iter()
+                .zip(&row.shares)
+                .map(|(count, share)| format!("{count} ({})", pct(*share)))
+                .collect(),
+            difference: format!("{:.1} points", row.max_difference * 100.0),
+            standardised: format!("{:.2}", row.max_standardised_difference),
+            flagged: row.max_standardised_difference > FLAG_STANDARDISED,
+        };
+        let attribute = capitalised(&row.attribute);
+        match groups.last_mut() {
+            Some(group) if group.attribute == attribute => group.rows.push(line),
+            _ => groups.push(BalanceGroup {
+                attribute,
+                rows: vec![line],
+            }),
+        }
+    }
     BalanceView {
         arms: balance
             .arms
@@ -654,25 +683,17 @@ fn balance_view(balance: &BalanceTable) -> BalanceView {
             .cloned()
             .zip(balance.totals.iter().copied())
             .collect(),
-        rows: balance
-            .rows
-            .iter()
-            .map(|row| BalanceLine {
-                attribute: row.attribute.clone(),
-                value: row.value.clone(),
-                cells: row
-                    .counts
-                    .iter()
-                    .zip(&row.shares)
-                    .map(|(count, share)| format!("{count} ({})", pct(*share)))
-                    .collect(),
-                difference: format!("{:.1} points", row.max_difference * 100.0),
-                standardised: format!("{:.2}", row.max_standardised_difference),
-                flagged: row.max_standardised_difference > FLAG_STANDARDISED,
-            })
-            .collect(),
+        groups,
         largest: format!("{:.1} points", balance.max_difference() * 100.0),
     }
+}
+
+/// `text` with its first letter in capitals ("age band" → "Age band").
+fn capitalised(text: &str) -> String {
+    let mut letters = text.chars();
+    letters.next().map_or_else(String::new, |first| {
+        first.to_uppercase().collect::<String>() + letters.as_str()
+    })
 }
 
 #[derive(Template)]
