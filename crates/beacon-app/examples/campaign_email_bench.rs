@@ -1,126 +1,114 @@
-//! The campaign email benchmark's Beacon side (run by `bench/campaign_email.sh`): queues
-//! N personalised campaign emails in the outbox of a SQLite store, then delivers them
-//! through Beacon's outbox loop (`deliver_due_with`, the store's outbox via `StoreOutbox`,
-//! `SmtpMailer`'s own plain-text SMTP client over one connection) to an SMTP server, and
-//! prints the figures as JSON.
+//! The campaign email benchmark's Beacon side (run by `bench/campaign_email.sh`): a real
+//! campaign, end to end. `--phase launch` imports N resident contacts (each with an email
+//! address and service-message evidence), loads the shipped advice library, and launches
+//! an email campaign to them with `beacon_app::campaigns::launch`, which writes every
+//! recipient and its templated outbox message in one transaction. `--phase deliver` then
+//! sends them through Beacon's outbox loop (`deliver_due_with` over `StoreOutbox`, which
+//! writes each message out from the advice item pinned at launch with the recipient's own
+//! links and one-click unsubscribe headers, and checks the suppression list before each
+//! send) with `SmtpMailer`'s own plain-text SMTP client over one connection. Each claimed
+//! batch's sent states are committed in the store, in one transaction, right after the
+//! batch. Prints the figures as JSON.
 //!
-//! Each message has its own token link in its body and its own one-click unsubscribe
-//! headers (the token derived from the recipient, as a campaign would store it); each
-//! claimed batch's sent states are committed in the store, in one transaction, as soon as
-//! the batch is sent.
+//! Recipient `i` is `resident{i}@residents.example` with link token `bench{i:010}`, so the
+//! script's floor can send the same messages from one that Beacon sent.
 //!
-//! Usage: `campaign_email_bench --database FILE --count N --smtp HOST:PORT [--batch B]`
-//! Phases: `--phase enqueue`, `--phase deliver` or (default) both.
+//! Usage: `campaign_email_bench --database FILE --count N --phase launch|deliver
+//! [--smtp HOST:PORT] [--batch B]`
 
+use beacon_app::campaigns::launch::{LaunchSettings, launch_with_tokens};
 use beacon_app::notify::StoreOutbox;
-use beacon_core::Tlp;
-use beacon_notify::{
-    Backoff, Channel, DeliveryOptions, NoPacing, OutboxMessage, OutboxStore, SmtpMailer,
-    SmtpSettings, TlsMode, Unsubscribe,
+use beacon_core::protect::{
+    ConsentEvidence, ContactAttributes, ContactKind, LawfulBasis, SegmentRule,
 };
-use beacon_store::{MessageContent, MessageDetail, MessageKind, NewMessage, StoreError};
-use sha2::{Digest, Sha256};
+use beacon_notify::{
+    Backoff, Channel, DeliveryOptions, NoPacing, SmtpMailer, SmtpSettings, TlsMode,
+};
+use beacon_store::NewCampaign;
+use beacon_store::contacts::NewContact;
 use std::io::Write as _;
 use std::time::Instant;
 use time::{Duration, OffsetDateTime};
 
-/// The link token of a recipient (the same in the body and the unsubscribe header).
-fn token(recipient: &str) -> String {
-    let digest = Sha256::digest(format!("bench-campaign:{recipient}").as_bytes());
-    digest[..12]
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
-}
+/// The advice item the campaign sends.
+const ADVICE: &str = "courier-fraud-older-residents";
+/// Beacon's public web address in the messages' links.
+const BASE_URL: &str = "https://beacon.example";
 
-fn recipient(index: usize) -> String {
-    format!("resident{index}@residents.example")
-}
-
-/// One recipient's message: a greeting without a name, their own tracked link.
-fn message(index: usize) -> NewMessage {
-    let to = recipient(index);
-    let token = token(&to);
-    let link = format!("https://beacon.example/c/{token}");
-    NewMessage {
-        kind: MessageKind::Campaign,
-        channel: Channel::Email,
-        organisation_id: None,
-        recipient: to,
-        recipient_kind: "resident".to_owned(),
-        content: MessageContent::Written {
-            subject: "Courier fraud: your bank will never send someone for your card".to_owned(),
-            text: format!(
-                "Hello from the Leicestershire cyber and fraud partnership,\n\n\
-                 Criminals phone pretending to be your bank or the police, then send a \
-                 courier to collect your card. Your bank will never do this. Hang up, wait \
-                 five minutes, and call 159.\n\nRead more: {link}\n\n\
-                 Report fraud to Action Fraud on 0300 123 2040.\n"
-            ),
-            html: format!(
-                "<p>Hello from the Leicestershire cyber and fraud partnership,</p>\
-                 <p>Criminals phone pretending to be your bank or the police, then send a \
-                 courier to collect your card. <strong>Your bank will never do this.</strong> \
-                 Hang up, wait five minutes, and call 159.</p>\
-                 <p><a href=\"{link}\">Read more</a></p>\
-                 <p>Report fraud to Action Fraud on 0300 123 2040.</p>"
-            ),
+fn contact(index: usize, at: OffsetDateTime) -> NewContact {
+    NewContact {
+        reference: format!("bench-{index}"),
+        attributes: ContactAttributes {
+            kind: Some(ContactKind::Resident),
+            ..ContactAttributes::default()
         },
-        tlp: Tlp::Clear,
-        dedupe_key: format!("bench-campaign-{index}"),
-        ack_wanted: false,
-        detail: MessageDetail::None,
-        not_before: None,
+        email: Some(format!("resident{index}@residents.example")),
+        mobile: None,
+        consents: vec![ConsentEvidence {
+            channel: Channel::Email,
+            basis: LawfulBasis::PublicTask,
+            given_at: at - Duration::days(30),
+            how: "council tax service notice".to_owned(),
+            wording: "The partnership may send you scam warnings".to_owned(),
+            withdrawn_at: None,
+        }],
+        purge_after: None,
     }
 }
 
-/// The store's outbox with each campaign message's unsubscribe link added, as the
-/// campaign layer does.
-struct CampaignOutbox<'a>(StoreOutbox<'a>);
-
-impl OutboxStore for CampaignOutbox<'_> {
-    type Error = StoreError;
-
-    fn claim_due(
-        &mut self,
-        channels: &[Channel],
-        now: OffsetDateTime,
-        lease: Duration,
-        limit: usize,
-    ) -> Result<Vec<OutboxMessage>, StoreError> {
-        let mut claimed = self.0.claim_due(channels, now, lease, limit)?;
-        for message in &mut claimed {
-            if let Ok(outgoing) = &mut message.message {
-                let token = token(&outgoing.to);
-                outgoing.unsubscribe = Some(Unsubscribe {
-                    url: format!("https://beacon.example/u/{token}"),
-                    mailto: Some(format!("unsubscribe+{token}@beacon.example")),
-                });
-            }
-        }
-        Ok(claimed)
+/// Imports the contacts, loads the library and launches the campaign; the figures.
+fn launch(
+    store: &mut dyn beacon_store::Store,
+    count: usize,
+) -> Result<serde_json::Map<String, serde_json::Value>, Box<dyn std::error::Error>> {
+    let mut figures = serde_json::Map::new();
+    let now = OffsetDateTime::now_utc();
+    let started = Instant::now();
+    for chunk_start in (0..count).step_by(10_000) {
+        let contacts: Vec<NewContact> = (chunk_start..(chunk_start + 10_000).min(count))
+            .map(|index| contact(index, now))
+            .collect();
+        store.import_contacts(&contacts, now - Duration::days(1))?;
     }
-
-    fn record_sent(&mut self, id: i64, at: OffsetDateTime) -> Result<(), StoreError> {
-        self.0.record_sent(id, at)
-    }
-
-    fn record_sent_many(&mut self, ids: &[i64], at: OffsetDateTime) -> Result<(), StoreError> {
-        self.0.record_sent_many(ids, at)
-    }
-
-    fn is_suppressed(&mut self, channel: Channel, address: &str) -> Result<bool, StoreError> {
-        self.0.is_suppressed(channel, address)
-    }
-
-    fn record_failure(
-        &mut self,
-        id: i64,
-        error: &str,
-        retry_at: Option<OffsetDateTime>,
-    ) -> Result<(), StoreError> {
-        self.0.record_failure(id, error, retry_at)
-    }
+    figures.insert(
+        "import_seconds".into(),
+        started.elapsed().as_secs_f64().into(),
+    );
+    beacon_app::advice::load_shipped(store, "bench", now)?;
+    let starts_at = now - Duration::minutes(1);
+    let id = store.create_campaign(&NewCampaign {
+        name: "Courier fraud: every resident".to_owned(),
+        advice_slug: ADVICE.to_owned(),
+        channel: Channel::Email,
+        basis: LawfulBasis::PublicTask,
+        segment: SegmentRule {
+            kinds: [ContactKind::Resident].into(),
+            ..SegmentRule::default()
+        },
+        starts_at,
+        evaluated: false,
+        control_advice_slug: None,
+        created_by: "bench".to_owned(),
+        created_at: starts_at,
+    })?;
+    let settings = LaunchSettings {
+        message_domain: "bench.beacon.example".to_owned(),
+        social_accounts: Vec::new(),
+    };
+    let mut made = 0usize;
+    let mut token = || {
+        let token = format!("bench{made:010}");
+        made += 1;
+        token
+    };
+    let started = Instant::now();
+    let launched = launch_with_tokens(store, id, &settings, "bench", starts_at, &mut token)?;
+    figures.insert(
+        "launch_seconds".into(),
+        started.elapsed().as_secs_f64().into(),
+    );
+    figures.insert("queued".into(), launched.queued.into());
+    Ok(figures)
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -128,7 +116,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut count = 100_000_usize;
     let mut smtp = None;
     let mut batch = beacon_notify::BATCH;
-    let mut phase = "all".to_owned();
+    let mut phase = String::new();
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let mut value = || args.next().ok_or(format!("{flag} needs a value"));
@@ -143,62 +131,52 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let database = database.ok_or("--database FILE is needed")?;
     let mut store = beacon_store::open(&database)?;
-    let mut figures = serde_json::Map::new();
-
-    if phase == "all" || phase == "enqueue" {
-        let started = Instant::now();
-        for chunk_start in (0..count).step_by(1000) {
-            let messages: Vec<NewMessage> = (chunk_start..(chunk_start + 1000).min(count))
-                .map(message)
-                .collect();
-            store.enqueue(&messages, "bench.beacon.example")?;
+    let figures = match phase.as_str() {
+        "launch" => launch(store.as_mut(), count)?,
+        "deliver" => {
+            let (host, port) = smtp
+                .as_deref()
+                .and_then(|target| target.rsplit_once(':'))
+                .ok_or("--smtp HOST:PORT is needed")?;
+            let mailer = SmtpMailer::new(SmtpSettings {
+                host: host.to_owned(),
+                port: port.parse()?,
+                tls: TlsMode::None,
+                username: None,
+                password: None,
+                from: "Leicestershire Cyber Partnership <protect@beacon.example>".to_owned(),
+                timeout_secs: 30,
+            })?;
+            let options = DeliveryOptions {
+                batch,
+                ..DeliveryOptions::default()
+            };
+            let started = Instant::now();
+            let mut outbox =
+                StoreOutbox::new(store.as_mut(), None).with_base_url(Some(BASE_URL.to_owned()));
+            let report = beacon_notify::deliver_due_with(
+                &mut outbox,
+                &[&mailer],
+                OffsetDateTime::now_utc(),
+                &Backoff::default(),
+                Duration::minutes(15),
+                &options,
+                &NoPacing,
+            )?;
+            let seconds = started.elapsed().as_secs_f64();
+            let mut figures = serde_json::Map::new();
+            figures.insert("sent".into(), report.sent.into());
+            figures.insert("retrying".into(), report.retrying.into());
+            figures.insert("given_up".into(), report.given_up.into());
+            figures.insert("deliver_seconds".into(), seconds.into());
+            figures.insert(
+                "messages_per_second".into(),
+                (report.sent as f64 / seconds).into(),
+            );
+            figures
         }
-        figures.insert("queued".into(), count.into());
-        figures.insert(
-            "enqueue_seconds".into(),
-            started.elapsed().as_secs_f64().into(),
-        );
-    }
-
-    if phase == "all" || phase == "deliver" {
-        let (host, port) = smtp
-            .as_deref()
-            .and_then(|target| target.rsplit_once(':'))
-            .ok_or("--smtp HOST:PORT is needed")?;
-        let mailer = SmtpMailer::new(SmtpSettings {
-            host: host.to_owned(),
-            port: port.parse()?,
-            tls: TlsMode::None,
-            username: None,
-            password: None,
-            from: "Leicestershire Cyber Partnership <protect@beacon.example>".to_owned(),
-            timeout_secs: 30,
-        })?;
-        let options = DeliveryOptions {
-            batch,
-            ..DeliveryOptions::default()
-        };
-        let started = Instant::now();
-        let mut outbox = CampaignOutbox(StoreOutbox::new(store.as_mut(), None));
-        let report = beacon_notify::deliver_due_with(
-            &mut outbox,
-            &[&mailer],
-            OffsetDateTime::now_utc(),
-            &Backoff::default(),
-            Duration::minutes(15),
-            &options,
-            &NoPacing,
-        )?;
-        let seconds = started.elapsed().as_secs_f64();
-        figures.insert("sent".into(), report.sent.into());
-        figures.insert("retrying".into(), report.retrying.into());
-        figures.insert("given_up".into(), report.given_up.into());
-        figures.insert("deliver_seconds".into(), seconds.into());
-        figures.insert(
-            "messages_per_second".into(),
-            (report.sent as f64 / seconds).into(),
-        );
-    }
+        _ => return Err("--phase launch or --phase deliver is needed".into()),
+    };
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{}", serde_json::Value::Object(figures))?;
     Ok(())
