@@ -21,6 +21,7 @@ scenarios!(
     a_trial_plan_is_locked_on_the_form_and_shown_with_its_fingerprint,
     the_tracked_link_counts_people_not_scanners_and_leads_to_the_advice,
     the_survey_keeps_one_answer_and_refuses_none_with_an_error_summary,
+    the_gateway_callbacks_need_the_token_and_record_receipts_and_stop,
 );
 
 /// A browser's identification.
@@ -463,4 +464,106 @@ fn a_campaign_is_built_on_the_form_and_refused_launch_with_nobody_to_reach(kind:
     launch
         .expect(409)
         .shows("Nobody in the segment can be reached");
+}
+
+fn the_gateway_callbacks_need_the_token_and_record_receipts_and_stop(kind: Backend) {
+    let Some(world) = World::new(kind, false) else {
+        return;
+    };
+    let (id, _) = launched(&world);
+    let message_id = {
+        let mut store = world.place.open();
+        let messages = store
+            .messages(Some(MessageKind::Campaign), 10)
+            .expect("messages");
+        messages[0].message_id.clone()
+    };
+    let server = Server::start_with(&world, |settings| {
+        settings.notify.sms = Some(beacon_notify::sms::NotifySmsSettings {
+            base_url: "http://127.0.0.1:9".into(),
+            api_key: String::new(),
+            default_template_id: None,
+            callback_token: Some("gateway-callback-secret".into()),
+            timeout_secs: 5,
+        });
+    });
+    let json =
+        |value: serde_json::Value| Some(("application/json", value.to_string().into_bytes()));
+    let receipt = |reference: &str, status: &str| {
+        json(serde_json::json!({
+            "id": "740e5834-3a29-46b4-9a6f-16142fde533a",
+            "reference": reference,
+            "to": "+447700900001",
+            "status": status,
+            "created_at": "2026-12-01T09:00:00Z",
+            "completed_at": "2026-12-01T09:01:00Z",
+            "sent_at": "2026-12-01T09:00:30Z",
+            "notification_type": "sms"
+        }))
+    };
+    let stop = json(serde_json::json!({
+        "id": "b51f138b-f1cf-4b9c-9a4f-0f7a1b3a5b2e",
+        "source_number": "07700900123",
+        "destination_number": "07700900000",
+        "message": "Stop",
+        "date_received": "2026-12-01T10:00:00Z"
+    }));
+    let bearer = [("authorization", "Bearer gateway-callback-secret")];
+    let mut gateway = Client::new(&server);
+    // Without the token, or with another: refused, nothing recorded.
+    for headers in [&[][..], &[("authorization", "Bearer guessed")][..]] {
+        let refused = gateway.send("POST", "/callbacks/sms/inbound", headers, stop.clone());
+        refused.expect(401);
+        assert_eq!(refused.header("www-authenticate"), Some("Bearer"));
+    }
+    assert!(
+        !world
+            .place
+            .open()
+            .is_suppressed(Channel::Sms, "+447700900123")
+            .expect("read")
+    );
+    // With it: a body that is not a receipt is refused; a receipt for a message Beacon
+    // did not send is ignored; one for a campaign message is recorded against it.
+    gateway
+        .send(
+            "POST",
+            "/callbacks/sms/receipts",
+            &bearer,
+            Some(("application/json", b"{\"status\": 1}".to_vec())),
+        )
+        .expect(400);
+    let ignored = gateway.send(
+        "POST",
+        "/callbacks/sms/receipts",
+        &bearer,
+        receipt("someone-elses", "delivered"),
+    );
+    assert_eq!(ignored.expect(200).json()["outcome"], "ignored");
+    let recorded = gateway.send(
+        "POST",
+        "/callbacks/sms/receipts",
+        &bearer,
+        receipt(&message_id, "delivered"),
+    );
+    assert_eq!(recorded.expect(200).json()["outcome"], "recorded");
+    let figures = world
+        .place
+        .open()
+        .campaign_arm_figures(id)
+        .expect("figures");
+    assert_eq!(
+        figures[0].with_status(beacon_core::protect::RecipientStatus::Delivered),
+        1
+    );
+    // STOP from a number puts it on the SMS suppression list.
+    let stopped = gateway.send("POST", "/callbacks/sms/inbound", &bearer, stop.clone());
+    assert_eq!(stopped.expect(200).json()["outcome"], "suppressed");
+    assert!(
+        world
+            .place
+            .open()
+            .is_suppressed(Channel::Sms, "+447700900123")
+            .expect("read")
+    );
 }
