@@ -18,6 +18,32 @@ pub fn url_encode(text: &str) -> String {
     out
 }
 
+/// A posted form's fields as the browser sent them, in order, a name possibly repeated
+/// (ticked checkboxes send one field each).
+#[derive(Debug, Clone, Copy)]
+pub struct Fields<'a>(pub &'a [(String, String)]);
+
+impl Fields<'_> {
+    /// The first field called `name`, trimmed; empty when there is none.
+    pub fn one(&self, name: &str) -> String {
+        self.0
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.trim().to_owned())
+            .unwrap_or_default()
+    }
+
+    /// Every field called `name`, trimmed, leaving out empty ones.
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(key, _)| key == name)
+            .map(|(_, value)| value.trim().to_owned())
+            .filter(|value| !value.is_empty())
+            .collect()
+    }
+}
+
 /// A form field that may be left empty: empty means "not given".
 pub fn given(value: &Option<String>) -> Option<String> {
     value

@@ -6,7 +6,7 @@
 use super::public::advice_error;
 use crate::auth::Viewer;
 use crate::chrome::error::{WebError, WebResult};
-use crate::chrome::forms::Problem;
+use crate::chrome::forms::{Fields, Problem};
 use crate::chrome::layout::{Chrome, render};
 use crate::state::AppState;
 use askama::Template;
@@ -439,7 +439,7 @@ pub async fn create(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> WebResult<Response> {
     viewer.require(Permission::ManageCampaigns)?;
-    viewer.check_csrf(csrf_of(&fields))?;
+    viewer.check_csrf(&csrf_of(&fields))?;
     let form = EditForm::from_fields(&fields);
     let mut checked = form.check(&form.slug);
     if form.slug.is_empty() || form.slug == "new" {
@@ -502,11 +502,8 @@ pub async fn create(
     Ok(Redirect::to(&format!("/protect/advice/{slug}")).into_response())
 }
 
-fn csrf_of(fields: &[(String, String)]) -> &str {
-    fields
-        .iter()
-        .find(|(key, _)| key == "csrf_token")
-        .map_or("", |(_, value)| value.as_str())
+fn csrf_of(fields: &[(String, String)]) -> String {
+    Fields(fields).one("csrf_token")
 }
 
 /// Saves the form as a new version (when the content changed) after the item's checks.
@@ -517,7 +514,7 @@ pub async fn save(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> WebResult<Response> {
     viewer.require(Permission::ManageCampaigns)?;
-    viewer.check_csrf(csrf_of(&fields))?;
+    viewer.check_csrf(&csrf_of(&fields))?;
     let lookup = slug.clone();
     let stored = state
         .blocking(move |store| store.advice(&lookup))
@@ -568,7 +565,7 @@ pub async fn publish(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> WebResult<Response> {
     viewer.require(Permission::ManageCampaigns)?;
-    viewer.check_csrf(csrf_of(&fields))?;
+    viewer.check_csrf(&csrf_of(&fields))?;
     let published = match fields
         .iter()
         .find(|(key, _)| key == "published")

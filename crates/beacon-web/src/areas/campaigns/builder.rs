@@ -7,7 +7,7 @@ use super::manage::{TokenForm, detail_page};
 use super::scope::{area_links, refused};
 use crate::auth::Viewer;
 use crate::chrome::error::{WebError, WebResult};
-use crate::chrome::forms::DateEntry;
+use crate::chrome::forms::{DateEntry, Fields};
 use crate::chrome::layout::{Chrome, render};
 use crate::state::AppState;
 use askama::Template;
@@ -46,21 +46,9 @@ pub struct BuilderForm {
 
 impl BuilderForm {
     fn from_fields(fields: &[(String, String)]) -> BuilderForm {
-        let one = |name: &str| {
-            fields
-                .iter()
-                .find(|(key, _)| key == name)
-                .map(|(_, value)| value.trim().to_owned())
-                .unwrap_or_default()
-        };
-        let all = |name: &str| -> Vec<String> {
-            fields
-                .iter()
-                .filter(|(key, _)| key == name)
-                .map(|(_, value)| value.trim().to_owned())
-                .filter(|value| !value.is_empty())
-                .collect()
-        };
+        let fields = Fields(fields);
+        let one = |name: &str| fields.one(name);
+        let all = |name: &str| fields.all(name);
         BuilderForm {
             csrf_token: one("csrf_token"),
             name: one("name"),

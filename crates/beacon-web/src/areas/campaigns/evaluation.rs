@@ -7,6 +7,7 @@ use super::scope::{area_links, refused};
 use crate::auth::Viewer;
 use crate::chrome::error::{WebError, WebResult};
 use crate::chrome::format::date_time;
+use crate::chrome::forms::Fields;
 use crate::chrome::layout::{Chrome, render};
 use crate::state::AppState;
 use askama::Template;
@@ -80,21 +81,9 @@ pub struct PlanForm {
 impl PlanForm {
     /// The form's fields from what the browser sent.
     fn from_fields(fields: &[(String, String)]) -> PlanForm {
-        let one = |name: &str| {
-            fields
-                .iter()
-                .find(|(key, _)| key == name)
-                .map(|(_, value)| value.trim().to_owned())
-                .unwrap_or_default()
-        };
-        let all = |name: &str| {
-            fields
-                .iter()
-                .filter(|(key, _)| key == name)
-                .map(|(_, value)| value.trim().to_owned())
-                .filter(|value| !value.is_empty())
-                .collect()
-        };
+        let fields = Fields(fields);
+        let one = |name: &str| fields.one(name);
+        let all = |name: &str| fields.all(name);
         PlanForm {
             csrf_token: one("csrf_token"),
             outcome: one("outcome"),

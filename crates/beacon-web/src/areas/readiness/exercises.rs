@@ -10,7 +10,7 @@ use super::scope::{
 use crate::auth::Viewer;
 use crate::chrome::error::WebResult;
 use crate::chrome::format::date_time;
-use crate::chrome::forms::{DateEntry, Problem, truncate};
+use crate::chrome::forms::{DateEntry, Fields, Problem, truncate};
 use crate::chrome::layout::{Chrome, render};
 use crate::state::AppState;
 use askama::Template;
@@ -129,13 +129,8 @@ pub struct StartForm {
 impl StartForm {
     /// The form's fields from what the browser sent.
     fn from_fields(fields: &[(String, String)]) -> StartForm {
-        let one = |name: &str| {
-            fields
-                .iter()
-                .find(|(key, _)| key == name)
-                .map(|(_, value)| value.trim().to_owned())
-                .unwrap_or_default()
-        };
+        let fields = Fields(fields);
+        let one = |name: &str| fields.one(name);
         StartForm {
             csrf_token: one("csrf_token"),
             scenario: one("scenario"),
@@ -144,12 +139,7 @@ impl StartForm {
             month: one("start-month"),
             year: one("start-year"),
             time: one("start-time"),
-            organisations: fields
-                .iter()
-                .filter(|(key, _)| key == "organisations")
-                .map(|(_, value)| value.trim().to_owned())
-                .filter(|value| !value.is_empty())
-                .collect(),
+            organisations: fields.all("organisations"),
             title: one("title"),
         }
     }
