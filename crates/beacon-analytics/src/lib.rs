@@ -6,6 +6,7 @@
 
 pub mod advisories;
 pub mod campaigns;
+pub mod care;
 pub mod groups;
 pub mod measures;
 pub mod period_facts;

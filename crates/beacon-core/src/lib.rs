@@ -4,6 +4,7 @@
 //! parsed once at the edge (`FromStr`/`parse` functions here) and trusted afterwards.
 
 pub mod advisory;
+pub mod care;
 pub mod district;
 pub mod event;
 pub mod facts;

@@ -5,6 +5,7 @@
 
 use crate::reports::RowError;
 use crate::text_input::open_text;
+use beacon_core::care::TriageWeights;
 use beacon_core::text::fold;
 use beacon_core::{District, DistrictCode, Districts, FraudType, LocalIssueRules, Postcode};
 use std::io::Read;
@@ -19,6 +20,9 @@ pub const SHIPPED_POSTCODES: &str = include_str!("../../../data/reference/llr_po
 pub const SHIPPED_BOUNDARIES: &str = include_str!("../../../data/reference/llr_districts.geojson");
 /// The shipped local-issue rules.
 pub const SHIPPED_RULES: &str = include_str!("../../../data/rules/local_issues.toml");
+
+/// The shipped triage weights (`data/care/triage.toml`).
+pub const SHIPPED_TRIAGE_WEIGHTS: &str = include_str!("../../../data/care/triage.toml");
 /// The area the shipped districts make up, as board papers name it.
 pub const SHIPPED_AREA_NAME: &str = "Leicester, Leicestershire and Rutland";
 
@@ -161,6 +165,23 @@ pub fn parse_rules(text: &str) -> Result<LocalIssueRules, ReferenceError> {
     Ok(rules)
 }
 
+/// Reads the triage weights (TOML, see `data/care/triage.toml`) and checks them.
+pub fn parse_triage_weights(text: &str) -> Result<TriageWeights, ReferenceError> {
+    const FILE: &str = "triage weights file";
+    let weights: TriageWeights = toml::from_str(text).map_err(|e| invalid(FILE, e.to_string()))?;
+    weights.validate().map_err(|problems| {
+        invalid(
+            FILE,
+            problems
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    })?;
+    Ok(weights)
+}
+
 /// A postcode directory (NSPL / ONSPD layout) read row by row.
 pub struct PostcodeDirectory {
     reader: csv::Reader<Box<dyn Read>>,
@@ -264,6 +285,25 @@ impl PostcodeDirectory {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_shipped_triage_weights_parse_and_a_bad_file_says_why() {
+        let weights = parse_triage_weights(SHIPPED_TRIAGE_WEIGHTS).expect("the shipped weights");
+        assert_eq!(weights.levels.len(), 4);
+        let error = parse_triage_weights(
+            &SHIPPED_TRIAGE_WEIGHTS.replace("from_score = 80", "from_score = 10"),
+        )
+        .expect_err("refused")
+        .to_string();
+        assert!(
+            error.contains("level 4 must start at a higher score than level 3"),
+            "{error}"
+        );
+        let error = parse_triage_weights("[age]\nseventies = 1\n")
+            .expect_err("refused")
+            .to_string();
+        assert!(error.contains("eighty_plus"), "{error}");
+    }
 
     #[test]
     fn shipped_reference_data_parses() {
