@@ -65,6 +65,9 @@ pub enum Permission {
     /// Contacts' own details: import, look up, suppress, export what is held about
     /// someone (subject access) and purge; every read is audited.
     ManageContacts,
+    /// The victim-care work: the triage queue with each case's score and reasons, and
+    /// the cases themselves; every read and change is audited.
+    WorkVictimCare,
 }
 
 impl Role {
@@ -94,7 +97,7 @@ impl Role {
             ),
             Role::VulnerabilityOfficer => matches!(
                 permission,
-                P::ViewStatistics | P::ViewVictimDetails | P::ViewBoard
+                P::ViewStatistics | P::ViewVictimDetails | P::ViewBoard | P::WorkVictimCare
             ),
             Role::PartnerItManager => {
                 matches!(permission, P::ViewOwnOrganisation | P::SelfAssess)
@@ -174,6 +177,11 @@ mod tests {
             .filter(|role| role.may(Permission::ViewVictimDetails))
             .collect();
         assert_eq!(allowed, [Role::Coordinator, Role::VulnerabilityOfficer]);
+        let care: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|role| role.may(Permission::WorkVictimCare))
+            .collect();
+        assert_eq!(care, [Role::Coordinator, Role::VulnerabilityOfficer]);
         assert!(!Role::Analyst.may(Permission::ManageUsers));
         assert!(!Role::BusinessUser.may(Permission::ViewStatistics));
     }

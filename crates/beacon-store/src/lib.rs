@@ -49,6 +49,7 @@ pub mod advice;
 pub mod advisories;
 pub mod audit;
 pub mod campaigns;
+pub mod care;
 pub mod contacts;
 pub mod education;
 pub mod explore;
@@ -82,6 +83,7 @@ pub use campaigns::{
     CampaignState, Campaigns, ClusterFigures, LaunchOutcome, LockedPlanRecord, NewCampaign,
     NewCampaignEvent, NewCampaignRecipient, StratumFigures,
 };
+pub use care::{Care, CareCaseRecord, CareQueuePage, NewCareCase, TriageInput};
 pub use contacts::Contacts;
 pub use education::{
     AttemptRecord, Education, InvitationRecord, LearnerRecord, NewAttempt, NewInvitation,
@@ -180,6 +182,7 @@ pub trait Store:
     + Readiness
     + Education
     + Campaigns
+    + Care
     + Contacts
     + AdviceLibrary
     + Send

@@ -83,6 +83,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0014_outbox_claim_order.sql"),
         fill: None,
     },
+    Migration {
+        version: 15,
+        sql: include_str!("../migrations/sqlite/0015_care.sql"),
+        fill: None,
+    },
 ];
 
 /// PostgreSQL migrations in order.
@@ -145,6 +150,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
     Migration {
         version: 12,
         sql: include_str!("../migrations/postgres/0012_outbox_claim_order.sql"),
+        fill: None,
+    },
+    Migration {
+        version: 13,
+        sql: include_str!("../migrations/postgres/0013_care.sql"),
         fill: None,
     },
 ];

@@ -116,6 +116,8 @@ mod advisories;
 mod audit;
 #[path = "story/campaigns.rs"]
 mod campaigns;
+#[path = "story/care.rs"]
+mod care;
 #[path = "story/contacts.rs"]
 mod contacts;
 #[path = "story/education.rs"]

@@ -91,6 +91,7 @@ fn permission_words(permission: Permission) -> &'static str {
         Permission::ViewCampaigns => "see protect campaigns",
         Permission::ManageCampaigns => "build or launch protect campaigns",
         Permission::ManageContacts => "see or change contacts",
+        Permission::WorkVictimCare => "see the victim-care queue and cases",
     }
 }
 

@@ -1,0 +1,17 @@
+-- The victim triage queue: one case per report of a person, with the score, level
+-- (1 automated advice .. 4 face-to-face), the time first contact is due and every reason
+-- with its points (JSON), as scored by the weights whose fingerprint it keeps. A triage
+-- run replaces the queue whole.
+CREATE TABLE care_cases (
+    report_id INTEGER PRIMARY KEY REFERENCES reports(id),
+    reference TEXT NOT NULL,
+    reported_on TEXT NOT NULL,              -- YYYY-MM-DD, copied for the queue's order
+    score INTEGER NOT NULL,
+    level INTEGER NOT NULL CHECK (level BETWEEN 1 AND 4),
+    contact_due TEXT NOT NULL,              -- RFC 3339 UTC
+    reasons TEXT NOT NULL,                  -- [{"text": ..., "points": ...}]
+    weights TEXT NOT NULL,                  -- SHA-256 of the weights file's content
+    triaged_at TEXT NOT NULL
+);
+-- The queue page reads in this order and stops after a page.
+CREATE INDEX care_cases_queue ON care_cases(level DESC, score DESC, reported_on, reference);

@@ -1,0 +1,70 @@
+//! The care area's SQL and row mapping, shared by both dialects.
+
+use super::{CareCaseRecord, TriageInput};
+use crate::StoreResult;
+use crate::neutral::{Columns, parse_stored_date};
+
+/// The reports of `?1` on, oldest first; `{day}` is the dialect's `reported_on` as
+/// `YYYY-MM-DD` text.
+pub(super) fn inputs_sql(day: &str) -> String {
+    format!(
+        "SELECT id, reference, {day}, victim_type, age_band, fraud_type, local_issues,
+                loss_pence, vulnerable, repeat_victim, victim_key
+         FROM reports
+         WHERE reported_on >= ?1
+         ORDER BY reported_on, id"
+    )
+}
+
+/// A report from a row of [`inputs_sql`].
+pub(super) fn input_from(row: &impl Columns) -> StoreResult<TriageInput> {
+    let day: String = row.get(2)?;
+    Ok(TriageInput {
+        report_id: row.get(0)?,
+        reference: row.get(1)?,
+        reported_on: parse_stored_date(&day)?,
+        victim_type: row.get(3)?,
+        age_band: row.get(4)?,
+        fraud_type: row.get(5)?,
+        local_issues: row.get(6)?,
+        loss_pence: row.get(7)?,
+        vulnerable: row.get(8)?,
+        repeat_victim: row.get(9)?,
+        victim_key: row.get(10)?,
+    })
+}
+
+/// Empties the queue (a triage run writes it whole).
+pub(super) const CLEAR_SQL: &str = "DELETE FROM care_cases";
+
+/// Writes one case: `?1` report, `?2` reference, `?3` day, `?4` score, `?5` level, `?6`
+/// due, `?7` reasons, `?8` weights, `?9` when.
+pub(super) const INSERT_SQL: &str = "INSERT INTO care_cases
+     (report_id, reference, reported_on, score, level, contact_due, reasons, weights, triaged_at)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+
+/// How many cases are queued.
+pub(super) const TOTAL_SQL: &str = "SELECT COUNT(*) FROM care_cases";
+
+/// A page of the queue: `?1` limit, `?2` offset, in the queue's order (its index).
+pub(super) const PAGE_SQL: &str = "SELECT report_id, reference, reported_on, score, level,
+            contact_due, reasons, weights, triaged_at
+     FROM care_cases
+     ORDER BY level DESC, score DESC, reported_on, reference
+     LIMIT ?1 OFFSET ?2";
+
+/// A case from a row of [`PAGE_SQL`].
+pub(super) fn case_from(row: &impl Columns) -> StoreResult<CareCaseRecord> {
+    let day: String = row.get(2)?;
+    Ok(CareCaseRecord {
+        report_id: row.get(0)?,
+        reference: row.get(1)?,
+        reported_on: parse_stored_date(&day)?,
+        score: u32::try_from(row.get::<i64>(3)?).unwrap_or(0),
+        level: u8::try_from(row.get::<i64>(4)?).unwrap_or(0),
+        contact_due: row.moment(5)?,
+        reasons_json: row.get(6)?,
+        weights: row.get(7)?,
+        triaged_at: row.moment(8)?,
+    })
+}

@@ -1,0 +1,111 @@
+//! Victim care in the store: the reports a triage reads (people and organisations, for
+//! the usual losses), and the triage queue it writes, one case per report of a person
+//! with its score, level, contact-due time and every reason.
+//!
+//! The queue is kept, not computed on each read: a triage run replaces the cases it
+//! scored in one transaction, and the queue page reads them in order by an index.
+
+mod columns;
+mod postgres;
+mod sqlite;
+
+use crate::StoreResult;
+use serde::Serialize;
+use time::{Date, OffsetDateTime};
+
+/// One report as a triage reads it (no names, postcodes or summaries).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TriageInput {
+    /// The report's row id.
+    pub report_id: i64,
+    /// Its reference.
+    pub reference: String,
+    /// Day reported.
+    pub reported_on: Date,
+    /// `individual` or `organisation`, as stored.
+    pub victim_type: String,
+    /// Age band as stored (`80+`), where known.
+    pub age_band: Option<String>,
+    /// Fraud-type key.
+    pub fraud_type: String,
+    /// Local issues, `;`-separated.
+    pub local_issues: String,
+    /// Loss in pence, where known.
+    pub loss_pence: Option<i64>,
+    /// Judged vulnerable, where known.
+    pub vulnerable: Option<bool>,
+    /// Says they were a victim before, where known.
+    pub repeat_victim: Option<bool>,
+    /// The pseudonymous victim key, where given.
+    pub victim_key: Option<String>,
+}
+
+/// A case as a triage writes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCareCase {
+    /// The report.
+    pub report_id: i64,
+    /// Its reference.
+    pub reference: String,
+    /// Day reported.
+    pub reported_on: Date,
+    /// The score.
+    pub score: u32,
+    /// The level, 1 to 4.
+    pub level: u8,
+    /// When first contact is due.
+    pub contact_due: OffsetDateTime,
+    /// Every reason with its points, as JSON (`[{"text": …, "points": …}]`).
+    pub reasons_json: String,
+}
+
+/// A case in the queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CareCaseRecord {
+    /// The report.
+    pub report_id: i64,
+    /// Its reference.
+    pub reference: String,
+    /// Day reported.
+    pub reported_on: Date,
+    /// The score.
+    pub score: u32,
+    /// The level, 1 to 4.
+    pub level: u8,
+    /// When first contact is due.
+    #[serde(with = "time::serde::rfc3339")]
+    pub contact_due: OffsetDateTime,
+    /// Every reason with its points, as stored JSON.
+    pub reasons_json: String,
+    /// The fingerprint of the weights it was scored with.
+    pub weights: String,
+    /// When it was scored.
+    #[serde(with = "time::serde::rfc3339")]
+    pub triaged_at: OffsetDateTime,
+}
+
+/// A page of the queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CareQueuePage {
+    /// Cases in the queue in all.
+    pub total: u64,
+    /// This page's, highest level first, then highest score, earliest reported, reference.
+    pub cases: Vec<CareCaseRecord>,
+}
+
+/// Victim care, on either backend.
+pub trait Care {
+    /// Every report made on or after `from`, oldest first.
+    fn triage_inputs(&mut self, from: Date) -> StoreResult<Vec<TriageInput>>;
+    /// Replaces the queue with `cases` in one transaction: the cases of reports not
+    /// among them leave the queue, the others are written with the weights' fingerprint
+    /// and `at`. How many are in the queue after.
+    fn replace_care_queue(
+        &mut self,
+        cases: &[NewCareCase],
+        weights: &str,
+        at: OffsetDateTime,
+    ) -> StoreResult<u64>;
+    /// A page of the queue in its order.
+    fn care_queue(&mut self, offset: u64, limit: u32) -> StoreResult<CareQueuePage>;
+}

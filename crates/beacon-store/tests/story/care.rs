@@ -1,0 +1,98 @@
+//! Victim care: a triage reads the reports from a day on with what the score needs, and
+//! a triage run replaces the queue whole, which reads back in the queue's order.
+
+use super::*;
+use beacon_store::NewCareCase;
+use time::macros::datetime;
+
+stories!(with_store =>
+    a_triage_reads_the_reports_and_replaces_the_queue_whole,
+);
+
+fn a_triage_reads_the_reports_and_replaces_the_queue_whole(store: &mut dyn Store) {
+    let run_id = begin(store, "reports", "care.csv", 3600);
+    let older = Report {
+        age_band: Some(AgeBand::EightyPlus),
+        vulnerable: Some(true),
+        repeat_victim: Some(false),
+        victim_key: Some("victim-1".to_owned()),
+        local_issues: vec!["courier_fraud".to_owned()],
+        ..report_with_loss("CARE-1", date!(2026 - 11 - 20), 1_200_000)
+    };
+    let business = Report {
+        victim_type: VictimType::Organisation,
+        ..report("CARE-2", date!(2026 - 11 - 25))
+    };
+    let too_old = report("CARE-0", date!(2025 - 01 - 01));
+    store_batch(
+        store,
+        run_id,
+        &batch(vec![older, business, too_old], Vec::new()),
+    );
+    let inputs = store.triage_inputs(date!(2026 - 01 - 01)).expect("inputs");
+    let seen: Vec<(&str, &str)> = inputs
+        .iter()
+        .map(|input| (input.reference.as_str(), input.victim_type.as_str()))
+        .collect();
+    assert_eq!(seen, [("CARE-1", "individual"), ("CARE-2", "organisation")]);
+    let first = &inputs[0];
+    assert_eq!(first.reported_on, date!(2026 - 11 - 20));
+    assert_eq!(first.age_band.as_deref(), Some("80+"));
+    assert_eq!(first.loss_pence, Some(1_200_000));
+    assert_eq!(
+        (first.vulnerable, first.repeat_victim),
+        (Some(true), Some(false))
+    );
+    assert_eq!(first.victim_key.as_deref(), Some("victim-1"));
+    assert_eq!(first.local_issues, "courier_fraud");
+    assert_eq!(inputs[1].loss_pence, None);
+
+    let case = |report_id: i64, reference: &str, score: u32, level: u8| NewCareCase {
+        report_id,
+        reference: reference.to_owned(),
+        reported_on: date!(2026 - 11 - 20),
+        score,
+        level,
+        contact_due: datetime!(2026-11-22 00:00 UTC),
+        reasons_json: format!("[{{\"text\":\"because\",\"points\":{score}}}]"),
+    };
+    let at = datetime!(2026-11-30 09:00 UTC);
+    let written = store
+        .replace_care_queue(
+            &[
+                case(first.report_id, "CARE-1", 40, 2),
+                case(inputs[1].report_id, "CARE-2", 90, 4),
+            ],
+            "weights-a",
+            at,
+        )
+        .expect("written");
+    assert_eq!(written, 2);
+    let page = store.care_queue(0, 10).expect("queue");
+    assert_eq!(page.total, 2);
+    let order: Vec<(&str, u32, u8)> = page
+        .cases
+        .iter()
+        .map(|c| (c.reference.as_str(), c.score, c.level))
+        .collect();
+    assert_eq!(order, [("CARE-2", 90, 4), ("CARE-1", 40, 2)]);
+    assert_eq!(page.cases[1].contact_due, datetime!(2026-11-22 00:00 UTC));
+    assert_eq!(page.cases[1].weights, "weights-a");
+    assert_eq!(page.cases[1].triaged_at, at);
+    assert_eq!(
+        page.cases[1].reasons_json,
+        "[{\"text\":\"because\",\"points\":40}]"
+    );
+    // A page further on; then a run that scores only one case leaves only it.
+    assert_eq!(store.care_queue(1, 10).expect("page 2").cases.len(), 1);
+    let written = store
+        .replace_care_queue(&[case(first.report_id, "CARE-1", 45, 2)], "weights-b", at)
+        .expect("replaced");
+    assert_eq!(written, 1);
+    let page = store.care_queue(0, 10).expect("queue");
+    assert_eq!(page.total, 1);
+    assert_eq!(
+        (page.cases[0].score, page.cases[0].weights.as_str()),
+        (45, "weights-b")
+    );
+}
