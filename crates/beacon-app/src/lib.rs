@@ -20,6 +20,7 @@ pub mod advice;
 pub mod advisories;
 pub mod board;
 pub mod campaigns;
+pub mod care;
 pub mod contacts;
 pub mod credentials;
 pub mod defaults;

@@ -5,7 +5,7 @@ use beacon_core::VictimType;
 use beacon_core::care::{CareLevel, TriageWeights};
 use beacon_core::money::group_thousands;
 use beacon_core::text::fold;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use time::{Date, Duration};
 
@@ -89,7 +89,7 @@ impl TriageContext {
 
 /// One reason for a case's score, with the points it adds (0 for something the officer
 /// should know that adds nothing, such as an age not given).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reason {
     /// The reason, in words.
     pub text: String,

@@ -18,6 +18,8 @@ struct ConfigFile {
     database: Option<String>,
     /// Local-issue rules file.
     rules: Option<PathBuf>,
+    /// Victim triage weights file.
+    care_weights: Option<PathBuf>,
     /// Owner digests.
     #[serde(default)]
     notify: NotifySettings,
@@ -34,6 +36,8 @@ pub struct Settings {
     pub database_given: bool,
     /// Rules file, if not the shipped default.
     pub rules: Option<PathBuf>,
+    /// Victim triage weights file, if not the shipped default.
+    pub care_weights: Option<PathBuf>,
     /// Owner digest and channel settings (`[notify]`); the SMS API key may come from
     /// `BEACON_SMS_API_KEY`.
     pub notify: NotifySettings,
@@ -59,6 +63,7 @@ impl Settings {
                 .unwrap_or_else(|| "beacon.db".to_owned()),
             database_given,
             rules: file.rules,
+            care_weights: file.care_weights,
             notify: {
                 let mut notify = file.notify;
                 if let (Some(sms), Ok(key)) = (&mut notify.sms, std::env::var("BEACON_SMS_API_KEY"))
@@ -92,6 +97,31 @@ impl Settings {
             }
             None => Ok(beacon_app::defaults::shipped_rules()?),
         }
+    }
+}
+
+impl Settings {
+    /// The victim triage weights: `override_path`, the config file's `care_weights`, or
+    /// the shipped `data/care/triage.toml`.
+    pub fn care_weights(
+        &self,
+        override_path: Option<&Path>,
+    ) -> anyhow::Result<beacon_app::care::Weights> {
+        let (text, from) = match override_path.or(self.care_weights.as_deref()) {
+            Some(path) => (
+                std::fs::read_to_string(path).with_context(|| {
+                    format!("while reading the triage weights file {}", path.display())
+                })?,
+                path.display().to_string(),
+            ),
+            None => (
+                beacon_ingest::reference::SHIPPED_TRIAGE_WEIGHTS.to_owned(),
+                "the shipped data/care/triage.toml".to_owned(),
+            ),
+        };
+        let weights = beacon_ingest::reference::parse_triage_weights(&text)
+            .with_context(|| format!("in {from}"))?;
+        Ok(beacon_app::care::Weights::new(weights, &text))
     }
 }
 

@@ -16,6 +16,7 @@ mod advice;
 mod advisories;
 mod assessment;
 mod campaigns;
+mod care;
 mod config;
 mod contacts;
 mod demo;
@@ -94,6 +95,10 @@ pub enum Command {
     /// no database.
     #[command(subcommand)]
     Evaluation(evaluation::EvaluationCommand),
+    /// Victim care: the Fraud Vulnerability Officer's triage queue, each case with its
+    /// score, level and reasons.
+    #[command(subcommand)]
+    Care(care::CareCommand),
     /// Protect campaigns: which audience and threat the reports say to address next.
     #[command(subcommand)]
     Campaigns(campaigns::CampaignsCommand),
@@ -143,6 +148,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Phishing(command) => learning::run_phishing(command, &settings),
         Command::Evaluation(command) => evaluation::run(command),
         Command::Campaigns(command) => campaigns::run(command, &settings),
+        Command::Care(command) => care::run(command, &settings),
         Command::Contacts(command) => contacts::run(command, &settings),
         Command::Segments(command) => contacts::run_segments(command, &settings),
         Command::Advice(command) => advice::run(command, &settings),

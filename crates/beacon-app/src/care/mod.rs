@@ -1,0 +1,231 @@
+//! Victim care for the Fraud Vulnerability Officer: the triage that scores every recent
+//! report of a person into the queue, and the queue as the officer reads it.
+//!
+//! Who may do what is the caller's check (`Permission::WorkVictimCare`). Every read of
+//! the queue writes an audit event first: it is victim-level data.
+
+use beacon_analytics::care::{CaseFacts, Reason, TriageWeights, queue};
+use beacon_core::{AgeBand, VictimType};
+use beacon_store::{AuditEvent, CareCaseRecord, NewCareCase, Store, StoreError, TriageInput};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use time::{Date, Duration, OffsetDateTime, UtcOffset};
+
+/// How many days of reports the queue holds by default.
+pub const QUEUE_DAYS: u32 = 90;
+
+/// What can go wrong in victim care.
+#[derive(Debug, thiserror::Error)]
+pub enum CareError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A care use case's result.
+pub type CareResult<T> = Result<T, CareError>;
+
+/// The weights in force, with the fingerprint of the text they were read from (kept with
+/// every case, so the officer can tell which weights scored it).
+#[derive(Debug, Clone)]
+pub struct Weights {
+    /// The weights.
+    pub weights: TriageWeights,
+    /// Hex SHA-256 of the file's text.
+    pub fingerprint: String,
+}
+
+impl Weights {
+    /// Weights read from `text` (already parsed and checked into `weights`).
+    pub fn new(weights: TriageWeights, text: &str) -> Weights {
+        Weights {
+            weights,
+            fingerprint: hex::encode(Sha256::digest(text.as_bytes())),
+        }
+    }
+}
+
+/// What a triage run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct TriageOutcome {
+    /// Reports read (the queue's days and the repeat look-back before them).
+    pub reports_read: u64,
+    /// Cases in the queue after.
+    pub queued: u64,
+    /// Of those, at each level 1 to 4.
+    pub by_level: [u64; 4],
+}
+
+/// The facts the score reads from a stored report; `None` for a report whose victim
+/// type is not one Beacon stores (never written so).
+fn facts_of(input: &TriageInput, names: &HashMap<String, (String, String)>) -> Option<CaseFacts> {
+    let (name, group) = names.get(&input.fraud_type).cloned().unwrap_or_default();
+    Some(CaseFacts {
+        reference: input.reference.clone(),
+        reported_on: input.reported_on,
+        victim_type: VictimType::parse(&input.victim_type).ok()?,
+        age_band: input.age_band.as_deref().and_then(AgeBand::from_label),
+        fraud_type: input.fraud_type.clone(),
+        fraud_type_name: name,
+        fraud_group: group,
+        local_issues: input
+            .local_issues
+            .split(';')
+            .filter(|issue| !issue.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        loss_pence: input.loss_pence,
+        vulnerable: input.vulnerable,
+        repeat_victim: input.repeat_victim,
+        victim_key: input.victim_key.clone(),
+    })
+}
+
+/// Scores every report of a person made in the `queue_days` up to `today` into the
+/// queue, replacing it whole in one transaction. Earlier reports back to the repeat
+/// look-back are read too, to link repeat victims; all reports read set the usual
+/// losses. Audited.
+///
+/// # Errors
+/// When the store fails.
+pub fn triage(
+    store: &mut dyn Store,
+    weights: &Weights,
+    queue_days: u32,
+    today: Date,
+    by: &str,
+    at: OffsetDateTime,
+) -> CareResult<TriageOutcome> {
+    let queue_from = today - Duration::days(i64::from(queue_days));
+    let read_from = queue_from - Duration::days(i64::from(weights.weights.repeat.look_back_days));
+    let inputs = store.triage_inputs(read_from)?;
+    let names: HashMap<String, (String, String)> = store
+        .fraud_types()?
+        .into_iter()
+        .map(|kind| (kind.key, (kind.name, kind.group)))
+        .collect();
+    let mut ids = HashMap::new();
+    let facts: Vec<CaseFacts> = inputs
+        .iter()
+        .filter_map(|input| {
+            ids.insert(input.reference.clone(), input.report_id);
+            facts_of(input, &names)
+        })
+        .collect();
+    let scored = queue(&facts, &weights.weights, today);
+    let mut by_level = [0u64; 4];
+    let cases: Vec<NewCareCase> = scored
+        .into_iter()
+        .filter(|entry| entry.reported_on >= queue_from && entry.reported_on <= today)
+        .filter_map(|entry| {
+            let report_id = *ids.get(&entry.reference)?;
+            by_level[usize::from(entry.level.number() - 1)] += 1;
+            Some(NewCareCase {
+                report_id,
+                reference: entry.reference,
+                reported_on: entry.reported_on,
+                score: entry.score,
+                level: entry.level.number(),
+                contact_due: entry.contact_due.assume_offset(UtcOffset::UTC),
+                reasons_json: serde_json::to_string(&entry.reasons).unwrap_or_default(),
+            })
+        })
+        .collect();
+    let queued = store.replace_care_queue(&cases, &weights.fingerprint, at)?;
+    store.audit(&AuditEvent {
+        actor: by.to_owned(),
+        action: "triage_care_queue".into(),
+        subject: "care_queue".into(),
+        detail: format!(
+            "{queued} cases from {} reports; weights {}",
+            inputs.len(),
+            &weights.fingerprint[..12.min(weights.fingerprint.len())]
+        ),
+    })?;
+    Ok(TriageOutcome {
+        reports_read: inputs.len() as u64,
+        queued,
+        by_level,
+    })
+}
+
+/// A case as the officer reads it: the stored case with its reasons read back.
+#[derive(Debug, Clone, Serialize)]
+pub struct QueueEntry {
+    /// The report's reference.
+    pub reference: String,
+    /// Day reported.
+    pub reported_on: Date,
+    /// The score.
+    pub score: u32,
+    /// The level, 1 to 4.
+    pub level: u8,
+    /// The level's name.
+    pub level_label: &'static str,
+    /// When first contact is due.
+    #[serde(with = "time::serde::rfc3339")]
+    pub contact_due: OffsetDateTime,
+    /// Whether that time has passed at the moment of reading.
+    pub overdue: bool,
+    /// Every reason with its points.
+    pub reasons: Vec<Reason>,
+    /// The fingerprint of the weights that scored it.
+    pub weights: String,
+}
+
+/// A page of the queue as the officer reads it.
+#[derive(Debug, Clone, Serialize)]
+pub struct QueueView {
+    /// Cases in the queue in all.
+    pub total: u64,
+    /// The first case's place (0-based).
+    pub offset: u64,
+    /// This page's cases, in the queue's order.
+    pub entries: Vec<QueueEntry>,
+}
+
+fn entry_of(case: CareCaseRecord, now: OffsetDateTime) -> QueueEntry {
+    let level = beacon_core::care::CareLevel::from_number(case.level)
+        .unwrap_or(beacon_core::care::CareLevel::AutomatedAdvice);
+    QueueEntry {
+        reasons: serde_json::from_str(&case.reasons_json).unwrap_or_default(),
+        reference: case.reference,
+        reported_on: case.reported_on,
+        score: case.score,
+        level: case.level,
+        level_label: level.label(),
+        overdue: case.contact_due < now,
+        contact_due: case.contact_due,
+        weights: case.weights,
+    }
+}
+
+/// A page of the queue, audited (who read which page) before it is read.
+///
+/// # Errors
+/// When the store fails.
+pub fn queue_page(
+    store: &mut dyn Store,
+    by: &str,
+    offset: u64,
+    limit: u32,
+    now: OffsetDateTime,
+) -> CareResult<QueueView> {
+    store.audit(&AuditEvent {
+        actor: by.to_owned(),
+        action: "view_care_queue".into(),
+        subject: "care_queue".into(),
+        detail: format!("cases {} to {}", offset + 1, offset + u64::from(limit)),
+    })?;
+    let page = store.care_queue(offset, limit)?;
+    Ok(QueueView {
+        total: page.total,
+        offset,
+        entries: page
+            .cases
+            .into_iter()
+            .map(|case| entry_of(case, now))
+            .collect(),
+    })
+}

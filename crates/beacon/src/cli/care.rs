@@ -1,0 +1,143 @@
+//! `beacon care`: the Fraud Vulnerability Officer's triage queue, scored from the stored
+//! reports by the weights file, each case with its score, level and reasons.
+
+use super::config::{Settings, actor};
+use super::output::{parse_cli_date, print_json, today};
+use beacon_app::care::{QUEUE_DAYS, QueueView, triage};
+use clap::{Args, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use time::OffsetDateTime;
+
+/// Victim care commands.
+#[derive(Debug, Subcommand)]
+pub enum CareCommand {
+    /// Score the recent reports of people into the triage queue (run it after loading
+    /// reports, or from a timer); replaces the queue whole.
+    Triage(TriageArgs),
+    /// The triage queue, scored afresh: each case with its score, level, when first
+    /// contact is due and every reason. Every read is audited.
+    Queue(QueueArgs),
+}
+
+/// Which reports and weights a triage uses.
+#[derive(Debug, Args)]
+pub struct TriageArgs {
+    /// The weights file (default: the `care_weights` setting, else the shipped
+    /// data/care/triage.toml).
+    #[arg(long)]
+    weights: Option<PathBuf>,
+    /// Days of reports the queue holds, up to --to.
+    #[arg(long, default_value_t = QUEUE_DAYS)]
+    days: u32,
+    /// The queue's last day (default today): scores and recency are as of this day.
+    #[arg(long, value_parser = parse_cli_date)]
+    to: Option<time::Date>,
+    /// Print what the triage did as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Which page of the queue.
+#[derive(Debug, Args)]
+pub struct QueueArgs {
+    #[command(flatten)]
+    triage: TriageArgs,
+    /// Cases to show.
+    #[arg(long, default_value_t = 20)]
+    limit: u32,
+    /// Cases to skip first.
+    #[arg(long, default_value_t = 0)]
+    offset: u64,
+}
+
+/// Runs a care command.
+pub fn run(command: CareCommand, settings: &Settings) -> anyhow::Result<ExitCode> {
+    let mut store = settings.open_store()?;
+    match command {
+        CareCommand::Triage(args) => {
+            let weights = settings.care_weights(args.weights.as_deref())?;
+            let outcome = triage(
+                store.as_mut(),
+                &weights,
+                args.days,
+                args.to.unwrap_or_else(today),
+                &actor(),
+                OffsetDateTime::now_utc(),
+            )?;
+            if args.json {
+                print_json(&outcome)?;
+            } else {
+                out!(
+                    "{} cases in the queue from {} reports read: level 4 {}, level 3 {}, level 2 {}, level 1 {}.",
+                    outcome.queued,
+                    outcome.reports_read,
+                    outcome.by_level[3],
+                    outcome.by_level[2],
+                    outcome.by_level[1],
+                    outcome.by_level[0]
+                );
+            }
+        }
+        CareCommand::Queue(args) => {
+            let weights = settings.care_weights(args.triage.weights.as_deref())?;
+            // Overdue as of the end of --to when it is given, so a past queue reads as it
+            // stood then.
+            let now = args
+                .triage
+                .to
+                .and_then(|day| day.next_day())
+                .map_or_else(OffsetDateTime::now_utc, |day| day.midnight().assume_utc())
+                .min(OffsetDateTime::now_utc());
+            triage(
+                store.as_mut(),
+                &weights,
+                args.triage.days,
+                args.triage.to.unwrap_or_else(today),
+                &actor(),
+                now,
+            )?;
+            let view = beacon_app::care::queue_page(
+                store.as_mut(),
+                &actor(),
+                args.offset,
+                args.limit,
+                now,
+            )?;
+            if args.triage.json {
+                print_json(&view)?;
+            } else {
+                print_queue(&view);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_queue(view: &QueueView) {
+    if view.total == 0 {
+        out!("The triage queue is empty: no reports of people in its days.");
+        return;
+    }
+    out!(
+        "triage queue: cases {} to {} of {}",
+        view.offset + 1,
+        view.offset + view.entries.len() as u64,
+        view.total
+    );
+    for entry in &view.entries {
+        out!(
+            "{}  reported {}  score {}  level {}: {}  contact due {}{}",
+            entry.reference,
+            entry.reported_on,
+            entry.score,
+            entry.level,
+            entry.level_label,
+            entry.contact_due.date(),
+            if entry.overdue { " (overdue)" } else { "" }
+        );
+        for reason in &entry.reasons {
+            out!("    {:>+4}  {}", reason.points, reason.text);
+        }
+    }
+}
