@@ -18,3 +18,13 @@ pub use beacon_ingest::reports::Column;
 pub fn shipped_rules() -> Result<LocalIssueRules, ReferenceError> {
     beacon_ingest::reference::parse_rules(beacon_ingest::reference::SHIPPED_RULES)
 }
+
+/// The shipped victim triage weights (`data/care/triage.toml`), parsed and checked.
+///
+/// # Errors
+/// Never for the file as shipped (its test parses it).
+pub fn shipped_care_weights() -> Result<crate::care::Weights, ReferenceError> {
+    let text = beacon_ingest::reference::SHIPPED_TRIAGE_WEIGHTS;
+    let weights = beacon_ingest::reference::parse_triage_weights(text)?;
+    Ok(crate::care::Weights::new(weights, text))
+}

@@ -77,6 +77,7 @@ pub fn router(state: AppState) -> Router {
         areas::campaigns::routes(),
         areas::advice::routes(),
         areas::contacts::routes(),
+        areas::care::routes(),
     ];
     let (mut pages, mut api) = (Router::new(), Router::new());
     for area in areas {

@@ -47,6 +47,9 @@ pub struct WebSettings {
     /// `beacon.toml`): saving an inventory or writing an advisory opens notices and
     /// queues their letters, as the command line does.
     pub notify: beacon_app::notify::NotifySettings,
+    /// The victim triage weights the queue is scored by (`care_weights`; the shipped
+    /// `data/care/triage.toml` by default).
+    pub care_weights: Option<beacon_app::care::Weights>,
 }
 
 impl WebSettings {
@@ -76,6 +79,7 @@ impl WebSettings {
             boundaries: Arc::from(beacon_app::defaults::SHIPPED_BOUNDARIES),
             trusted_proxy_header: None,
             notify: beacon_app::notify::NotifySettings::default(),
+            care_weights: beacon_app::defaults::shipped_care_weights().ok(),
         }
     }
 }

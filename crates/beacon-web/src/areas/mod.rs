@@ -13,6 +13,7 @@ pub mod admin;
 pub mod advice;
 pub mod advisories;
 pub mod campaigns;
+pub mod care;
 pub mod contacts;
 pub mod learning;
 pub mod readiness;

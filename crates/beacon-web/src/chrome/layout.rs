@@ -56,7 +56,7 @@ enum Shown {
 }
 
 /// The menu, in order, with who sees each entry.
-const MENU: [(&str, &str, Shown); 16] = [
+const MENU: [(&str, &str, Shown); 17] = [
     (
         "/dashboard",
         "Dashboard",
@@ -68,6 +68,11 @@ const MENU: [(&str, &str, Shown); 16] = [
         Shown::With(Permission::ViewStatistics),
     ),
     ("/board", "Board update", Shown::With(Permission::ViewBoard)),
+    (
+        "/care",
+        "Victim care",
+        Shown::With(Permission::WorkVictimCare),
+    ),
     ("/runs", "Data loading", Shown::With(Permission::LoadData)),
     (
         "/register/addresses",

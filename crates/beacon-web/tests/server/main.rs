@@ -24,6 +24,7 @@ mod admin;
 mod advice;
 mod advisories;
 mod campaigns;
+mod care;
 mod contacts;
 mod learning;
 mod matrix;

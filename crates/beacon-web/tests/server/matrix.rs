@@ -90,6 +90,8 @@ const MATRIX: &[Row] = {
         ("GET",  "/runs/{id}",              "",            P(LoadData),                Body::None,          [200, 200, 403, 403, 403, 303]),
         ("GET",  "/runs/{id}/rejects.csv",  "",            P(LoadData),                Body::None,          [200, 200, 403, 403, 403, 303]),
         ("GET",  "/board",                  PERIOD,        P(ViewBoard),               Body::None,          [200, 200, 200, 403, 403, 303]),
+        ("GET",  "/care",                   "",            P(WorkVictimCare),          Body::None,          [200, 403, 200, 403, 403, 303]),
+        ("POST", "/care/triage",            "",            P(WorkVictimCare),          Body::Form(&[]),     [303, 403, 303, 403, 403, 303]),
         ("GET",  "/board.md",               PERIOD,        P(ViewBoard),               Body::None,          [200, 200, 200, 403, 403, 303]),
         // No Chromium on the test server: allowed, and told so.
         ("GET",  "/board.pdf",              PERIOD,        P(ViewBoard),               Body::None,          [400, 400, 400, 403, 403, 303]),
@@ -449,6 +451,7 @@ fn every_route_answers_each_role_as_its_permissions_say(kind: Backend) {
                         "/inventory/new" => to.starts_with("/inventory?"),
                         "/assessment" | "/assessment/results" => to == "/assessment/summary",
                         "/sign-out" => to == "/sign-in",
+                        "/care/triage" => to == "/care",
                         _ => false,
                     };
                     assert!(fits, "{who}: {method} {path} sent to {to}");

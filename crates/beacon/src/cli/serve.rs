@@ -53,6 +53,7 @@ pub fn serve(
         Some(Box::new(move || beacon_store::open(&opener_location))),
     );
     let mut web = WebSettings::new(settings.rules(None)?);
+    web.care_weights = Some(settings.care_weights(None)?);
     web.secure_cookies = args.secure_cookies;
     web.trusted_proxy_header = args.trusted_proxy_header.clone();
     web.notify = settings.notify.clone();

@@ -1,0 +1,140 @@
+//! The triage queue page and the button that scores it again.
+
+use crate::auth::Viewer;
+use crate::chrome::error::{WebError, WebResult};
+use crate::chrome::format::{Pagination, date_time};
+use crate::chrome::forms::Fields;
+use crate::chrome::layout::{Chrome, render};
+use crate::chrome::page_query::PageQuery;
+use crate::state::AppState;
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use beacon_app::care::{QUEUE_DAYS, QueueEntry, queue_page, triage as run_triage};
+use beacon_core::Permission;
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+/// Cases on a page.
+const PAGE_SIZE: u32 = 25;
+
+/// `?page=N`.
+#[derive(Debug, Default, Deserialize)]
+pub struct QueueQuery {
+    page: Option<u64>,
+}
+
+/// One case as the page shows it.
+pub struct CaseRow {
+    reference: String,
+    reported_on: String,
+    score: u32,
+    level: u8,
+    level_label: &'static str,
+    contact_due: String,
+    overdue: bool,
+    reasons: Vec<(String, String)>,
+}
+
+impl CaseRow {
+    fn of(entry: QueueEntry) -> CaseRow {
+        CaseRow {
+            reference: entry.reference,
+            reported_on: crate::chrome::format::date(entry.reported_on),
+            score: entry.score,
+            level: entry.level,
+            level_label: entry.level_label,
+            contact_due: date_time(entry.contact_due),
+            overdue: entry.overdue,
+            reasons: entry
+                .reasons
+                .into_iter()
+                .map(|reason| (format!("+{}", reason.points), reason.text))
+                .collect(),
+        }
+    }
+
+    /// The tag colour of the case's level.
+    fn tag(&self) -> &'static str {
+        match self.level {
+            4 => "govuk-tag--red",
+            3 => "govuk-tag--orange",
+            2 => "govuk-tag--yellow",
+            _ => "govuk-tag--grey",
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "care/templates/queue.html")]
+struct QueuePage {
+    chrome: Chrome,
+    total: u64,
+    first: u64,
+    rows: Vec<CaseRow>,
+    pagination: Pagination,
+    days: u32,
+}
+
+/// `/care`: a page of the triage queue in its order.
+pub async fn queue(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    PageQuery(query): PageQuery<QueueQuery>,
+) -> WebResult<Response> {
+    viewer.require(Permission::WorkVictimCare)?;
+    let page = query.page.unwrap_or(1).max(1);
+    let offset = (page - 1) * u64::from(PAGE_SIZE);
+    let actor = viewer.user.username.clone();
+    let view = state
+        .blocking(move |store| {
+            queue_page(store, &actor, offset, PAGE_SIZE, OffsetDateTime::now_utc())
+        })
+        .await?
+        .map_err(|error| WebError::Internal(error.to_string()))?;
+    let pagination = Pagination::numbered(
+        "Pages of the triage queue",
+        view.total,
+        u64::from(PAGE_SIZE),
+        page,
+        |number| format!("/care?page={number}"),
+    );
+    Ok(render(
+        StatusCode::OK,
+        &QueuePage {
+            chrome: viewer.chrome("Victim care: triage queue", "/care"),
+            total: view.total,
+            first: offset + 1,
+            rows: view.entries.into_iter().map(CaseRow::of).collect(),
+            pagination,
+            days: QUEUE_DAYS,
+        },
+    ))
+}
+
+/// Scores the queue again from the stored reports (after a load, or a change of
+/// weights), then shows it.
+pub async fn triage(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> WebResult<Response> {
+    viewer.require(Permission::WorkVictimCare)?;
+    viewer.check_csrf(&Fields(&fields).one("csrf_token"))?;
+    let Some(weights) = state.settings().care_weights.clone() else {
+        return Err(WebError::Internal(
+            "the triage weights could not be read".to_owned(),
+        ));
+    };
+    let actor = viewer.user.username.clone();
+    state
+        .blocking(move |store| {
+            let now = OffsetDateTime::now_utc();
+            run_triage(store, &weights, QUEUE_DAYS, now.date(), &actor, now)
+        })
+        .await?
+        .map_err(|error| WebError::Internal(error.to_string()))?;
+    Ok(Redirect::to("/care").into_response())
+}

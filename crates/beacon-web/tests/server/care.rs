@@ -1,0 +1,101 @@
+//! Victim care's pages: the vulnerability officer scores the queue on the page and reads
+//! it with every reason; the reading is audited; an analyst is refused; without the
+//! anti-forgery token nothing is scored.
+
+use super::*;
+use beacon_core::{Category, Pence, Report, VictimType};
+use beacon_store::ReportBatch;
+use time::{Duration, OffsetDateTime};
+
+scenarios!(the_officer_scores_and_reads_the_queue_with_its_reasons,);
+
+fn recent(reference: &str, days_ago: i64) -> Report {
+    Report {
+        reference: reference.to_owned(),
+        reported_on: OffsetDateTime::now_utc().date() - Duration::days(days_ago),
+        offence_on: None,
+        fraud_type: "NFIB1A".to_owned(),
+        category: Category::Fraud,
+        victim_type: VictimType::Individual,
+        victim_age: None,
+        age_band: None,
+        victim_gender: None,
+        contact_method: None,
+        org_sector: None,
+        org_size: None,
+        postcode: None,
+        district: None,
+        loss: None,
+        cyber_enabled: None,
+        vulnerable: None,
+        repeat_victim: None,
+        victim_key: None,
+        tags: Vec::new(),
+        local_issues: Vec::new(),
+        summary: None,
+    }
+}
+
+fn the_officer_scores_and_reads_the_queue_with_its_reasons(kind: Backend) {
+    let Some(world) = World::new(kind, false) else {
+        return;
+    };
+    {
+        let mut store = world.place.open();
+        let run = store.begin_run("reports", "care.csv", 3600).expect("run");
+        let courier = Report {
+            age_band: Some(beacon_core::AgeBand::EightyPlus),
+            vulnerable: Some(true),
+            local_issues: vec!["courier_fraud".to_owned()],
+            loss: Some(Pence(1_200_000)),
+            ..recent("CARE-<B>1", 2)
+        };
+        let quiet = recent("CARE-2", 40);
+        store
+            .store_report_batch(
+                run,
+                &ReportBatch {
+                    reports: vec![courier, quiet],
+                    rejects: Vec::new(),
+                },
+            )
+            .expect("stored");
+    }
+    let server = Server::start(&world);
+    let mut officer =
+        Client::signed_in(&server, &world.account(Role::VulnerabilityOfficer).username);
+    let empty = officer.get("/care");
+    empty
+        .expect(200)
+        .shows("Triage queue")
+        .shows("The queue is empty");
+    let csrf = empty.hidden("csrf_token");
+    // Without the token nothing is scored.
+    officer.post_form("/care/triage", &[]).expect(403);
+    officer
+        .post_form("/care/triage", &[("csrf_token", csrf.as_str())])
+        .expect(303);
+    let page = officer.get("/care");
+    page.expect(200)
+        .shows("Cases 1 to 2 of 2")
+        .shows("Level 4")
+        .shows("Face-to-face by the local force")
+        .shows("+30 Aged 80 or over")
+        .shows("+25 Courier fraud")
+        .shows("+30 Judged vulnerable by the reporting officer")
+        .shows("Age not given");
+    let at = page.body.find("CARE-").expect("a case");
+    assert!(
+        !page.body.contains("CARE-<B>1"),
+        "the reference is escaped: {}",
+        &page.body[at..at + 30]
+    );
+    let first = page.text().find("CARE-<B>1").expect("the courier case");
+    let second = page.text().find("CARE-2").expect("the other case");
+    assert!(first < second, "the level 4 case comes first");
+    assert!(!world.audit("view_care_queue").is_empty());
+    assert_eq!(world.audit("triage_care_queue").len(), 1);
+    // An analyst sees no victims' cases.
+    let mut analyst = Client::signed_in(&server, &world.account(Role::Analyst).username);
+    analyst.get("/care").expect(403);
+}
