@@ -376,6 +376,12 @@ fn demo_expectations(invitation: &str) -> serde_json::Value {
                 "texts": ["48,975"],
             },
             {
+                "name": "care-queue",
+                "heading": "Triage queue",
+                "path": "/care",
+                "texts": ["Cases 1 to 25 of 2,288", "Face-to-face by the local force", "Aged 80 or over"],
+            },
+            {
                 "name": "audit",
                 "heading": "Audit log",
                 "path": "/audit",

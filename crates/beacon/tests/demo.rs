@@ -58,6 +58,10 @@ fn demo_register_matches_the_generator(database: &TestDatabase) -> String {
         built.contains("48,938 reports stored"),
         "thousands grouped: {built}"
     );
+    assert!(
+        built.contains("Victim care: 2,288 cases in the triage queue as of 2019-12-31 (level 4: 36, level 3: 216, level 2: 252, level 1: 1,784)."),
+        "{built}"
+    );
 
     let expected = beacon_demo::generate_register(1)
         .expect("the register generates")

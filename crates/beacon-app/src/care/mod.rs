@@ -150,6 +150,18 @@ pub fn triage(
     })
 }
 
+/// The day the queue is scored as of: `today`, or the last day reports were made on when
+/// that is earlier (a store loaded with older reports shows the queue of its last days,
+/// not an empty one). `today` when there are no reports.
+///
+/// # Errors
+/// When the store fails.
+pub fn queue_end(store: &mut dyn Store, today: Date) -> CareResult<Date> {
+    Ok(store
+        .report_date_range()?
+        .map_or(today, |(_, last)| last.min(today)))
+}
+
 /// A case as the officer reads it: the stored case with its reasons read back.
 #[derive(Debug, Clone, Serialize)]
 pub struct QueueEntry {

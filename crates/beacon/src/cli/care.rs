@@ -30,7 +30,8 @@ pub struct TriageArgs {
     /// Days of reports the queue holds, up to --to.
     #[arg(long, default_value_t = QUEUE_DAYS)]
     days: u32,
-    /// The queue's last day (default today): scores and recency are as of this day.
+    /// The queue's last day (default today, or the last day reports were made on when
+    /// that is earlier): scores and recency are as of this day.
     #[arg(long, value_parser = parse_cli_date)]
     to: Option<time::Date>,
     /// Print what the triage did as JSON.
@@ -57,11 +58,12 @@ pub fn run(command: CareCommand, settings: &Settings) -> anyhow::Result<ExitCode
     match command {
         CareCommand::Triage(args) => {
             let weights = settings.care_weights(args.weights.as_deref())?;
+            let end = end_of(store.as_mut(), args.to)?;
             let outcome = triage(
                 store.as_mut(),
                 &weights,
                 args.days,
-                args.to.unwrap_or_else(today),
+                end,
                 &actor(),
                 OffsetDateTime::now_utc(),
             )?;
@@ -89,11 +91,12 @@ pub fn run(command: CareCommand, settings: &Settings) -> anyhow::Result<ExitCode
                 .and_then(|day| day.next_day())
                 .map_or_else(OffsetDateTime::now_utc, |day| day.midnight().assume_utc())
                 .min(OffsetDateTime::now_utc());
+            let end = end_of(store.as_mut(), args.triage.to)?;
             triage(
                 store.as_mut(),
                 &weights,
                 args.triage.days,
-                args.triage.to.unwrap_or_else(today),
+                end,
                 &actor(),
                 now,
             )?;
@@ -112,6 +115,17 @@ pub fn run(command: CareCommand, settings: &Settings) -> anyhow::Result<ExitCode
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The queue's last day: the one asked for, else today or the last reported day.
+fn end_of(
+    store: &mut dyn beacon_store::Store,
+    asked: Option<time::Date>,
+) -> anyhow::Result<time::Date> {
+    Ok(match asked {
+        Some(day) => day,
+        None => beacon_app::care::queue_end(store, today())?,
+    })
 }
 
 fn print_queue(view: &QueueView) {

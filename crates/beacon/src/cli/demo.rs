@@ -556,6 +556,29 @@ fn build_register(
 }
 
 /// Loads the shipped advice library, published, so the public advice pages have items.
+/// Scores the demo's reports into the victim triage queue, as of the last day reports
+/// were made on (the demo's reports end before today).
+fn build_care(store: &mut dyn Store, settings: &Settings) -> anyhow::Result<String> {
+    let weights = settings.care_weights(None)?;
+    let end = beacon_app::care::queue_end(store, today())?;
+    let outcome = beacon_app::care::triage(
+        store,
+        &weights,
+        beacon_app::care::QUEUE_DAYS,
+        end,
+        "demo",
+        time::OffsetDateTime::now_utc(),
+    )?;
+    Ok(format!(
+        "Victim care: {} cases in the triage queue as of {end} (level 4: {}, level 3: {}, level 2: {}, level 1: {}).",
+        count(outcome.queued),
+        count(outcome.by_level[3]),
+        count(outcome.by_level[2]),
+        count(outcome.by_level[1]),
+        count(outcome.by_level[0])
+    ))
+}
+
 fn build_advice(store: &mut dyn Store) -> anyhow::Result<String> {
     let outcome = beacon_app::advice::load_shipped(store, "demo", time::OffsetDateTime::now_utc())
         .context("while loading the shipped advice library")?;
@@ -605,12 +628,14 @@ fn build_demo(location: &str, seed: u64, force: bool, settings: &Settings) -> an
     )?;
     // Campaigns first: their timeline delivers what is due to the demo's sink, and must
     // find only their own messages in the outbox (the other steps' stay queued).
+    let care_line = build_care(store.as_mut(), settings)?;
     let advice_line = build_advice(store.as_mut())?;
     let contacts_line = build_contacts(store.as_mut(), seed)?;
     let campaign_lines = build_campaigns(store.as_mut(), settings)?;
     let mut register_lines = build_register(store.as_mut(), seed, settings)?;
     register_lines.extend(build_advisories(store.as_mut(), settings)?);
     register_lines.extend(build_readiness(store.as_mut(), settings)?);
+    register_lines.push(care_line);
     register_lines.push(advice_line);
     register_lines.push(contacts_line);
     register_lines.extend(campaign_lines);
@@ -659,6 +684,7 @@ fn build_demo(location: &str, seed: u64, force: bool, settings: &Settings) -> an
     out!("  beacon phishing results{database_flag}");
     out!("  beacon advice list{database_flag} --threat courier_fraud");
     out!("  beacon segments count{database_flag} --kind resident --age-band 70-79 --age-band 80+");
+    out!("  beacon care queue{database_flag} --limit 5");
     out!("  beacon campaigns list{database_flag}");
     out!("  beacon campaigns report{database_flag} 3");
     out!("  beacon report board{database_flag} --from 2024-10-01 --to 2024-12-31");

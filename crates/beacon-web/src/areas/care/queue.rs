@@ -12,8 +12,9 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use beacon_app::care::{QUEUE_DAYS, QueueEntry, queue_page, triage as run_triage};
+use beacon_app::care::{QUEUE_DAYS, QueueEntry, queue_end, queue_page, triage as run_triage};
 use beacon_core::Permission;
+use beacon_core::money::group_thousands;
 use serde::Deserialize;
 use time::OffsetDateTime;
 
@@ -71,8 +72,8 @@ impl CaseRow {
 #[template(path = "care/templates/queue.html")]
 struct QueuePage {
     chrome: Chrome,
-    total: u64,
-    first: u64,
+    /// "Cases 1 to 25 of 2,288".
+    caption: String,
     rows: Vec<CaseRow>,
     pagination: Pagination,
     days: u32,
@@ -105,8 +106,12 @@ pub async fn queue(
         StatusCode::OK,
         &QueuePage {
             chrome: viewer.chrome("Victim care: triage queue", "/care"),
-            total: view.total,
-            first: offset + 1,
+            caption: format!(
+                "Cases {} to {} of {}",
+                group_thousands(offset + 1),
+                group_thousands(offset + view.entries.len() as u64),
+                group_thousands(view.total)
+            ),
             rows: view.entries.into_iter().map(CaseRow::of).collect(),
             pagination,
             days: QUEUE_DAYS,
@@ -132,7 +137,8 @@ pub async fn triage(
     state
         .blocking(move |store| {
             let now = OffsetDateTime::now_utc();
-            run_triage(store, &weights, QUEUE_DAYS, now.date(), &actor, now)
+            let end = queue_end(store, now.date())?;
+            run_triage(store, &weights, QUEUE_DAYS, end, &actor, now)
         })
         .await?
         .map_err(|error| WebError::Internal(error.to_string()))?;
