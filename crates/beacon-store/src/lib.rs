@@ -83,7 +83,9 @@ pub use campaigns::{
     CampaignState, Campaigns, ClusterFigures, LaunchOutcome, LockedPlanRecord, NewCampaign,
     NewCampaignEvent, NewCampaignRecipient, StratumFigures,
 };
-pub use care::{Care, CareCaseRecord, CareQueuePage, NewCareCase, TriageInput};
+pub use care::{
+    Care, CareCaseRecord, CareQueuePage, CaseEventRecord, NewCareCase, NewCaseEvent, TriageInput,
+};
 pub use contacts::Contacts;
 pub use education::{
     AttemptRecord, Education, InvitationRecord, LearnerRecord, NewAttempt, NewInvitation,

@@ -18,6 +18,12 @@ pub const QUEUE_DAYS: u32 = 90;
 /// What can go wrong in victim care.
 #[derive(Debug, thiserror::Error)]
 pub enum CareError {
+    /// No case in the queue has this reference.
+    #[error("there is no case {0} in the triage queue")]
+    NotFound(String),
+    /// What was recorded is not valid, in words.
+    #[error("{0}")]
+    Invalid(String),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -240,4 +246,133 @@ pub fn queue_page(
             .map(|case| entry_of(case, now))
             .collect(),
     })
+}
+
+/// A note's longest length: a case keeps what is needed, not a transcript.
+pub const NOTE_LIMIT: usize = 500;
+
+/// One thing done on a case, as its history shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseHistoryLine {
+    /// What was done, in words.
+    pub what: String,
+    /// The note.
+    pub note: String,
+    /// Who.
+    pub by: String,
+    /// When.
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+}
+
+/// A case as the officer reads it: the queue entry, its service level, who holds it,
+/// whether it is closed, and its history.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseView {
+    /// The queue entry (score, level, reasons).
+    pub entry: QueueEntry,
+    /// The service-level timer as it stands.
+    pub sla: beacon_analytics::care::Sla,
+    /// The officer it was last handed to, if any.
+    pub held_by: Option<String>,
+    /// How it was closed, if it was.
+    pub closed: Option<String>,
+    /// Everything done on it, oldest first.
+    pub history: Vec<CaseHistoryLine>,
+}
+
+/// A case with its history and service level at `now`, audited before it is read.
+///
+/// # Errors
+/// [`CareError::NotFound`] for a reference not in the queue; the store's failure.
+pub fn case_view(
+    store: &mut dyn Store,
+    by: &str,
+    reference: &str,
+    now: OffsetDateTime,
+) -> CareResult<CaseView> {
+    store.audit(&AuditEvent {
+        actor: by.to_owned(),
+        action: "view_care_case".into(),
+        subject: format!("care_case:{reference}"),
+        detail: String::new(),
+    })?;
+    let case = store
+        .care_case(reference)?
+        .ok_or_else(|| CareError::NotFound(reference.to_owned()))?;
+    let events = store.case_events(case.report_id)?;
+    let mut reached = Vec::new();
+    let mut held_by = None;
+    let mut closed = None;
+    let mut history = Vec::new();
+    for record in events {
+        let event = beacon_core::care::CaseEvent::from_parts(&record.kind, &record.detail);
+        let what = match &event {
+            Ok(event) => event.describe(),
+            Err(_) => format!("{}: {}", record.kind, record.detail),
+        };
+        match event {
+            Ok(beacon_core::care::CaseEvent::ContactAttempt(outcome)) if outcome == "reached" => {
+                reached.push(record.at);
+            }
+            Ok(beacon_core::care::CaseEvent::Handover(to)) => held_by = Some(to),
+            Ok(beacon_core::care::CaseEvent::Closed(outcome)) => closed = Some(outcome),
+            _ => {}
+        }
+        history.push(CaseHistoryLine {
+            what,
+            note: record.note,
+            by: record.by,
+            at: record.at,
+        });
+    }
+    let entry = entry_of(case, now);
+    Ok(CaseView {
+        sla: beacon_analytics::care::sla(entry.contact_due, &reached, now),
+        entry,
+        held_by,
+        closed,
+        history,
+    })
+}
+
+/// Records something done on a case (checked first), audited with what it was (the note
+/// itself is not copied into the audit).
+///
+/// # Errors
+/// [`CareError::Invalid`] for an event or note that is not valid; [`CareError::NotFound`]
+/// for a reference not in the queue; the store's failure.
+pub fn record(
+    store: &mut dyn Store,
+    by: &str,
+    reference: &str,
+    (kind, detail, note): (&str, &str, &str),
+    at: OffsetDateTime,
+) -> CareResult<()> {
+    let event =
+        beacon_core::care::CaseEvent::from_parts(kind, detail).map_err(CareError::Invalid)?;
+    let note = note.trim();
+    if note.chars().count() > NOTE_LIMIT {
+        return Err(CareError::Invalid(format!(
+            "The note must be {NOTE_LIMIT} characters or fewer"
+        )));
+    }
+    let case = store
+        .care_case(reference)?
+        .ok_or_else(|| CareError::NotFound(reference.to_owned()))?;
+    store.add_case_event(&beacon_store::NewCaseEvent {
+        report_id: case.report_id,
+        kind: event.kind().to_owned(),
+        detail: event.detail().to_owned(),
+        note: note.to_owned(),
+        by: by.to_owned(),
+        at,
+    })?;
+    store.audit(&AuditEvent {
+        actor: by.to_owned(),
+        action: "update_care_case".into(),
+        subject: format!("care_case:{reference}"),
+        detail: event.describe(),
+    })?;
+    Ok(())
 }

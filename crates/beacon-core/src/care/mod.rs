@@ -4,9 +4,11 @@
 //! editable file (`data/care/triage.toml`), read into [`TriageWeights`]; the score itself
 //! is computed in `beacon_analytics::care`, which gives every point a reason.
 
+pub mod event;
 pub mod level;
 pub mod weights;
 
+pub use event::{CLOSING_OUTCOMES, CONTACT_OUTCOMES, CaseEvent, REFERRALS};
 pub use level::CareLevel;
 pub use weights::{
     AgePoints, FraudPoints, LevelRule, LossBand, RecencyBand, RelativeLoss, RepeatPoints,

@@ -15,3 +15,17 @@ CREATE TABLE care_cases (
 );
 -- The queue page reads in this order and stops after a page.
 CREATE INDEX care_cases_queue ON care_cases(level DESC, score DESC, reported_on, reference);
+
+-- What the officer did on a case: contact attempts with their outcome, protect advice
+-- given, safeguarding referrals, hand-overs and the closing outcome. Kept by report, so
+-- a triage run (which replaces the queue) never loses a case's history.
+CREATE TABLE care_case_events (
+    id BIGSERIAL PRIMARY KEY,
+    report_id BIGINT NOT NULL REFERENCES reports(id),
+    kind TEXT NOT NULL,                     -- contact_attempt | advice | referral | handover | closed
+    detail TEXT NOT NULL,                   -- the outcome, advice slug, referral, officer or closing outcome
+    note TEXT NOT NULL DEFAULT '',
+    by_user TEXT NOT NULL,
+    at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX care_case_events_by_report ON care_case_events(report_id, at, id);

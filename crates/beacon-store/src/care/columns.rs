@@ -1,6 +1,6 @@
 //! The care area's SQL and row mapping, shared by both dialects.
 
-use super::{CareCaseRecord, TriageInput};
+use super::{CareCaseRecord, CaseEventRecord, TriageInput};
 use crate::StoreResult;
 use crate::neutral::{Columns, parse_stored_date};
 
@@ -66,5 +66,34 @@ pub(super) fn case_from(row: &impl Columns) -> StoreResult<CareCaseRecord> {
         reasons_json: row.get(6)?,
         weights: row.get(7)?,
         triaged_at: row.moment(8)?,
+    })
+}
+
+/// The queued case of reference `?1`.
+pub(super) const CASE_SQL: &str = "SELECT report_id, reference, reported_on, score, level,
+            contact_due, reasons, weights, triaged_at
+     FROM care_cases WHERE reference = ?1";
+
+/// Whether report `?1` is stored.
+pub(super) const REPORT_EXISTS_SQL: &str = "SELECT 1 FROM reports WHERE id = ?1";
+
+/// Records an event: `?1` report, `?2` kind, `?3` detail, `?4` note, `?5` by, `?6` at.
+pub(super) const INSERT_EVENT_SQL: &str = "INSERT INTO care_case_events
+     (report_id, kind, detail, note, by_user, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+     RETURNING id";
+
+/// Report `?1`'s events, oldest first.
+pub(super) const EVENTS_SQL: &str = "SELECT id, kind, detail, note, by_user, at
+     FROM care_case_events WHERE report_id = ?1 ORDER BY at, id";
+
+/// An event from a row of [`EVENTS_SQL`].
+pub(super) fn event_from(row: &impl Columns) -> StoreResult<CaseEventRecord> {
+    Ok(CaseEventRecord {
+        id: row.get(0)?,
+        kind: row.get(1)?,
+        detail: row.get(2)?,
+        note: row.get(3)?,
+        by: row.get(4)?,
+        at: row.moment(5)?,
     })
 }

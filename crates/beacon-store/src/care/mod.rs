@@ -93,6 +93,41 @@ pub struct CareQueuePage {
     pub cases: Vec<CareCaseRecord>,
 }
 
+/// Something the officer did on a case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCaseEvent {
+    /// The report the case is of.
+    pub report_id: i64,
+    /// `contact_attempt`, `advice`, `referral`, `handover` or `closed`.
+    pub kind: String,
+    /// The outcome, advice slug, referral, officer or closing outcome.
+    pub detail: String,
+    /// A short note (kept to what is needed).
+    pub note: String,
+    /// Who.
+    pub by: String,
+    /// When.
+    pub at: OffsetDateTime,
+}
+
+/// A case's event as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseEventRecord {
+    /// Its id.
+    pub id: i64,
+    /// The kind.
+    pub kind: String,
+    /// The outcome, advice slug, referral, officer or closing outcome.
+    pub detail: String,
+    /// The note.
+    pub note: String,
+    /// Who.
+    pub by: String,
+    /// When.
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+}
+
 /// Victim care, on either backend.
 pub trait Care {
     /// Every report made on or after `from`, oldest first.
@@ -108,4 +143,11 @@ pub trait Care {
     ) -> StoreResult<u64>;
     /// A page of the queue in its order.
     fn care_queue(&mut self, offset: u64, limit: u32) -> StoreResult<CareQueuePage>;
+    /// The queued case of the report with this reference.
+    fn care_case(&mut self, reference: &str) -> StoreResult<Option<CareCaseRecord>>;
+    /// Records what the officer did; its id. [`crate::StoreError::NotFound`] when the
+    /// report is not stored.
+    fn add_case_event(&mut self, event: &NewCaseEvent) -> StoreResult<i64>;
+    /// A case's events, oldest first.
+    fn case_events(&mut self, report_id: i64) -> StoreResult<Vec<CaseEventRecord>>;
 }

@@ -1,12 +1,15 @@
 //! Victim care in PostgreSQL: a triage run replaces the queue in one transaction.
 
 use super::columns::{
-    CLEAR_SQL, INSERT_SQL, PAGE_SQL, TOTAL_SQL, case_from, input_from, inputs_sql,
+    CASE_SQL, CLEAR_SQL, EVENTS_SQL, INSERT_EVENT_SQL, INSERT_SQL, PAGE_SQL, REPORT_EXISTS_SQL,
+    TOTAL_SQL, case_from, event_from, input_from, inputs_sql,
 };
-use super::{Care, CareQueuePage, NewCareCase, TriageInput};
-use crate::StoreResult;
+use super::{
+    Care, CareCaseRecord, CareQueuePage, CaseEventRecord, NewCareCase, NewCaseEvent, TriageInput,
+};
 use crate::neutral::{date_text, dollar};
 use crate::postgres::{PostgresStore, big, pg_text};
+use crate::{StoreError, StoreResult};
 use time::{Date, OffsetDateTime};
 
 impl Care for PostgresStore {
@@ -63,5 +66,49 @@ impl Care for PostgresStore {
             total: u64::try_from(total).unwrap_or(0),
             cases,
         })
+    }
+
+    fn care_case(&mut self, reference: &str) -> StoreResult<Option<CareCaseRecord>> {
+        self.client
+            .query_opt(&*dollar(CASE_SQL), &[&pg_text(reference)])?
+            .as_ref()
+            .map(case_from)
+            .transpose()
+    }
+
+    fn add_case_event(&mut self, event: &NewCaseEvent) -> StoreResult<i64> {
+        let mut transaction = self.client.transaction()?;
+        if transaction
+            .query_opt(&*dollar(REPORT_EXISTS_SQL), &[&event.report_id])?
+            .is_none()
+        {
+            return Err(StoreError::NotFound {
+                what: "report",
+                id: event.report_id,
+            });
+        }
+        let id: i64 = transaction
+            .query_one(
+                &*dollar(INSERT_EVENT_SQL),
+                &[
+                    &event.report_id,
+                    &pg_text(&event.kind),
+                    &pg_text(&event.detail),
+                    &pg_text(&event.note),
+                    &pg_text(&event.by),
+                    &event.at,
+                ],
+            )?
+            .try_get(0)?;
+        transaction.commit()?;
+        Ok(id)
+    }
+
+    fn case_events(&mut self, report_id: i64) -> StoreResult<Vec<CaseEventRecord>> {
+        self.client
+            .query(&*dollar(EVENTS_SQL), &[&report_id])?
+            .iter()
+            .map(event_from)
+            .collect()
     }
 }

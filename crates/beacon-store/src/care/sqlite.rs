@@ -1,12 +1,16 @@
 //! Victim care in SQLite: a triage run replaces the queue in one IMMEDIATE transaction.
 
 use super::columns::{
-    CLEAR_SQL, INSERT_SQL, PAGE_SQL, TOTAL_SQL, case_from, input_from, inputs_sql,
+    CASE_SQL, CLEAR_SQL, EVENTS_SQL, INSERT_EVENT_SQL, INSERT_SQL, PAGE_SQL, REPORT_EXISTS_SQL,
+    TOTAL_SQL, case_from, event_from, input_from, inputs_sql,
 };
-use super::{Care, CareQueuePage, NewCareCase, TriageInput};
-use crate::StoreResult;
+use super::{
+    Care, CareCaseRecord, CareQueuePage, CaseEventRecord, NewCareCase, NewCaseEvent, TriageInput,
+};
 use crate::neutral::{date_text, utc_text};
 use crate::sqlite::{SqliteStore, collect};
+use crate::{StoreError, StoreResult};
+use rusqlite::OptionalExtension;
 use rusqlite::{TransactionBehavior, params};
 use time::{Date, OffsetDateTime};
 
@@ -62,5 +66,45 @@ impl Care for SqliteStore {
             total: u64::try_from(total).unwrap_or(0),
             cases,
         })
+    }
+
+    fn care_case(&mut self, reference: &str) -> StoreResult<Option<CareCaseRecord>> {
+        let mut statement = self.connection.prepare_cached(CASE_SQL)?;
+        Ok(collect(statement.query([reference])?, |row| case_from(row))?.pop())
+    }
+
+    fn add_case_event(&mut self, event: &NewCaseEvent) -> StoreResult<i64> {
+        let transaction = self
+            .connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let known = transaction
+            .query_row(REPORT_EXISTS_SQL, [event.report_id], |_| Ok(()))
+            .optional()?
+            .is_some();
+        if !known {
+            return Err(StoreError::NotFound {
+                what: "report",
+                id: event.report_id,
+            });
+        }
+        let id: i64 = transaction.query_row(
+            INSERT_EVENT_SQL,
+            params![
+                event.report_id,
+                event.kind,
+                event.detail,
+                event.note,
+                event.by,
+                utc_text(event.at)
+            ],
+            |row| row.get(0),
+        )?;
+        transaction.commit()?;
+        Ok(id)
+    }
+
+    fn case_events(&mut self, report_id: i64) -> StoreResult<Vec<CaseEventRecord>> {
+        let mut statement = self.connection.prepare_cached(EVENTS_SQL)?;
+        collect(statement.query([report_id])?, |row| event_from(row))
     }
 }

@@ -2,11 +2,12 @@
 //! a triage run replaces the queue whole, which reads back in the queue's order.
 
 use super::*;
-use beacon_store::NewCareCase;
+use beacon_store::{NewCareCase, NewCaseEvent, StoreError};
 use time::macros::datetime;
 
 stories!(with_store =>
     a_triage_reads_the_reports_and_replaces_the_queue_whole,
+    a_cases_events_outlive_the_queue_being_replaced,
 );
 
 fn a_triage_reads_the_reports_and_replaces_the_queue_whole(store: &mut dyn Store) {
@@ -95,4 +96,79 @@ fn a_triage_reads_the_reports_and_replaces_the_queue_whole(store: &mut dyn Store
         (page.cases[0].score, page.cases[0].weights.as_str()),
         (45, "weights-b")
     );
+}
+
+fn a_cases_events_outlive_the_queue_being_replaced(store: &mut dyn Store) {
+    let run_id = begin(store, "reports", "care-events.csv", 3600);
+    store_batch(
+        store,
+        run_id,
+        &batch(vec![report("CASE-1", date!(2026 - 11 - 20))], Vec::new()),
+    );
+    let input = store
+        .triage_inputs(date!(2026 - 01 - 01))
+        .expect("inputs")
+        .remove(0);
+    let at = datetime!(2026-11-21 10:00 UTC);
+    let case = NewCareCase {
+        report_id: input.report_id,
+        reference: "CASE-1".to_owned(),
+        reported_on: input.reported_on,
+        score: 60,
+        level: 3,
+        contact_due: datetime!(2026-11-21 00:00 UTC),
+        reasons_json: "[]".to_owned(),
+    };
+    store
+        .replace_care_queue(std::slice::from_ref(&case), "w", at)
+        .expect("queued");
+    assert_eq!(
+        store.care_case("CASE-1").expect("read").map(|c| c.level),
+        Some(3)
+    );
+    assert_eq!(store.care_case("NO-SUCH").expect("read"), None);
+    let event = |kind: &str, detail: &str, minutes: i64| NewCaseEvent {
+        report_id: input.report_id,
+        kind: kind.to_owned(),
+        detail: detail.to_owned(),
+        note: String::new(),
+        by: "officer".to_owned(),
+        at: at + time::Duration::minutes(minutes),
+    };
+    store
+        .add_case_event(&event("contact_attempt", "no_answer", 0))
+        .expect("added");
+    store
+        .add_case_event(&event("contact_attempt", "reached", 30))
+        .expect("added");
+    store
+        .add_case_event(&event("referral", "call_blocker", 31))
+        .expect("added");
+    // The queue is scored again: the case's history stays.
+    store
+        .replace_care_queue(std::slice::from_ref(&case), "w2", at)
+        .expect("queued again");
+    let events = store.case_events(input.report_id).expect("events");
+    let kinds: Vec<(&str, &str)> = events
+        .iter()
+        .map(|e| (e.kind.as_str(), e.detail.as_str()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("contact_attempt", "no_answer"),
+            ("contact_attempt", "reached"),
+            ("referral", "call_blocker")
+        ]
+    );
+    assert_eq!(events[1].at, datetime!(2026-11-21 10:30 UTC));
+    assert_eq!(events[1].by, "officer");
+    let unknown = NewCaseEvent {
+        report_id: input.report_id + 1000,
+        ..event("advice", "courier-fraud-older-residents", 40)
+    };
+    assert!(matches!(
+        store.add_case_event(&unknown),
+        Err(StoreError::NotFound { what: "report", .. })
+    ));
 }
