@@ -382,6 +382,12 @@ fn demo_expectations(invitation: &str) -> serde_json::Value {
                 "texts": ["Cases 1 to 25 of 2,288", "Face-to-face by the local force", "Aged 80 or over"],
             },
             {
+                "name": "care-case",
+                "heading": "Case NFRC19120015670",
+                "path": "/care/cases/NFRC19120015670",
+                "texts": ["Why it is at this level", "First contact overdue", "Record a contact attempt"],
+            },
+            {
                 "name": "audit",
                 "heading": "Audit log",
                 "path": "/audit",

@@ -95,7 +95,64 @@ fn the_officer_scores_and_reads_the_queue_with_its_reasons(kind: Backend) {
     assert!(first < second, "the level 4 case comes first");
     assert!(!world.audit("view_care_queue").is_empty());
     assert_eq!(world.audit("triage_care_queue").len(), 1);
+    // The case (40 days old, level 1: due 120 hours from its day, so reached late): its
+    // timer, reasons and forms; a refused record keeps what was typed.
+    let path = "/care/cases/CARE-2";
+    let case = officer.get(path);
+    case.expect(200)
+        .shows("Case CARE-2")
+        .shows("Nothing recorded yet")
+        .shows("Record a contact attempt");
+    let csrf = case.hidden("csrf_token");
+    let events = format!("{path}/events");
+    let refused = officer.post_form(
+        &events,
+        &[
+            ("csrf_token", csrf.as_str()),
+            ("kind", "contact_attempt"),
+            ("note", "Rang <twice>"),
+        ],
+    );
+    refused
+        .expect(400)
+        .shows("There is a problem")
+        .shows("Choose how the contact went");
+    assert!(refused.body.contains("href=\"#detail-contact_attempt\""));
+    assert!(
+        refused.body.contains("Rang &lt;twice&gt;")
+            || refused.body.contains("Rang &#60;twice&#62;")
+    );
+    officer
+        .post_form(
+            &events,
+            &[
+                ("csrf_token", csrf.as_str()),
+                ("kind", "contact_attempt"),
+                ("detail-contact_attempt", "reached"),
+                ("note", "Spoke to them"),
+            ],
+        )
+        .expect(303);
+    officer
+        .post_form(
+            &events,
+            &[
+                ("csrf_token", csrf.as_str()),
+                ("kind", "referral"),
+                ("detail-referral", "call_blocker"),
+            ],
+        )
+        .expect(303);
+    officer
+        .get(path)
+        .expect(200)
+        .shows("Contact attempt: Spoke to them")
+        .shows("Referral: Call blocker")
+        .shows("First contact made late");
+    assert_eq!(world.audit("update_care_case").len(), 2);
+    assert!(world.audit("view_care_case").len() >= 3);
     // An analyst sees no victims' cases.
     let mut analyst = Client::signed_in(&server, &world.account(Role::Analyst).username);
     analyst.get("/care").expect(403);
+    analyst.get(path).expect(403);
 }

@@ -55,7 +55,8 @@ type Row = (
 /// 400 allowed, but the request itself is wrong (as sent here); 401 the API without a
 /// token; 403 refused; 404 allowed, but there is no such thing.
 ///
-/// `{code}`, `{id}` (a run, or under `/users/` an account), `{job}` and `{token}` are
+/// `{code}`, `{id}` (a run, or under `/users/` an account), `{job}`, `{token}`, `{slug}`
+/// and `{reference}` are
 /// filled in; the query is appended.
 #[rustfmt::skip]
 const MATRIX: &[Row] = {
@@ -92,6 +93,8 @@ const MATRIX: &[Row] = {
         ("GET",  "/board",                  PERIOD,        P(ViewBoard),               Body::None,          [200, 200, 200, 403, 403, 303]),
         ("GET",  "/care",                   "",            P(WorkVictimCare),          Body::None,          [200, 403, 200, 403, 403, 303]),
         ("POST", "/care/triage",            "",            P(WorkVictimCare),          Body::Form(&[]),     [303, 403, 303, 403, 403, 303]),
+        ("GET",  "/care/cases/{reference}", "",            P(WorkVictimCare),          Body::None,          [404, 403, 404, 403, 403, 303]),
+        ("POST", "/care/cases/{reference}/events", "",     P(WorkVictimCare),          Body::Form(&[("kind", "closed"), ("detail-closed", "supported")]), [404, 403, 404, 403, 403, 303]),
         ("GET",  "/board.md",               PERIOD,        P(ViewBoard),               Body::None,          [200, 200, 200, 403, 403, 303]),
         // No Chromium on the test server: allowed, and told so.
         ("GET",  "/board.pdf",              PERIOD,        P(ViewBoard),               Body::None,          [400, 400, 400, 403, 403, 303]),
@@ -389,7 +392,8 @@ fn every_route_answers_each_role_as_its_permissions_say(kind: Backend) {
                 .replace("{id}", id)
                 .replace("{job}", "0123456789abcdef")
                 .replace("{token}", "not-a-real-token")
-                .replace("{slug}", "no-such-advice");
+                .replace("{slug}", "no-such-advice")
+                .replace("{reference}", "NO-SUCH-CASE");
             if !query.is_empty() {
                 path = format!("{path}?{query}");
             }
