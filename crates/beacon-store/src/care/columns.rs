@@ -43,13 +43,20 @@ pub(super) const INSERT_SQL: &str = "INSERT INTO care_cases
      (report_id, reference, reported_on, score, level, contact_due, reasons, weights, triaged_at)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 
-/// How many cases are queued.
+/// How many cases are queued (all, closed or not: what a triage run wrote).
 pub(super) const TOTAL_SQL: &str = "SELECT COUNT(*) FROM care_cases";
 
-/// A page of the queue: `?1` limit, `?2` offset, in the queue's order (its index).
+/// How many open cases the queue shows.
+pub(super) const OPEN_TOTAL_SQL: &str = "SELECT COUNT(*) FROM care_cases c
+     WHERE NOT EXISTS (SELECT 1 FROM care_case_events e
+                       WHERE e.report_id = c.report_id AND e.kind = 'closed')";
+
+/// A page of the open cases: `?1` limit, `?2` offset, in the queue's order (its index).
 pub(super) const PAGE_SQL: &str = "SELECT report_id, reference, reported_on, score, level,
             contact_due, reasons, weights, triaged_at
-     FROM care_cases
+     FROM care_cases c
+     WHERE NOT EXISTS (SELECT 1 FROM care_case_events e
+                       WHERE e.report_id = c.report_id AND e.kind = 'closed')
      ORDER BY level DESC, score DESC, reported_on, reference
      LIMIT ?1 OFFSET ?2";
 

@@ -87,7 +87,8 @@ pub struct CareCaseRecord {
 /// A page of the queue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CareQueuePage {
-    /// Cases in the queue in all.
+    /// Open cases in the queue in all (a closed case leaves the queue; it still opens by
+    /// its reference).
     pub total: u64,
     /// This page's, highest level first, then highest score, earliest reported, reference.
     pub cases: Vec<CareCaseRecord>,
@@ -141,7 +142,7 @@ pub trait Care {
         weights: &str,
         at: OffsetDateTime,
     ) -> StoreResult<u64>;
-    /// A page of the queue in its order.
+    /// A page of the queue's open cases in its order.
     fn care_queue(&mut self, offset: u64, limit: u32) -> StoreResult<CareQueuePage>;
     /// The queued case of the report with this reference.
     fn care_case(&mut self, reference: &str) -> StoreResult<Option<CareCaseRecord>>;

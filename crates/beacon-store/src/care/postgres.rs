@@ -1,8 +1,8 @@
 //! Victim care in PostgreSQL: a triage run replaces the queue in one transaction.
 
 use super::columns::{
-    CASE_SQL, CLEAR_SQL, EVENTS_SQL, INSERT_EVENT_SQL, INSERT_SQL, PAGE_SQL, REPORT_EXISTS_SQL,
-    TOTAL_SQL, case_from, event_from, input_from, inputs_sql,
+    CASE_SQL, CLEAR_SQL, EVENTS_SQL, INSERT_EVENT_SQL, INSERT_SQL, OPEN_TOTAL_SQL, PAGE_SQL,
+    REPORT_EXISTS_SQL, TOTAL_SQL, case_from, event_from, input_from, inputs_sql,
 };
 use super::{
     Care, CareCaseRecord, CareQueuePage, CaseEventRecord, NewCareCase, NewCaseEvent, TriageInput,
@@ -55,7 +55,7 @@ impl Care for PostgresStore {
     }
 
     fn care_queue(&mut self, offset: u64, limit: u32) -> StoreResult<CareQueuePage> {
-        let total: i64 = self.client.query_one(TOTAL_SQL, &[])?.try_get(0)?;
+        let total: i64 = self.client.query_one(OPEN_TOTAL_SQL, &[])?.try_get(0)?;
         let cases = self
             .client
             .query(&*dollar(PAGE_SQL), &[&i64::from(limit), &big(offset)?])?

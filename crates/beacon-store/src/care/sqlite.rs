@@ -1,8 +1,8 @@
 //! Victim care in SQLite: a triage run replaces the queue in one IMMEDIATE transaction.
 
 use super::columns::{
-    CASE_SQL, CLEAR_SQL, EVENTS_SQL, INSERT_EVENT_SQL, INSERT_SQL, PAGE_SQL, REPORT_EXISTS_SQL,
-    TOTAL_SQL, case_from, event_from, input_from, inputs_sql,
+    CASE_SQL, CLEAR_SQL, EVENTS_SQL, INSERT_EVENT_SQL, INSERT_SQL, OPEN_TOTAL_SQL, PAGE_SQL,
+    REPORT_EXISTS_SQL, TOTAL_SQL, case_from, event_from, input_from, inputs_sql,
 };
 use super::{
     Care, CareCaseRecord, CareQueuePage, CaseEventRecord, NewCareCase, NewCaseEvent, TriageInput,
@@ -53,7 +53,9 @@ impl Care for SqliteStore {
     }
 
     fn care_queue(&mut self, offset: u64, limit: u32) -> StoreResult<CareQueuePage> {
-        let total: i64 = self.connection.query_row(TOTAL_SQL, [], |row| row.get(0))?;
+        let total: i64 = self
+            .connection
+            .query_row(OPEN_TOTAL_SQL, [], |row| row.get(0))?;
         let mut statement = self.connection.prepare_cached(PAGE_SQL)?;
         let cases = collect(
             statement.query(params![

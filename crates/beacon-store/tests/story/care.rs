@@ -162,6 +162,14 @@ fn a_cases_events_outlive_the_queue_being_replaced(store: &mut dyn Store) {
         ]
     );
     assert_eq!(events[1].at, datetime!(2026-11-21 10:30 UTC));
+    // Closing the case takes it out of the queue's pages; it still opens by reference.
+    assert_eq!(store.care_queue(0, 10).expect("queue").total, 1);
+    store
+        .add_case_event(&event("closed", "supported", 60))
+        .expect("closed");
+    let page = store.care_queue(0, 10).expect("queue");
+    assert_eq!((page.total, page.cases.len()), (0, 0));
+    assert!(store.care_case("CASE-1").expect("read").is_some());
     assert_eq!(events[1].by, "officer");
     let unknown = NewCaseEvent {
         report_id: input.report_id + 1000,
