@@ -4,7 +4,7 @@
 //! input is refused with why; and every read and change is audited exactly once.
 
 use beacon_analytics::care::SlaStatus;
-use beacon_app::care::{CareError, case_view, record, triage};
+use beacon_app::care::{CareError, case_view, record, redact_closed, triage};
 use beacon_core::{AgeBand, Category, Pence, Report, VictimType};
 use beacon_store::{Backend, ReportBatch, Store};
 use time::OffsetDateTime;
@@ -193,5 +193,51 @@ fn a_cases_history_and_timer_are_kept_and_every_read_and_change_audited() {
         assert_eq!(count(store, "view_care_case"), 4);
         assert_eq!(count(store, "update_care_case"), 5);
         assert_eq!(count(store, "triage_care_queue"), 2);
+
+        // Retention: a year after closing, nothing is redacted a minute early, then the
+        // notes and hand-over names go, once, and the audit says so.
+        let closed_at = datetime!(2026-11-23 09:00 UTC);
+        let year = time::Duration::days(365);
+        assert_eq!(
+            redact_closed(
+                store,
+                365,
+                "beacon",
+                closed_at + year - time::Duration::minutes(1)
+            )
+            .expect("none yet"),
+            0
+        );
+        assert_eq!(
+            redact_closed(
+                store,
+                365,
+                "beacon",
+                closed_at + year + time::Duration::minutes(1)
+            )
+            .expect("redacted"),
+            1
+        );
+        assert_eq!(
+            redact_closed(store, 365, "beacon", closed_at + year + year).expect("again"),
+            0
+        );
+        assert_eq!(count(store, "redact_care_case"), 1);
+        let redacted =
+            case_view(store, "officer", "CARE-1", closed_at + year + year).expect("case");
+        assert!(redacted.history.iter().all(|line| line.note.is_empty()));
+        assert_eq!(
+            redacted.history.last().map(|line| line.what.as_str()),
+            Some(
+                "Notes and hand-over names removed: the case was closed longer ago than its retention period"
+            )
+        );
+        assert_eq!(redacted.held_by, None, "the hand-over's name is gone");
+        assert!(
+            redacted
+                .history
+                .iter()
+                .any(|line| line.what == "Handed over (the name was removed with the notes)")
+        );
     }
 }

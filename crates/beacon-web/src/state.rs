@@ -50,6 +50,8 @@ pub struct WebSettings {
     /// The victim triage weights the queue is scored by (`care_weights`; the shipped
     /// `data/care/triage.toml` by default).
     pub care_weights: Option<beacon_app::care::Weights>,
+    /// Days after closing a victim-care case its notes are kept.
+    pub care_redact_after_days: u32,
 }
 
 impl WebSettings {
@@ -80,6 +82,7 @@ impl WebSettings {
             trusted_proxy_header: None,
             notify: beacon_app::notify::NotifySettings::default(),
             care_weights: beacon_app::defaults::shipped_care_weights().ok(),
+            care_redact_after_days: beacon_app::care::REDACT_CLOSED_AFTER_DAYS,
         }
     }
 }

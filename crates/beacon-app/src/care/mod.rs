@@ -15,6 +15,9 @@ use time::{Date, Duration, OffsetDateTime, UtcOffset};
 /// How many days of reports the queue holds by default.
 pub const QUEUE_DAYS: u32 = 90;
 
+/// How long after closing a case its notes are kept, by default.
+pub const REDACT_CLOSED_AFTER_DAYS: u32 = 365;
+
 /// What can go wrong in victim care.
 #[derive(Debug, thiserror::Error)]
 pub enum CareError {
@@ -306,9 +309,23 @@ pub fn case_view(
     let mut closed = None;
     let mut history = Vec::new();
     for record in events {
+        if record.kind == "redacted" {
+            history.push(CaseHistoryLine {
+                what: "Notes and hand-over names removed: the case was closed longer ago than \
+                       its retention period"
+                    .to_owned(),
+                note: String::new(),
+                by: record.by,
+                at: record.at,
+            });
+            continue;
+        }
         let event = beacon_core::care::CaseEvent::from_parts(&record.kind, &record.detail);
         let what = match &event {
             Ok(event) => event.describe(),
+            Err(_) if record.kind == "handover" => {
+                "Handed over (the name was removed with the notes)".to_owned()
+            }
             Err(_) => format!("{}: {}", record.kind, record.detail),
         };
         match event {
@@ -375,4 +392,30 @@ pub fn record(
         detail: event.describe(),
     })?;
     Ok(())
+}
+
+/// Redacts the cases closed more than `after_days` before `now` (their notes and
+/// hand-over names removed), auditing each; how many. Run with every triage.
+///
+/// # Errors
+/// When the store fails.
+pub fn redact_closed(
+    store: &mut dyn Store,
+    after_days: u32,
+    by: &str,
+    now: OffsetDateTime,
+) -> CareResult<u64> {
+    let before = now - Duration::days(i64::from(after_days));
+    let redacted = store.redact_closed_cases(before, by, now)?;
+    for reference in &redacted {
+        store.audit(&AuditEvent {
+            actor: by.to_owned(),
+            action: "redact_care_case".into(),
+            subject: format!("care_case:{reference}"),
+            detail: format!(
+                "closed more than {after_days} days ago: notes and hand-over names removed"
+            ),
+        })?;
+    }
+    Ok(redacted.len() as u64)
 }

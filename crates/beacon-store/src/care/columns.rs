@@ -104,3 +104,16 @@ pub(super) fn event_from(row: &impl Columns) -> StoreResult<CaseEventRecord> {
         at: row.moment(5)?,
     })
 }
+
+/// The cases closed before `?1` and not yet redacted: report id and reference.
+pub(super) const TO_REDACT_SQL: &str = "SELECT r.id, r.reference FROM reports r
+     WHERE EXISTS (SELECT 1 FROM care_case_events e
+                   WHERE e.report_id = r.id AND e.kind = 'closed' AND e.at < ?1)
+       AND NOT EXISTS (SELECT 1 FROM care_case_events e
+                       WHERE e.report_id = r.id AND e.kind = 'redacted')
+     ORDER BY r.id";
+
+/// Removes report `?1`'s notes and hand-over names.
+pub(super) const REDACT_SQL: &str = "UPDATE care_case_events
+     SET note = '', detail = CASE WHEN kind = 'handover' THEN '' ELSE detail END
+     WHERE report_id = ?1";

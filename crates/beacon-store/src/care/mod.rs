@@ -151,4 +151,13 @@ pub trait Care {
     fn add_case_event(&mut self, event: &NewCaseEvent) -> StoreResult<i64>;
     /// A case's events, oldest first.
     fn case_events(&mut self, report_id: i64) -> StoreResult<Vec<CaseEventRecord>>;
+    /// Redacts the cases closed before `closed_before` and not yet redacted, in one
+    /// transaction: their notes and hand-over names are removed and a `redacted` event
+    /// (by `by`, at `at`) says so. The references of the cases redacted.
+    fn redact_closed_cases(
+        &mut self,
+        closed_before: OffsetDateTime,
+        by: &str,
+        at: OffsetDateTime,
+    ) -> StoreResult<Vec<String>>;
 }

@@ -2,7 +2,8 @@
 
 use super::columns::{
     CASE_SQL, CLEAR_SQL, EVENTS_SQL, INSERT_EVENT_SQL, INSERT_SQL, OPEN_TOTAL_SQL, PAGE_SQL,
-    REPORT_EXISTS_SQL, TOTAL_SQL, case_from, event_from, input_from, inputs_sql,
+    REDACT_SQL, REPORT_EXISTS_SQL, TO_REDACT_SQL, TOTAL_SQL, case_from, event_from, input_from,
+    inputs_sql,
 };
 use super::{
     Care, CareCaseRecord, CareQueuePage, CaseEventRecord, NewCareCase, NewCaseEvent, TriageInput,
@@ -110,5 +111,28 @@ impl Care for PostgresStore {
             .iter()
             .map(event_from)
             .collect()
+    }
+
+    fn redact_closed_cases(
+        &mut self,
+        closed_before: OffsetDateTime,
+        by: &str,
+        at: OffsetDateTime,
+    ) -> StoreResult<Vec<String>> {
+        let mut transaction = self.client.transaction()?;
+        let due: Vec<(i64, String)> = transaction
+            .query(&*dollar(TO_REDACT_SQL), &[&closed_before])?
+            .iter()
+            .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+            .collect::<StoreResult<_>>()?;
+        for (report_id, _) in &due {
+            transaction.execute(&*dollar(REDACT_SQL), &[report_id])?;
+            transaction.query_one(
+                &*dollar(INSERT_EVENT_SQL),
+                &[report_id, &"redacted", &"", &"", &pg_text(by), &at],
+            )?;
+        }
+        transaction.commit()?;
+        Ok(due.into_iter().map(|(_, reference)| reference).collect())
     }
 }

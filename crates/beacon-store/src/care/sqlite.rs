@@ -2,7 +2,8 @@
 
 use super::columns::{
     CASE_SQL, CLEAR_SQL, EVENTS_SQL, INSERT_EVENT_SQL, INSERT_SQL, OPEN_TOTAL_SQL, PAGE_SQL,
-    REPORT_EXISTS_SQL, TOTAL_SQL, case_from, event_from, input_from, inputs_sql,
+    REDACT_SQL, REPORT_EXISTS_SQL, TO_REDACT_SQL, TOTAL_SQL, case_from, event_from, input_from,
+    inputs_sql,
 };
 use super::{
     Care, CareCaseRecord, CareQueuePage, CaseEventRecord, NewCareCase, NewCaseEvent, TriageInput,
@@ -108,5 +109,32 @@ impl Care for SqliteStore {
     fn case_events(&mut self, report_id: i64) -> StoreResult<Vec<CaseEventRecord>> {
         let mut statement = self.connection.prepare_cached(EVENTS_SQL)?;
         collect(statement.query([report_id])?, |row| event_from(row))
+    }
+
+    fn redact_closed_cases(
+        &mut self,
+        closed_before: OffsetDateTime,
+        by: &str,
+        at: OffsetDateTime,
+    ) -> StoreResult<Vec<String>> {
+        let transaction = self
+            .connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let due: Vec<(i64, String)> = {
+            let mut statement = transaction.prepare_cached(TO_REDACT_SQL)?;
+            collect(statement.query([utc_text(closed_before)])?, |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })?
+        };
+        for (report_id, _) in &due {
+            transaction.execute(REDACT_SQL, [report_id])?;
+            transaction.query_row(
+                INSERT_EVENT_SQL,
+                params![report_id, "redacted", "", "", by, utc_text(at)],
+                |row| row.get::<_, i64>(0),
+            )?;
+        }
+        transaction.commit()?;
+        Ok(due.into_iter().map(|(_, reference)| reference).collect())
     }
 }

@@ -170,6 +170,37 @@ fn a_cases_events_outlive_the_queue_being_replaced(store: &mut dyn Store) {
     let page = store.care_queue(0, 10).expect("queue");
     assert_eq!((page.total, page.cases.len()), (0, 0));
     assert!(store.care_case("CASE-1").expect("read").is_some());
+    // Retention: a case closed before the cut-off has its notes and hand-over names
+    // removed, once, with a `redacted` event saying so; an open case keeps everything.
+    store
+        .add_case_event(&NewCaseEvent {
+            note: "Lives alone; daughter helps".to_owned(),
+            ..event("handover", "officer-two", 45)
+        })
+        .expect("handed over");
+    let cut_off = at + time::Duration::minutes(61);
+    assert_eq!(
+        store
+            .redact_closed_cases(at, "beacon", cut_off)
+            .expect("none yet"),
+        Vec::<String>::new(),
+        "closed after the cut-off: kept"
+    );
+    let redacted = store
+        .redact_closed_cases(cut_off, "beacon", cut_off)
+        .expect("redacted");
+    assert_eq!(redacted, ["CASE-1"]);
+    let events = store.case_events(input.report_id).expect("events");
+    assert!(events.iter().all(|e| e.note.is_empty()), "{events:?}");
+    let handover = events.iter().find(|e| e.kind == "handover").expect("kept");
+    assert_eq!(handover.detail, "");
+    assert_eq!(events.last().map(|e| e.kind.as_str()), Some("redacted"));
+    assert_eq!(
+        store
+            .redact_closed_cases(cut_off, "beacon", cut_off)
+            .expect("again"),
+        Vec::<String>::new()
+    );
     assert_eq!(events[1].by, "officer");
     let unknown = NewCaseEvent {
         report_id: input.report_id + 1000,

@@ -3,7 +3,7 @@
 
 use super::config::{Settings, actor};
 use super::output::{parse_cli_date, print_json, today};
-use beacon_app::care::{QUEUE_DAYS, QueueView, triage};
+use beacon_app::care::{QUEUE_DAYS, QueueView, redact_closed, triage};
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -13,7 +13,8 @@ use time::OffsetDateTime;
 #[derive(Debug, Subcommand)]
 pub enum CareCommand {
     /// Score the recent reports of people into the triage queue (run it after loading
-    /// reports, or from a timer); replaces the queue whole.
+    /// reports, or from a timer); replaces the queue whole. Cases closed longer ago than
+    /// `care_redact_after_days` (365) are redacted first.
     Triage(TriageArgs),
     /// The triage queue, scored afresh: each case with its score, level, when first
     /// contact is due and every reason. Every read is audited.
@@ -59,6 +60,12 @@ pub fn run(command: CareCommand, settings: &Settings) -> anyhow::Result<ExitCode
         CareCommand::Triage(args) => {
             let weights = settings.care_weights(args.weights.as_deref())?;
             let end = end_of(store.as_mut(), args.to)?;
+            let redacted = redact_closed(
+                store.as_mut(),
+                settings.care_redact_after_days,
+                &actor(),
+                OffsetDateTime::now_utc(),
+            )?;
             let outcome = triage(
                 store.as_mut(),
                 &weights,
@@ -68,8 +75,14 @@ pub fn run(command: CareCommand, settings: &Settings) -> anyhow::Result<ExitCode
                 OffsetDateTime::now_utc(),
             )?;
             if args.json {
-                print_json(&outcome)?;
+                print_json(&serde_json::json!({ "triage": outcome, "redacted": redacted }))?;
             } else {
+                if redacted > 0 {
+                    out!(
+                        "{redacted} closed cases redacted (closed more than {} days ago).",
+                        settings.care_redact_after_days
+                    );
+                }
                 out!(
                     "{} cases in the queue from {} reports read: level 4 {}, level 3 {}, level 2 {}, level 1 {}.",
                     outcome.queued,
@@ -92,6 +105,12 @@ pub fn run(command: CareCommand, settings: &Settings) -> anyhow::Result<ExitCode
                 .map_or_else(OffsetDateTime::now_utc, |day| day.midnight().assume_utc())
                 .min(OffsetDateTime::now_utc());
             let end = end_of(store.as_mut(), args.triage.to)?;
+            redact_closed(
+                store.as_mut(),
+                settings.care_redact_after_days,
+                &actor(),
+                OffsetDateTime::now_utc(),
+            )?;
             triage(
                 store.as_mut(),
                 &weights,

@@ -20,6 +20,8 @@ struct ConfigFile {
     rules: Option<PathBuf>,
     /// Victim triage weights file.
     care_weights: Option<PathBuf>,
+    /// Days after closing a victim-care case its notes are kept.
+    care_redact_after_days: Option<u32>,
     /// Owner digests.
     #[serde(default)]
     notify: NotifySettings,
@@ -38,6 +40,8 @@ pub struct Settings {
     pub rules: Option<PathBuf>,
     /// Victim triage weights file, if not the shipped default.
     pub care_weights: Option<PathBuf>,
+    /// Days after closing a victim-care case its notes are kept (365 by default).
+    pub care_redact_after_days: u32,
     /// Owner digest and channel settings (`[notify]`); the SMS API key may come from
     /// `BEACON_SMS_API_KEY`.
     pub notify: NotifySettings,
@@ -64,6 +68,9 @@ impl Settings {
             database_given,
             rules: file.rules,
             care_weights: file.care_weights,
+            care_redact_after_days: file
+                .care_redact_after_days
+                .unwrap_or(beacon_app::care::REDACT_CLOSED_AFTER_DAYS),
             notify: {
                 let mut notify = file.notify;
                 if let (Some(sms), Ok(key)) = (&mut notify.sms, std::env::var("BEACON_SMS_API_KEY"))

@@ -54,6 +54,7 @@ pub fn serve(
     );
     let mut web = WebSettings::new(settings.rules(None)?);
     web.care_weights = Some(settings.care_weights(None)?);
+    web.care_redact_after_days = settings.care_redact_after_days;
     web.secure_cookies = args.secure_cookies;
     web.trusted_proxy_header = args.trusted_proxy_header.clone();
     web.notify = settings.notify.clone();

@@ -12,7 +12,9 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use beacon_app::care::{QUEUE_DAYS, QueueEntry, queue_end, queue_page, triage as run_triage};
+use beacon_app::care::{
+    QUEUE_DAYS, QueueEntry, queue_end, queue_page, redact_closed, triage as run_triage,
+};
 use beacon_core::Permission;
 use beacon_core::money::group_thousands;
 use serde::Deserialize;
@@ -134,9 +136,11 @@ pub async fn triage(
         ));
     };
     let actor = viewer.user.username.clone();
+    let redact_after = state.settings().care_redact_after_days;
     state
         .blocking(move |store| {
             let now = OffsetDateTime::now_utc();
+            redact_closed(store, redact_after, &actor, now)?;
             let end = queue_end(store, now.date())?;
             run_triage(store, &weights, QUEUE_DAYS, end, &actor, now)
         })
