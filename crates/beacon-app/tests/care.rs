@@ -5,7 +5,7 @@
 
 use beacon_analytics::care::SlaStatus;
 use beacon_app::care::{CareError, case_view, record, redact_closed, triage};
-use beacon_core::{AgeBand, Category, Pence, Report, VictimType};
+use beacon_core::{AgeBand, Pence, Report};
 use beacon_store::{Backend, ReportBatch, Store};
 use time::OffsetDateTime;
 use time::macros::{date, datetime};
@@ -21,30 +21,14 @@ fn stores() -> Vec<(beacon_testing::TestDatabase, Box<dyn Store>)> {
         .collect()
 }
 
+/// An 80-year-old's courier fraud, £12,000, judged vulnerable: level 4.
 fn report(reference: &str, reported_on: time::Date) -> Report {
     Report {
-        reference: reference.to_owned(),
-        reported_on,
-        offence_on: None,
-        fraud_type: "NFIB1A".to_owned(),
-        category: Category::Fraud,
-        victim_type: VictimType::Individual,
-        victim_age: None,
         age_band: Some(AgeBand::EightyPlus),
-        victim_gender: None,
-        contact_method: None,
-        org_sector: None,
-        org_size: None,
-        postcode: None,
-        district: None,
         loss: Some(Pence(1_200_000)),
-        cyber_enabled: None,
         vulnerable: Some(true),
-        repeat_victim: None,
-        victim_key: None,
-        tags: Vec::new(),
         local_issues: vec!["courier_fraud".to_owned()],
-        summary: None,
+        ..beacon_testing::blank_report(reference, reported_on)
     }
 }
 

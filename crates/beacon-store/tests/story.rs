@@ -155,30 +155,7 @@ fn full(text: &str) -> Postcode {
 
 /// A plain report: everything optional left unknown.
 fn report(reference: &str, reported_on: Date) -> Report {
-    Report {
-        reference: reference.to_owned(),
-        reported_on,
-        offence_on: None,
-        fraud_type: "NFIB1A".to_owned(),
-        category: Category::Fraud,
-        victim_type: VictimType::Individual,
-        victim_age: None,
-        age_band: None,
-        victim_gender: None,
-        contact_method: None,
-        org_sector: None,
-        org_size: None,
-        postcode: None,
-        district: None,
-        loss: None,
-        cyber_enabled: None,
-        vulnerable: None,
-        repeat_victim: None,
-        victim_key: None,
-        tags: Vec::new(),
-        local_issues: Vec::new(),
-        summary: None,
-    }
+    beacon_testing::blank_report(reference, reported_on)
 }
 
 /// A report identified by its loss, so facts can be told apart.

@@ -27,7 +27,9 @@
 use beacon_store::{Backend, Store};
 use std::sync::atomic::{AtomicU64, Ordering};
 
+mod reports;
 mod skip;
+pub use reports::blank_report;
 pub use skip::{PYTHON_VARIABLE, SKIP_LOG_VARIABLE, python_with, skip, skip_log, under_ci};
 
 /// The variable naming the PostgreSQL server on which tests create their databases.

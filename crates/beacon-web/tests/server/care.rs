@@ -3,37 +3,17 @@
 //! anti-forgery token nothing is scored.
 
 use super::*;
-use beacon_core::{Category, Pence, Report, VictimType};
+use beacon_core::{Pence, Report};
 use beacon_store::ReportBatch;
 use time::{Duration, OffsetDateTime};
 
 scenarios!(the_officer_scores_and_reads_the_queue_with_its_reasons,);
 
 fn recent(reference: &str, days_ago: i64) -> Report {
-    Report {
-        reference: reference.to_owned(),
-        reported_on: OffsetDateTime::now_utc().date() - Duration::days(days_ago),
-        offence_on: None,
-        fraud_type: "NFIB1A".to_owned(),
-        category: Category::Fraud,
-        victim_type: VictimType::Individual,
-        victim_age: None,
-        age_band: None,
-        victim_gender: None,
-        contact_method: None,
-        org_sector: None,
-        org_size: None,
-        postcode: None,
-        district: None,
-        loss: None,
-        cyber_enabled: None,
-        vulnerable: None,
-        repeat_victim: None,
-        victim_key: None,
-        tags: Vec::new(),
-        local_issues: Vec::new(),
-        summary: None,
-    }
+    beacon_testing::blank_report(
+        reference,
+        OffsetDateTime::now_utc().date() - Duration::days(days_ago),
+    )
 }
 
 fn the_officer_scores_and_reads_the_queue_with_its_reasons(kind: Backend) {
