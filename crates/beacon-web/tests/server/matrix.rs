@@ -228,7 +228,8 @@ const MATRIX: &[Row] = {
 /// Where `/` sends each role.
 fn start_page(role: Role) -> &'static str {
     match role {
-        Role::Coordinator | Role::Analyst | Role::VulnerabilityOfficer => "/dashboard",
+        Role::Coordinator | Role::Analyst => "/dashboard",
+        Role::VulnerabilityOfficer => "/care",
         Role::PartnerItManager => "/my-organisation",
         Role::BusinessUser => "/account",
     }

@@ -2,12 +2,15 @@
 
 use crate::auth::Viewer;
 use axum::response::Redirect;
-use beacon_core::Permission;
+use beacon_core::{Permission, Role};
 
-/// Where `/` goes: each role's first page.
+/// Where `/` goes: each role's first page (the vulnerability officer's work starts at the
+/// triage queue).
 pub async fn start(viewer: Viewer) -> Redirect {
     let role = viewer.user.role;
-    let to = if role.may(Permission::ViewStatistics) {
+    let to = if role == Role::VulnerabilityOfficer {
+        "/care"
+    } else if role.may(Permission::ViewStatistics) {
         "/dashboard"
     } else if role.may(Permission::ViewOwnOrganisation) {
         "/my-organisation"
