@@ -187,7 +187,9 @@ pub struct QueueEntry {
     /// When first contact is due.
     #[serde(with = "time::serde::rfc3339")]
     pub contact_due: OffsetDateTime,
-    /// Whether that time has passed at the moment of reading.
+    /// Where the case stands against its service level at the moment of reading.
+    pub sla: beacon_analytics::care::Sla,
+    /// Whether first contact is overdue: not reached, and the time has passed.
     pub overdue: bool,
     /// Every reason with its points.
     pub reasons: Vec<Reason>,
@@ -207,6 +209,8 @@ pub struct QueueView {
 }
 
 fn entry_of(case: CareCaseRecord, now: OffsetDateTime) -> QueueEntry {
+    let reached: Vec<OffsetDateTime> = case.first_contact.into_iter().collect();
+    let sla = beacon_analytics::care::sla(case.contact_due, &reached, now);
     let level = beacon_core::care::CareLevel::from_number(case.level)
         .unwrap_or(beacon_core::care::CareLevel::AutomatedAdvice);
     QueueEntry {
@@ -216,7 +220,8 @@ fn entry_of(case: CareCaseRecord, now: OffsetDateTime) -> QueueEntry {
         score: case.score,
         level: case.level,
         level_label: level.label(),
-        overdue: case.contact_due < now,
+        sla,
+        overdue: sla.status == beacon_analytics::care::SlaStatus::Overdue,
         contact_due: case.contact_due,
         weights: case.weights,
     }

@@ -53,14 +53,17 @@ pub(super) const OPEN_TOTAL_SQL: &str = "SELECT COUNT(*) FROM care_cases c
 
 /// A page of the open cases: `?1` limit, `?2` offset, in the queue's order (its index).
 pub(super) const PAGE_SQL: &str = "SELECT report_id, reference, reported_on, score, level,
-            contact_due, reasons, weights, triaged_at
+            contact_due, reasons, weights, triaged_at,
+            (SELECT MIN(e.at) FROM care_case_events e
+             WHERE e.report_id = c.report_id AND e.kind = 'contact_attempt'
+               AND e.detail = 'reached')
      FROM care_cases c
      WHERE NOT EXISTS (SELECT 1 FROM care_case_events e
                        WHERE e.report_id = c.report_id AND e.kind = 'closed')
      ORDER BY level DESC, score DESC, reported_on, reference
      LIMIT ?1 OFFSET ?2";
 
-/// A case from a row of [`PAGE_SQL`].
+/// A case from a row of [`PAGE_SQL`] or [`CASE_SQL`].
 pub(super) fn case_from(row: &impl Columns) -> StoreResult<CareCaseRecord> {
     let day: String = row.get(2)?;
     Ok(CareCaseRecord {
@@ -73,13 +76,17 @@ pub(super) fn case_from(row: &impl Columns) -> StoreResult<CareCaseRecord> {
         reasons_json: row.get(6)?,
         weights: row.get(7)?,
         triaged_at: row.moment(8)?,
+        first_contact: row.opt_moment(9)?,
     })
 }
 
 /// The queued case of reference `?1`.
 pub(super) const CASE_SQL: &str = "SELECT report_id, reference, reported_on, score, level,
-            contact_due, reasons, weights, triaged_at
-     FROM care_cases WHERE reference = ?1";
+            contact_due, reasons, weights, triaged_at,
+            (SELECT MIN(e.at) FROM care_case_events e
+             WHERE e.report_id = c.report_id AND e.kind = 'contact_attempt'
+               AND e.detail = 'reached')
+     FROM care_cases c WHERE reference = ?1";
 
 /// Whether report `?1` is stored.
 pub(super) const REPORT_EXISTS_SQL: &str = "SELECT 1 FROM reports WHERE id = ?1";

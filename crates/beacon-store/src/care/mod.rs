@@ -82,6 +82,9 @@ pub struct CareCaseRecord {
     /// When it was scored.
     #[serde(with = "time::serde::rfc3339")]
     pub triaged_at: OffsetDateTime,
+    /// When the victim was first reached (the first contact attempt that reached them).
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub first_contact: Option<OffsetDateTime>,
 }
 
 /// A page of the queue.

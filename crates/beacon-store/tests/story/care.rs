@@ -162,6 +162,18 @@ fn a_cases_events_outlive_the_queue_being_replaced(store: &mut dyn Store) {
         ]
     );
     assert_eq!(events[1].at, datetime!(2026-11-21 10:30 UTC));
+    // The first contact that reached the victim is read with the case.
+    assert_eq!(
+        store
+            .care_case("CASE-1")
+            .expect("read")
+            .and_then(|c| c.first_contact),
+        Some(datetime!(2026-11-21 10:30 UTC))
+    );
+    assert_eq!(
+        store.care_queue(0, 10).expect("queue").cases[0].first_contact,
+        Some(datetime!(2026-11-21 10:30 UTC))
+    );
     // Closing the case takes it out of the queue's pages; it still opens by reference.
     assert_eq!(store.care_queue(0, 10).expect("queue").total, 1);
     store

@@ -130,6 +130,8 @@ fn the_officer_scores_and_reads_the_queue_with_its_reasons(kind: Backend) {
         .shows("Referral: Call blocker")
         .shows("First contact made late");
     assert_eq!(world.audit("update_care_case").len(), 2);
+    // The queue says the same: reached, late.
+    officer.get("/care").expect(200).shows("Reached late");
     assert!(world.audit("view_care_case").len() >= 3);
     // An analyst sees no victims' cases.
     let mut analyst = Client::signed_in(&server, &world.account(Role::Analyst).username);

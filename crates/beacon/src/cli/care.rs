@@ -3,6 +3,7 @@
 
 use super::config::{Settings, actor};
 use super::output::{parse_cli_date, print_json, today};
+use beacon_analytics::care::SlaStatus;
 use beacon_app::care::{QUEUE_DAYS, QueueView, redact_closed, triage};
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
@@ -167,7 +168,12 @@ fn print_queue(view: &QueueView) {
             entry.level,
             entry.level_label,
             entry.contact_due.date(),
-            if entry.overdue { " (overdue)" } else { "" }
+            match entry.sla.status {
+                SlaStatus::Pending => "",
+                SlaStatus::Overdue => " (overdue)",
+                SlaStatus::Met => " (reached in time)",
+                SlaStatus::MetLate => " (reached late)",
+            }
         );
         for reason in &entry.reasons {
             out!("    {:>+4}  {}", reason.points, reason.text);

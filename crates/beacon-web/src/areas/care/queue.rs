@@ -12,6 +12,7 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use beacon_analytics::care::SlaStatus;
 use beacon_app::care::{
     QUEUE_DAYS, QueueEntry, queue_end, queue_page, redact_closed, triage as run_triage,
 };
@@ -37,7 +38,8 @@ pub struct CaseRow {
     level: u8,
     level_label: &'static str,
     contact_due: String,
-    overdue: bool,
+    /// The service level's tag colour and words, when there is something to say.
+    sla: Option<(&'static str, &'static str)>,
     reasons: Vec<(String, String)>,
 }
 
@@ -50,7 +52,12 @@ impl CaseRow {
             level: entry.level,
             level_label: entry.level_label,
             contact_due: date_time(entry.contact_due),
-            overdue: entry.overdue,
+            sla: match entry.sla.status {
+                SlaStatus::Pending => None,
+                SlaStatus::Overdue => Some(("govuk-tag--red", "Overdue")),
+                SlaStatus::Met => Some(("govuk-tag--green", "Reached in time")),
+                SlaStatus::MetLate => Some(("govuk-tag--orange", "Reached late")),
+            },
             reasons: entry
                 .reasons
                 .into_iter()
