@@ -84,7 +84,8 @@ pub use campaigns::{
     NewCampaignEvent, NewCampaignRecipient, StratumFigures,
 };
 pub use care::{
-    Care, CareCaseRecord, CareQueuePage, CaseEventRecord, NewCareCase, NewCaseEvent, TriageInput,
+    Care, CareCaseRecord, CareQueueFilter, CareQueuePage, CaseEventRecord, NewCareCase,
+    NewCaseEvent, TriageInput,
 };
 pub use contacts::Contacts;
 pub use education::{

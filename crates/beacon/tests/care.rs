@@ -95,6 +95,22 @@ fn the_queue_comes_from_the_reports_with_every_reason(backend: Backend) {
         ]
     );
     assert_eq!(entries[0]["contact_due"], "2026-11-29T00:00:00Z");
+    let level_3 = json(&beacon(
+        location,
+        None,
+        &[
+            "care",
+            "queue",
+            "--to",
+            "2026-11-30",
+            "--level",
+            "3",
+            "--json",
+        ],
+        &[],
+    ));
+    assert_eq!(level_3["total"], 2, "{level_3}");
+    assert_eq!(level_3["entries"][0]["reference"], "C2");
     assert_eq!(entries[0]["level_label"], "Face-to-face by the local force");
     // In words: each case with its reasons and points.
     let words = text(&beacon(

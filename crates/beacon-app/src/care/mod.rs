@@ -227,6 +227,15 @@ fn entry_of(case: CareCaseRecord, now: OffsetDateTime) -> QueueEntry {
     }
 }
 
+/// Which cases a page of the queue shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct QueueChoice {
+    /// Only this level of care (1 to 4).
+    pub level: Option<u8>,
+    /// Only the cases whose first contact is overdue now.
+    pub overdue_only: bool,
+}
+
 /// A page of the queue, audited (who read which page) before it is read.
 ///
 /// # Errors
@@ -234,17 +243,27 @@ fn entry_of(case: CareCaseRecord, now: OffsetDateTime) -> QueueEntry {
 pub fn queue_page(
     store: &mut dyn Store,
     by: &str,
-    offset: u64,
-    limit: u32,
+    (choice, offset, limit): (QueueChoice, u64, u32),
     now: OffsetDateTime,
 ) -> CareResult<QueueView> {
+    let mut detail = format!("cases {} to {}", offset + 1, offset + u64::from(limit));
+    if let Some(level) = choice.level {
+        detail.push_str(&format!(" of level {level}"));
+    }
+    if choice.overdue_only {
+        detail.push_str(", overdue only");
+    }
     store.audit(&AuditEvent {
         actor: by.to_owned(),
         action: "view_care_queue".into(),
         subject: "care_queue".into(),
-        detail: format!("cases {} to {}", offset + 1, offset + u64::from(limit)),
+        detail,
     })?;
-    let page = store.care_queue(offset, limit)?;
+    let filter = beacon_store::CareQueueFilter {
+        level: choice.level,
+        overdue_at: choice.overdue_only.then_some(now),
+    };
+    let page = store.care_queue(&filter, offset, limit)?;
     Ok(QueueView {
         total: page.total,
         offset,

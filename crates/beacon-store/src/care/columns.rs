@@ -46,24 +46,51 @@ pub(super) const INSERT_SQL: &str = "INSERT INTO care_cases
 /// How many cases are queued (all, closed or not: what a triage run wrote).
 pub(super) const TOTAL_SQL: &str = "SELECT COUNT(*) FROM care_cases";
 
-/// How many open cases the queue shows.
-pub(super) const OPEN_TOTAL_SQL: &str = "SELECT COUNT(*) FROM care_cases c
-     WHERE NOT EXISTS (SELECT 1 FROM care_case_events e
-                       WHERE e.report_id = c.report_id AND e.kind = 'closed')";
+/// Open cases (no `closed` event) of level `{level}` (any when NULL) and, when `{at}` is
+/// a moment, only those whose first contact is overdue then: due before it, and not
+/// reached by it. The parameters are cast (`moment` is the dialect's type of a stored
+/// time), since PostgreSQL cannot tell a parameter's type from `IS NULL` alone.
+fn open_cases(level: &str, at: &str, moment: &str) -> String {
+    let level = format!("CAST({level} AS BIGINT)");
+    let at = format!("CAST({at} AS {moment})");
+    format!(
+        "NOT EXISTS (SELECT 1 FROM care_case_events e
+                     WHERE e.report_id = c.report_id AND e.kind = 'closed')
+         AND ({level} IS NULL OR c.level = {level})
+         AND ({at} IS NULL OR (c.contact_due < {at}
+              AND NOT EXISTS (SELECT 1 FROM care_case_events e
+                              WHERE e.report_id = c.report_id AND e.kind = 'contact_attempt'
+                                AND e.detail = 'reached' AND e.at <= {at})))"
+    )
+}
 
-/// A page of the open cases: `?1` limit, `?2` offset, in the queue's order (its index).
-pub(super) const PAGE_SQL: &str = "SELECT report_id, reference, reported_on, score, level,
-            contact_due, reasons, weights, triaged_at,
-            (SELECT MIN(e.at) FROM care_case_events e
-             WHERE e.report_id = c.report_id AND e.kind = 'contact_attempt'
-               AND e.detail = 'reached')
-     FROM care_cases c
-     WHERE NOT EXISTS (SELECT 1 FROM care_case_events e
-                       WHERE e.report_id = c.report_id AND e.kind = 'closed')
-     ORDER BY level DESC, score DESC, reported_on, reference
-     LIMIT ?1 OFFSET ?2";
+/// How many open cases the queue shows: `?1` level, `?2` overdue at (see
+/// [`open_cases`]).
+pub(super) fn open_total_sql(moment: &str) -> String {
+    format!(
+        "SELECT COUNT(*) FROM care_cases c WHERE {}",
+        open_cases("?1", "?2", moment)
+    )
+}
 
-/// A case from a row of [`PAGE_SQL`] or [`CASE_SQL`].
+/// A page of the open cases: `?1` limit, `?2` offset, `?3` level, `?4` overdue at, in
+/// the queue's order (its index).
+pub(super) fn page_sql(moment: &str) -> String {
+    format!(
+        "SELECT report_id, reference, reported_on, score, level,
+                contact_due, reasons, weights, triaged_at,
+                (SELECT MIN(e.at) FROM care_case_events e
+                 WHERE e.report_id = c.report_id AND e.kind = 'contact_attempt'
+                   AND e.detail = 'reached')
+         FROM care_cases c
+         WHERE {}
+         ORDER BY level DESC, score DESC, reported_on, reference
+         LIMIT ?1 OFFSET ?2",
+        open_cases("?3", "?4", moment)
+    )
+}
+
+/// A case from a row of [`page_sql`] or [`CASE_SQL`].
 pub(super) fn case_from(row: &impl Columns) -> StoreResult<CareCaseRecord> {
     let day: String = row.get(2)?;
     Ok(CareCaseRecord {

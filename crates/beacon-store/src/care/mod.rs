@@ -132,6 +132,15 @@ pub struct CaseEventRecord {
     pub at: OffsetDateTime,
 }
 
+/// Which of the queue's open cases a page shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CareQueueFilter {
+    /// Only this level (1 to 4).
+    pub level: Option<u8>,
+    /// Only the cases whose first contact is overdue at this moment.
+    pub overdue_at: Option<OffsetDateTime>,
+}
+
 /// Victim care, on either backend.
 pub trait Care {
     /// Every report made on or after `from`, oldest first.
@@ -146,7 +155,12 @@ pub trait Care {
         at: OffsetDateTime,
     ) -> StoreResult<u64>;
     /// A page of the queue's open cases in its order.
-    fn care_queue(&mut self, offset: u64, limit: u32) -> StoreResult<CareQueuePage>;
+    fn care_queue(
+        &mut self,
+        filter: &CareQueueFilter,
+        offset: u64,
+        limit: u32,
+    ) -> StoreResult<CareQueuePage>;
     /// The queued case of the report with this reference.
     fn care_case(&mut self, reference: &str) -> StoreResult<Option<CareCaseRecord>>;
     /// Records what the officer did; its id. [`crate::StoreError::NotFound`] when the

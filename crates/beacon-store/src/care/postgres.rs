@@ -1,12 +1,13 @@
 //! Victim care in PostgreSQL: a triage run replaces the queue in one transaction.
 
 use super::columns::{
-    CASE_SQL, CLEAR_SQL, EVENTS_SQL, INSERT_EVENT_SQL, INSERT_SQL, OPEN_TOTAL_SQL, PAGE_SQL,
-    REDACT_SQL, REPORT_EXISTS_SQL, TO_REDACT_SQL, TOTAL_SQL, case_from, event_from, input_from,
-    inputs_sql,
+    CASE_SQL, CLEAR_SQL, EVENTS_SQL, INSERT_EVENT_SQL, INSERT_SQL, REDACT_SQL, REPORT_EXISTS_SQL,
+    TO_REDACT_SQL, TOTAL_SQL, case_from, event_from, input_from, inputs_sql, open_total_sql,
+    page_sql,
 };
 use super::{
-    Care, CareCaseRecord, CareQueuePage, CaseEventRecord, NewCareCase, NewCaseEvent, TriageInput,
+    Care, CareCaseRecord, CareQueueFilter, CareQueuePage, CaseEventRecord, NewCareCase,
+    NewCaseEvent, TriageInput,
 };
 use crate::neutral::{date_text, dollar};
 use crate::postgres::{PostgresStore, big, pg_text};
@@ -55,11 +56,24 @@ impl Care for PostgresStore {
         Ok(u64::try_from(total).unwrap_or(0))
     }
 
-    fn care_queue(&mut self, offset: u64, limit: u32) -> StoreResult<CareQueuePage> {
-        let total: i64 = self.client.query_one(OPEN_TOTAL_SQL, &[])?.try_get(0)?;
+    fn care_queue(
+        &mut self,
+        filter: &CareQueueFilter,
+        offset: u64,
+        limit: u32,
+    ) -> StoreResult<CareQueuePage> {
+        let level = filter.level.map(i64::from);
+        let at = filter.overdue_at;
+        let total: i64 = self
+            .client
+            .query_one(&*dollar(&open_total_sql("TIMESTAMPTZ")), &[&level, &at])?
+            .try_get(0)?;
         let cases = self
             .client
-            .query(&*dollar(PAGE_SQL), &[&i64::from(limit), &big(offset)?])?
+            .query(
+                &*dollar(&page_sql("TIMESTAMPTZ")),
+                &[&i64::from(limit), &big(offset)?, &level, &at],
+            )?
             .iter()
             .map(case_from)
             .collect::<StoreResult<Vec<_>>>()?;

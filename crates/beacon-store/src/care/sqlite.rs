@@ -1,12 +1,13 @@
 //! Victim care in SQLite: a triage run replaces the queue in one IMMEDIATE transaction.
 
 use super::columns::{
-    CASE_SQL, CLEAR_SQL, EVENTS_SQL, INSERT_EVENT_SQL, INSERT_SQL, OPEN_TOTAL_SQL, PAGE_SQL,
-    REDACT_SQL, REPORT_EXISTS_SQL, TO_REDACT_SQL, TOTAL_SQL, case_from, event_from, input_from,
-    inputs_sql,
+    CASE_SQL, CLEAR_SQL, EVENTS_SQL, INSERT_EVENT_SQL, INSERT_SQL, REDACT_SQL, REPORT_EXISTS_SQL,
+    TO_REDACT_SQL, TOTAL_SQL, case_from, event_from, input_from, inputs_sql, open_total_sql,
+    page_sql,
 };
 use super::{
-    Care, CareCaseRecord, CareQueuePage, CaseEventRecord, NewCareCase, NewCaseEvent, TriageInput,
+    Care, CareCaseRecord, CareQueueFilter, CareQueuePage, CaseEventRecord, NewCareCase,
+    NewCaseEvent, TriageInput,
 };
 use crate::neutral::{date_text, utc_text};
 use crate::sqlite::{SqliteStore, collect};
@@ -53,15 +54,26 @@ impl Care for SqliteStore {
         Ok(u64::try_from(total).unwrap_or(0))
     }
 
-    fn care_queue(&mut self, offset: u64, limit: u32) -> StoreResult<CareQueuePage> {
-        let total: i64 = self
-            .connection
-            .query_row(OPEN_TOTAL_SQL, [], |row| row.get(0))?;
-        let mut statement = self.connection.prepare_cached(PAGE_SQL)?;
+    fn care_queue(
+        &mut self,
+        filter: &CareQueueFilter,
+        offset: u64,
+        limit: u32,
+    ) -> StoreResult<CareQueuePage> {
+        let level = filter.level.map(i64::from);
+        let at = filter.overdue_at.map(utc_text);
+        let total: i64 =
+            self.connection
+                .query_row(&open_total_sql("TEXT"), params![level, at], |row| {
+                    row.get(0)
+                })?;
+        let mut statement = self.connection.prepare_cached(&page_sql("TEXT"))?;
         let cases = collect(
             statement.query(params![
                 i64::from(limit),
-                i64::try_from(offset).unwrap_or(i64::MAX)
+                i64::try_from(offset).unwrap_or(i64::MAX),
+                level,
+                at
             ])?,
             |row| case_from(row),
         )?;

@@ -2,7 +2,13 @@
 //! a triage run replaces the queue whole, which reads back in the queue's order.
 
 use super::*;
-use beacon_store::{NewCareCase, NewCaseEvent, StoreError};
+use beacon_store::{CareQueueFilter, NewCareCase, NewCaseEvent, StoreError};
+
+/// Every open case.
+const ALL: CareQueueFilter = CareQueueFilter {
+    level: None,
+    overdue_at: None,
+};
 use time::macros::datetime;
 
 stories!(with_store =>
@@ -69,7 +75,7 @@ fn a_triage_reads_the_reports_and_replaces_the_queue_whole(store: &mut dyn Store
         )
         .expect("written");
     assert_eq!(written, 2);
-    let page = store.care_queue(0, 10).expect("queue");
+    let page = store.care_queue(&ALL, 0, 10).expect("queue");
     assert_eq!(page.total, 2);
     let order: Vec<(&str, u32, u8)> = page
         .cases
@@ -84,13 +90,44 @@ fn a_triage_reads_the_reports_and_replaces_the_queue_whole(store: &mut dyn Store
         page.cases[1].reasons_json,
         "[{\"text\":\"because\",\"points\":40}]"
     );
+    // Filtered by level, and by first contact overdue at a moment (both due on the 22nd).
+    let level_4 = CareQueueFilter {
+        level: Some(4),
+        overdue_at: None,
+    };
+    let page = store.care_queue(&level_4, 0, 10).expect("level 4");
+    assert_eq!(
+        (page.total, page.cases[0].reference.as_str()),
+        (1, "CARE-2")
+    );
+    let overdue = |at| CareQueueFilter {
+        level: None,
+        overdue_at: Some(at),
+    };
+    assert_eq!(
+        store
+            .care_queue(&overdue(datetime!(2026-11-21 23:59 UTC)), 0, 10)
+            .expect("not yet")
+            .total,
+        0
+    );
+    assert_eq!(
+        store
+            .care_queue(&overdue(datetime!(2026-11-22 00:01 UTC)), 0, 10)
+            .expect("overdue")
+            .total,
+        2
+    );
     // A page further on; then a run that scores only one case leaves only it.
-    assert_eq!(store.care_queue(1, 10).expect("page 2").cases.len(), 1);
+    assert_eq!(
+        store.care_queue(&ALL, 1, 10).expect("page 2").cases.len(),
+        1
+    );
     let written = store
         .replace_care_queue(&[case(first.report_id, "CARE-1", 45, 2)], "weights-b", at)
         .expect("replaced");
     assert_eq!(written, 1);
-    let page = store.care_queue(0, 10).expect("queue");
+    let page = store.care_queue(&ALL, 0, 10).expect("queue");
     assert_eq!(page.total, 1);
     assert_eq!(
         (page.cases[0].score, page.cases[0].weights.as_str()),
@@ -171,15 +208,21 @@ fn a_cases_events_outlive_the_queue_being_replaced(store: &mut dyn Store) {
         Some(datetime!(2026-11-21 10:30 UTC))
     );
     assert_eq!(
-        store.care_queue(0, 10).expect("queue").cases[0].first_contact,
+        store.care_queue(&ALL, 0, 10).expect("queue").cases[0].first_contact,
         Some(datetime!(2026-11-21 10:30 UTC))
     );
+    // Reached at 10:30 on the 21st, before it was due: never overdue.
+    let after_due = CareQueueFilter {
+        level: None,
+        overdue_at: Some(datetime!(2026-11-22 00:01 UTC)),
+    };
+    assert_eq!(store.care_queue(&after_due, 0, 10).expect("queue").total, 0);
     // Closing the case takes it out of the queue's pages; it still opens by reference.
-    assert_eq!(store.care_queue(0, 10).expect("queue").total, 1);
+    assert_eq!(store.care_queue(&ALL, 0, 10).expect("queue").total, 1);
     store
         .add_case_event(&event("closed", "supported", 60))
         .expect("closed");
-    let page = store.care_queue(0, 10).expect("queue");
+    let page = store.care_queue(&ALL, 0, 10).expect("queue");
     assert_eq!((page.total, page.cases.len()), (0, 0));
     assert!(store.care_case("CASE-1").expect("read").is_some());
     // Retention: a case closed before the cut-off has its notes and hand-over names

@@ -73,6 +73,21 @@ fn the_officer_scores_and_reads_the_queue_with_its_reasons(kind: Backend) {
     let first = page.text().find("CARE-<B>1").expect("the courier case");
     let second = page.text().find("CARE-2").expect("the other case");
     assert!(first < second, "the level 4 case comes first");
+    // Filtered: one level, or only overdue first contacts; a level that is not one is 400.
+    officer
+        .get("/care?level=4")
+        .expect(200)
+        .shows("Cases 1 to 1 of 1")
+        .shows("Level 4");
+    officer
+        .get("/care?level=2")
+        .expect(200)
+        .shows("No open case matches these choices");
+    officer
+        .get("/care?overdue=yes")
+        .expect(200)
+        .shows("Cases 1 to 2 of 2");
+    officer.get("/care?level=9").expect(400);
     assert!(!world.audit("view_care_queue").is_empty());
     assert_eq!(world.audit("triage_care_queue").len(), 1);
     // The case (40 days old, level 1: due 120 hours from its day, so reached late): its

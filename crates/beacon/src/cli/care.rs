@@ -52,6 +52,12 @@ pub struct QueueArgs {
     /// Cases to skip first.
     #[arg(long, default_value_t = 0)]
     offset: u64,
+    /// Only cases of this level of care (1 to 4).
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=4))]
+    level: Option<u8>,
+    /// Only cases whose first contact is overdue.
+    #[arg(long)]
+    overdue: bool,
 }
 
 /// Runs a care command.
@@ -120,11 +126,14 @@ pub fn run(command: CareCommand, settings: &Settings) -> anyhow::Result<ExitCode
                 &actor(),
                 now,
             )?;
+            let choice = beacon_app::care::QueueChoice {
+                level: args.level,
+                overdue_only: args.overdue,
+            };
             let view = beacon_app::care::queue_page(
                 store.as_mut(),
                 &actor(),
-                args.offset,
-                args.limit,
+                (choice, args.offset, args.limit),
                 now,
             )?;
             if args.triage.json {

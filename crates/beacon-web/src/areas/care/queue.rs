@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use beacon_analytics::care::SlaStatus;
 use beacon_app::care::{
-    QUEUE_DAYS, QueueEntry, queue_end, queue_page, redact_closed, triage as run_triage,
+    QUEUE_DAYS, QueueChoice, QueueEntry, queue_end, queue_page, redact_closed, triage as run_triage,
 };
 use beacon_core::Permission;
 use beacon_core::money::group_thousands;
@@ -24,10 +24,12 @@ use time::OffsetDateTime;
 /// Cases on a page.
 const PAGE_SIZE: u32 = 25;
 
-/// `?page=N`.
+/// `?page=N&level=1..4&overdue=yes`.
 #[derive(Debug, Default, Deserialize)]
 pub struct QueueQuery {
     page: Option<u64>,
+    level: Option<String>,
+    overdue: Option<String>,
 }
 
 /// One case as the page shows it.
@@ -86,6 +88,16 @@ struct QueuePage {
     rows: Vec<CaseRow>,
     pagination: Pagination,
     days: u32,
+    /// The level chosen ("" for all).
+    level: String,
+    overdue_only: bool,
+}
+
+impl QueuePage {
+    /// Whether the page shows only some of the open cases.
+    fn filtered(&self) -> bool {
+        !self.level.is_empty() || self.overdue_only
+    }
 }
 
 /// `/care`: a page of the triage queue in its order.
@@ -97,19 +109,44 @@ pub async fn queue(
     viewer.require(Permission::WorkVictimCare)?;
     let page = query.page.unwrap_or(1).max(1);
     let offset = (page - 1) * u64::from(PAGE_SIZE);
+    let level = match query.level.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(text) => Some(
+            text.parse::<u8>()
+                .ok()
+                .filter(|level| (1..=4).contains(level))
+                .ok_or_else(|| WebError::BadRequest("Choose a level of care from 1 to 4".into()))?,
+        ),
+    };
+    let choice = QueueChoice {
+        level,
+        overdue_only: query.overdue.as_deref() == Some("yes"),
+    };
     let actor = viewer.user.username.clone();
     let view = state
         .blocking(move |store| {
-            queue_page(store, &actor, offset, PAGE_SIZE, OffsetDateTime::now_utc())
+            queue_page(
+                store,
+                &actor,
+                (choice, offset, PAGE_SIZE),
+                OffsetDateTime::now_utc(),
+            )
         })
         .await?
         .map_err(|error| WebError::Internal(error.to_string()))?;
+    let mut kept = String::new();
+    if let Some(level) = choice.level {
+        kept.push_str(&format!("&level={level}"));
+    }
+    if choice.overdue_only {
+        kept.push_str("&overdue=yes");
+    }
     let pagination = Pagination::numbered(
         "Pages of the triage queue",
         view.total,
         u64::from(PAGE_SIZE),
         page,
-        |number| format!("/care?page={number}"),
+        |number| format!("/care?page={number}{kept}"),
     );
     Ok(render(
         StatusCode::OK,
@@ -124,6 +161,11 @@ pub async fn queue(
             rows: view.entries.into_iter().map(CaseRow::of).collect(),
             pagination,
             days: QUEUE_DAYS,
+            level: choice
+                .level
+                .map(|level| level.to_string())
+                .unwrap_or_default(),
+            overdue_only: choice.overdue_only,
         },
     ))
 }
