@@ -10,6 +10,7 @@ pub mod care;
 pub mod groups;
 pub mod measures;
 pub mod period_facts;
+pub mod prevent;
 pub mod protect;
 pub mod readiness;
 pub mod register;

@@ -16,6 +16,7 @@ pub mod network;
 pub mod organisation;
 pub mod period;
 pub mod postcode;
+pub mod prevent;
 pub mod protect;
 pub mod readiness;
 pub mod register;

@@ -16,6 +16,9 @@ pub enum Role {
     Analyst,
     /// Works with vulnerable victims: sees victim details.
     VulnerabilityOfficer,
+    /// Runs Cyber Choices, the cyber prevent programme: its referrals and their stages,
+    /// and nothing else (the people referred are mostly young, and not victims).
+    CyberChoicesOfficer,
     /// Sees the alerts and advisories for their own organisation, acknowledges them,
     /// records fixes and keeps the organisation's inventory.
     PartnerItManager,
@@ -68,14 +71,18 @@ pub enum Permission {
     /// The victim-care work: the triage queue with each case's score and reasons, and
     /// the cases themselves; every read and change is audited.
     WorkVictimCare,
+    /// Cyber Choices referrals: each one's stages, dates and who recorded them, and the
+    /// contact-within-5-working-days measure; every read and change is audited.
+    WorkCyberChoices,
 }
 
 impl Role {
     /// Every role, in the order pages list them.
-    pub const ALL: [Role; 5] = [
+    pub const ALL: [Role; 6] = [
         Role::Coordinator,
         Role::Analyst,
         Role::VulnerabilityOfficer,
+        Role::CyberChoicesOfficer,
         Role::PartnerItManager,
         Role::BusinessUser,
     ];
@@ -99,6 +106,7 @@ impl Role {
                 permission,
                 P::ViewStatistics | P::ViewVictimDetails | P::ViewBoard | P::WorkVictimCare
             ),
+            Role::CyberChoicesOfficer => matches!(permission, P::WorkCyberChoices),
             Role::PartnerItManager => {
                 matches!(permission, P::ViewOwnOrganisation | P::SelfAssess)
             }
@@ -112,6 +120,7 @@ impl Role {
             Role::Coordinator => "coordinator",
             Role::Analyst => "analyst",
             Role::VulnerabilityOfficer => "vulnerability_officer",
+            Role::CyberChoicesOfficer => "cyber_choices_officer",
             Role::PartnerItManager => "partner_it_manager",
             Role::BusinessUser => "business_user",
         }
@@ -123,6 +132,7 @@ impl Role {
             Role::Coordinator => "Coordinator",
             Role::Analyst => "Analyst",
             Role::VulnerabilityOfficer => "Vulnerability officer",
+            Role::CyberChoicesOfficer => "Cyber Choices officer",
             Role::PartnerItManager => "Partner IT manager",
             Role::BusinessUser => "Business user",
         }
@@ -138,7 +148,7 @@ impl fmt::Display for Role {
 /// A role name that is not one of Beacon's roles.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "'{0}' is not a role: use coordinator, analyst, vulnerability_officer, partner_it_manager or business_user"
+    "'{0}' is not a role: use coordinator, analyst, vulnerability_officer, cyber_choices_officer, partner_it_manager or business_user"
 )]
 pub struct UnknownRole(pub String);
 
@@ -182,6 +192,14 @@ mod tests {
             .filter(|role| role.may(Permission::WorkVictimCare))
             .collect();
         assert_eq!(care, [Role::Coordinator, Role::VulnerabilityOfficer]);
+        // Cyber Choices is seen by those who run it and the coordinator only.
+        let prevent: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|role| role.may(Permission::WorkCyberChoices))
+            .collect();
+        assert_eq!(prevent, [Role::Coordinator, Role::CyberChoicesOfficer]);
+        assert!(!Role::CyberChoicesOfficer.may(Permission::ViewVictimDetails));
+        assert!(!Role::CyberChoicesOfficer.may(Permission::ViewStatistics));
         assert!(!Role::Analyst.may(Permission::ManageUsers));
         assert!(!Role::BusinessUser.may(Permission::ViewStatistics));
     }

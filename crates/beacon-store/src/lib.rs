@@ -58,6 +58,7 @@ mod migrate;
 mod neutral;
 pub mod outbox;
 pub mod postgres;
+pub mod prevent;
 pub mod readiness;
 pub mod reference;
 pub mod register;
@@ -98,6 +99,9 @@ pub use inventory::{Inventory, InventoryChange, InventoryRow, StoredAsset, Store
 pub use outbox::{
     Channel, DigestDetail, Message, MessageContent, MessageDetail, MessageKind, NewDigest,
     NewMessage, Outbox, OutboxEntry, OutboxStatus,
+};
+pub use prevent::{
+    CyberChoices, NewReferral, NewReferralStep, ReferralRecord, ReferralStepRecord, StepRule,
 };
 pub use readiness::{
     AssessmentRecord, ExerciseRunRecord, InjectMessage, NewAssessment, NewExerciseRun, NewResponse,
@@ -186,6 +190,7 @@ pub trait Store:
     + Education
     + Campaigns
     + Care
+    + CyberChoices
     + Contacts
     + AdviceLibrary
     + Send

@@ -88,6 +88,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0015_care.sql"),
         fill: None,
     },
+    Migration {
+        version: 16,
+        sql: include_str!("../migrations/sqlite/0016_cyber_choices.sql"),
+        fill: None,
+    },
 ];
 
 /// PostgreSQL migrations in order.
@@ -155,6 +160,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
     Migration {
         version: 13,
         sql: include_str!("../migrations/postgres/0013_care.sql"),
+        fill: None,
+    },
+    Migration {
+        version: 14,
+        sql: include_str!("../migrations/postgres/0014_cyber_choices.sql"),
         fill: None,
     },
 ];

@@ -130,6 +130,8 @@ mod inventory;
 mod opening;
 #[path = "story/outbox.rs"]
 mod outbox;
+#[path = "story/prevent.rs"]
+mod prevent;
 #[path = "story/readiness.rs"]
 mod readiness;
 #[path = "story/reference.rs"]

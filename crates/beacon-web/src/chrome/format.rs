@@ -169,6 +169,7 @@ pub fn words(code: &str) -> String {
         "coordinator" => "Coordinator",
         "analyst" => "Analyst",
         "vulnerability_officer" => "Vulnerability officer",
+        "cyber_choices_officer" => "Cyber Choices officer",
         "partner_it_manager" => "Partner IT manager",
         "business_user" => "Business user",
         "pending" => "Waiting to be sent",

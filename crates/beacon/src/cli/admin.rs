@@ -30,7 +30,8 @@ pub enum AdminCommand {
 pub struct CreateUserArgs {
     /// Sign-in name.
     pub username: String,
-    /// Role: coordinator, analyst, vulnerability_officer, partner_it_manager, business_user.
+    /// Role: coordinator, analyst, vulnerability_officer, cyber_choices_officer,
+    /// partner_it_manager, business_user.
     #[arg(long)]
     pub role: beacon_core::Role,
     /// The person's name as pages show it (default: the username).
