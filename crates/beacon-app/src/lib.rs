@@ -30,6 +30,7 @@ pub mod feeds;
 pub mod notify;
 pub mod organisations;
 pub mod period;
+pub mod prevent;
 pub mod readiness;
 pub mod reference;
 pub mod reports;

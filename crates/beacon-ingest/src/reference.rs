@@ -23,6 +23,11 @@ pub const SHIPPED_RULES: &str = include_str!("../../../data/rules/local_issues.t
 
 /// The shipped triage weights (`data/care/triage.toml`).
 pub const SHIPPED_TRIAGE_WEIGHTS: &str = include_str!("../../../data/care/triage.toml");
+
+/// The bank holidays of England and Wales, as shipped (`data/prevent/bank_holidays.csv`):
+/// the working days Cyber Choices counts contact in.
+pub const SHIPPED_BANK_HOLIDAYS: &str = include_str!("../../../data/prevent/bank_holidays.csv");
+
 /// The area the shipped districts make up, as board papers name it.
 pub const SHIPPED_AREA_NAME: &str = "Leicester, Leicestershire and Rutland";
 
