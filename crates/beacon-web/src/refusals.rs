@@ -92,6 +92,7 @@ fn permission_words(permission: Permission) -> &'static str {
         Permission::ManageCampaigns => "build or launch protect campaigns",
         Permission::ManageContacts => "see or change contacts",
         Permission::WorkVictimCare => "see the victim-care queue and cases",
+        Permission::WorkCyberChoices => "see Cyber Choices referrals",
     }
 }
 

@@ -19,6 +19,7 @@ mod campaigns;
 mod care;
 mod config;
 mod contacts;
+mod cyber_choices;
 mod demo;
 mod evaluation;
 mod exercise;
@@ -99,6 +100,10 @@ pub enum Command {
     /// score, level and reasons.
     #[command(subcommand)]
     Care(care::CareCommand),
+    /// Cyber Choices, the cyber prevent programme: referrals (no names) through their
+    /// stages, with the contact-within-5-working-days measure.
+    #[command(subcommand)]
+    CyberChoices(cyber_choices::CyberChoicesCommand),
     /// Protect campaigns: which audience and threat the reports say to address next.
     #[command(subcommand)]
     Campaigns(campaigns::CampaignsCommand),
@@ -149,6 +154,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Evaluation(command) => evaluation::run(command),
         Command::Campaigns(command) => campaigns::run(command, &settings),
         Command::Care(command) => care::run(command, &settings),
+        Command::CyberChoices(command) => cyber_choices::run(command, &settings),
         Command::Contacts(command) => contacts::run(command, &settings),
         Command::Segments(command) => contacts::run_segments(command, &settings),
         Command::Advice(command) => advice::run(command, &settings),

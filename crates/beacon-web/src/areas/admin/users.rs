@@ -19,7 +19,7 @@ struct UsersPage {
     chrome: Chrome,
     users: Vec<User>,
     organisations: Vec<StoredOrganisation>,
-    roles: [Role; 5],
+    roles: [Role; 6],
     errors: Vec<String>,
     done: Option<String>,
 }
