@@ -22,6 +22,7 @@
 pub mod advisories;
 pub mod calibration;
 pub mod campaigns;
+pub mod care;
 pub mod contacts;
 mod people;
 mod places;

@@ -62,6 +62,17 @@ fn demo_register_matches_the_generator(database: &TestDatabase) -> String {
         built.contains("Victim care: 2,288 cases in the triage queue as of 2019-12-31 (level 4: 36, level 3: 216, level 2: 252, level 1: 1,784)."),
         "{built}"
     );
+    // Cases in every state: one closed today, one closed in 2019 and so redacted.
+    assert!(
+        built.contains(
+            "Victim care: 5 cases worked (2 closed, 1 redacted after the 365-day retention period)."
+        ),
+        "{built}"
+    );
+    assert!(
+        built.contains("Cyber Choices: 9 referrals (4 closed); see /cyber-choices."),
+        "{built}"
+    );
 
     let expected = beacon_demo::generate_register(1)
         .expect("the register generates")
@@ -336,6 +347,23 @@ fn demo_accounts_land_somewhere_useful(database: &TestDatabase) {
     ] {
         let (status, _, _) = get(&app, &business, path);
         assert_eq!(status, StatusCode::FORBIDDEN, "demo-business on {path}");
+    }
+
+    // The Cyber Choices officer lands on the referrals, in every stage, and sees nothing
+    // of victims.
+    let prevent = session_cookie(location, "demo-prevent");
+    let (to, page) = landing(&app, &prevent, "demo-prevent");
+    assert_eq!(to, "/cyber-choices");
+    for stage in [
+        "Open at diversion plan agreed",
+        "Completed the diversion plan",
+        "Not suitable",
+    ] {
+        assert!(page.contains(stage), "{stage}: {page}");
+    }
+    for path in ["/care", "/dashboard", "/explore"] {
+        let (status, _, _) = get(&app, &prevent, path);
+        assert_eq!(status, StatusCode::FORBIDDEN, "demo-prevent on {path}");
     }
 
     let coordinator = session_cookie(location, "demo-coordinator");

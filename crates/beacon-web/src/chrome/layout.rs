@@ -56,7 +56,7 @@ enum Shown {
 }
 
 /// The menu, in order, with who sees each entry.
-const MENU: [(&str, &str, Shown); 17] = [
+const MENU: [(&str, &str, Shown); 18] = [
     (
         "/dashboard",
         "Dashboard",
@@ -72,6 +72,11 @@ const MENU: [(&str, &str, Shown); 17] = [
         "/care",
         "Victim care",
         Shown::With(Permission::WorkVictimCare),
+    ),
+    (
+        "/cyber-choices",
+        "Cyber Choices",
+        Shown::With(Permission::WorkCyberChoices),
     ),
     ("/runs", "Data loading", Shown::With(Permission::LoadData)),
     (

@@ -28,6 +28,7 @@ mod care;
 mod contacts;
 mod learning;
 mod matrix;
+mod prevent;
 mod readiness;
 mod reports;
 mod security;

@@ -96,6 +96,13 @@ const MATRIX: &[Row] = {
         ("POST", "/care/triage",            "",            P(WorkVictimCare),          Body::Form(&[]),     [303, 403, 303, 403, 403, 403, 303]),
         ("GET",  "/care/cases/{reference}", "",            P(WorkVictimCare),          Body::None,          [404, 403, 404, 403, 403, 403, 303]),
         ("POST", "/care/cases/{reference}/events", "",     P(WorkVictimCare),          Body::Form(&[("kind", "closed"), ("detail-closed", "supported")]), [404, 403, 404, 403, 403, 403, 303]),
+        // Cyber Choices: officers who run it and coordinators; an empty form is refused
+        // for what it lacks, and no referral is called NO-SUCH-CASE.
+        ("GET",  "/cyber-choices",          "",            P(WorkCyberChoices),        Body::None,          [200, 403, 403, 200, 403, 403, 303]),
+        ("GET",  "/cyber-choices/new",      "",            P(WorkCyberChoices),        Body::None,          [200, 403, 403, 200, 403, 403, 303]),
+        ("POST", "/cyber-choices/new",      "",            P(WorkCyberChoices),        Body::Form(&[]),     [400, 403, 403, 400, 403, 403, 303]),
+        ("GET",  "/cyber-choices/{reference}", "",         P(WorkCyberChoices),        Body::None,          [404, 403, 403, 404, 403, 403, 303]),
+        ("POST", "/cyber-choices/{reference}/stages", "",  P(WorkCyberChoices),        Body::Form(&[("step", "contact"), ("on-day", "2"), ("on-month", "1"), ("on-year", "2020")]), [404, 403, 403, 404, 403, 403, 303]),
         ("GET",  "/board.md",               PERIOD,        P(ViewBoard),               Body::None,          [200, 200, 200, 403, 403, 403, 303]),
         // No Chromium on the test server: allowed, and told so.
         ("GET",  "/board.pdf",              PERIOD,        P(ViewBoard),               Body::None,          [400, 400, 400, 403, 403, 403, 303]),

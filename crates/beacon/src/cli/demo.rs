@@ -135,7 +135,7 @@ pub fn run(args: DemoArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
             }
             let password = demo_accounts(&location)?;
             let banner = format!(
-                "Sign in as demo-coordinator (or demo-analyst, demo-officer, demo-partner, demo-business) with the password {password}"
+                "Sign in as demo-coordinator (or demo-analyst, demo-officer, demo-prevent, demo-partner, demo-business) with the password {password}"
             );
             if args.no_serve {
                 out!("{banner}");
@@ -190,6 +190,12 @@ fn demo_accounts(location: &str) -> anyhow::Result<String> {
             "demo-officer",
             "Demo Vulnerability Officer",
             Role::VulnerabilityOfficer,
+            None,
+        ),
+        (
+            "demo-prevent",
+            "Demo Cyber Choices Officer",
+            Role::CyberChoicesOfficer,
             None,
         ),
         (
@@ -557,8 +563,9 @@ fn build_register(
 
 /// Loads the shipped advice library, published, so the public advice pages have items.
 /// Scores the demo's reports into the victim triage queue, as of the last day reports
-/// were made on (the demo's reports end before today).
-fn build_care(store: &mut dyn Store, settings: &Settings) -> anyhow::Result<String> {
+/// were made on (the demo's reports end before today), works some of its cases into every
+/// state and opens the demo's Cyber Choices referrals.
+fn build_care(store: &mut dyn Store, settings: &Settings) -> anyhow::Result<Vec<String>> {
     let weights = settings.care_weights(None)?;
     let end = beacon_app::care::queue_end(store, today())?;
     let outcome = beacon_app::care::triage(
@@ -569,14 +576,27 @@ fn build_care(store: &mut dyn Store, settings: &Settings) -> anyhow::Result<Stri
         "demo",
         time::OffsetDateTime::now_utc(),
     )?;
-    Ok(format!(
-        "Victim care: {} cases in the triage queue as of {end} (level 4: {}, level 3: {}, level 2: {}, level 1: {}).",
-        count(outcome.queued),
-        count(outcome.by_level[3]),
-        count(outcome.by_level[2]),
-        count(outcome.by_level[1]),
-        count(outcome.by_level[0])
-    ))
+    let now = time::OffsetDateTime::now_utc();
+    let mut work = beacon_demo::care::work_cases(store, settings.care_redact_after_days, now)?;
+    beacon_demo::care::open_referrals(store, &mut work)?;
+    Ok(vec![
+        format!(
+            "Victim care: {} cases in the triage queue as of {end} (level 4: {}, level 3: {}, level 2: {}, level 1: {}).",
+            count(outcome.queued),
+            count(outcome.by_level[3]),
+            count(outcome.by_level[2]),
+            count(outcome.by_level[1]),
+            count(outcome.by_level[0])
+        ),
+        format!(
+            "Victim care: {} cases worked ({} closed, {} redacted after the {}-day retention period).",
+            work.cases_worked, work.closed, work.redacted, settings.care_redact_after_days
+        ),
+        format!(
+            "Cyber Choices: {} referrals ({} closed); see /cyber-choices.",
+            work.referrals, work.referrals_closed
+        ),
+    ])
 }
 
 fn build_advice(store: &mut dyn Store) -> anyhow::Result<String> {
@@ -628,14 +648,14 @@ fn build_demo(location: &str, seed: u64, force: bool, settings: &Settings) -> an
     )?;
     // Campaigns first: their timeline delivers what is due to the demo's sink, and must
     // find only their own messages in the outbox (the other steps' stay queued).
-    let care_line = build_care(store.as_mut(), settings)?;
+    let care_lines = build_care(store.as_mut(), settings)?;
     let advice_line = build_advice(store.as_mut())?;
     let contacts_line = build_contacts(store.as_mut(), seed)?;
     let campaign_lines = build_campaigns(store.as_mut(), settings)?;
     let mut register_lines = build_register(store.as_mut(), seed, settings)?;
     register_lines.extend(build_advisories(store.as_mut(), settings)?);
     register_lines.extend(build_readiness(store.as_mut(), settings)?);
-    register_lines.push(care_line);
+    register_lines.extend(care_lines);
     register_lines.push(advice_line);
     register_lines.push(contacts_line);
     register_lines.extend(campaign_lines);
@@ -685,6 +705,7 @@ fn build_demo(location: &str, seed: u64, force: bool, settings: &Settings) -> an
     out!("  beacon advice list{database_flag} --threat courier_fraud");
     out!("  beacon segments count{database_flag} --kind resident --age-band 70-79 --age-band 80+");
     out!("  beacon care queue{database_flag} --limit 5");
+    out!("  beacon cyber-choices list{database_flag}");
     out!("  beacon campaigns list{database_flag}");
     out!("  beacon campaigns report{database_flag} 3");
     out!("  beacon report board{database_flag} --from 2024-10-01 --to 2024-12-31");
