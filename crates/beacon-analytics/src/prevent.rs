@@ -128,6 +128,54 @@ impl ContactSummary {
     }
 }
 
+/// What the board update says of Cyber Choices in a period.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PreventFigures {
+    /// Referrals whose anonymised summary arrived in the period.
+    pub referrals: u64,
+    /// Full referrals received in the period, against the contact measure (as of the
+    /// period's last day).
+    pub contact: ContactSummary,
+    /// Referrals closed in the period having completed the diversion plan.
+    pub completed: u64,
+    /// Referrals closed in the period any other way (not suitable, stopped, referred on,
+    /// passed to the police).
+    pub closed_otherwise: u64,
+}
+
+/// The figures of a period `(from, to)` (both days in it) over every referral's stages.
+pub fn prevent_figures(
+    referrals: &[Vec<RecordedStep>],
+    calendar: &WorkingCalendar,
+    (from, to): (Date, Date),
+) -> PreventFigures {
+    let within = |day: Date| day >= from && day <= to;
+    let mut figures = PreventFigures::default();
+    for steps in referrals {
+        if steps
+            .iter()
+            .any(|s| s.step == Step::Summary && within(s.on))
+        {
+            figures.referrals += 1;
+        }
+        if let Some(measure) = contact_measure(steps, calendar, to)
+            && within(measure.referred_on)
+        {
+            figures.contact.add(&measure);
+        }
+        for step in steps.iter().filter(|s| within(s.on)) {
+            match (step.step, step.result.as_str()) {
+                (Step::Outcome, "completed") => figures.completed += 1,
+                (Step::Outcome, _) | (Step::Suitability, "not_suitable") => {
+                    figures.closed_otherwise += 1;
+                }
+                _ => {}
+            }
+        }
+    }
+    figures
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

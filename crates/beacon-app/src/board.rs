@@ -1,6 +1,7 @@
 //! The board update's data: the period's report summary, the register's figures, the
-//! partner advisories', readiness and protect campaigns' figures, read from the store in
-//! one place so `beacon report board` and the web board page say the same.
+//! partner advisories', readiness, protect campaigns', victim-care and Cyber Choices
+//! figures, read from the store in one place so `beacon report board` and the web board
+//! page say the same.
 //!
 //! The advisories section is judged as things stood at the end of the period's last day
 //! when the period is over (a board update for April to June says what was fixed and
@@ -36,6 +37,9 @@ pub enum BoardError {
     /// The protect campaigns could not be read.
     #[error(transparent)]
     Protect(StoreError),
+    /// The victim-care cases or Cyber Choices referrals could not be read.
+    #[error(transparent)]
+    Care(StoreError),
 }
 
 /// What the board update says, before it is worded.
@@ -54,6 +58,12 @@ pub struct BoardFigures {
     /// Protect campaigns run in the period, their reach and measured effects; `None`
     /// when the store holds no campaigns at all (the section is left out).
     pub protect: Option<beacon_analytics::campaigns::ProtectFigures>,
+    /// Victim care for the period's reports; `None` when none of them is in the triage
+    /// queue (the section is left out).
+    pub care: Option<beacon_analytics::care::CareFigures>,
+    /// Cyber Choices referrals in the period; `None` when Beacon holds no referrals at
+    /// all (the section is left out).
+    pub prevent: Option<beacon_analytics::prevent::PreventFigures>,
 }
 
 impl BoardFigures {
@@ -64,6 +74,8 @@ impl BoardFigures {
             advisories: self.advisories.as_ref(),
             readiness: self.readiness.as_ref(),
             protect: self.protect.as_ref(),
+            care: self.care.as_ref(),
+            prevent: self.prevent.as_ref(),
         }
     }
 }
@@ -178,12 +190,16 @@ pub fn board_figures_at(
         crate::readiness::board::readiness_figures(store, period).map_err(BoardError::Readiness)?;
     let protect =
         crate::campaigns::board::protect_figures(store, period).map_err(BoardError::Protect)?;
+    let care = crate::care::board::care_board(store, period).map_err(BoardError::Care)?;
+    let prevent = crate::care::board::prevent_board(store, period).map_err(BoardError::Care)?;
     Ok(BoardFigures {
         summary,
         register,
         advisories,
         readiness,
         protect,
+        care,
+        prevent,
     })
 }
 

@@ -2,14 +2,12 @@
 //! from a [`Summary`] and rendered by both the Markdown and the HTML writers, so the two
 //! always say the same thing. Nothing here is escaped; each writer escapes for itself.
 
-use crate::advisories::{AdvisoryFigures, AdvisoryPart, advisory_part};
+use crate::advisories::{AdvisoryPart, advisory_part};
 use crate::charts::{IssueTrend, MonthBar, RateBar};
 use crate::protect::{ProtectPart, protect_part};
 use crate::readiness::{ReadinessPart, readiness_part};
 use crate::wording;
 use beacon_analytics::Spike;
-use beacon_analytics::campaigns::ProtectFigures;
-use beacon_analytics::readiness::ReadinessFigures;
 use beacon_analytics::register::RegisterFigures;
 use beacon_analytics::summary::{DistrictRow, IssueRow, Summary, TypeRow, VictimProfile};
 use beacon_core::Category;
@@ -136,6 +134,10 @@ pub(crate) struct Board {
     /// Protect campaigns run in the period, their reach and measured effects, when the
     /// caller gave the figures (none when the store holds no campaigns at all).
     pub protect: Option<ProtectPart>,
+    /// Victim care's paragraphs, when the caller gave its figures.
+    pub care: Option<Vec<String>>,
+    /// Cyber Choices' paragraphs, when the caller gave its figures.
+    pub prevent: Option<Vec<String>>,
 }
 
 /// The register section: the board paper's figure of distinct addresses, in its words,
@@ -236,19 +238,16 @@ fn dates(summary: &Summary) -> Option<(Date, Date)> {
 
 impl Board {
     /// Builds the board update from a summary and, when given, the register's, the
-    /// partner advisories', the readiness and the protect figures for the same period.
-    pub fn with_parts(
-        summary: &Summary,
-        register: Option<&RegisterFigures>,
-        advisories: Option<&AdvisoryFigures>,
-        readiness: Option<&ReadinessFigures>,
-        protect: Option<&ProtectFigures>,
-    ) -> Board {
+    /// partner advisories', readiness, protect, victim-care and Cyber Choices figures
+    /// for the same period.
+    pub fn with_parts(summary: &Summary, extras: &crate::BoardExtras<'_>) -> Board {
         let mut board = Board::from_summary(summary);
-        board.advisories = advisories.map(advisory_part);
-        board.readiness = readiness.map(readiness_part);
-        board.protect = protect.map(protect_part);
-        if let Some(register) = register {
+        board.advisories = extras.advisories.map(advisory_part);
+        board.readiness = extras.readiness.map(readiness_part);
+        board.protect = extras.protect.map(protect_part);
+        board.care = extras.care.map(crate::care::care_paragraphs);
+        board.prevent = extras.prevent.map(crate::care::prevent_paragraphs);
+        if let Some(register) = extras.register {
             let period = match dates(summary) {
                 Some((from, to)) => wording::period(from, to),
                 None => format!("between {} and {}", summary.from, summary.to),
@@ -298,6 +297,8 @@ impl Board {
             advisories: None,
             readiness: None,
             protect: None,
+            care: None,
+            prevent: None,
         }
     }
 }

@@ -11,6 +11,7 @@
 
 mod advisories;
 mod board;
+pub mod care;
 mod charts;
 pub mod debrief;
 mod html;
@@ -53,6 +54,12 @@ pub struct BoardExtras<'a> {
     /// The protect campaigns' figures for the period (`None` leaves the section out: the
     /// caller gives none when the store holds no campaigns at all).
     pub protect: Option<&'a beacon_analytics::campaigns::ProtectFigures>,
+    /// The victim-care figures for the period (`None` leaves the section out: the caller
+    /// gives none when no case of the period's reports is in the triage queue).
+    pub care: Option<&'a beacon_analytics::care::CareFigures>,
+    /// The Cyber Choices figures for the period (`None` leaves the section out: the
+    /// caller gives none when Beacon holds no referrals at all).
+    pub prevent: Option<&'a beacon_analytics::prevent::PreventFigures>,
 }
 
 impl<'a> BoardExtras<'a> {
@@ -63,6 +70,8 @@ impl<'a> BoardExtras<'a> {
             advisories: None,
             readiness: None,
             protect: None,
+            care: None,
+            prevent: None,
         }
     }
 }
@@ -76,13 +85,7 @@ pub fn markdown_with_register(summary: &Summary, register: &RegisterFigures) -> 
 
 /// The board update as Markdown with the sections `extras` gives figures for.
 pub fn markdown_with(summary: &Summary, extras: &BoardExtras<'_>) -> String {
-    markdown::render(&board::Board::with_parts(
-        summary,
-        extras.register,
-        extras.advisories,
-        extras.readiness,
-        extras.protect,
-    ))
+    markdown::render(&board::Board::with_parts(summary, extras))
 }
 
 /// The board update as a complete standalone HTML5 document (inline CSS, inline SVG

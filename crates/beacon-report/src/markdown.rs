@@ -118,6 +118,12 @@ pub(crate) fn render(board: &Board) -> String {
             let _ = writeln!(out, "{}\n", escape(paragraph));
         }
     }
+    if let Some(care) = &board.care {
+        section(&mut out, crate::care::CARE_HEADING, care);
+    }
+    if let Some(prevent) = &board.prevent {
+        section(&mut out, crate::care::PREVENT_HEADING, prevent);
+    }
     section(&mut out, "Reports by month", &[]);
     table(&mut out, &board.months);
     section(&mut out, "Districts", &[]);

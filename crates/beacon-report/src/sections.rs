@@ -111,6 +111,14 @@ pub struct Sections {
     pub protect_table: Option<String>,
     /// The measured effects, one paragraph each (or that no trial has one).
     pub protect_effects: Vec<String>,
+    /// The victim-care section's heading (plain text).
+    pub care_heading: &'static str,
+    /// Its paragraphs; empty when no victim-care figures were given.
+    pub care: Vec<String>,
+    /// The Cyber Choices section's heading (plain text).
+    pub prevent_heading: &'static str,
+    /// Its paragraphs; empty when no Cyber Choices figures were given.
+    pub prevent: Vec<String>,
 }
 
 /// The board update's parts for `summary`, with the district map drawn from
@@ -207,13 +215,7 @@ struct Parts {
 impl Parts {
     /// Builds the board update and renders its charts and tables.
     fn new(summary: &Summary, extras: &BoardExtras<'_>, boundaries_geojson: Option<&str>) -> Parts {
-        let board = Board::with_parts(
-            summary,
-            extras.register,
-            extras.advisories,
-            extras.readiness,
-            extras.protect,
-        );
+        let board = Board::with_parts(summary, extras);
         let ids = issue_chart_ids(board.issue_trends.iter().map(|t| t.issue.as_str()));
         let issue_charts = board
             .issue_trends
@@ -335,6 +337,10 @@ impl Parts {
                 .protect
                 .map(|protect| protect.effects)
                 .unwrap_or_default(),
+            care_heading: crate::care::CARE_HEADING,
+            care: board.care.unwrap_or_default(),
+            prevent_heading: crate::care::PREVENT_HEADING,
+            prevent: board.prevent.unwrap_or_default(),
         }
     }
 

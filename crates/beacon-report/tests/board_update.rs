@@ -704,6 +704,7 @@ fn advisories_section_states_the_figures_in_every_output() {
         advisories: Some(&advisories),
         readiness: None,
         protect: None,
+        ..Default::default()
     };
     let markdown = beacon_report::markdown_with(&summary, &extras);
     let section = between(&markdown, "## Partner advisories", "## Reports by month");
@@ -768,6 +769,7 @@ fn a_period_with_no_notices_says_so() {
         advisories: Some(&advisories),
         readiness: None,
         protect: None,
+        ..Default::default()
     };
     let markdown = beacon_report::markdown_with(&cyber_period(), &extras);
     let section = between(&markdown, "## Partner advisories", "## Reports by month");
@@ -820,6 +822,7 @@ fn protect_section_states_the_campaigns_in_every_output() {
         advisories: None,
         readiness: None,
         protect: Some(&protect),
+        ..Default::default()
     };
     let markdown = beacon_report::markdown_with(&summary, &extras);
     let section = between(&markdown, "## Protect campaigns", "## Reports by month");
@@ -859,4 +862,50 @@ fn without_protect_figures_there_is_no_protect_section() {
     assert!(!beacon_report::markdown_with(&summary, &extras).contains("Protect campaigns"));
     assert!(!beacon_report::html_with(&summary, &extras, None).contains("Protect campaigns"));
     assert!(!beacon_report::markdown(&summary).contains("Protect campaigns"));
+}
+
+/// The victim-care and Cyber Choices sections come after the others, in the same words
+/// in the Markdown and the HTML, and are left out when no figures are given.
+#[test]
+fn victim_care_and_cyber_choices_have_their_sections() {
+    let care = beacon_analytics::care::CareFigures {
+        triaged: 10,
+        by_level: [6, 2, 1, 1],
+        contacted: 2,
+        reached_in_time: 1,
+        due_contact: 4,
+        median_hours_to_contact: Some(30),
+        referrals: 1,
+        repeat: 2,
+    };
+    let prevent = beacon_analytics::prevent::PreventFigures {
+        referrals: 3,
+        ..Default::default()
+    };
+    let extras = beacon_report::BoardExtras {
+        care: Some(&care),
+        prevent: Some(&prevent),
+        ..Default::default()
+    };
+    let summary = cyber_period();
+    let markdown = beacon_report::markdown_with(&summary, &extras);
+    let section = between(&markdown, "## Victim care", "## Cyber Choices");
+    assert!(
+        section.contains("10 victims of fraud reported in the period were triaged for support"),
+        "{section}"
+    );
+    assert!(section.contains("the median time from the report to first contact was 30 hours"));
+    assert!(section.contains("20% of the victims triaged were repeat victims"));
+    let section = between(&markdown, "## Cyber Choices", "## Reports by month");
+    assert!(
+        section.contains("3 people were referred to Cyber Choices"),
+        "{section}"
+    );
+    let html = beacon_report::html_fragment_with(&summary, &extras, None);
+    assert!(html.contains("<h2>Victim care</h2>"), "{html}");
+    assert!(html.contains("<h2>Cyber Choices</h2>"));
+    assert!(html.contains("1 safeguarding referral was made"));
+    let without = beacon_report::markdown_with(&summary, &beacon_report::BoardExtras::default());
+    assert!(!without.contains("## Victim care"));
+    assert!(!without.contains("## Cyber Choices"));
 }

@@ -85,8 +85,8 @@ pub use campaigns::{
     NewCampaignEvent, NewCampaignRecipient, StratumFigures,
 };
 pub use care::{
-    Care, CareCaseRecord, CareQueueFilter, CareQueuePage, CaseEventRecord, NewCareCase,
-    NewCaseEvent, TriageInput,
+    Care, CareBoardCase, CareCaseRecord, CareQueueFilter, CareQueuePage, CaseEventRecord,
+    NewCareCase, NewCaseEvent, TriageInput,
 };
 pub use contacts::Contacts;
 pub use education::{

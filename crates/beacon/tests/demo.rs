@@ -221,6 +221,41 @@ fn demo_register_matches_the_generator(database: &TestDatabase) -> String {
         board.contains("23 simulated phishing emails were sent in the period"),
         "{board}"
     );
+    // Victim care and Cyber Choices in the demo's last quarter.
+    let board = text(&beacon(
+        location,
+        &[
+            "report",
+            "board",
+            "--from",
+            "2019-10-01",
+            "--to",
+            "2019-12-31",
+        ],
+    ));
+    for line in [
+        "## Victim care",
+        "2,288 victims of fraud reported in the period were triaged for support: 36 at level 4",
+        "4 victims were contacted; the median time from the report to first contact was 35 hours, and 3 of the 4 were reached within their level's service time.",
+        "## Cyber Choices",
+        "8 people were referred to Cyber Choices",
+        "Of the 4 full referrals whose 5 working days were up, 1 was contacted in time (25%).",
+    ] {
+        assert!(board.contains(line), "{line}: {board}");
+    }
+    // A board of a period before any triage has no victim-care section.
+    let older = text(&beacon(
+        location,
+        &[
+            "report",
+            "board",
+            "--from",
+            "2017-01-01",
+            "--to",
+            "2017-06-30",
+        ],
+    ));
+    assert!(!older.contains("## Victim care"), "{older}");
     built
 }
 

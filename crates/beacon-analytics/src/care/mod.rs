@@ -6,9 +6,11 @@
 //! its points; the weights are the shipped, editable [`TriageWeights`]
 //! (`data/care/triage.toml`). Pure: the caller passes the reports and today's date.
 
+pub mod board;
 pub mod sla;
 pub mod triage;
 
 pub use beacon_core::care::{CareLevel, TriageWeights};
+pub use board::{CareCaseFact, CareFigures, care_figures};
 pub use sla::{Sla, SlaStatus, sla};
 pub use triage::{CaseFacts, Reason, Triage, TriageContext, queue, triage};

@@ -4,6 +4,8 @@
 //! Who may do what is the caller's check (`Permission::WorkVictimCare`). Every read of
 //! the queue writes an audit event first: it is victim-level data.
 
+pub mod board;
+
 use beacon_analytics::care::{CaseFacts, Reason, TriageWeights, queue};
 use beacon_core::{AgeBand, VictimType};
 use beacon_store::{AuditEvent, CareCaseRecord, NewCareCase, Store, StoreError, TriageInput};

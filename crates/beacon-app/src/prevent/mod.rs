@@ -10,13 +10,12 @@ mod view;
 
 pub use view::{NextStep, ReferralList, ReferralSummary, ReferralView, StageCount, StepLine};
 
-use beacon_analytics::prevent::{ContactSummary, contact_measure};
+use beacon_analytics::prevent::{PreventFigures, prevent_figures};
 use beacon_core::prevent::{RecordedStep, ReferralDetails, Step, WorkingCalendar, check_step};
 use beacon_core::{DistrictCode, Districts};
 use beacon_store::{
     AuditEvent, NewReferral, NewReferralStep, ReferralStepRecord, Store, StoreError,
 };
-use serde::Serialize;
 use time::{Date, OffsetDateTime};
 
 /// A note's longest length: a referral keeps what is needed, not a transcript.
@@ -307,21 +306,6 @@ pub fn show(
     Ok(view::view_of(referral, &districts, calendar, today))
 }
 
-/// What the board update says of Cyber Choices in a period.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct PreventFigures {
-    /// Referrals whose anonymised summary arrived in the period.
-    pub referrals: u64,
-    /// Full referrals received in the period, against the contact measure (as of the
-    /// period's end).
-    pub contact: ContactSummary,
-    /// Referrals closed in the period: completed the diversion plan.
-    pub completed: u64,
-    /// Referrals closed in the period any other way (not suitable, stopped, referred on,
-    /// passed to the police).
-    pub closed_otherwise: u64,
-}
-
 /// The period's Cyber Choices figures (no personal data: not audited).
 ///
 /// # Errors
@@ -329,32 +313,12 @@ pub struct PreventFigures {
 pub fn figures(
     store: &mut dyn Store,
     calendar: &WorkingCalendar,
-    (from, to): (Date, Date),
+    period: (Date, Date),
 ) -> PreventResult<PreventFigures> {
-    let mut figures = PreventFigures::default();
-    for referral in store.referrals()? {
-        let steps = recorded(&referral.steps);
-        let within = |day: Date| day >= from && day <= to;
-        if steps
-            .iter()
-            .any(|s| s.step == Step::Summary && within(s.on))
-        {
-            figures.referrals += 1;
-        }
-        if let Some(measure) = contact_measure(&steps, calendar, to)
-            && within(measure.referred_on)
-        {
-            figures.contact.add(&measure);
-        }
-        for step in steps.iter().filter(|s| within(s.on)) {
-            match (step.step, step.result.as_str()) {
-                (Step::Outcome, "completed") => figures.completed += 1,
-                (Step::Outcome, _) | (Step::Suitability, "not_suitable") => {
-                    figures.closed_otherwise += 1
-                }
-                _ => {}
-            }
-        }
-    }
-    Ok(figures)
+    let referrals: Vec<Vec<RecordedStep>> = store
+        .referrals()?
+        .iter()
+        .map(|referral| recorded(&referral.steps))
+        .collect();
+    Ok(prevent_figures(&referrals, calendar, period))
 }

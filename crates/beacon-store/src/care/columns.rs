@@ -1,6 +1,6 @@
 //! The care area's SQL and row mapping, shared by both dialects.
 
-use super::{CareCaseRecord, CaseEventRecord, TriageInput};
+use super::{CareBoardCase, CareCaseRecord, CaseEventRecord, TriageInput};
 use crate::StoreResult;
 use crate::neutral::{Columns, parse_stored_date};
 
@@ -151,3 +151,28 @@ pub(super) const TO_REDACT_SQL: &str = "SELECT r.id, r.reference FROM reports r
 pub(super) const REDACT_SQL: &str = "UPDATE care_case_events
      SET note = '', detail = CASE WHEN kind = 'handover' THEN '' ELSE detail END
      WHERE report_id = ?1";
+
+/// The queued cases of reports made from `?1` to `?2` (`YYYY-MM-DD`), with their first
+/// contact and referral count.
+pub(super) const BOARD_SQL: &str = "SELECT report_id, reported_on, level, contact_due,
+            (SELECT MIN(e.at) FROM care_case_events e
+             WHERE e.report_id = c.report_id AND e.kind = 'contact_attempt'
+               AND e.detail = 'reached'),
+            (SELECT COUNT(*) FROM care_case_events e
+             WHERE e.report_id = c.report_id AND e.kind = 'referral')
+     FROM care_cases c
+     WHERE reported_on >= ?1 AND reported_on <= ?2
+     ORDER BY report_id";
+
+/// A case from a row of [`BOARD_SQL`].
+pub(super) fn board_case_from(row: &impl Columns) -> StoreResult<CareBoardCase> {
+    let day: String = row.get(1)?;
+    Ok(CareBoardCase {
+        report_id: row.get(0)?,
+        reported_on: parse_stored_date(&day)?,
+        level: u8::try_from(row.get::<i64>(2)?).unwrap_or(0),
+        contact_due: row.moment(3)?,
+        first_reached: row.opt_moment(4)?,
+        referrals: u64::try_from(row.get::<i64>(5)?).unwrap_or(0),
+    })
+}

@@ -132,6 +132,23 @@ pub struct CaseEventRecord {
     pub at: OffsetDateTime,
 }
 
+/// A queued case as the board update counts it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CareBoardCase {
+    /// The report.
+    pub report_id: i64,
+    /// Day reported.
+    pub reported_on: Date,
+    /// The level, 1 to 4.
+    pub level: u8,
+    /// When first contact was due.
+    pub contact_due: OffsetDateTime,
+    /// When the victim was first reached, if they were.
+    pub first_reached: Option<OffsetDateTime>,
+    /// Safeguarding referrals made on it.
+    pub referrals: u64,
+}
+
 /// Which of the queue's open cases a page shows.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CareQueueFilter {
@@ -161,6 +178,9 @@ pub trait Care {
         offset: u64,
         limit: u32,
     ) -> StoreResult<CareQueuePage>;
+    /// The queued cases of the reports made from `from` to `to` (both days in), open or
+    /// closed, with their first contact and referrals, for the board update.
+    fn care_board_cases(&mut self, from: Date, to: Date) -> StoreResult<Vec<CareBoardCase>>;
     /// The queued case of the report with this reference.
     fn care_case(&mut self, reference: &str) -> StoreResult<Option<CareCaseRecord>>;
     /// Records what the officer did; its id. [`crate::StoreError::NotFound`] when the

@@ -1,13 +1,13 @@
 //! Victim care in PostgreSQL: a triage run replaces the queue in one transaction.
 
 use super::columns::{
-    CASE_SQL, CLEAR_SQL, EVENTS_SQL, INSERT_EVENT_SQL, INSERT_SQL, REDACT_SQL, REPORT_EXISTS_SQL,
-    TO_REDACT_SQL, TOTAL_SQL, case_from, event_from, input_from, inputs_sql, open_total_sql,
-    page_sql,
+    BOARD_SQL, CASE_SQL, CLEAR_SQL, EVENTS_SQL, INSERT_EVENT_SQL, INSERT_SQL, REDACT_SQL,
+    REPORT_EXISTS_SQL, TO_REDACT_SQL, TOTAL_SQL, board_case_from, case_from, event_from,
+    input_from, inputs_sql, open_total_sql, page_sql,
 };
 use super::{
-    Care, CareCaseRecord, CareQueueFilter, CareQueuePage, CaseEventRecord, NewCareCase,
-    NewCaseEvent, TriageInput,
+    Care, CareBoardCase, CareCaseRecord, CareQueueFilter, CareQueuePage, CaseEventRecord,
+    NewCareCase, NewCaseEvent, TriageInput,
 };
 use crate::neutral::{date_text, dollar};
 use crate::postgres::{PostgresStore, big, pg_text};
@@ -81,6 +81,14 @@ impl Care for PostgresStore {
             total: u64::try_from(total).unwrap_or(0),
             cases,
         })
+    }
+
+    fn care_board_cases(&mut self, from: Date, to: Date) -> StoreResult<Vec<CareBoardCase>> {
+        self.client
+            .query(&*dollar(BOARD_SQL), &[&date_text(from), &date_text(to)])?
+            .iter()
+            .map(board_case_from)
+            .collect()
     }
 
     fn care_case(&mut self, reference: &str) -> StoreResult<Option<CareCaseRecord>> {

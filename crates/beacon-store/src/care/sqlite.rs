@@ -1,13 +1,13 @@
 //! Victim care in SQLite: a triage run replaces the queue in one IMMEDIATE transaction.
 
 use super::columns::{
-    CASE_SQL, CLEAR_SQL, EVENTS_SQL, INSERT_EVENT_SQL, INSERT_SQL, REDACT_SQL, REPORT_EXISTS_SQL,
-    TO_REDACT_SQL, TOTAL_SQL, case_from, event_from, input_from, inputs_sql, open_total_sql,
-    page_sql,
+    BOARD_SQL, CASE_SQL, CLEAR_SQL, EVENTS_SQL, INSERT_EVENT_SQL, INSERT_SQL, REDACT_SQL,
+    REPORT_EXISTS_SQL, TO_REDACT_SQL, TOTAL_SQL, board_case_from, case_from, event_from,
+    input_from, inputs_sql, open_total_sql, page_sql,
 };
 use super::{
-    Care, CareCaseRecord, CareQueueFilter, CareQueuePage, CaseEventRecord, NewCareCase,
-    NewCaseEvent, TriageInput,
+    Care, CareBoardCase, CareCaseRecord, CareQueueFilter, CareQueuePage, CaseEventRecord,
+    NewCareCase, NewCaseEvent, TriageInput,
 };
 use crate::neutral::{date_text, utc_text};
 use crate::sqlite::{SqliteStore, collect};
@@ -81,6 +81,14 @@ impl Care for SqliteStore {
             total: u64::try_from(total).unwrap_or(0),
             cases,
         })
+    }
+
+    fn care_board_cases(&mut self, from: Date, to: Date) -> StoreResult<Vec<CareBoardCase>> {
+        let mut statement = self.connection.prepare_cached(BOARD_SQL)?;
+        collect(
+            statement.query(params![date_text(from), date_text(to)])?,
+            |row| board_case_from(row),
+        )
     }
 
     fn care_case(&mut self, reference: &str) -> StoreResult<Option<CareCaseRecord>> {

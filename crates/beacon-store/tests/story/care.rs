@@ -211,6 +211,23 @@ fn a_cases_events_outlive_the_queue_being_replaced(store: &mut dyn Store) {
         store.care_queue(&ALL, 0, 10).expect("queue").cases[0].first_contact,
         Some(datetime!(2026-11-21 10:30 UTC))
     );
+    // The board reads the period's cases with their first contact and referrals.
+    let board = store
+        .care_board_cases(date!(2026 - 11 - 01), date!(2026 - 11 - 30))
+        .expect("board cases");
+    assert_eq!(board.len(), 1);
+    assert_eq!(board[0].level, 3);
+    assert_eq!(
+        board[0].first_reached,
+        Some(datetime!(2026-11-21 10:30 UTC))
+    );
+    assert_eq!(board[0].referrals, 1);
+    assert!(
+        store
+            .care_board_cases(date!(2026 - 11 - 21), date!(2026 - 11 - 30))
+            .expect("board cases")
+            .is_empty()
+    );
     // Reached at 10:30 on the 21st, before it was due: never overdue.
     let after_due = CareQueueFilter {
         level: None,

@@ -63,6 +63,8 @@ pub fn run(command: ReportCommand, settings: &Settings) -> anyhow::Result<ExitCo
         BoardError::Protect(error) => {
             anyhow::Error::new(error).context("while reading the protect campaigns")
         }
+        BoardError::Care(error) => anyhow::Error::new(error)
+            .context("while reading the victim-care cases and Cyber Choices referrals"),
     })?;
     let text = match args.format {
         BoardFormat::Md => beacon_report::markdown_with(&figures.summary, &figures.extras()),

@@ -75,21 +75,45 @@ async fn protect_figures(
         .await??)
 }
 
-/// The board update's sections beyond the reports: the advisories', the readiness and
-/// the protect campaigns' figures, read together.
-type Sections = (
-    Option<beacon_report::AdvisoryFigures>,
-    Option<beacon_analytics::readiness::ReadinessFigures>,
-    Option<beacon_analytics::campaigns::ProtectFigures>,
-);
+/// Victim care's and Cyber Choices' figures for a period (each `None` when there is
+/// nothing to say: no queued case of the period's reports, no referrals at all).
+async fn care_figures(
+    state: &AppState,
+    period: beacon_core::Period,
+) -> WebResult<(
+    Option<beacon_analytics::care::CareFigures>,
+    Option<beacon_analytics::prevent::PreventFigures>,
+)> {
+    Ok(state
+        .blocking(move |store| -> beacon_store::StoreResult<_> {
+            Ok((
+                beacon_app::care::board::care_board(store, period)?,
+                beacon_app::care::board::prevent_board(store, period)?,
+            ))
+        })
+        .await??)
+}
+
+/// The board update's sections beyond the reports: the advisories', the readiness, the
+/// protect campaigns', victim care's and Cyber Choices' figures, read together.
+struct Sections {
+    advisories: Option<beacon_report::AdvisoryFigures>,
+    readiness: Option<beacon_analytics::readiness::ReadinessFigures>,
+    protect: Option<beacon_analytics::campaigns::ProtectFigures>,
+    care: Option<beacon_analytics::care::CareFigures>,
+    prevent: Option<beacon_analytics::prevent::PreventFigures>,
+}
 
 /// Reads the sections beyond the reports for a period.
 async fn sections(state: &AppState, period: beacon_core::Period) -> WebResult<Sections> {
-    Ok((
-        advisory_figures(state, period).await?,
-        readiness_figures(state, period).await?,
-        protect_figures(state, period).await?,
-    ))
+    let (care, prevent) = care_figures(state, period).await?;
+    Ok(Sections {
+        advisories: advisory_figures(state, period).await?,
+        readiness: readiness_figures(state, period).await?,
+        protect: protect_figures(state, period).await?,
+        care,
+        prevent,
+    })
 }
 
 /// The board update's sections beyond the reports.
@@ -99,9 +123,11 @@ fn extras<'a>(
 ) -> beacon_report::BoardExtras<'a> {
     beacon_report::BoardExtras {
         register: Some(register),
-        advisories: sections.0.as_ref(),
-        readiness: sections.1.as_ref(),
-        protect: sections.2.as_ref(),
+        advisories: sections.advisories.as_ref(),
+        readiness: sections.readiness.as_ref(),
+        protect: sections.protect.as_ref(),
+        care: sections.care.as_ref(),
+        prevent: sections.prevent.as_ref(),
     }
 }
 
