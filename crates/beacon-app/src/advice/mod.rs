@@ -29,6 +29,9 @@ pub enum AdviceError {
     /// The person's role may not change the library.
     #[error("changing the advice library needs the coordinator role")]
     NotAllowed,
+    /// A new item's slug is already an item's.
+    #[error("an advice item called {0} already exists")]
+    Taken(String),
 }
 
 /// A result of an advice use case.
@@ -99,6 +102,32 @@ pub fn edit_advice(
     by: &str,
     at: OffsetDateTime,
 ) -> AdviceResult<PutOutcome> {
+    checked(role, item)?;
+    Ok(store.put_advice(item, by, at)?)
+}
+
+/// Adds a new item as its version 1 after the item's checks, with the same rights as
+/// [`edit_advice`]; one whose slug is taken is refused in the same transaction that
+/// would write it, so two people adding one slug at once cannot both succeed.
+///
+/// # Errors
+/// [`AdviceError::Taken`] when an item has the slug; otherwise as [`edit_advice`].
+pub fn add_advice(
+    store: &mut dyn AdviceLibrary,
+    role: Role,
+    item: &AdviceItem,
+    by: &str,
+    at: OffsetDateTime,
+) -> AdviceResult<PutOutcome> {
+    checked(role, item)?;
+    match store.add_advice(item, by, at) {
+        Err(StoreError::Duplicate { .. }) => Err(AdviceError::Taken(item.slug.clone())),
+        other => Ok(other?),
+    }
+}
+
+/// Whether `role` may change the library and the item passes its checks.
+fn checked(role: Role, item: &AdviceItem) -> AdviceResult<()> {
     if !role.may(Permission::ManageCampaigns) {
         return Err(AdviceError::NotAllowed);
     }
@@ -108,7 +137,7 @@ pub fn edit_advice(
             problems.iter().map(ToString::to_string).collect(),
         ));
     }
-    Ok(store.put_advice(item, by, at)?)
+    Ok(())
 }
 
 /// Puts an item on the public pages or takes it off. Needs `Permission::ManageCampaigns`.

@@ -102,6 +102,15 @@ pub trait AdviceLibrary {
         at: OffsetDateTime,
     ) -> StoreResult<PutOutcome>;
 
+    /// Keeps a new item as its version 1, in the same transaction that checks no item
+    /// has its slug: [`crate::StoreError::Duplicate`] when one has (nothing written).
+    fn add_advice(
+        &mut self,
+        item: &AdviceItem,
+        by: &str,
+        at: OffsetDateTime,
+    ) -> StoreResult<PutOutcome>;
+
     /// The latest version of an item, published or not.
     fn advice(&mut self, slug: &str) -> StoreResult<Option<StoredAdvice>>;
 

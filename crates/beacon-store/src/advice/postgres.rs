@@ -14,12 +14,14 @@ use crate::postgres::{PostgresStore, pg_text};
 use beacon_core::protect::AdviceItem;
 use time::OffsetDateTime;
 
-impl AdviceLibrary for PostgresStore {
-    fn put_advice(
+impl PostgresStore {
+    /// [`AdviceLibrary::put_advice`], or with `new_only` [`AdviceLibrary::add_advice`].
+    fn put_advice_as(
         &mut self,
         item: &AdviceItem,
         by: &str,
         at: OffsetDateTime,
+        new_only: bool,
     ) -> StoreResult<PutOutcome> {
         let hash = content_hash(item);
         let (json, threats, audiences) = stored_forms(item)?;
@@ -33,6 +35,12 @@ impl AdviceLibrary for PostgresStore {
                 &[&slug],
             )?
             .try_get(0)?;
+        if new_only && latest != 0 {
+            return Err(crate::StoreError::Duplicate {
+                what: "advice item",
+                name: item.slug.clone(),
+            });
+        }
         let stored = if latest == 0 {
             None
         } else {
@@ -61,6 +69,26 @@ impl AdviceLibrary for PostgresStore {
         }
         transaction.commit()?;
         Ok(outcome)
+    }
+}
+
+impl AdviceLibrary for PostgresStore {
+    fn put_advice(
+        &mut self,
+        item: &AdviceItem,
+        by: &str,
+        at: OffsetDateTime,
+    ) -> StoreResult<PutOutcome> {
+        self.put_advice_as(item, by, at, false)
+    }
+
+    fn add_advice(
+        &mut self,
+        item: &AdviceItem,
+        by: &str,
+        at: OffsetDateTime,
+    ) -> StoreResult<PutOutcome> {
+        self.put_advice_as(item, by, at, true)
     }
 
     fn advice(&mut self, slug: &str) -> StoreResult<Option<StoredAdvice>> {

@@ -14,12 +14,14 @@ use beacon_core::protect::AdviceItem;
 use rusqlite::{TransactionBehavior, params};
 use time::OffsetDateTime;
 
-impl AdviceLibrary for SqliteStore {
-    fn put_advice(
+impl SqliteStore {
+    /// [`AdviceLibrary::put_advice`], or with `new_only` [`AdviceLibrary::add_advice`].
+    fn put_advice_as(
         &mut self,
         item: &AdviceItem,
         by: &str,
         at: OffsetDateTime,
+        new_only: bool,
     ) -> StoreResult<PutOutcome> {
         let hash = content_hash(item);
         let (json, threats, audiences) = stored_forms(item)?;
@@ -30,6 +32,12 @@ impl AdviceLibrary for SqliteStore {
         transaction.execute(ENSURE_ITEM_SQL, params![item.slug, by, at])?;
         let latest: i64 =
             transaction.query_row(LATEST_VERSION_SQL, [&item.slug], |row| row.get(0))?;
+        if new_only && latest != 0 {
+            return Err(crate::StoreError::Duplicate {
+                what: "advice item",
+                name: item.slug.clone(),
+            });
+        }
         let stored = if latest == 0 {
             None
         } else {
@@ -49,6 +57,26 @@ impl AdviceLibrary for SqliteStore {
         }
         transaction.commit()?;
         Ok(outcome)
+    }
+}
+
+impl AdviceLibrary for SqliteStore {
+    fn put_advice(
+        &mut self,
+        item: &AdviceItem,
+        by: &str,
+        at: OffsetDateTime,
+    ) -> StoreResult<PutOutcome> {
+        self.put_advice_as(item, by, at, false)
+    }
+
+    fn add_advice(
+        &mut self,
+        item: &AdviceItem,
+        by: &str,
+        at: OffsetDateTime,
+    ) -> StoreResult<PutOutcome> {
+        self.put_advice_as(item, by, at, true)
     }
 
     fn advice(&mut self, slug: &str) -> StoreResult<Option<StoredAdvice>> {

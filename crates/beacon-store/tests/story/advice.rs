@@ -12,7 +12,37 @@ stories!(with_store =>
     a_new_version_is_written_only_when_the_content_changes,
     publishing_belongs_to_the_slug_and_unknown_slugs_say_so,
     lists_filter_by_threat_audience_and_published,
+    adding_a_new_item_refuses_a_slug_that_is_taken,
 );
+
+fn adding_a_new_item_refuses_a_slug_that_is_taken(store: &mut dyn Store) {
+    let first = item(
+        "romance",
+        "Romance fraud",
+        Threat::RomanceFraud,
+        Audience::OlderResidents,
+    );
+    let at = datetime!(2026-12-01 09:00 UTC);
+    assert_eq!(
+        store.add_advice(&first, "coordinator", at).expect("added"),
+        PutOutcome::Added { version: 1 }
+    );
+    let mut other = first.clone();
+    other.title = "Someone else's romance fraud".to_owned();
+    assert!(matches!(
+        store.add_advice(&other, "someone", at),
+        Err(beacon_store::StoreError::Duplicate { .. })
+    ));
+    // Nothing was written: the item is still its first version.
+    assert_eq!(store.advice_versions("romance").expect("versions").len(), 1);
+    assert_eq!(
+        store
+            .advice("romance")
+            .expect("read")
+            .map(|stored| stored.item.title),
+        Some("Romance fraud".to_owned())
+    );
+}
 
 fn item(slug: &str, title: &str, threat: Threat, audience: Audience) -> AdviceItem {
     AdviceItem {

@@ -14,7 +14,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use beacon_app::advice::{AdviceError, edit_advice, publish as set_published};
+use beacon_app::advice::{AdviceError, add_advice, edit_advice, publish as set_published};
 use beacon_core::Permission;
 use beacon_core::protect::{
     AdviceItem, AdviceProblem, Attribution, Audience, ReportRoute, SHORT_FORM_LIMIT, Threat,
@@ -470,11 +470,10 @@ pub async fn create(
     let slug = item.slug.clone();
     let added = state
         .blocking(move |store| -> WebResult<bool> {
-            if store.advice(&item.slug)?.is_some() {
-                return Ok(false);
-            }
-            edit_advice(store, role, &item, &actor, OffsetDateTime::now_utc())
-                .map_err(advice_error)?;
+            match add_advice(store, role, &item, &actor, OffsetDateTime::now_utc()) {
+                Err(AdviceError::Taken(_)) => return Ok(false),
+                other => other.map_err(advice_error)?,
+            };
             store.audit(&AuditEvent {
                 actor,
                 action: "add_advice".into(),

@@ -68,6 +68,9 @@ pub(super) fn advice_error(error: AdviceError) -> WebError {
         AdviceError::NotFound(_) => WebError::NotFound,
         AdviceError::NotAllowed => WebError::Forbidden,
         AdviceError::Invalid(problems) => WebError::BadRequest(problems.join("; ")),
+        AdviceError::Taken(slug) => {
+            WebError::BadRequest(format!("an advice item called {slug} already exists"))
+        }
     }
 }
 
