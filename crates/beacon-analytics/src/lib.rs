@@ -7,6 +7,7 @@
 pub mod advisories;
 pub mod campaigns;
 pub mod care;
+pub mod engagement;
 pub mod groups;
 pub mod measures;
 pub mod period_facts;

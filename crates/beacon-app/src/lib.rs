@@ -24,6 +24,7 @@ pub mod care;
 pub mod contacts;
 pub mod credentials;
 pub mod defaults;
+pub mod engagement;
 pub mod export;
 pub mod fault;
 pub mod feeds;

@@ -6,6 +6,7 @@
 pub mod advisory;
 pub mod care;
 pub mod district;
+pub mod engagement;
 pub mod event;
 pub mod facts;
 pub mod inventory;

@@ -24,6 +24,7 @@ pub mod calibration;
 pub mod campaigns;
 pub mod care;
 pub mod contacts;
+pub mod engagement;
 mod people;
 mod places;
 mod plan;

@@ -7,6 +7,7 @@
 pub mod advice;
 pub mod advisories;
 pub mod contacts;
+pub mod engagement;
 pub mod feeds;
 pub mod inventory;
 pub mod organisations;

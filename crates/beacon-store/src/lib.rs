@@ -52,6 +52,7 @@ pub mod campaigns;
 pub mod care;
 pub mod contacts;
 pub mod education;
+pub mod engagement;
 pub mod explore;
 pub mod inventory;
 mod migrate;
@@ -93,6 +94,9 @@ pub use education::{
     AttemptRecord, Education, InvitationRecord, LearnerRecord, NewAttempt, NewInvitation,
     NewSimulation, NewSimulationEvent, NewSimulationRecipient, SimulationEventKind,
     SimulationRecipientRecord, SimulationRecord, SimulationTarget, TargetResult,
+};
+pub use engagement::{
+    EngagementFact, EngagementRecord, EngagementWrite, Engagements, NewEngagement,
 };
 pub use explore::{Explore, LOSS_BANDS, ReportFilter, ReportGroup, ReportRow, ReportSort};
 pub use inventory::{Inventory, InventoryChange, InventoryRow, StoredAsset, StoredContact};
@@ -191,6 +195,7 @@ pub trait Store:
     + Campaigns
     + Care
     + CyberChoices
+    + Engagements
     + Contacts
     + AdviceLibrary
     + Send

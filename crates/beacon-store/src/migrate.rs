@@ -93,6 +93,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0016_cyber_choices.sql"),
         fill: None,
     },
+    Migration {
+        version: 18,
+        sql: include_str!("../migrations/sqlite/0018_engagement.sql"),
+        fill: None,
+    },
 ];
 
 /// PostgreSQL migrations in order.
@@ -165,6 +170,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
     Migration {
         version: 14,
         sql: include_str!("../migrations/postgres/0014_cyber_choices.sql"),
+        fill: None,
+    },
+    Migration {
+        version: 16,
+        sql: include_str!("../migrations/postgres/0016_engagement.sql"),
         fill: None,
     },
 ];

@@ -122,6 +122,8 @@ mod care;
 mod contacts;
 #[path = "story/education.rs"]
 mod education;
+#[path = "story/engagement.rs"]
+mod engagement;
 #[path = "story/explore.rs"]
 mod explore;
 #[path = "story/inventory.rs"]

@@ -79,6 +79,7 @@ pub fn router(state: AppState) -> Router {
         areas::contacts::routes(),
         areas::care::routes(),
         areas::prevent::routes(),
+        areas::engagement::routes(),
     ];
     let (mut pages, mut api) = (Router::new(), Router::new());
     for area in areas {

@@ -73,6 +73,10 @@ fn demo_register_matches_the_generator(database: &TestDatabase) -> String {
         built.contains("Cyber Choices: 9 referrals (4 closed); see /cyber-choices."),
         "{built}"
     );
+    assert!(
+        built.contains("Business engagement: 105 engagements with 80 SYNTHETIC businesses in 2019 (11 reached in a sustained way); 1 row quarantined."),
+        "{built}"
+    );
 
     let expected = beacon_demo::generate_register(1)
         .expect("the register generates")

@@ -15,6 +15,7 @@ pub mod advisories;
 pub mod campaigns;
 pub mod care;
 pub mod contacts;
+pub mod engagement;
 pub mod learning;
 pub mod prevent;
 pub mod readiness;

@@ -56,7 +56,7 @@ enum Shown {
 }
 
 /// The menu, in order, with who sees each entry.
-const MENU: [(&str, &str, Shown); 18] = [
+const MENU: [(&str, &str, Shown); 19] = [
     (
         "/dashboard",
         "Dashboard",
@@ -102,6 +102,11 @@ const MENU: [(&str, &str, Shown); 18] = [
     (
         "/campaigns",
         "Campaigns",
+        Shown::With(Permission::ViewCampaigns),
+    ),
+    (
+        "/engagement",
+        "Businesses",
         Shown::With(Permission::ViewCampaigns),
     ),
     (

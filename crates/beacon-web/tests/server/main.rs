@@ -26,6 +26,7 @@ mod advisories;
 mod campaigns;
 mod care;
 mod contacts;
+mod engagement;
 mod learning;
 mod matrix;
 mod prevent;

@@ -211,6 +211,10 @@ const MATRIX: &[Row] = {
         ("GET",  "/contacts",               "",            P(ViewCampaigns),           Body::None,          [200, 200, 403, 403, 403, 403, 303]),
         ("POST", "/contacts/upload",        "",            P(ManageContacts),          Body::Upload,        [400, 403, 403, 403, 403, 403, 303]),
         ("GET",  "/segments",               "",            P(ViewCampaigns),           Body::None,          [200, 200, 403, 403, 403, 403, 303]),
+        // Business engagement: the reach for coordinators and analysts; recording for
+        // coordinators (an empty form: allowed, and told what is missing).
+        ("GET",  "/engagement",             PERIOD,        P(ViewCampaigns),           Body::None,          [200, 200, 403, 403, 403, 403, 303]),
+        ("POST", "/engagement",             "",            P(ManageCampaigns),         Body::Form(&[]),     [400, 403, 403, 403, 403, 403, 303]),
         // The SMS gateway's callbacks: absent until a callback token is configured.
         ("POST", "/callbacks/sms/receipts", "",            Nothing,                    Body::Form(&[]),     [404, 404, 404, 404, 404, 404, 404]),
         ("POST", "/callbacks/sms/inbound",  "",            Nothing,                    Body::Form(&[]),     [404, 404, 404, 404, 404, 404, 404]),

@@ -599,6 +599,31 @@ fn build_care(store: &mut dyn Store, settings: &Settings) -> anyhow::Result<Vec<
     ])
 }
 
+/// Imports the demo's business engagement log as `beacon engagement import` would, and
+/// states 2019's reach.
+fn build_engagement(store: &mut dyn Store, seed: u64) -> anyhow::Result<String> {
+    let file = beacon_demo::engagement::engagement_file(seed);
+    let imported = beacon_app::engagement::import_file(
+        store,
+        file.as_bytes(),
+        "demo engagement log (synthetic)",
+        ("demo", today(), time::OffsetDateTime::now_utc()),
+    )?;
+    let period = beacon_core::Period::new(
+        time::macros::date!(2019 - 01 - 01),
+        time::macros::date!(2019 - 12 - 31),
+    )
+    .context("the demo's year")?;
+    let reach = beacon_app::engagement::reach_figures(store, period)?;
+    Ok(format!(
+        "Business engagement: {} engagements with {} SYNTHETIC businesses in 2019 ({} reached in a sustained way); {} row quarantined.",
+        count(imported.stored),
+        count(reach.businesses),
+        count(reach.sustained),
+        count(imported.quarantined.len() as u64)
+    ))
+}
+
 fn build_advice(store: &mut dyn Store) -> anyhow::Result<String> {
     let outcome = beacon_app::advice::load_shipped(store, "demo", time::OffsetDateTime::now_utc())
         .context("while loading the shipped advice library")?;
@@ -651,6 +676,7 @@ fn build_demo(location: &str, seed: u64, force: bool, settings: &Settings) -> an
     let care_lines = build_care(store.as_mut(), settings)?;
     let advice_line = build_advice(store.as_mut())?;
     let contacts_line = build_contacts(store.as_mut(), seed)?;
+    let engagement_line = build_engagement(store.as_mut(), seed)?;
     let campaign_lines = build_campaigns(store.as_mut(), settings)?;
     let mut register_lines = build_register(store.as_mut(), seed, settings)?;
     register_lines.extend(build_advisories(store.as_mut(), settings)?);
@@ -658,6 +684,7 @@ fn build_demo(location: &str, seed: u64, force: bool, settings: &Settings) -> an
     register_lines.extend(care_lines);
     register_lines.push(advice_line);
     register_lines.push(contacts_line);
+    register_lines.push(engagement_line);
     register_lines.extend(campaign_lines);
     let database_flag = if settings.database_given {
         String::new()
@@ -706,6 +733,7 @@ fn build_demo(location: &str, seed: u64, force: bool, settings: &Settings) -> an
     out!("  beacon segments count{database_flag} --kind resident --age-band 70-79 --age-band 80+");
     out!("  beacon care queue{database_flag} --limit 5");
     out!("  beacon cyber-choices list{database_flag}");
+    out!("  beacon engagement reach{database_flag} --from 2019-01-01 --to 2019-12-31");
     out!("  beacon campaigns list{database_flag}");
     out!("  beacon campaigns report{database_flag} 3");
     out!("  beacon report board{database_flag} --from 2024-10-01 --to 2024-12-31");

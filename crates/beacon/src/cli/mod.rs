@@ -21,6 +21,7 @@ mod config;
 mod contacts;
 mod cyber_choices;
 mod demo;
+mod engagement;
 mod evaluation;
 mod exercise;
 mod export;
@@ -104,6 +105,10 @@ pub enum Command {
     /// stages, with the contact-within-5-working-days measure.
     #[command(subcommand)]
     CyberChoices(cyber_choices::CyberChoicesCommand),
+    /// Business engagement: the businesses the partnership reached, how and how often,
+    /// and the sustained reach by district and sector.
+    #[command(subcommand)]
+    Engagement(engagement::EngagementCommand),
     /// Protect campaigns: which audience and threat the reports say to address next.
     #[command(subcommand)]
     Campaigns(campaigns::CampaignsCommand),
@@ -155,6 +160,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Campaigns(command) => campaigns::run(command, &settings),
         Command::Care(command) => care::run(command, &settings),
         Command::CyberChoices(command) => cyber_choices::run(command, &settings),
+        Command::Engagement(command) => engagement::run(command, &settings),
         Command::Contacts(command) => contacts::run(command, &settings),
         Command::Segments(command) => contacts::run_segments(command, &settings),
         Command::Advice(command) => advice::run(command, &settings),
