@@ -8,6 +8,7 @@ pub mod care;
 pub mod district;
 pub mod event;
 pub mod facts;
+pub mod front_door;
 pub mod inventory;
 pub mod issues;
 pub mod message;

@@ -88,6 +88,12 @@ pub(crate) const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0015_care.sql"),
         fill: None,
     },
+    // 16 is the next feature's; the front door's tables take 17.
+    Migration {
+        version: 17,
+        sql: include_str!("../migrations/sqlite/0017_front_door.sql"),
+        fill: None,
+    },
 ];
 
 /// PostgreSQL migrations in order.
@@ -155,6 +161,12 @@ pub(crate) const POSTGRES: &[Migration] = &[
     Migration {
         version: 13,
         sql: include_str!("../migrations/postgres/0013_care.sql"),
+        fill: None,
+    },
+    // 14 is the next feature's; the front door's tables take 15.
+    Migration {
+        version: 15,
+        sql: include_str!("../migrations/postgres/0015_front_door.sql"),
         fill: None,
     },
 ];

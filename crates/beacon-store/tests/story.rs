@@ -124,6 +124,8 @@ mod contacts;
 mod education;
 #[path = "story/explore.rs"]
 mod explore;
+#[path = "story/front_door.rs"]
+mod front_door;
 #[path = "story/inventory.rs"]
 mod inventory;
 #[path = "story/opening.rs"]
