@@ -27,6 +27,7 @@ pub mod defaults;
 pub mod export;
 pub mod fault;
 pub mod feeds;
+pub mod front_door;
 pub mod notify;
 pub mod organisations;
 pub mod period;
