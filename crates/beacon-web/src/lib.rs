@@ -78,6 +78,7 @@ pub fn router(state: AppState) -> Router {
         areas::advice::routes(),
         areas::contacts::routes(),
         areas::care::routes(),
+        areas::front_door::routes(),
     ];
     let (mut pages, mut api) = (Router::new(), Router::new());
     for area in areas {

@@ -15,6 +15,7 @@ pub mod advisories;
 pub mod campaigns;
 pub mod care;
 pub mod contacts;
+pub mod front_door;
 pub mod learning;
 pub mod readiness;
 pub mod register;

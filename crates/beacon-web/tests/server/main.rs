@@ -26,6 +26,7 @@ mod advisories;
 mod campaigns;
 mod care;
 mod contacts;
+mod front_door;
 mod learning;
 mod matrix;
 mod readiness;
