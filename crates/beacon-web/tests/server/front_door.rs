@@ -15,6 +15,7 @@ scenarios!(
     nothing_is_stored_without_consent_or_from_a_honeypot,
     a_report_sent_too_soon_or_too_often_is_refused,
     forms_not_started_here_are_refused_and_questions_are_not_in_addresses,
+    the_dashboard_counts_front_door_reports_as_their_own_source,
 );
 
 /// The front door with no minimum time, so the tests need not wait.
@@ -484,4 +485,65 @@ fn forms_not_started_here_are_refused_and_questions_are_not_in_addresses(kind: B
         .get("/report")
         .expect(200)
         .shows("Report a scam, fraud or cyber attack");
+}
+
+fn the_dashboard_counts_front_door_reports_as_their_own_source(kind: Backend) {
+    let Some(world) = World::new(kind, true) else {
+        return;
+    };
+    let server = front_door(&world);
+    let mut analyst = Client::signed_in(&server, &world.account(Role::Analyst).username);
+    let before = analyst.get(&format!("/dashboard?{PERIOD}"));
+    before
+        .expect(200)
+        .shows("Reports made through Beacon's front door")
+        .shows("No reports were made through the front door in these days");
+    let district_rows = |reply: &Reply| -> Vec<Vec<String>> {
+        let table = &reply.body[reply.body.find("Reports by district").expect("the table")..];
+        table_rows(&table[..table.find("</table>").expect("its end")])
+    };
+    {
+        let mut store = world.place.open();
+        for (index, (place, reporter)) in [
+            ("E06000016", "resident"),
+            ("E06000016", "business"),
+            ("outside", "resident"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            store
+                .add_front_door_report(&beacon_store::NewFrontDoorReport {
+                    reference: format!("LR-TEST000{index}"),
+                    submission_key: format!("key-{index}"),
+                    submitted_at: time::macros::datetime!(2018-06-01 12:00 UTC),
+                    reporter: reporter.to_owned(),
+                    what_happened: "phishing".to_owned(),
+                    occurred_on: None,
+                    loss_pence: None,
+                    contact_method: "email".to_owned(),
+                    business_size: (reporter == "business").then(|| "small".to_owned()),
+                    business_sector: (reporter == "business").then(|| "retail".to_owned()),
+                    place: place.to_owned(),
+                })
+                .expect("stored");
+        }
+    }
+    let after = analyst.get(&format!("/dashboard?{PERIOD}"));
+    after.expect(200);
+    let table = &after.body[after.body.find("id=\"front-door\"").expect("the section")..];
+    let rows = table_rows(&table[..table.find("</table>").expect("its end")]);
+    assert_eq!(
+        rows[1..],
+        [
+            vec!["Leicester".to_owned(), "2".to_owned(), "1".to_owned()],
+            vec![
+                "Outside Leicester, Leicestershire and Rutland".to_owned(),
+                "1".to_owned(),
+                "0".to_owned()
+            ],
+        ]
+    );
+    // Never added to the Action Fraud figures.
+    assert_eq!(district_rows(&before), district_rows(&after));
 }
