@@ -23,6 +23,7 @@ pub mod advisories;
 pub mod calibration;
 pub mod campaigns;
 pub mod contacts;
+pub mod front_door;
 mod people;
 mod places;
 mod plan;

@@ -24,6 +24,7 @@ mod evaluation;
 mod exercise;
 mod export;
 mod feed;
+mod front_door;
 mod ingest;
 mod inventory;
 mod learning;
@@ -99,6 +100,10 @@ pub enum Command {
     /// score, level and reasons.
     #[command(subcommand)]
     Care(care::CareCommand),
+    /// The public front door's consented local reports: list them, or count them by
+    /// district and sector (a source of its own, never added to Action Fraud's).
+    #[command(subcommand)]
+    FrontDoor(front_door::FrontDoorCommand),
     /// Protect campaigns: which audience and threat the reports say to address next.
     #[command(subcommand)]
     Campaigns(campaigns::CampaignsCommand),
@@ -149,6 +154,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Evaluation(command) => evaluation::run(command),
         Command::Campaigns(command) => campaigns::run(command, &settings),
         Command::Care(command) => care::run(command, &settings),
+        Command::FrontDoor(command) => front_door::run(command, &settings),
         Command::Contacts(command) => contacts::run(command, &settings),
         Command::Segments(command) => contacts::run_segments(command, &settings),
         Command::Advice(command) => advice::run(command, &settings),
