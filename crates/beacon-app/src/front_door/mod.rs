@@ -1,8 +1,9 @@
 //! The public front door as use cases: a resident or business reports an incident one
 //! question at a time ([`answers`]), is shown advice that suits what they said
-//! ([`advice`]) and an Action Fraud-ready summary ([`summary`]), and, only when they
-//! consent, leaves a local report ([`submit`]) that the district picture counts as its
-//! own source ([`counts`], [`list`]).
+//! ([`advice`](mod@advice)) and an Action Fraud-ready summary
+//! ([`summary`](mod@summary)), and, only when they consent, leaves a local report
+//! ([`submit`]) that the district picture counts as its own source ([`counts`],
+//! [`list`]).
 //!
 //! **Invariants:** nothing is stored without consent, and what is stored is the fixed
 //! answers only: never the description, a name, contact details or the client's

@@ -148,6 +148,19 @@ fn a_resident_reports_consents_and_is_stored_once(kind: Backend) {
     assert!(check.body.contains("&#60;script&#62;") || check.body.contains("&lt;script&gt;"));
     // Nothing is stored before consent.
     assert!(stored(&world).is_empty());
+    // Changed to a business from check your answers: the business's own question comes
+    // next, unrefused, on the way back to check your answers.
+    let (_, fields) = form_of(&check.body);
+    let mut sent: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect();
+    sent.push(("change", "who"));
+    let who = browser.post_form("/report/who", &sent);
+    let business = answer(&mut browser, &who, &[("reporter", "business")]);
+    business.expect(200).shows("About the business");
+    assert!(!business.body.contains("govuk-error-summary"));
+    assert!(business.body.contains("name=\"return\" value=\"check\""));
     let consent = answer(&mut browser, &check, &[]);
     consent
         .expect(200)

@@ -50,7 +50,14 @@ pub async fn step(
         return Ok(question(page, &posted, &context, problems));
     }
     let next = if posted.returning && from < Page::Check {
-        Some(Page::Check)
+        // A changed answer may bring a new question (a resident now reporting for a
+        // business): ask it, still on the way back, before checking the answers again.
+        Some(
+            posted
+                .answers
+                .first_bad_page(Page::Describe, &context)
+                .map_or(Page::Check, |(page, _)| page),
+        )
     } else {
         from.next(&posted.answers)
     };
