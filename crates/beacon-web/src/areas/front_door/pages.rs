@@ -137,7 +137,7 @@ fn action_after(page: Page, answers: &Answers, returning: bool) -> String {
     format!("/report/{}", next.map_or("done", Page::slug))
 }
 
-fn heading_of(page: Page, answers: &Answers, area: &str) -> String {
+fn heading_of(page: Page, answers: &Answers) -> String {
     let business = answers.reporter == ReporterKind::Business.key();
     match page {
         Page::Who => "Are you reporting as a resident or for a business?".into(),
@@ -147,7 +147,7 @@ fn heading_of(page: Page, answers: &Answers, area: &str) -> String {
         Page::Contact => "How did they first contact you?".into(),
         Page::Business => "About the business".into(),
         Page::Where if business => "Where is the business?".into(),
-        Page::Where => format!("Where do you live? (the {area} area)"),
+        Page::Where => "Where do you live?".into(),
         Page::Describe => "What happened, in your own words (optional)".into(),
         Page::Check => "Check your answers".into(),
         Page::Consent => "May we keep a record of your report?".into(),
@@ -228,7 +228,7 @@ pub(super) fn question(
         BusinessSector::ALL.iter().map(|k| (k.key(), k.label(), "")),
         &answers.sector,
     );
-    let heading = heading_of(page, answers, &context.area_name);
+    let heading = heading_of(page, answers);
     let title = if problems.is_empty() {
         heading.clone()
     } else {
