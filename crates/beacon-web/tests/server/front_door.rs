@@ -357,6 +357,22 @@ fn bad_answers_are_asked_again_with_an_error_summary(kind: Backend) {
         &answer(&mut browser, &money, &[("lost", "yes"), ("amount", "lots")]),
         "Enter how much money was lost, like 250 or 19.99",
     );
+    // A 1 MB amount is refused the same way, and not shown back whole.
+    let megabyte_amount = "9".repeat(1 << 20);
+    let huge_amount = answer(
+        &mut browser,
+        &money,
+        &[("lost", "yes"), ("amount", &megabyte_amount)],
+    );
+    refused_with(
+        &huge_amount,
+        "Enter how much money was lost, like 250 or 19.99",
+    );
+    assert!(
+        huge_amount.body.len() < 100_000,
+        "{} bytes",
+        huge_amount.body.len()
+    );
     let contact = answer(&mut browser, &money, RESIDENT[3]);
     let place = answer(&mut browser, &contact, RESIDENT[4]);
     refused_with(

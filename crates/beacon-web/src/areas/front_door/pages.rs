@@ -127,6 +127,29 @@ fn hidden_except(answers: &Answers, page: Option<Page>) -> Vec<(&'static str, St
         .collect()
 }
 
+/// The answers cut short where far over their limits, to be shown or carried again: a
+/// 1 MB answer is refused with the error summary, and the page stays small.
+fn capped(answers: &Answers) -> Answers {
+    use beacon_app::front_door::answers::{DESCRIPTION_LIMIT, FIELD_LIMIT};
+    let cut = |text: &str, limit: usize| -> String { text.chars().take(2 * limit).collect() };
+    Answers {
+        reporter: cut(&answers.reporter, FIELD_LIMIT),
+        what: cut(&answers.what, FIELD_LIMIT),
+        when_day: cut(&answers.when_day, FIELD_LIMIT),
+        when_month: cut(&answers.when_month, FIELD_LIMIT),
+        when_year: cut(&answers.when_year, FIELD_LIMIT),
+        when_unsure: cut(&answers.when_unsure, FIELD_LIMIT),
+        lost: cut(&answers.lost, FIELD_LIMIT),
+        amount: cut(&answers.amount, FIELD_LIMIT),
+        contact: cut(&answers.contact, FIELD_LIMIT),
+        size: cut(&answers.size, FIELD_LIMIT),
+        sector: cut(&answers.sector, FIELD_LIMIT),
+        place: cut(&answers.place, FIELD_LIMIT),
+        description: cut(&answers.description, DESCRIPTION_LIMIT),
+        consent: cut(&answers.consent, FIELD_LIMIT),
+    }
+}
+
 /// The page the form's Continue goes to after `page`.
 fn action_after(page: Page, answers: &Answers, returning: bool) -> String {
     let next = if returning && page < Page::Check {
@@ -239,15 +262,7 @@ pub(super) fn question(
     } else {
         StatusCode::BAD_REQUEST
     };
-    let mut shown = answers.clone();
-    // A description far over the limit is shown back cut short, so the page stays small.
-    if shown.description.chars().count() > 2 * beacon_app::front_door::answers::DESCRIPTION_LIMIT {
-        shown.description = shown
-            .description
-            .chars()
-            .take(2 * beacon_app::front_door::answers::DESCRIPTION_LIMIT)
-            .collect();
-    }
+    let shown = capped(answers);
     render(
         status,
         &QuestionPage {
@@ -257,7 +272,7 @@ pub(super) fn question(
             action: action_after(page, answers, posted.returning),
             back: page.previous(answers).map(Page::slug),
             problems,
-            hidden: hidden_except(answers, Some(page)),
+            hidden: hidden_except(&shown, Some(page)),
             token: posted.token.clone(),
             honeypot: posted.honeypot.clone(),
             returning: posted.returning,
