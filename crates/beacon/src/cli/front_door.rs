@@ -131,8 +131,17 @@ pub fn run(command: FrontDoorCommand, settings: &Settings) -> anyhow::Result<Exi
                 .map(|(index, district)| (district.code.as_str(), index))
                 .collect();
             let mut places = figures.by_place.clone();
-            places
-                .sort_by_key(|place| order.get(place.key.as_str()).copied().unwrap_or(usize::MAX));
+            places.sort_by_key(|place| {
+                // The districts in reference order, then outside the area, then not sure.
+                order
+                    .get(place.key.as_str())
+                    .copied()
+                    .unwrap_or(match place.key.as_str() {
+                        OUTSIDE_AREA => usize::MAX - 1,
+                        PLACE_NOT_SURE => usize::MAX,
+                        _ => usize::MAX - 2,
+                    })
+            });
             out!("By district:");
             for place in &places {
                 out!(
