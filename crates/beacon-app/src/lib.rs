@@ -28,6 +28,7 @@ pub mod engagement;
 pub mod export;
 pub mod fault;
 pub mod feeds;
+pub mod front_door;
 pub mod notify;
 pub mod organisations;
 pub mod period;

@@ -9,6 +9,7 @@ pub mod district;
 pub mod engagement;
 pub mod event;
 pub mod facts;
+pub mod front_door;
 pub mod inventory;
 pub mod issues;
 pub mod message;

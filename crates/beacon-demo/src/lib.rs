@@ -25,6 +25,7 @@ pub mod campaigns;
 pub mod care;
 pub mod contacts;
 pub mod engagement;
+pub mod front_door;
 mod people;
 mod places;
 mod plan;

@@ -25,6 +25,7 @@
 //! | [`advice`] | [`AdviceLibrary`] | the protect advice library: every version of every item, and which are published |
 //! | [`campaigns`] | [`Campaigns`] | protect campaigns: drafts, locked evaluation plans, launches with their recipients and outbox messages, events and figures per arm and cluster |
 //! | [`contacts`] | [`Contacts`] | campaign contacts (coarse attributes, addresses, consent evidence), the suppression list, segment counts, retention and subject access |
+//! | [`front_door`] | [`FrontDoor`] | the public front door's consented local reports (fixed answers only) and their counts by district and sector |
 //!
 //! The connection modules [`sqlite`] and [`postgres`] hold only the connection: opening,
 //! pragmas, migrating, prepared statements and dialect helpers. What both backends share
@@ -54,6 +55,7 @@ pub mod contacts;
 pub mod education;
 pub mod engagement;
 pub mod explore;
+pub mod front_door;
 pub mod inventory;
 mod migrate;
 mod neutral;
@@ -99,6 +101,9 @@ pub use engagement::{
     EngagementFact, EngagementRecord, EngagementWrite, Engagements, NewEngagement,
 };
 pub use explore::{Explore, LOSS_BANDS, ReportFilter, ReportGroup, ReportRow, ReportSort};
+pub use front_door::{
+    FrontDoor, FrontDoorCount, FrontDoorCounts, FrontDoorPage, FrontDoorRecord, NewFrontDoorReport,
+};
 pub use inventory::{Inventory, InventoryChange, InventoryRow, StoredAsset, StoredContact};
 pub use outbox::{
     Channel, DigestDetail, Message, MessageContent, MessageDetail, MessageKind, NewDigest,
@@ -198,6 +203,7 @@ pub trait Store:
     + Engagements
     + Contacts
     + AdviceLibrary
+    + FrontDoor
     + Send
 {
     /// Which backend this is.

@@ -94,6 +94,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         fill: None,
     },
     Migration {
+        version: 17,
+        sql: include_str!("../migrations/sqlite/0017_front_door.sql"),
+        fill: None,
+    },
+    Migration {
         version: 18,
         sql: include_str!("../migrations/sqlite/0018_engagement.sql"),
         fill: None,
@@ -170,6 +175,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
     Migration {
         version: 14,
         sql: include_str!("../migrations/postgres/0014_cyber_choices.sql"),
+        fill: None,
+    },
+    Migration {
+        version: 15,
+        sql: include_str!("../migrations/postgres/0015_front_door.sql"),
         fill: None,
     },
     Migration {

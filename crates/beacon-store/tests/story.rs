@@ -126,6 +126,8 @@ mod education;
 mod engagement;
 #[path = "story/explore.rs"]
 mod explore;
+#[path = "story/front_door.rs"]
+mod front_door;
 #[path = "story/inventory.rs"]
 mod inventory;
 #[path = "story/opening.rs"]
@@ -243,5 +245,29 @@ fn migrations_recorded(place: &TestDatabase) -> (i64, i64) {
     (
         place.raw_number("SELECT COUNT(*) FROM schema_migrations"),
         place.raw_number("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"),
+    )
+}
+
+/// How many migration files this build ships for the backend, and the highest number:
+/// numbers may have a gap while one is reserved for a change not yet merged.
+fn migrations_shipped(backend: Backend) -> (i64, i64) {
+    let folder = match backend {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    };
+    let numbers: Vec<i64> = std::fs::read_dir(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("migrations")
+            .join(folder),
+    )
+    .expect("the migrations folder")
+    .filter_map(|entry| {
+        let name = entry.ok()?.file_name().into_string().ok()?;
+        name.strip_suffix(".sql")?.split('_').next()?.parse().ok()
+    })
+    .collect();
+    (
+        i64::try_from(numbers.len()).expect("a few migrations"),
+        numbers.into_iter().max().unwrap_or(0),
     )
 }

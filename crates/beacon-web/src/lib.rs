@@ -80,6 +80,7 @@ pub fn router(state: AppState) -> Router {
         areas::care::routes(),
         areas::prevent::routes(),
         areas::engagement::routes(),
+        areas::front_door::routes(),
     ];
     let (mut pages, mut api) = (Router::new(), Router::new());
     for area in areas {

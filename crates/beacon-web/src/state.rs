@@ -52,11 +52,21 @@ pub struct WebSettings {
     pub care_weights: Option<beacon_app::care::Weights>,
     /// Days after closing a victim-care case its notes are kept.
     pub care_redact_after_days: u32,
+    /// Reports the public front door (`/report`) stores per client address per
+    /// [`WebSettings::front_door_window`], counted in this process only; more are refused
+    /// with a 429 page.
+    pub front_door_reports_per_address: usize,
+    /// The window the front door's rate limit counts over.
+    pub front_door_window: std::time::Duration,
+    /// How soon after starting the front door's questions a report may be sent: a form
+    /// sent sooner is a script's, and is refused (tests set it to zero).
+    pub front_door_min_duration: std::time::Duration,
 }
 
 impl WebSettings {
     /// Defaults: 8-hour sessions, lock after 5 failures for 15 minutes, 20 sign-in attempts
-    /// per address per 5 minutes, 1 GiB uploads, the shipped rules and boundaries, and
+    /// per address per 5 minutes, 5 front-door reports per address per 10 minutes sent no
+    /// sooner than 5 seconds after starting, 1 GiB uploads, the shipped rules and boundaries, and
     /// Chromium wherever Debian installs it, printing at most 2 board PDFs at once and
     /// each within 60 seconds.
     pub fn new(rules: LocalIssueRules) -> WebSettings {
@@ -83,6 +93,9 @@ impl WebSettings {
             notify: beacon_app::notify::NotifySettings::default(),
             care_weights: beacon_app::defaults::shipped_care_weights().ok(),
             care_redact_after_days: beacon_app::care::REDACT_CLOSED_AFTER_DAYS,
+            front_door_reports_per_address: 5,
+            front_door_window: std::time::Duration::from_secs(600),
+            front_door_min_duration: std::time::Duration::from_secs(5),
         }
     }
 }
@@ -99,6 +112,9 @@ pub struct AppState {
     pub(crate) stats: Arc<StatsCache>,
     /// Sign-in attempts per client address.
     pub(crate) limiter: Arc<SignInLimiter>,
+    /// Front-door reports stored per client address (the same sliding window, counting
+    /// each stored report).
+    pub(crate) report_limiter: Arc<SignInLimiter>,
     /// Uploads being loaded.
     pub(crate) jobs: Arc<Jobs>,
     /// One permit per board PDF that may be printed at once.
@@ -132,7 +148,12 @@ impl AppState {
             settings.sign_ins_per_address,
             std::time::Duration::from_secs(300),
         );
+        let report_limiter = SignInLimiter::new(
+            settings.front_door_reports_per_address,
+            settings.front_door_window,
+        );
         AppState {
+            report_limiter: Arc::new(report_limiter),
             pdf_slots: Arc::new(tokio::sync::Semaphore::new(settings.pdf_renders.max(1))),
             pool: Arc::new(pool),
             signer: Arc::new(signer),

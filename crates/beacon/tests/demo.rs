@@ -77,6 +77,32 @@ fn demo_register_matches_the_generator(database: &TestDatabase) -> String {
         built.contains("Business engagement: 105 engagements with 80 SYNTHETIC businesses in 2019 (11 reached in a sustained way); 1 row quarantined."),
         "{built}"
     );
+    assert!(
+        built.contains("Front door: 40 local reports (12 from businesses) during 2019"),
+        "{built}"
+    );
+    let front_door = json(&beacon(location, &["front-door", "counts", "--json"]));
+    assert_eq!(
+        (&front_door["total"], &front_door["from_businesses"]),
+        (&Value::from(40), &Value::from(12))
+    );
+    let listed = text(&beacon(
+        location,
+        &[
+            "front-door",
+            "list",
+            "--from",
+            "2019-01-01",
+            "--to",
+            "2019-12-31",
+            "--limit",
+            "5",
+        ],
+    ));
+    assert!(
+        listed.contains("40 front-door reports from 2019-01-01 to 2019-12-31; showing 5."),
+        "{listed}"
+    );
 
     let expected = beacon_demo::generate_register(1)
         .expect("the register generates")

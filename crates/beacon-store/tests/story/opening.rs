@@ -15,7 +15,11 @@ fn migrations_applied_twice_are_a_no_op(place: &TestDatabase) {
     }
     let (count, highest) = migrations_recorded(place);
     assert!(count >= 1, "the migrations are recorded");
-    assert_eq!(count, highest, "each migration is recorded once");
+    assert_eq!(
+        (count, highest),
+        migrations_shipped(place.backend()),
+        "each migration is recorded once"
+    );
     for _ in 0..2 {
         let mut store = place.open();
         assert_eq!(
@@ -67,5 +71,9 @@ fn concurrent_first_opens_all_succeed(place: &TestDatabase) {
         }
     });
     let (count, highest) = migrations_recorded(place);
-    assert_eq!(count, highest, "each migration is applied once");
+    assert_eq!(
+        (count, highest),
+        migrations_shipped(place.backend()),
+        "each migration is applied once"
+    );
 }

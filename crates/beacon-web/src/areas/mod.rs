@@ -16,6 +16,7 @@ pub mod campaigns;
 pub mod care;
 pub mod contacts;
 pub mod engagement;
+pub mod front_door;
 pub mod learning;
 pub mod prevent;
 pub mod readiness;

@@ -92,6 +92,12 @@ pub fn local_date(moment: OffsetDateTime) -> String {
     london_parts(moment).map_or_else(|| date(moment.date()), |(day, _, _)| date(day))
 }
 
+/// The UK (Europe/London) calendar day of a moment: what "today" means to someone
+/// answering a question about a date (UTC's day if the time zone is unavailable).
+pub fn uk_day(moment: OffsetDateTime) -> Date {
+    london_parts(moment).map_or_else(|| moment.date(), |(day, _, _)| day)
+}
+
 /// Reads a stored RFC 3339 moment.
 pub fn parse_moment(text: &str) -> Option<OffsetDateTime> {
     OffsetDateTime::parse(text.trim(), &time::format_description::well_known::Rfc3339).ok()

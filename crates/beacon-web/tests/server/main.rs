@@ -27,6 +27,7 @@ mod campaigns;
 mod care;
 mod contacts;
 mod engagement;
+mod front_door;
 mod learning;
 mod matrix;
 mod prevent;

@@ -206,6 +206,33 @@ const MATRIX: &[Row] = {
         ("GET",  "/protect/advice/{slug}",  "",            P(ManageCampaigns),         Body::None,          [404, 403, 403, 403, 403, 403, 303]),
         ("POST", "/protect/advice/{slug}",  "",            P(ManageCampaigns),         Body::Form(&[("title", "x")]), [404, 403, 403, 403, 403, 403, 303]),
         ("POST", "/protect/advice/{slug}/publish", "",     P(ManageCampaigns),         Body::Form(&[("published", "yes")]), [404, 403, 403, 403, 403, 403, 303]),
+        // The public front door: the same for everyone. A question opened without its form
+        // starts again (answers are never in addresses); a form without a token this server
+        // signed is refused for what it is.
+        ("GET",  "/report",                 "",            Nothing,                    Body::None,          [200, 200, 200, 200, 200, 200, 200]),
+        ("GET",  "/report/who",             "",            Nothing,                    Body::None,          [303, 303, 303, 303, 303, 303, 303]),
+        ("POST", "/report/who",             "",            Nothing,                    Body::Form(&[]),     [400, 400, 400, 400, 400, 400, 400]),
+        ("GET",  "/report/what",            "",            Nothing,                    Body::None,          [303, 303, 303, 303, 303, 303, 303]),
+        ("POST", "/report/what",            "",            Nothing,                    Body::Form(&[]),     [400, 400, 400, 400, 400, 400, 400]),
+        ("GET",  "/report/when",            "",            Nothing,                    Body::None,          [303, 303, 303, 303, 303, 303, 303]),
+        ("POST", "/report/when",            "",            Nothing,                    Body::Form(&[]),     [400, 400, 400, 400, 400, 400, 400]),
+        ("GET",  "/report/money",           "",            Nothing,                    Body::None,          [303, 303, 303, 303, 303, 303, 303]),
+        ("POST", "/report/money",           "",            Nothing,                    Body::Form(&[]),     [400, 400, 400, 400, 400, 400, 400]),
+        ("GET",  "/report/contact",         "",            Nothing,                    Body::None,          [303, 303, 303, 303, 303, 303, 303]),
+        ("POST", "/report/contact",         "",            Nothing,                    Body::Form(&[]),     [400, 400, 400, 400, 400, 400, 400]),
+        ("GET",  "/report/business",        "",            Nothing,                    Body::None,          [303, 303, 303, 303, 303, 303, 303]),
+        ("POST", "/report/business",        "",            Nothing,                    Body::Form(&[]),     [400, 400, 400, 400, 400, 400, 400]),
+        ("GET",  "/report/where",           "",            Nothing,                    Body::None,          [303, 303, 303, 303, 303, 303, 303]),
+        ("POST", "/report/where",           "",            Nothing,                    Body::Form(&[]),     [400, 400, 400, 400, 400, 400, 400]),
+        ("GET",  "/report/describe",        "",            Nothing,                    Body::None,          [303, 303, 303, 303, 303, 303, 303]),
+        ("POST", "/report/describe",        "",            Nothing,                    Body::Form(&[]),     [400, 400, 400, 400, 400, 400, 400]),
+        ("GET",  "/report/check",           "",            Nothing,                    Body::None,          [303, 303, 303, 303, 303, 303, 303]),
+        ("POST", "/report/check",           "",            Nothing,                    Body::Form(&[]),     [400, 400, 400, 400, 400, 400, 400]),
+        ("GET",  "/report/consent",         "",            Nothing,                    Body::None,          [303, 303, 303, 303, 303, 303, 303]),
+        ("POST", "/report/consent",         "",            Nothing,                    Body::Form(&[]),     [400, 400, 400, 400, 400, 400, 400]),
+        ("GET",  "/report/done",            "",            Nothing,                    Body::None,          [303, 303, 303, 303, 303, 303, 303]),
+        ("POST", "/report/done",            "",            Nothing,                    Body::Form(&[]),     [400, 400, 400, 400, 400, 400, 400]),
+        ("POST", "/report/download",        "",            Nothing,                    Body::Form(&[]),     [400, 400, 400, 400, 400, 400, 400]),
         // Contacts and segments: counts for coordinators and analysts, imports for
         // coordinators (a report row is not a contacts file: allowed, refused for it).
         ("GET",  "/contacts",               "",            P(ViewCampaigns),           Body::None,          [200, 200, 403, 403, 403, 403, 303]),
@@ -470,6 +497,7 @@ fn every_route_answers_each_role_as_its_permissions_say(kind: Backend) {
                         "/assessment" | "/assessment/results" => to == "/assessment/summary",
                         "/sign-out" => to == "/sign-in",
                         "/care/triage" => to == "/care",
+                        front_door if front_door.starts_with("/report/") => to == "/report",
                         _ => false,
                     };
                     assert!(fits, "{who}: {method} {path} sent to {to}");

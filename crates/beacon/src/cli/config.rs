@@ -22,6 +22,12 @@ struct ConfigFile {
     care_weights: Option<PathBuf>,
     /// Days after closing a victim-care case its notes are kept.
     care_redact_after_days: Option<u32>,
+    /// Reports the front door stores per client address per window.
+    front_door_reports_per_address: Option<usize>,
+    /// The front door's rate-limit window, in minutes.
+    front_door_window_minutes: Option<u64>,
+    /// Seconds after starting before a front-door report may be sent.
+    front_door_min_seconds: Option<u64>,
     /// Owner digests.
     #[serde(default)]
     notify: NotifySettings,
@@ -42,6 +48,13 @@ pub struct Settings {
     pub care_weights: Option<PathBuf>,
     /// Days after closing a victim-care case its notes are kept (365 by default).
     pub care_redact_after_days: u32,
+    /// Reports the front door stores per client address per window (the web's default,
+    /// 5, when not set).
+    pub front_door_reports_per_address: Option<usize>,
+    /// The front door's rate-limit window in minutes (10 when not set).
+    pub front_door_window_minutes: Option<u64>,
+    /// Seconds after starting before a front-door report may be sent (5 when not set).
+    pub front_door_min_seconds: Option<u64>,
     /// Owner digest and channel settings (`[notify]`); the SMS API key may come from
     /// `BEACON_SMS_API_KEY`.
     pub notify: NotifySettings,
@@ -71,6 +84,9 @@ impl Settings {
             care_redact_after_days: file
                 .care_redact_after_days
                 .unwrap_or(beacon_app::care::REDACT_CLOSED_AFTER_DAYS),
+            front_door_reports_per_address: file.front_door_reports_per_address,
+            front_door_window_minutes: file.front_door_window_minutes,
+            front_door_min_seconds: file.front_door_min_seconds,
             notify: {
                 let mut notify = file.notify;
                 if let (Some(sms), Ok(key)) = (&mut notify.sms, std::env::var("BEACON_SMS_API_KEY"))

@@ -624,6 +624,23 @@ fn build_engagement(store: &mut dyn Store, seed: u64) -> anyhow::Result<String> 
     ))
 }
 
+/// Stores the demo's SYNTHETIC front-door reports (see `beacon_demo::front_door`), as
+/// residents and businesses would have left them through `/report` during 2019.
+fn build_front_door(store: &mut dyn Store, seed: u64) -> anyhow::Result<String> {
+    let reports = beacon_demo::front_door::generate_front_door(seed);
+    for report in &reports {
+        store
+            .add_front_door_report(report)
+            .context("while storing the demo's front-door reports")?;
+    }
+    let businesses = reports.iter().filter(|r| r.reporter == "business").count();
+    Ok(format!(
+        "Front door: {} local reports ({} from businesses) during 2019 (see the dashboard, or beacon front-door counts).",
+        count(reports.len() as u64),
+        count(businesses as u64)
+    ))
+}
+
 fn build_advice(store: &mut dyn Store) -> anyhow::Result<String> {
     let outcome = beacon_app::advice::load_shipped(store, "demo", time::OffsetDateTime::now_utc())
         .context("while loading the shipped advice library")?;
@@ -675,6 +692,7 @@ fn build_demo(location: &str, seed: u64, force: bool, settings: &Settings) -> an
     // find only their own messages in the outbox (the other steps' stay queued).
     let care_lines = build_care(store.as_mut(), settings)?;
     let advice_line = build_advice(store.as_mut())?;
+    let front_door_line = build_front_door(store.as_mut(), seed)?;
     let contacts_line = build_contacts(store.as_mut(), seed)?;
     let engagement_line = build_engagement(store.as_mut(), seed)?;
     let campaign_lines = build_campaigns(store.as_mut(), settings)?;
@@ -683,6 +701,7 @@ fn build_demo(location: &str, seed: u64, force: bool, settings: &Settings) -> an
     register_lines.extend(build_readiness(store.as_mut(), settings)?);
     register_lines.extend(care_lines);
     register_lines.push(advice_line);
+    register_lines.push(front_door_line);
     register_lines.push(contacts_line);
     register_lines.push(engagement_line);
     register_lines.extend(campaign_lines);

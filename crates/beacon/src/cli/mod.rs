@@ -26,6 +26,7 @@ mod evaluation;
 mod exercise;
 mod export;
 mod feed;
+mod front_door;
 mod ingest;
 mod inventory;
 mod learning;
@@ -109,6 +110,10 @@ pub enum Command {
     /// and the sustained reach by district and sector.
     #[command(subcommand)]
     Engagement(engagement::EngagementCommand),
+    /// The public front door's consented local reports: list them, or count them by
+    /// district and sector (a source of its own, never added to Action Fraud's).
+    #[command(subcommand)]
+    FrontDoor(front_door::FrontDoorCommand),
     /// Protect campaigns: which audience and threat the reports say to address next.
     #[command(subcommand)]
     Campaigns(campaigns::CampaignsCommand),
@@ -161,6 +166,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Care(command) => care::run(command, &settings),
         Command::CyberChoices(command) => cyber_choices::run(command, &settings),
         Command::Engagement(command) => engagement::run(command, &settings),
+        Command::FrontDoor(command) => front_door::run(command, &settings),
         Command::Contacts(command) => contacts::run(command, &settings),
         Command::Segments(command) => contacts::run_segments(command, &settings),
         Command::Advice(command) => advice::run(command, &settings),

@@ -58,6 +58,15 @@ pub fn serve(
     web.secure_cookies = args.secure_cookies;
     web.trusted_proxy_header = args.trusted_proxy_header.clone();
     web.notify = settings.notify.clone();
+    if let Some(reports) = settings.front_door_reports_per_address {
+        web.front_door_reports_per_address = reports;
+    }
+    if let Some(minutes) = settings.front_door_window_minutes {
+        web.front_door_window = std::time::Duration::from_secs(minutes.max(1) * 60);
+    }
+    if let Some(seconds) = settings.front_door_min_seconds {
+        web.front_door_min_duration = std::time::Duration::from_secs(seconds);
+    }
     let state = AppState::with_pool(pool, signer, web);
     let runtime = tokio::runtime::Runtime::new().context("while starting the web server")?;
     runtime.block_on(async {

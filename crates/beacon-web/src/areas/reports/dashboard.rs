@@ -1,5 +1,6 @@
 //! The dashboard and the district pages: a period's headline figures, the district map
-//! beside its table, the monthly trend, local issues, spikes, victims and fraud types.
+//! beside its table, the monthly trend, local issues, spikes, victims and fraud types;
+//! and, as a source of its own, the reports made through the front door by district.
 
 use crate::auth::Viewer;
 use crate::chrome::error::{WebError, WebResult};
@@ -117,6 +118,63 @@ fn district_lines(summary: &Summary) -> Vec<DistrictLine> {
         .collect()
 }
 
+/// One row of the front door's table: a place and its reports (never added to the
+/// Action Fraud figures: it is a source of its own).
+pub struct FrontDoorLine {
+    /// The district's name, or outside the area, or not sure.
+    pub place: String,
+    /// Reports.
+    pub reports: String,
+    /// Of them, from businesses.
+    pub from_businesses: String,
+}
+
+/// The front door's reports in the summary's days, by place in the district table's
+/// order, then outside the area and not sure.
+async fn front_door_lines(state: &AppState, summary: &Summary) -> WebResult<Vec<FrontDoorLine>> {
+    let (Some(from), Some(to)) = (
+        wording::parse_date(&summary.from),
+        wording::parse_date(&summary.to),
+    ) else {
+        return Ok(Vec::new());
+    };
+    let counts = state
+        .blocking(move |store| beacon_app::front_door::counts(store, from, to))
+        .await??;
+    let name_of = |key: &str| -> String {
+        match key {
+            beacon_core::front_door::OUTSIDE_AREA => format!("Outside {}", summary.area),
+            beacon_core::front_door::PLACE_NOT_SURE => "Not sure".to_owned(),
+            code => summary
+                .by_district
+                .iter()
+                .find(|row| row.district_code.as_deref() == Some(code))
+                .map_or_else(|| code.to_owned(), |row| row.name.clone()),
+        }
+    };
+    let order = |key: &str| -> usize {
+        summary
+            .by_district
+            .iter()
+            .position(|row| row.district_code.as_deref() == Some(key))
+            .unwrap_or(match key {
+                beacon_core::front_door::OUTSIDE_AREA => usize::MAX - 1,
+                beacon_core::front_door::PLACE_NOT_SURE => usize::MAX,
+                _ => usize::MAX - 2,
+            })
+    };
+    let mut places = counts.by_place;
+    places.sort_by_key(|count| order(&count.key));
+    Ok(places
+        .iter()
+        .map(|count| FrontDoorLine {
+            place: name_of(&count.key),
+            reports: wording::count(count.reports),
+            from_businesses: wording::count(count.from_businesses),
+        })
+        .collect())
+}
+
 #[derive(Template)]
 #[template(path = "reports/templates/dashboard.html")]
 struct DashboardPage<'a> {
@@ -125,6 +183,8 @@ struct DashboardPage<'a> {
     area: String,
     figures: Vec<Figure>,
     districts: Vec<DistrictLine>,
+    /// The front door's reports by place (its own source).
+    front_door: Vec<FrontDoorLine>,
     /// `None` when the form has problems and there is nothing to show but the form.
     sections: Option<&'a beacon_report::Sections>,
     spikes: usize,
@@ -153,6 +213,7 @@ pub async fn page(
                     area: String::new(),
                     figures: Vec::new(),
                     districts: Vec::new(),
+                    front_door: Vec::new(),
                     spikes: 0,
                     sections: None,
                     action: "/dashboard",
@@ -164,6 +225,7 @@ pub async fn page(
         }
     };
     let summary = &cached.summary;
+    let front_door = front_door_lines(&state, summary).await?;
     let sections = cached.sections(Some(&state.settings().boundaries));
     Ok(render(
         StatusCode::OK,
@@ -173,6 +235,7 @@ pub async fn page(
             area: summary.area.clone(),
             figures: figures(summary),
             districts: district_lines(summary),
+            front_door,
             spikes: summary.spikes.len(),
             sections: Some(sections),
             action: "/dashboard",
