@@ -163,11 +163,12 @@ pub struct GapRow {
 }
 
 impl GapRow {
-    /// Front-door reports for every Action Fraud report, to one decimal place as tenths;
-    /// `None` when there is no Action Fraud report to compare with.
-    pub fn ratio_tenths(&self) -> Option<u64> {
+    /// Front-door reports for every 100 Action Fraud reports, to one decimal place as
+    /// tenths (3 against 12 is 25.0, as 250); `None` when there is no Action Fraud report
+    /// to compare with.
+    pub fn per_hundred_tenths(&self) -> Option<u64> {
         (self.action_fraud > 0)
-            .then(|| (self.front_door * 10 + self.action_fraud / 2) / self.action_fraud)
+            .then(|| (self.front_door * 1000 + self.action_fraud / 2) / self.action_fraud)
     }
 }
 
@@ -197,6 +198,29 @@ pub fn reporting_gap(front_door: &[(String, u64)], action_fraud: &[(String, u64)
             .then_with(|| a.sector.cmp(&b.sector))
     });
     rows
+}
+
+/// What the board update says of businesses in a period: the reach, and the reporting
+/// gap by sector.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct BusinessFigures {
+    /// The reach to businesses.
+    pub reach: ReachFigures,
+    /// Front-door reports by businesses against Action Fraud reports by organisations,
+    /// by sector.
+    pub gap: Vec<GapRow>,
+}
+
+impl BusinessFigures {
+    /// Front-door reports by businesses in all.
+    pub fn front_door_reports(&self) -> u64 {
+        self.gap.iter().map(|row| row.front_door).sum()
+    }
+
+    /// Action Fraud reports by organisations (with a sector) in all.
+    pub fn action_fraud_reports(&self) -> u64 {
+        self.gap.iter().map(|row| row.action_fraud).sum()
+    }
 }
 
 #[cfg(test)]
@@ -280,14 +304,14 @@ mod tests {
                     row.sector.as_str(),
                     row.front_door,
                     row.action_fraud,
-                    row.ratio_tenths(),
+                    row.per_hundred_tenths(),
                 )
             })
             .collect();
         assert_eq!(
             rows,
             [
-                ("retail", 3, 12, Some(3)),
+                ("retail", 3, 12, Some(250)),
                 ("hospitality", 1, 0, None),
                 ("construction", 0, 4, Some(0)),
             ]

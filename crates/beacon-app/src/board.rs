@@ -40,6 +40,9 @@ pub enum BoardError {
     /// The victim-care cases or Cyber Choices referrals could not be read.
     #[error(transparent)]
     Care(StoreError),
+    /// The business engagement or front-door reports could not be read.
+    #[error(transparent)]
+    Business(StoreError),
 }
 
 /// What the board update says, before it is worded.
@@ -64,6 +67,9 @@ pub struct BoardFigures {
     /// Cyber Choices referrals in the period; `None` when Beacon holds no referrals at
     /// all (the section is left out).
     pub prevent: Option<beacon_analytics::prevent::PreventFigures>,
+    /// The reach to businesses and the reporting gap; `None` when there is neither an
+    /// engagement nor a business's front-door report in the period.
+    pub business: Option<beacon_analytics::engagement::BusinessFigures>,
 }
 
 impl BoardFigures {
@@ -76,6 +82,7 @@ impl BoardFigures {
             protect: self.protect.as_ref(),
             care: self.care.as_ref(),
             prevent: self.prevent.as_ref(),
+            business: self.business.as_ref(),
         }
     }
 }
@@ -192,7 +199,10 @@ pub fn board_figures_at(
         crate::campaigns::board::protect_figures(store, period).map_err(BoardError::Protect)?;
     let care = crate::care::board::care_board(store, period).map_err(BoardError::Care)?;
     let prevent = crate::care::board::prevent_board(store, period).map_err(BoardError::Care)?;
+    let business =
+        crate::engagement::business_board(store, period).map_err(BoardError::Business)?;
     Ok(BoardFigures {
+        business,
         summary,
         register,
         advisories,

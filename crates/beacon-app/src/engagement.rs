@@ -5,8 +5,11 @@
 //! reading the figures and the log `Permission::ViewCampaigns`. Each import and each
 //! engagement recorded by hand writes an audit event.
 
-use beacon_analytics::engagement::{Contact, ReachFigures, reach};
+use beacon_analytics::engagement::{
+    BusinessFigures, Contact, GapRow, ReachFigures, reach, reporting_gap,
+};
 use beacon_core::engagement::Engagement;
+use beacon_core::front_door::BusinessSector;
 use beacon_core::{Period, RejectedRow, RunStatus};
 use beacon_ingest::engagement::{EngagementFileError, parse_engagements};
 use beacon_store::runs::RunEnd;
@@ -201,4 +204,44 @@ pub fn reach_figures(store: &mut dyn Store, period: Period) -> Result<ReachFigur
         })
         .collect();
     Ok(reach(&contacts, (period.from, period.to)))
+}
+
+/// The reporting gap of `period` by sector: businesses' front-door reports against
+/// organisations' Action Fraud reports, each source's sectors read into the front door's
+/// list (`BusinessSector::from_words`) so they compare.
+///
+/// # Errors
+/// When the store fails.
+pub fn gap(store: &mut dyn Store, period: Period) -> Result<Vec<GapRow>, StoreError> {
+    let label = |words: &str| BusinessSector::from_words(words).label().to_owned();
+    let front_door: Vec<(String, u64)> = store
+        .front_door_counts(period.from, period.to)?
+        .by_sector
+        .iter()
+        .map(|count| {
+            let sector = BusinessSector::from_key(&count.key).unwrap_or(BusinessSector::Other);
+            (sector.label().to_owned(), count.reports)
+        })
+        .collect();
+    let action_fraud: Vec<(String, u64)> = store
+        .organisation_reports_by_sector(period.from, period.to)?
+        .iter()
+        .map(|(sector, count)| (label(sector), *count))
+        .collect();
+    Ok(reporting_gap(&front_door, &action_fraud))
+}
+
+/// The board's business figures for `period`; `None` when Beacon holds no engagement and
+/// no front-door report from a business in it (the section is left out).
+///
+/// # Errors
+/// When the store fails.
+pub fn business_board(
+    store: &mut dyn Store,
+    period: Period,
+) -> Result<Option<BusinessFigures>, StoreError> {
+    let reach = reach_figures(store, period)?;
+    let gap = gap(store, period)?;
+    let figures = BusinessFigures { reach, gap };
+    Ok((figures.reach.businesses > 0 || figures.front_door_reports() > 0).then_some(figures))
 }

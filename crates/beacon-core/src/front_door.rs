@@ -155,6 +155,45 @@ answers! {
 }
 
 impl BusinessSector {
+    /// The sector a report file or engagement log names in its own words (`professional
+    /// services`, `Health`, `charities`, `logistics`), so sources can be set side by side;
+    /// [`BusinessSector::Other`] for any sector not on the front door's list.
+    pub fn from_words(words: &str) -> BusinessSector {
+        let folded = crate::text::fold(words);
+        let named = |names: &[&str]| names.iter().any(|name| folded == *name);
+        if named(&["retail", "shop", "shops"]) {
+            BusinessSector::Retail
+        } else if named(&["hospitality"]) {
+            BusinessSector::Hospitality
+        } else if named(&["construction", "building"]) {
+            BusinessSector::Construction
+        } else if named(&["professionalservices", "professional"]) {
+            BusinessSector::ProfessionalServices
+        } else if named(&["manufacturing"]) {
+            BusinessSector::Manufacturing
+        } else if named(&[
+            "health",
+            "healthandcare",
+            "care",
+            "socialcare",
+            "healthandsocialcare",
+        ]) {
+            BusinessSector::HealthAndCare
+        } else if named(&[
+            "charity",
+            "charities",
+            "communitygroup",
+            "charityorcommunitygroup",
+            "voluntary",
+        ]) {
+            BusinessSector::Charity
+        } else if named(&["transport", "logistics", "transportandlogistics"]) {
+            BusinessSector::Transport
+        } else {
+            BusinessSector::Other
+        }
+    }
+
     /// The advice library's sector slug this matches, if it names one.
     pub fn advice_sector(self) -> Option<&'static str> {
         match self {
@@ -211,6 +250,7 @@ mod tests {
         }
         for sector in BusinessSector::ALL {
             assert_eq!(BusinessSector::from_key(sector.key()), Some(*sector));
+            assert_eq!(BusinessSector::from_words(sector.key()), *sector);
         }
         assert_eq!(
             ReporterKind::from_key("business"),

@@ -138,6 +138,8 @@ pub(crate) struct Board {
     pub care: Option<Vec<String>>,
     /// Cyber Choices' paragraphs, when the caller gave its figures.
     pub prevent: Option<Vec<String>>,
+    /// The businesses section, when the caller gave its figures.
+    pub business: Option<crate::business::BusinessPart>,
 }
 
 /// The register section: the board paper's figure of distinct addresses, in its words,
@@ -247,6 +249,7 @@ impl Board {
         board.protect = extras.protect.map(protect_part);
         board.care = extras.care.map(crate::care::care_paragraphs);
         board.prevent = extras.prevent.map(crate::care::prevent_paragraphs);
+        board.business = extras.business.map(crate::business::business_part);
         if let Some(register) = extras.register {
             let period = match dates(summary) {
                 Some((from, to)) => wording::period(from, to),
@@ -299,6 +302,7 @@ impl Board {
             protect: None,
             care: None,
             prevent: None,
+            business: None,
         }
     }
 }

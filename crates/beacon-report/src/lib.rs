@@ -11,6 +11,7 @@
 
 mod advisories;
 mod board;
+mod business;
 pub mod care;
 mod charts;
 pub mod debrief;
@@ -60,6 +61,10 @@ pub struct BoardExtras<'a> {
     /// The Cyber Choices figures for the period (`None` leaves the section out: the
     /// caller gives none when Beacon holds no referrals at all).
     pub prevent: Option<&'a beacon_analytics::prevent::PreventFigures>,
+    /// The businesses' figures for the period (`None` leaves the section out: the caller
+    /// gives none when there is neither an engagement nor a business's front-door report
+    /// in it).
+    pub business: Option<&'a beacon_analytics::engagement::BusinessFigures>,
 }
 
 impl<'a> BoardExtras<'a> {
@@ -72,6 +77,7 @@ impl<'a> BoardExtras<'a> {
             protect: None,
             care: None,
             prevent: None,
+            business: None,
         }
     }
 }

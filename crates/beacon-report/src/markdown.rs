@@ -124,6 +124,16 @@ pub(crate) fn render(board: &Board) -> String {
     if let Some(prevent) = &board.prevent {
         section(&mut out, crate::care::PREVENT_HEADING, prevent);
     }
+    if let Some(business) = &board.business {
+        section(
+            &mut out,
+            crate::business::BUSINESS_HEADING,
+            &business.paragraphs,
+        );
+        if let Some(gap) = &business.gap {
+            table(&mut out, gap);
+        }
+    }
     section(&mut out, "Reports by month", &[]);
     table(&mut out, &board.months);
     section(&mut out, "Districts", &[]);

@@ -119,6 +119,12 @@ pub struct Sections {
     pub prevent_heading: &'static str,
     /// Its paragraphs; empty when no Cyber Choices figures were given.
     pub prevent: Vec<String>,
+    /// The businesses section's heading (plain text).
+    pub business_heading: &'static str,
+    /// Its paragraphs; empty when no business figures were given.
+    pub business: Vec<String>,
+    /// Its reporting-gap table, when either source has a report.
+    pub business_table: Option<String>,
 }
 
 /// The board update's parts for `summary`, with the district map drawn from
@@ -341,6 +347,16 @@ impl Parts {
             care: board.care.unwrap_or_default(),
             prevent_heading: crate::care::PREVENT_HEADING,
             prevent: board.prevent.unwrap_or_default(),
+            business_heading: crate::business::BUSINESS_HEADING,
+            business_table: board
+                .business
+                .as_ref()
+                .and_then(|business| business.gap.as_ref())
+                .map(table_html),
+            business: board
+                .business
+                .map(|business| business.paragraphs)
+                .unwrap_or_default(),
         }
     }
 

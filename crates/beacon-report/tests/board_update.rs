@@ -906,6 +906,50 @@ fn victim_care_and_cyber_choices_have_their_sections() {
     assert!(html.contains("<h2>Cyber Choices</h2>"));
     assert!(html.contains("1 safeguarding referral was made"));
     let without = beacon_report::markdown_with(&summary, &beacon_report::BoardExtras::default());
+    assert!(!without.contains("## Businesses"));
     assert!(!without.contains("## Victim care"));
     assert!(!without.contains("## Cyber Choices"));
+}
+
+/// The businesses section: the reach in words and the reporting gap's table, escaped, in
+/// the Markdown and the HTML.
+#[test]
+fn businesses_have_their_section_with_the_reporting_gap() {
+    use beacon_analytics::engagement::{BusinessFigures, GapRow, ReachFigures};
+    let business = BusinessFigures {
+        reach: ReachFigures {
+            businesses: 2,
+            engagements: 3,
+            by_how: vec![("visit".into(), 2), ("front_door_report".into(), 1)],
+            more_than_once: 1,
+            sustained: 1,
+            ..Default::default()
+        },
+        gap: vec![GapRow {
+            sector: "<retail>".into(),
+            front_door: 1,
+            action_fraud: 4,
+        }],
+    };
+    let extras = beacon_report::BoardExtras {
+        business: Some(&business),
+        ..Default::default()
+    };
+    let summary = cyber_period();
+    let markdown = beacon_report::markdown_with(&summary, &extras);
+    let section = between(&markdown, "## Businesses", "## Reports by month");
+    assert!(
+        section.contains(
+            "The partnership reached 2 businesses in the period (2 visits and 1 front-door report)"
+        ),
+        "{section}"
+    );
+    assert!(section.contains("| 1 | 4 | 25.0 |"), "{section}");
+    let html = beacon_report::html_fragment_with(&summary, &extras, None);
+    assert!(html.contains("<h2>Businesses</h2>"), "{html}");
+    assert!(
+        html.contains("&lt;retail&gt;") || html.contains("&#60;retail&#62;"),
+        "{html}"
+    );
+    assert!(!html.contains("<retail>"));
 }

@@ -270,6 +270,10 @@ fn demo_register_matches_the_generator(database: &TestDatabase) -> String {
         "## Cyber Choices",
         "8 people were referred to Cyber Choices",
         "Of the 4 full referrals whose 5 working days were up, 1 was contacted in time (25%).",
+        "## Businesses",
+        "The partnership reached 25 businesses in the period",
+        "Businesses made 3 reports through Beacon's front door in the period, against 425 reports to Action Fraud by organisations",
+        "| Retail | 1 | 95 | 1.1 |",
     ] {
         assert!(board.contains(line), "{line}: {board}");
     }

@@ -60,3 +60,9 @@ pub(super) fn record_from(row: &impl Columns) -> StoreResult<EngagementRecord> {
         by: row.get(7)?,
     })
 }
+
+/// Organisations' reports from `?1` to `?2` by stored sector.
+pub(super) const BY_SECTOR_SQL: &str = "SELECT org_sector, COUNT(*) FROM reports
+     WHERE victim_type = 'organisation' AND org_sector IS NOT NULL AND org_sector <> ''
+       AND reported_on >= ?1 AND reported_on <= ?2
+     GROUP BY org_sector ORDER BY org_sector";

@@ -92,6 +92,14 @@ pub trait Engagements {
     ) -> StoreResult<EngagementWrite>;
     /// Every engagement from `from` to `to` (both days in), oldest first.
     fn engagement_facts(&mut self, from: Date, to: Date) -> StoreResult<Vec<EngagementFact>>;
+    /// Reports of organisations made from `from` to `to` (both days in), counted by the
+    /// sector as stored (reports without a sector are left out): the Action Fraud side
+    /// of the reporting gap.
+    fn organisation_reports_by_sector(
+        &mut self,
+        from: Date,
+        to: Date,
+    ) -> StoreResult<Vec<(String, u64)>>;
     /// A page of the log, newest first, and how many engagements there are in all.
     fn engagement_log(
         &mut self,

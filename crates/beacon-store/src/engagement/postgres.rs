@@ -1,8 +1,8 @@
 //! Business engagement in PostgreSQL: an import in one transaction.
 
 use super::columns::{
-    COUNT_SQL, FACTS_SQL, INSERT_ENGAGEMENT_SQL, LOG_SQL, UPSERT_BUSINESS_SQL, fact_from,
-    record_from,
+    BY_SECTOR_SQL, COUNT_SQL, FACTS_SQL, INSERT_ENGAGEMENT_SQL, LOG_SQL, UPSERT_BUSINESS_SQL,
+    fact_from, record_from,
 };
 use super::{EngagementFact, EngagementRecord, EngagementWrite, Engagements, NewEngagement};
 use crate::neutral::{date_text, dollar};
@@ -96,6 +96,21 @@ impl Engagements for PostgresStore {
             .query(&*dollar(FACTS_SQL), &[&date_text(from), &date_text(to)])?
             .iter()
             .map(fact_from)
+            .collect()
+    }
+
+    fn organisation_reports_by_sector(
+        &mut self,
+        from: Date,
+        to: Date,
+    ) -> StoreResult<Vec<(String, u64)>> {
+        self.client
+            .query(&*dollar(BY_SECTOR_SQL), &[&from, &to])?
+            .iter()
+            .map(|row| {
+                let count: i64 = row.try_get(1)?;
+                Ok((row.try_get(0)?, u64::try_from(count).unwrap_or(0)))
+            })
             .collect()
     }
 

@@ -1,8 +1,8 @@
 //! Business engagement in SQLite: an import in one IMMEDIATE transaction.
 
 use super::columns::{
-    COUNT_SQL, FACTS_SQL, INSERT_ENGAGEMENT_SQL, LOG_SQL, UPSERT_BUSINESS_SQL, fact_from,
-    record_from,
+    BY_SECTOR_SQL, COUNT_SQL, FACTS_SQL, INSERT_ENGAGEMENT_SQL, LOG_SQL, UPSERT_BUSINESS_SQL,
+    fact_from, record_from,
 };
 use super::{EngagementFact, EngagementRecord, EngagementWrite, Engagements, NewEngagement};
 use crate::StoreResult;
@@ -79,6 +79,21 @@ impl Engagements for SqliteStore {
         collect(
             statement.query(params![date_text(from), date_text(to)])?,
             |row| fact_from(row),
+        )
+    }
+
+    fn organisation_reports_by_sector(
+        &mut self,
+        from: Date,
+        to: Date,
+    ) -> StoreResult<Vec<(String, u64)>> {
+        let mut statement = self.connection.prepare_cached(BY_SECTOR_SQL)?;
+        collect(
+            statement.query(params![date_text(from), date_text(to)])?,
+            |row| {
+                let count: i64 = row.get(1)?;
+                Ok((row.get(0)?, u64::try_from(count).unwrap_or(0)))
+            },
         )
     }
 

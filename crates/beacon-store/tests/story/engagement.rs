@@ -77,4 +77,33 @@ fn engagements_are_kept_once_and_read_back_in_order(store: &mut dyn Store) {
         .expect("facts");
     let businesses: std::collections::BTreeSet<i64> = all.iter().map(|f| f.business_id).collect();
     assert_eq!(businesses.len(), 2);
+
+    // The Action Fraud side of the reporting gap: organisations' reports by sector.
+    let reports_run = begin(store, "reports", "sectors.csv", 3600);
+    let organisation = |reference: &str, sector: Option<&str>, on: Date| Report {
+        victim_type: VictimType::Organisation,
+        org_sector: sector.map(str::to_owned),
+        ..report(reference, on)
+    };
+    store_batch(
+        store,
+        reports_run,
+        &batch(
+            vec![
+                organisation("ORG-1", Some("retail"), date!(2019 - 11 - 01)),
+                organisation("ORG-2", Some("retail"), date!(2019 - 11 - 02)),
+                organisation("ORG-3", Some("charity"), date!(2019 - 11 - 03)),
+                organisation("ORG-4", None, date!(2019 - 11 - 03)),
+                organisation("ORG-5", Some("retail"), date!(2018 - 11 - 03)),
+                report("PERSON-1", date!(2019 - 11 - 03)),
+            ],
+            Vec::new(),
+        ),
+    );
+    assert_eq!(
+        store
+            .organisation_reports_by_sector(date!(2019 - 01 - 01), date!(2019 - 12 - 31))
+            .expect("counts"),
+        [("charity".to_owned(), 1), ("retail".to_owned(), 2)]
+    );
 }

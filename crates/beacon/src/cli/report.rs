@@ -65,6 +65,8 @@ pub fn run(command: ReportCommand, settings: &Settings) -> anyhow::Result<ExitCo
         }
         BoardError::Care(error) => anyhow::Error::new(error)
             .context("while reading the victim-care cases and Cyber Choices referrals"),
+        BoardError::Business(error) => anyhow::Error::new(error)
+            .context("while reading the business engagement and front-door reports"),
     })?;
     let text = match args.format {
         BoardFormat::Md => beacon_report::markdown_with(&figures.summary, &figures.extras()),

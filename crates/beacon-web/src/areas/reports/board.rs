@@ -102,17 +102,22 @@ struct Sections {
     protect: Option<beacon_analytics::campaigns::ProtectFigures>,
     care: Option<beacon_analytics::care::CareFigures>,
     prevent: Option<beacon_analytics::prevent::PreventFigures>,
+    business: Option<beacon_analytics::engagement::BusinessFigures>,
 }
 
 /// Reads the sections beyond the reports for a period.
 async fn sections(state: &AppState, period: beacon_core::Period) -> WebResult<Sections> {
     let (care, prevent) = care_figures(state, period).await?;
+    let business = state
+        .blocking(move |store| beacon_app::engagement::business_board(store, period))
+        .await??;
     Ok(Sections {
         advisories: advisory_figures(state, period).await?,
         readiness: readiness_figures(state, period).await?,
         protect: protect_figures(state, period).await?,
         care,
         prevent,
+        business,
     })
 }
 
@@ -128,6 +133,7 @@ fn extras<'a>(
         protect: sections.protect.as_ref(),
         care: sections.care.as_ref(),
         prevent: sections.prevent.as_ref(),
+        business: sections.business.as_ref(),
     }
 }
 
