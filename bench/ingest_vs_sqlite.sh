@@ -44,7 +44,7 @@ for i in $(seq "$REPEATS"); do
     DB="$OUT/beacon-bench.db"; rm -f "$DB" "$DB-wal" "$DB-shm"
     "$BEACON" --database "$DB" ingest runs >/dev/null   # create schema + reference data first
     start=$(now_ms)
-    /usr/bin/time -f "%M" -o "$OUT/rss.txt" "$BEACON" --database "$DB" ingest reports "$CSV" --json >"$OUT/ingest.json"
+    /usr/bin/time -f "%M" -o "$OUT/rss.txt" "$BEACON" --database "$DB" ingest reports "$CSV" --no-triage --json >"$OUT/ingest.json"
     end=$(now_ms)
     beacon_times+=($((end - start))); beacon_rss+=($(cat "$OUT/rss.txt"))
 done
@@ -86,7 +86,7 @@ if [ "$PG_ADMIN" != "skip" ] && command -v psql >/dev/null && psql "$PG_ADMIN" -
     PGURL="${PG_ADMIN%/*}/$PGDB"
     "$BEACON" --database "$PGURL" ingest runs >/dev/null
     start=$(now_ms)
-    "$BEACON" --database "$PGURL" ingest reports "$CSV" --json >/dev/null
+    "$BEACON" --database "$PGURL" ingest reports "$CSV" --no-triage --json >/dev/null
     end=$(now_ms); pg_ingest=$((end - start))
     pg_times=()
     for i in $(seq $((REPEATS * 3))); do

@@ -38,12 +38,17 @@ fn the_queue_comes_from_the_reports_with_every_reason(backend: Backend) {
     std::fs::write(&file, REPORTS).expect("written");
     let location = database.location();
     let file_text = file.to_str().expect("a path");
-    text(&beacon(
+    let loaded = text(&beacon(
         location,
         None,
         &["ingest", "reports", file_text],
         &[],
     ));
+    // Loading reports scores the queue again, so new victims are in it at once.
+    assert!(
+        loaded.contains("Victim care: the triage queue was scored again"),
+        "{loaded}"
+    );
     let queue = json(&beacon(
         location,
         None,

@@ -173,6 +173,22 @@ pub fn queue_end(store: &mut dyn Store, today: Date) -> CareResult<Date> {
         .map_or(today, |(_, last)| last.min(today)))
 }
 
+/// Scores the queue again after reports were loaded, as of the last day reports were
+/// made on (or today, when that is earlier): the queue always holds what the store holds.
+/// Audited like any triage.
+///
+/// # Errors
+/// When the store fails.
+pub fn triage_after_ingest(
+    store: &mut dyn Store,
+    weights: &Weights,
+    by: &str,
+    now: OffsetDateTime,
+) -> CareResult<TriageOutcome> {
+    let end = queue_end(store, now.date())?;
+    triage(store, weights, QUEUE_DAYS, end, by, now)
+}
+
 /// A case as the officer reads it: the stored case with its reasons read back.
 #[derive(Debug, Clone, Serialize)]
 pub struct QueueEntry {

@@ -42,6 +42,10 @@ pub struct ReportsArgs {
     /// Rows per transaction.
     #[arg(long, default_value_t = 20_000)]
     pub batch_size: usize,
+    /// Do not score the victim triage queue again afterwards (`beacon care triage` does
+    /// it later).
+    #[arg(long)]
+    pub no_triage: bool,
 }
 
 /// Arguments of `beacon ingest runs`.
@@ -129,6 +133,22 @@ fn reports(args: ReportsArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
                 refused.push(error.to_string());
             }
             Err(error) => return Err(error).context(format!("while loading {name}")),
+        }
+    }
+    if !args.no_triage && outcomes.iter().any(|outcome| outcome.stored > 0) {
+        let weights = settings.care_weights(None)?;
+        let scored = beacon_app::care::triage_after_ingest(
+            store.as_mut(),
+            &weights,
+            &super::config::actor(),
+            time::OffsetDateTime::now_utc(),
+        )
+        .context("while scoring the victim triage queue")?;
+        if !args.json {
+            out!(
+                "Victim care: the triage queue was scored again ({} cases).",
+                count(scored.queued)
+            );
         }
     }
     if args.json {

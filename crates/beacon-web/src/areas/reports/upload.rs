@@ -135,6 +135,7 @@ fn load(state: &AppState, job: &str, actor: &str, name: &str, file: tempfile::Na
         time::OffsetDateTime::now_utc().date(),
     );
     let source = format!("{name} (uploaded by {actor})");
+    let care_weights = state.settings().care_weights.clone();
     let result = state.pool.with_dedicated(|store| {
         let input = std::fs::File::open(file.path()).map_err(|e| e.to_string())?;
         let outcome = ingest_reports(
@@ -153,6 +154,18 @@ fn load(state: &AppState, job: &str, actor: &str, name: &str, file: tempfile::Na
             },
         )
         .map_err(|e| e.to_string())?;
+        // New reports reach the victim triage queue at once.
+        if outcome.stored > 0
+            && let Some(weights) = &care_weights
+        {
+            beacon_app::care::triage_after_ingest(
+                store,
+                weights,
+                actor,
+                time::OffsetDateTime::now_utc(),
+            )
+            .map_err(|e| e.to_string())?;
+        }
         store
             .audit(&AuditEvent {
                 actor: actor.to_owned(),
