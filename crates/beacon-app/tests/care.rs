@@ -147,6 +147,10 @@ fn a_cases_history_and_timer_are_kept_and_every_read_and_change_audited() {
             (("referral", "", ""), "Choose the referral"),
             (("gossip", "x", ""), "is not something recorded"),
             (("advice", "", ""), "Enter the advice given"),
+            (
+                ("advice", "no-such-advice", ""),
+                "There is no advice item called no-such-advice",
+            ),
         ] {
             match record(store, "officer", "CARE-1", event, at) {
                 Err(CareError::Invalid(message)) => assert!(message.contains(why), "{message}"),

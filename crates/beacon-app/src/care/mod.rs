@@ -419,6 +419,14 @@ pub fn record(
     let case = store
         .care_case(reference)?
         .ok_or_else(|| CareError::NotFound(reference.to_owned()))?;
+    // Advice given is an item of the library, so the case says what the victim was told.
+    if let beacon_core::care::CaseEvent::Advice(slug) = &event
+        && store.advice(slug)?.is_none()
+    {
+        return Err(CareError::Invalid(format!(
+            "There is no advice item called {slug} in the advice library"
+        )));
+    }
     store.add_case_event(&beacon_store::NewCaseEvent {
         report_id: case.report_id,
         kind: event.kind().to_owned(),

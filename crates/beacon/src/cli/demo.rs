@@ -690,8 +690,9 @@ fn build_demo(location: &str, seed: u64, force: bool, settings: &Settings) -> an
     )?;
     // Campaigns first: their timeline delivers what is due to the demo's sink, and must
     // find only their own messages in the outbox (the other steps' stay queued).
-    let care_lines = build_care(store.as_mut(), settings)?;
+    // The advice library before the care work: cases record advice given from it.
     let advice_line = build_advice(store.as_mut())?;
+    let care_lines = build_care(store.as_mut(), settings)?;
     let front_door_line = build_front_door(store.as_mut(), seed)?;
     let contacts_line = build_contacts(store.as_mut(), seed)?;
     let engagement_line = build_engagement(store.as_mut(), seed)?;
