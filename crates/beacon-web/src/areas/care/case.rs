@@ -40,6 +40,8 @@ struct CasePage {
     problems: Vec<Problem>,
     sent: Sent,
     note_limit: usize,
+    /// The advice library's published items (slug, title), to choose the advice given.
+    advice_items: Vec<(String, String)>,
 }
 
 /// One of the case's forms: a kind of thing recorded, with its choices (radios) or a
@@ -69,7 +71,7 @@ fn record_forms() -> Vec<RecordForm> {
             heading: "Record advice given",
             legend: "Which advice item?",
             choices: &[],
-            hint: "Its address name in the advice library, for example courier-fraud-older-residents",
+            hint: "An item of the advice library",
             button: "Record the advice",
         },
         RecordForm {
@@ -141,8 +143,19 @@ async fn show(
 ) -> WebResult<Response> {
     let actor = viewer.user.username.clone();
     let lookup = reference.clone();
-    let view = state
-        .blocking(move |store| case_view(store, &actor, &lookup, OffsetDateTime::now_utc()))
+    let (view, advice_items) = state
+        .blocking(move |store| -> Result<_, CareError> {
+            let view = case_view(store, &actor, &lookup, OffsetDateTime::now_utc())?;
+            let items = store
+                .advice_list(&beacon_store::AdviceFilter {
+                    published: Some(true),
+                    ..beacon_store::AdviceFilter::default()
+                })?
+                .into_iter()
+                .map(|stored| (stored.item.slug, stored.item.title))
+                .collect::<Vec<_>>();
+            Ok((view, items))
+        })
         .await?
         .map_err(care_error)?;
     let title = if problems.is_empty() {
@@ -175,6 +188,7 @@ async fn show(
             problems,
             sent,
             note_limit: NOTE_LIMIT,
+            advice_items,
         },
     ))
 }
