@@ -4,13 +4,21 @@
 //! loading with an upload that is followed to its quarantine table, the audit log, users,
 //! the register, the account page, the advisories), then signs in as the demo partner IT
 //! manager, opens its action queue and an advisory matched to its inventory, marks its
-//! asset fixed and sees the status change. Each page must show its expected heading and the
+//! asset fixed and sees the status change. On a phone-sized screen (375×667) it opens the
+//! victim-care queue and a case, which must not scroll sideways; as the Cyber Choices
+//! officer (demo-prevent), at desktop and phone sizes, the referrals, a referral and the
+//! opening form sent empty; and, signed out with no cookies, on a phone, the public front
+//! door (`/report`): a resident's and a business's reports from start to finish (advice
+//! links, the Action Fraud summary and its download), bad answers (an empty answer, a date
+//! in the future, a 1 MB description, script typed into the description, shown as text and
+//! never run), the rate limit's 429 page (the server runs with [`serve_config`]) and the
+//! sign-in and advice pages' links to it. Each page must show its expected heading and the
 //! demo's figures (literals from the generator, in [`demo_expectations`]); the error paths
-//! (a bad date, unknown filters, a 3,000-row upload where every row is bad) must show
-//! their GOV.UK error summary or warning and pagination. Any console error, Content
-//! Security Policy violation or failed request fails the test, and so does any serious or
-//! critical axe-core finding (WCAG 2.0/2.1/2.2 A and AA). Full-page screenshots land in
-//! `target/screenshots/{sqlite,postgres}/`.
+//! (a bad date, unknown filters, a 3,000-row upload where every row is bad, the refused
+//! forms) must show their GOV.UK error summary or warning and pagination. Any console
+//! error, Content Security Policy violation or failed request fails the test, and so does
+//! any serious or critical axe-core finding (WCAG 2.0/2.1/2.2 A and AA). Full-page
+//! screenshots land in `target/screenshots/{sqlite,postgres}/`.
 //!
 //! Needs Chromium (`/usr/bin/chromium`, or `CHROMIUM`), Node.js, and playwright-core and
 //! axe-core installed outside the repository in `BEACON_BROWSER_NODE_MODULES` (default
@@ -86,6 +94,29 @@ fn partner_advisory_files(dir: &Path) -> (PathBuf, PathBuf) {
     )
     .expect("the catalogue is written");
     (inventory, kev)
+}
+
+/// The front door's rate limit for the server under test: stored reports per client
+/// address per window. The browser walks consent-yes reports until one more is refused.
+const FRONT_DOOR_REPORTS_PER_ADDRESS: u32 = 3;
+/// The rate limit's window, in minutes (the 429 page says to try again in this many).
+const FRONT_DOOR_WINDOW_MINUTES: u32 = 10;
+
+/// `beacon.toml` for the server under test: the front door's time check off (a browser
+/// answering as fast as it can would otherwise be refused as "sent too quickly"), and its
+/// rate limit low enough to be reached in a few reports.
+fn serve_config(dir: &Path) -> PathBuf {
+    let config = dir.join("serve.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "front_door_min_seconds = 0\n\
+             front_door_reports_per_address = {FRONT_DOOR_REPORTS_PER_ADDRESS}\n\
+             front_door_window_minutes = {FRONT_DOOR_WINDOW_MINUTES}\n"
+        ),
+    )
+    .expect("the server's configuration is written");
+    config
 }
 
 const INSTALL: &str = "install them with:\n  \
@@ -177,8 +208,9 @@ struct Server {
 }
 
 impl Server {
-    /// Starts `beacon serve` on a free loopback port and waits for /healthz.
-    fn start(dir: &Path, database: &str) -> Server {
+    /// Starts `beacon serve` with the configuration file `config` on a free loopback port
+    /// and waits for /healthz.
+    fn start(dir: &Path, database: &str, config: &Path) -> Server {
         let mut last_problem = String::new();
         for attempt in 0..3 {
             let port = free_port();
@@ -187,6 +219,8 @@ impl Server {
             let child = beacon(dir)
                 .arg("--database")
                 .arg(database)
+                .arg("--config")
+                .arg(config)
                 .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
                 .stdin(Stdio::null())
                 .stdout(log_file.try_clone().expect("server log file"))
@@ -379,13 +413,13 @@ fn demo_expectations(invitation: &str) -> serde_json::Value {
                 "name": "care-queue",
                 "heading": "Triage queue",
                 "path": "/care",
-                "texts": ["Cases 1 to 25 of 2,288", "Face-to-face by the local force", "Aged 80 or over"],
+                "texts": ["Cases 1 to 25 of 2,286", "Face-to-face by the local force", "Aged 80 or over"],
             },
             {
                 "name": "care-case",
                 "heading": "Case NFRC19120015670",
                 "path": "/care/cases/NFRC19120015670",
-                "texts": ["Why it is at this level", "First contact overdue", "Record a contact attempt"],
+                "texts": ["Why it is at this level", "First contact made in time", "Record a contact attempt"],
             },
             {
                 "name": "audit",
@@ -521,6 +555,56 @@ fn demo_expectations(invitation: &str) -> serde_json::Value {
             "asset": PARTNER_ASSET,
             "inventoryHeading": format!("Inventory of {PARTNER_ORGANISATION}"),
         },
+        // A phone-sized screen (an iPhone SE's): the victim-care queue and a case as the
+        // coordinator sees them there, each with no sideways scrolling of the page.
+        "phone": {
+            "viewport": { "width": 375, "height": 667 },
+            "pages": [
+                {
+                    "name": "phone-care-queue",
+                    "heading": "Triage queue",
+                    "path": "/care",
+                    // Not the count: the upload before it has scored the queue again.
+                    "texts": ["Cases 1 to 25 of", "Face-to-face by the local force"],
+                },
+                {
+                    "name": "phone-care-case",
+                    "heading": "Case NFRC19120015670",
+                    "path": "/care/cases/NFRC19120015670",
+                    "texts": ["Why it is at this level", "First contact made in time", "Record a contact attempt"],
+                },
+            ],
+        },
+        // Cyber Choices as its officer (`beacon demo`'s demo-prevent), at desktop and phone
+        // sizes: the list, a referral, and the opening form sent empty.
+        "cyberChoices": {
+            "username": "demo-prevent",
+            "landing": "/cyber-choices",
+            "list": {
+                "path": "/cyber-choices",
+                "heading": "Cyber Choices referrals",
+                "texts": ["CC00001", "Where they stand", "Contacted within 5 working days of the full referral"],
+            },
+            "referral": {
+                "path": "/cyber-choices/CC00001",
+                "heading": "Referral CC00001",
+                "texts": ["Stages, in the order they happened", "Anonymised summary received"],
+            },
+            "empty": {
+                "path": "/cyber-choices/new",
+                "heading": "Open a Cyber Choices referral",
+                "button": "Open the referral",
+                "title": "Error: Open a Cyber Choices referral",
+                "summary": [
+                    "Select who made the referral",
+                    "Select the person's age",
+                    "Select what the concern is",
+                    "Select the district",
+                    "Enter the day the summary was received",
+                ],
+            },
+        },
+        "frontDoor": front_door_expectations(),
         "badUpload": {
             "bannerTitle": "Important",
             "perPage": 50,
@@ -537,6 +621,157 @@ fn demo_expectations(invitation: &str) -> serde_json::Value {
             "second": {
                 "texts": ["Rows 51 to 100 of 3,000, in line order."],
             },
+        },
+    })
+}
+
+/// The public front door (`/report`, docs/front-door.md) on a phone, signed out: each walk
+/// is its pages in order, each page with its heading, the answers to give (radios and
+/// checkboxes by their label, fields by their selector) and the texts it must show; the
+/// result pages; the bad answers with their error summaries; the rate limit.
+fn front_door_expectations() -> serde_json::Value {
+    // Script typed into the description: shown as text, never run.
+    let script = "<script>window.__pwned=1</script>";
+    let description = format!("A man said he was from my bank. {script}");
+    serde_json::json!({
+        "start": {
+            "path": "/report",
+            "heading": "Report a scam, fraud or cyber attack",
+            "texts": [
+                "This is not an emergency service. If you are in immediate danger call 999.",
+                "0300 123 2040",
+            ],
+        },
+        "script": script,
+        "resident": {
+            "steps": [
+                {
+                    "heading": "Are you reporting as a resident or for a business?",
+                    "choose": ["A resident (for yourself or someone you care for)"],
+                },
+                { "heading": "What happened?", "choose": ["A scam email, text message or phone call"] },
+                {
+                    "heading": "When did it happen?",
+                    "fill": { "#when-day": "14", "#when-month": "2", "#when-year": "2025" },
+                },
+                { "heading": "Was any money lost?", "choose": ["Yes"], "fill": { "#amount": "250" } },
+                { "heading": "How did they first contact you?", "choose": ["A phone call"] },
+                { "heading": "Where do you live?", "choose": ["Leicester"] },
+                {
+                    "heading": "What happened, in your own words (optional)",
+                    "fill": { "#description": description },
+                },
+                {
+                    "heading": "Check your answers",
+                    "texts": [
+                        "A scam email, text message or phone call",
+                        "14 February 2025",
+                        "£250.00",
+                        "Leicester",
+                        description,
+                    ],
+                },
+                { "heading": "May we keep a record of your report?", "choose": ["Yes, keep a record"] },
+            ],
+            "done": {
+                "heading": "Report complete",
+                "texts": ["Your local reference", "What to do now", "Advice for you", "Your summary for Action Fraud"],
+                "actionFraud": ["Reporting as: A resident", "Money lost: £250.00", "Where: Leicester", description],
+            },
+        },
+        "business": {
+            "steps": [
+                {
+                    "heading": "Are you reporting as a resident or for a business?",
+                    "choose": ["A business, charity or other organisation"],
+                },
+                { "heading": "What happened?", "choose": ["An invoice or payment request with changed bank details"] },
+                { "heading": "When did it happen?", "choose": ["I am not sure when it happened"] },
+                { "heading": "Was any money lost?", "choose": ["I am not sure"] },
+                { "heading": "How did they first contact you?", "choose": ["An email"] },
+                {
+                    "heading": "About the business",
+                    "choose": ["Fewer than 10 staff", "Retail"],
+                    "texts": ["How many staff does the business have?", "What does the business do?"],
+                },
+                { "heading": "Where is the business?", "choose": ["Charnwood"] },
+                { "heading": "What happened, in your own words (optional)" },
+                {
+                    "heading": "Check your answers",
+                    "texts": ["Business size", "Fewer than 10 staff", "Business sector", "Retail", "Charnwood"],
+                },
+                { "heading": "May we keep a record of your report?", "choose": ["Yes, keep a record"] },
+            ],
+            "done": {
+                "heading": "Report complete",
+                "texts": ["Your local reference", "Advice for you"],
+                "actionFraud": ["Business size: Fewer than 10 staff", "Business sector: Retail"],
+            },
+        },
+        // Bad answers on one walk: each page answered 400 with the GOV.UK error summary, an
+        // "Error: " title and the field's inline error, then answered properly; it ends
+        // with a "no" to keeping a record, which stores nothing.
+        "bad": {
+            "empty": {
+                "heading": "Are you reporting as a resident or for a business?",
+                "summary": ["Select whether you are reporting as a resident or for a business"],
+                "then": { "choose": ["A resident (for yourself or someone you care for)"] },
+            },
+            "what": { "heading": "What happened?", "choose": ["Something else"] },
+            "future": {
+                "heading": "When did it happen?",
+                "summary": ["The date it happened must be today or in the past"],
+                "then": { "choose": ["I am not sure when it happened"] },
+            },
+            "before": [
+                { "heading": "Was any money lost?", "choose": ["No"] },
+                { "heading": "How did they first contact you?", "choose": ["A website or app"] },
+                { "heading": "Where do you live?", "choose": ["I am not sure"] },
+            ],
+            "huge": {
+                "heading": "What happened, in your own words (optional)",
+                "bytes": 1_048_576,
+                "summary": ["Your description must be 1,000 characters or fewer"],
+                // The refused page carries the answer cut short, not the megabyte.
+                "maxBytes": 60_000,
+            },
+            "check": { "heading": "Check your answers", "texts": ["Something else", "Not sure"] },
+            "consent": {
+                "heading": "May we keep a record of your report?",
+                "summary": ["Select yes if we may keep a record of your report"],
+                "then": { "choose": ["No, do not keep a record"] },
+            },
+            "done": {
+                "heading": "Your summary and advice",
+                "texts": ["We have not kept a record of your report."],
+            },
+        },
+        "rateLimit": {
+            "perAddress": FRONT_DOOR_REPORTS_PER_ADDRESS,
+            "status": 429,
+            "heading": "You have sent too many reports",
+            "title": "Error: You have sent too many reports",
+            "summary": [format!("You have sent too many reports. Try again in {FRONT_DOOR_WINDOW_MINUTES} minutes.")],
+            "retryAfter": (FRONT_DOOR_WINDOW_MINUTES * 60).to_string(),
+            "steps": [
+                {
+                    "heading": "Are you reporting as a resident or for a business?",
+                    "choose": ["A resident (for yourself or someone you care for)"],
+                },
+                { "heading": "What happened?", "choose": ["An investment, pension or cryptocurrency scam"] },
+                { "heading": "When did it happen?", "choose": ["I am not sure when it happened"] },
+                { "heading": "Was any money lost?", "choose": ["No"] },
+                { "heading": "How did they first contact you?", "choose": ["Social media"] },
+                { "heading": "Where do you live?", "choose": ["Rutland"] },
+                { "heading": "What happened, in your own words (optional)" },
+                { "heading": "Check your answers" },
+                { "heading": "May we keep a record of your report?", "choose": ["Yes, keep a record"] },
+            ],
+        },
+        // The public pages that lead to the front door.
+        "links": {
+            "name": "Report a scam, fraud or cyber attack",
+            "from": ["/sign-in", "/advice"],
         },
     })
 }
@@ -641,7 +876,8 @@ fn check_in_a_browser(backend: Backend) {
     let _one_at_a_time = ONE_BROWSER_AT_A_TIME
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let server = Server::start(dir.path(), &database);
+    let config = serve_config(dir.path());
+    let server = Server::start(dir.path(), &database, &config);
     let output = Command::new(&tools.node)
         .arg(&script)
         .current_dir(workspace)

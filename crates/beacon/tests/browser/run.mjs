@@ -2,7 +2,14 @@
 // its load to the quarantine table, then (with EXPECTATIONS.partner) signs in as a
 // partner IT manager, opens its queue and an advisory and marks its asset fixed, then
 // (with EXPECTATIONS.readiness) takes the self-assessment, reads its own debrief and, as a
-// member of its staff joining by invitation, completes a module's quiz; checks
+// member of its staff joining by invitation, completes a module's quiz; then, each in a
+// fresh browser context: on a phone-sized screen (EXPECTATIONS.phone) the victim-care
+// pages, checked for sideways scrolling; as the Cyber Choices officer
+// (EXPECTATIONS.cyberChoices) at desktop and phone sizes, the referrals and the opening
+// form sent empty; signed out on a phone (EXPECTATIONS.frontDoor), the public front door
+// walked as a resident and as a business, its bad answers, its rate limit and the links to
+// it (the server must allow reports sent at once and be limited to
+// frontDoor.rateLimit.perAddress reports per address); checks
 // keyboard focus on the sign-in page, runs axe-core (WCAG 2.0/2.1/2.2 A and AA) on every
 // page visited and saves full-page screenshots. Run by crates/beacon/tests/browser.rs; it
 // can also be run by hand:
@@ -110,6 +117,9 @@ const AXE_ALLOW = new Set(
     .filter(Boolean),
 );
 
+const began = Date.now();
+/** Seconds since the check began, for the log. */
+const elapsed = () => `${((Date.now() - began) / 1000).toFixed(1)} s`;
 const failures = [];
 const fail = (message) => {
   failures.push(message);
@@ -149,56 +159,63 @@ let page;
 let step = 'starting';
 let exitCode = 0;
 try {
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 900 },
-    locale: 'en-GB',
-    acceptDownloads: false,
-  });
-  page = await context.newPage();
-  page.setDefaultTimeout(30000);
-  page.setDefaultNavigationTimeout(NAV_TIMEOUT_MS);
   // The document the browser was last sent to, and whether its status was expected (an
   // error page visited on purpose), so that Chromium's own "Failed to load resource" line
   // for that document is not counted as a problem.
   let expectedDocument = { url: '', status: 200 };
   const sameDocument = (url) => url.split('#')[0] === expectedDocument.url.split('#')[0];
-  // Content Security Policy violations, reported by the page itself: the listener is added
-  // through the DevTools protocol, so the page's CSP does not block it.
-  await context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (event) => {
-      console.error(
-        `CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline code'}` +
-          (event.sourceFile ? ` (${event.sourceFile}:${event.lineNumber})` : ''),
-      );
+
+  /** A fresh browser context (no cookies) with one page, watched for problems. */
+  const newPage = async (options = {}) => {
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      locale: 'en-GB',
+      acceptDownloads: false,
+      ...options,
     });
-  });
-  page.on('console', (message) => {
-    if (message.type() !== 'error') return;
-    const text = message.text();
-    const location = message.location()?.url || '';
-    if (/^Failed to load resource/.test(text) && sameDocument(location) && expectedDocument.status >= 400) {
-      return; // The error page we asked for.
-    }
-    consoleProblems.push(`${pathOf(page.url())}: console error: ${text}${location ? ` (${pathOf(location)})` : ''}`);
-  });
-  page.on('pageerror', (error) => consoleProblems.push(`${pathOf(page.url())}: script error: ${error.message}`));
-  page.on('requestfailed', (request) => {
-    const reason = request.failure()?.errorText || 'failed';
-    // A navigation that the next one interrupts (the progress page's refresh) is not a
-    // failure of the page.
-    if (request.isNavigationRequest() && /ERR_ABORTED/.test(reason)) return;
-    consoleProblems.push(`${pathOf(page.url())}: request failed: ${request.method()} ${pathOf(request.url())} (${reason})`);
-  });
-  page.on('response', (response) => {
-    const request = response.request();
-    if (response.status() < 400) return;
-    if (request.isNavigationRequest() && request.frame() === page.mainFrame()) {
-      if (sameDocument(response.url()) && response.status() === expectedDocument.status) return;
-      consoleProblems.push(`${pathOf(response.url())}: answered HTTP ${response.status()}, expected ${expectedDocument.status}`);
-      return;
-    }
-    consoleProblems.push(`${pathOf(page.url())}: sub-resource ${pathOf(response.url())} answered HTTP ${response.status()}`);
-  });
+    // Content Security Policy violations, reported by the page itself: the listener is
+    // added through the DevTools protocol, so the page's CSP does not block it.
+    await context.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (event) => {
+        console.error(
+          `CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline code'}` +
+            (event.sourceFile ? ` (${event.sourceFile}:${event.lineNumber})` : ''),
+        );
+      });
+    });
+    const opened = await context.newPage();
+    opened.setDefaultTimeout(30000);
+    opened.setDefaultNavigationTimeout(NAV_TIMEOUT_MS);
+    opened.on('console', (message) => {
+      if (message.type() !== 'error') return;
+      const text = message.text();
+      const location = message.location()?.url || '';
+      if (/^Failed to load resource/.test(text) && sameDocument(location) && expectedDocument.status >= 400) {
+        return; // The error page we asked for.
+      }
+      consoleProblems.push(`${pathOf(opened.url())}: console error: ${text}${location ? ` (${pathOf(location)})` : ''}`);
+    });
+    opened.on('pageerror', (error) => consoleProblems.push(`${pathOf(opened.url())}: script error: ${error.message}`));
+    opened.on('requestfailed', (request) => {
+      const reason = request.failure()?.errorText || 'failed';
+      // A navigation that the next one interrupts (the progress page's refresh), or that
+      // turns into a download, is not a failure of the page.
+      if (request.isNavigationRequest() && /ERR_ABORTED/.test(reason)) return;
+      consoleProblems.push(`${pathOf(opened.url())}: request failed: ${request.method()} ${pathOf(request.url())} (${reason})`);
+    });
+    opened.on('response', (response) => {
+      const request = response.request();
+      if (response.status() < 400) return;
+      if (request.isNavigationRequest() && request.frame() === opened.mainFrame()) {
+        if (sameDocument(response.url()) && response.status() === expectedDocument.status) return;
+        consoleProblems.push(`${pathOf(response.url())}: answered HTTP ${response.status()}, expected ${expectedDocument.status}`);
+        return;
+      }
+      consoleProblems.push(`${pathOf(opened.url())}: sub-resource ${pathOf(response.url())} answered HTTP ${response.status()}`);
+    });
+    return opened;
+  };
+  page = await newPage();
 
   let availableTags;
 
@@ -861,6 +878,365 @@ try {
     await audit('learn-certificate');
     await screenshot('learn-certificate');
   }
+
+  // --- Helpers for the checks below, each in a fresh browser context of its own.
+
+  /** Signs in as `username` on the open page and returns the path it lands on. */
+  const signIn = async (username) => {
+    await open('/sign-in');
+    step = `signing in as ${username}`;
+    await page.fill('#username', username);
+    await page.fill('#password', PASSWORD);
+    await Promise.all([
+      page.waitForNavigation({ waitUntil: 'load' }),
+      page.getByRole('button', { name: 'Sign in' }).click(),
+    ]);
+    const landed = pathOf(page.url());
+    if (landed.startsWith('/sign-in')) {
+      throw new Error(`signing in as ${username} failed`);
+    }
+    console.log(`signed in as ${username}; landed on ${landed}`);
+    return landed;
+  };
+
+  /** Clicks a form's submit `button`, waits for the page it leads to, and checks that page's status; its response. */
+  const send = async (button, status, what) => {
+    step = what;
+    const action = await button.evaluate((b) => (b.getAttribute('formaction') ? b.formAction : b.form.action));
+    expectedDocument = { url: action, status };
+    const [response] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), button.click()]);
+    const got = response ? response.status() : 0;
+    if (got !== status) {
+      throw new Error(`${what}: ${pathOf(action)} answered HTTP ${got}, expected ${status}`);
+    }
+    return response;
+  };
+
+  /** Checks that the open page does not scroll sideways on a screen `width` pixels wide, naming what sticks out. */
+  const noSidewaysScroll = async (name, width) => {
+    step = `checking ${name} for sideways scrolling`;
+    const measured = await page.evaluate(() => {
+      const limit = window.innerWidth;
+      const scrolls = (element) => {
+        for (let e = element.parentElement; e && e !== document.body; e = e.parentElement) {
+          if (/(auto|scroll|hidden)/.test(getComputedStyle(e).overflowX)) return true;
+        }
+        return false;
+      };
+      const describe = (e) =>
+        e.tagName.toLowerCase() + (e.id ? `#${e.id}` : '') + (e.classList.length ? `.${[...e.classList].join('.')}` : '');
+      // The outermost elements that stick out: their parent still fits.
+      const wide = [...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().right > limit + 1 && !scrolls(e))
+        .filter((e) => !e.parentElement || e.parentElement.getBoundingClientRect().right <= limit + 1)
+        .slice(0, 5)
+        .map((e) => `${describe(e)} (${Math.round(e.getBoundingClientRect().width)} px)`);
+      // Tables in their own scrolling region (GOV.UK's answer to wide tables) may scroll.
+      const regions = [...document.querySelectorAll('[role="region"]')]
+        .filter((e) => e.scrollWidth > e.clientWidth + 1)
+        .map((e) => `${e.getAttribute('aria-label') || describe(e)} scrolls ${e.scrollWidth} px in ${e.clientWidth} px`);
+      return { scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, wide, regions };
+    });
+    const fits = measured.scrollWidth <= Math.min(measured.innerWidth, width) + 1;
+    check(
+      fits,
+      `${name} (${pathOf(page.url())}): the page scrolls sideways on a ${width} px screen ` +
+        `(scrollWidth ${measured.scrollWidth}, innerWidth ${measured.innerWidth}); sticking out: ${measured.wide.join(', ') || 'nothing found'}`,
+    );
+    console.log(
+      `${name}: ${measured.scrollWidth} px wide on a ${width} px screen${fits ? '' : ' (scrolls sideways)'}` +
+        (measured.regions.length ? `; ${measured.regions.join('; ')}` : ''),
+    );
+  };
+
+  /** Checks the page opened by a form against `expected`, audits it and screenshots it; with `width`, no sideways scrolling. */
+  const landedOn = async (name, expected, { width, shot = true } = {}) => {
+    await expect(pathOf(page.url()), expected);
+    await audit(name);
+    if (shot) await screenshot(name);
+    if (width) await noSidewaysScroll(name, width);
+  };
+
+  /**
+   * Checks a refused form: the expected heading and error summary, "Error: " in the title,
+   * and (unless the form is refused as a whole) an inline error for each problem.
+   */
+  const refusedForm = async (name, expected, { whole = false, ...options } = {}) => {
+    await landedOn(name, expected, options);
+    step = `checking the refusal on ${name}`;
+    const title = await page.title();
+    check(title.startsWith('Error: '), `${name}: the title "${title}" does not start with "Error: "`);
+    check(
+      whole ||
+      (await page.locator('main .govuk-error-message').count()) >= (expected.summary || []).length,
+      `${name}: fewer inline errors than the error summary's ${(expected.summary || []).length}`,
+    );
+    const links = await page.locator('.govuk-error-summary a[href^="#"]').count();
+    check(
+      links >= (expected.summary || []).length,
+      `${name}: the error summary has ${links} links to fields, fewer than its ${(expected.summary || []).length} problems`,
+    );
+  };
+
+  const phone = EXPECTATIONS.phone;
+  const phoneViewport = phone?.viewport || { width: 375, height: 667 };
+  const phoneContext = { viewport: phoneViewport, isMobile: true, hasTouch: true };
+
+  // --- A phone-sized screen: the victim-care queue and a case, as the coordinator.
+  console.log(`signed-in pages done after ${elapsed()}`);
+  if (phone) {
+    page = await newPage(phoneContext);
+    await signIn(USERNAME);
+    for (const { name, path, ...expected } of phone.pages) {
+      await visit(name, path, expected);
+      await noSidewaysScroll(name, phoneViewport.width);
+    }
+    await page.context().close();
+  }
+
+  // --- Cyber Choices as its officer, at desktop and phone sizes: the list, a referral
+  // followed from it, and the opening form sent empty.
+  const cyberChoices = EXPECTATIONS.cyberChoices;
+  if (cyberChoices) {
+    for (const [size, options] of [['desktop', {}], ['phone', phoneContext]]) {
+      page = await newPage(options);
+      const width = size === 'phone' ? phoneViewport.width : undefined;
+      const suffix = size === 'phone' ? '-phone' : '';
+      const landed = await signIn(cyberChoices.username);
+      check(
+        landed === cyberChoices.landing,
+        `${cyberChoices.username} landed on ${landed} after signing in, not ${cyberChoices.landing}`,
+      );
+      await visit(`cyber-choices${suffix}`, cyberChoices.list.path, cyberChoices.list);
+      if (width) await noSidewaysScroll(`cyber-choices${suffix}`, width);
+      step = `following ${cyberChoices.referral.path} from the list`;
+      const link = page.locator(`main a[href="${cyberChoices.referral.path}"]`).first();
+      if (!(await link.count())) {
+        throw new Error(`the Cyber Choices list has no link to ${cyberChoices.referral.path}`);
+      }
+      expectedDocument = { url: BASE_URL + cyberChoices.referral.path, status: 200 };
+      await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), link.click()]);
+      await landedOn(`cyber-choices-referral${suffix}`, cyberChoices.referral, { width });
+      const empty = cyberChoices.empty;
+      await visit(`cyber-choices-new${suffix}`, empty.path, { heading: empty.heading, shot: false });
+      if (width) await noSidewaysScroll(`cyber-choices-new${suffix}`, width);
+      await send(page.getByRole('button', { name: empty.button }), 400, 'sending the referral form empty');
+      await refusedForm(`cyber-choices-new-empty${suffix}`, empty, { width });
+      step = 'checking the title of the refused referral form';
+      const title = await page.title();
+      check(title.startsWith(empty.title), `the refused referral form's title is "${title}", not "${empty.title}"`);
+      await page.context().close();
+    }
+  }
+
+  // --- The public front door on a phone, signed out, in a context with no cookies: a
+  // resident's report from start to finish (script in the description shown as text,
+  // never run), a business's, bad answers with their error summaries, the rate limit,
+  // and the public pages that link to it.
+  const frontDoor = EXPECTATIONS.frontDoor;
+  if (frontDoor) {
+    console.log(`phone and Cyber Choices pages done after ${elapsed()}`);
+    page = await newPage({ ...phoneContext, acceptDownloads: true });
+    const width = phoneViewport.width;
+    const onPhone = { width };
+    const forward = () => page.locator('main form button.govuk-button[type="submit"]:not([name])').first();
+    const answer = async ({ choose = [], fill = {} }) => {
+      for (const label of choose) await page.getByLabel(label, { exact: true }).check();
+      for (const [selector, value] of Object.entries(fill)) await page.fill(selector, value);
+    };
+    const start = async (name, audited) => {
+      if (audited) {
+        await visit(name, frontDoor.start.path, frontDoor.start);
+        await noSidewaysScroll(name, width);
+      } else {
+        await open(frontDoor.start.path);
+        await expect(frontDoor.start.path, { heading: frontDoor.start.heading });
+      }
+      await send(page.getByRole('button', { name: 'Start now' }), 200, 'starting a report');
+    };
+    /** Answers each page of `steps` in turn; audited pages are screenshotted as `report-{label}-{n}`. The last answer's response. */
+    const walk = async (label, steps, { audited = true, lastStatus = 200 } = {}) => {
+      let response;
+      for (const [i, question] of steps.entries()) {
+        const expected = { heading: question.heading, texts: question.texts || [] };
+        if (audited) {
+          await landedOn(`report-${label}-${i + 1}`, expected, onPhone);
+        } else {
+          await expect(pathOf(page.url()), expected);
+        }
+        step = `${label}: answering "${question.heading}"`;
+        await answer(question);
+        const status = i === steps.length - 1 ? lastStatus : 200;
+        response = await send(forward(), status, `${label}: answering "${question.heading}"`);
+      }
+      return response;
+    };
+    const notRun = async (where) => {
+      step = `checking the script typed in was not run on ${where}`;
+      const ran = await page.evaluate(() => typeof window.__pwned !== 'undefined' || document.querySelectorAll('main script').length > 0);
+      check(!ran, `${where}: the script typed into the description ran or was put in the page as a script`);
+    };
+    /** Checks a result page and returns its summary's text. */
+    const result = async (name, done, { reference }) => {
+      await landedOn(name, done, onPhone);
+      step = `checking the result ${name}`;
+      const summary = await page.locator('#summary').inputValue();
+      for (const wanted of done.actionFraud || []) {
+        check(summary.includes(wanted), `${name}: the summary for Action Fraud does not say "${wanted}"`);
+      }
+      const panel = page.locator('.govuk-panel--confirmation');
+      if (reference) {
+        const shown = (await panel.locator('strong').first().innerText().catch(() => '')).trim();
+        if (check(/^LR-[A-Z0-9]{8}$/.test(shown), `${name}: the local reference is "${shown}"`)) {
+          check(summary.includes(`Local reference: ${shown}`), `${name}: the summary does not give the reference ${shown}`);
+        }
+      } else {
+        check((await panel.count()) === 0, `${name}: a confirmation panel is shown though no record was kept`);
+        check(!summary.includes('Local reference'), `${name}: the summary gives a reference though no record was kept`);
+      }
+      if (done.texts.includes('Advice for you')) {
+        const advice = await page.locator('main a[href^="/advice/"]').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+        check(advice.length > 0, `${name}: the result gives no advice links (/advice/...)`);
+        console.log(`${name}: advice ${advice.join(', ')}`);
+      }
+      return summary;
+    };
+    let stored = 0;
+
+    // A resident, from start to finish.
+    await start('report-start', true);
+    await walk('resident', frontDoor.resident.steps.slice(0, -2));
+    const checkStep = frontDoor.resident.steps.at(-2);
+    await landedOn('report-resident-check', { heading: checkStep.heading, texts: checkStep.texts }, onPhone);
+    step = 'checking the description is shown as text on check your answers';
+    const shownWords = await page.locator('main .govuk-summary-list').innerText();
+    check(shownWords.includes(frontDoor.script), `check your answers does not show "${frontDoor.script}" as text`);
+    await notRun('check your answers');
+    await send(forward(), 200, 'continuing from check your answers');
+    await walk('resident-consent', frontDoor.resident.steps.slice(-1));
+    stored += 1;
+    const residentSummary = await result('report-resident-done', frontDoor.resident.done, { reference: true });
+    check(residentSummary.includes(frontDoor.script), `the summary does not carry "${frontDoor.script}" as text`);
+    await notRun('the result page');
+
+    step = 'downloading the summary';
+    const downloadButton = page.getByRole('button', { name: 'Download the summary' });
+    const [download, downloaded] = await Promise.all([
+      page.waitForEvent('download'),
+      page.waitForResponse((response) => pathOf(response.url()) === '/report/download'),
+      downloadButton.click(),
+    ]);
+    const headers = downloaded.headers();
+    check(downloaded.status() === 200, `the download answered HTTP ${downloaded.status()}`);
+    check(
+      /^text\/plain/.test(headers['content-type'] || ''),
+      `the download is ${headers['content-type']}, not text/plain`,
+    );
+    check(
+      /^attachment/.test(headers['content-disposition'] || ''),
+      `the download's Content-Disposition is "${headers['content-disposition']}", not an attachment`,
+    );
+    const file = readFileSync(await download.path(), 'utf8');
+    check(
+      file.includes('Summary of a fraud or cyber crime') && file.includes(frontDoor.script),
+      'the downloaded summary does not hold the answers and the description',
+    );
+    console.log(`download: ${download.suggestedFilename()}, ${headers['content-type']}, ${file.length} characters`);
+    await notRun('the result page after the download');
+
+    // A business: the page about the business appears.
+    await start('report-business-start', false);
+    await walk('business', frontDoor.business.steps);
+    stored += 1;
+    await result('report-business-done', frontDoor.business.done, { reference: true });
+
+    // Bad answers, each refused with the GOV.UK error summary, then answered properly.
+    const bad = frontDoor.bad;
+    await start('report-bad-start', false);
+    await send(forward(), 400, 'sending the first question empty');
+    await refusedForm('report-error-empty', bad.empty, onPhone);
+    await answer(bad.empty.then);
+    await send(forward(), 200, 'answering the first question');
+    await walk('bad-what', [bad.what], { audited: false });
+    step = 'giving a date in the future';
+    await expect(pathOf(page.url()), { heading: bad.future.heading });
+    const nextYear = String(new Date().getFullYear() + 1);
+    await answer({ fill: { '#when-day': '1', '#when-month': '6', '#when-year': nextYear } });
+    await send(forward(), 400, 'sending a date in the future');
+    await refusedForm(
+      'report-error-future-date',
+      { ...bad.future, inputs: { '#when-day': '1', '#when-month': '6', '#when-year': nextYear } },
+      onPhone,
+    );
+    await answer({ fill: { '#when-day': '', '#when-month': '', '#when-year': '' }, ...bad.future.then });
+    await send(forward(), 200, 'answering that the date is not known');
+    await walk('bad-before', bad.before, { audited: false });
+    step = 'typing a description of a megabyte';
+    await expect(pathOf(page.url()), { heading: bad.huge.heading });
+    await page.locator('#description').evaluate((field, bytes) => {
+      field.value = 'x'.repeat(bytes);
+    }, bad.huge.bytes);
+    const hugeAnswer = await send(forward(), 400, 'sending a description of a megabyte');
+    const hugeBytes = (await hugeAnswer.body()).length;
+    check(
+      hugeBytes <= bad.huge.maxBytes,
+      `the page refusing a megabyte's description is ${hugeBytes} bytes, more than ${bad.huge.maxBytes}`,
+    );
+    await refusedForm('report-error-too-long', bad.huge, onPhone);
+    const kept = (await page.locator('#description').inputValue()).length;
+    check(kept < bad.huge.bytes / 100, `the refused description is shown again with ${kept} characters`);
+    console.log(`a description of ${bad.huge.bytes} bytes: refused in a page of ${hugeBytes} bytes, ${kept} characters kept`);
+    await answer({ fill: { '#description': '' } });
+    await send(forward(), 200, 'sending no description');
+    await expect(pathOf(page.url()), bad.check);
+    await send(forward(), 200, 'continuing from check your answers');
+    await send(forward(), 400, 'sending the consent question empty');
+    await refusedForm('report-error-consent', bad.consent, onPhone);
+    await answer(bad.consent.then);
+    await send(forward(), 200, 'saying no to keeping a record');
+    await result('report-no-record', bad.done, { reference: false });
+
+    // The rate limit: consented reports until one more than the limit is refused.
+    const limit = frontDoor.rateLimit;
+    while (stored < limit.perAddress) {
+      await start(`report-limit-start-${stored + 1}`, false);
+      await walk(`limit-${stored + 1}`, limit.steps, { audited: false });
+      stored += 1;
+      await expect(pathOf(page.url()), { heading: frontDoor.resident.done.heading });
+    }
+    await start('report-limit-start-over', false);
+    const limited = await walk('limit-over', limit.steps, { audited: false, lastStatus: limit.status });
+    await refusedForm('report-rate-limited', limit, { ...onPhone, whole: true });
+    step = 'checking the rate-limited page';
+    const title = await page.title();
+    check(title.startsWith(limit.title), `the rate-limited page's title is "${title}", not "${limit.title}"`);
+    const retryAfter = limited.headers()['retry-after'];
+    check(retryAfter === limit.retryAfter, `the rate-limited page's Retry-After is ${retryAfter}, expected ${limit.retryAfter}`);
+    console.log(`rate limit: ${stored} reports stored, the next answered ${limited.status()} (Retry-After ${retryAfter})`);
+
+    step = 'checking the front door set no cookie';
+    const cookies = await page.context().cookies();
+    check(cookies.length === 0, `the front door set cookies: ${cookies.map((c) => c.name).join(', ')}`);
+
+    // The public pages that lead to the front door.
+    for (const from of frontDoor.links.from) {
+      const name = `phone${from.replace(/\//g, '-')}`;
+      await visit(name, from, {});
+      await noSidewaysScroll(name, width);
+      step = `following "${frontDoor.links.name}" from ${from}`;
+      const link = page.locator('main').getByRole('link', { name: frontDoor.links.name, exact: true }).first();
+      if (!(await link.count())) {
+        throw new Error(`${from} has no link "${frontDoor.links.name}"`);
+      }
+      check((await link.getAttribute('href')) === frontDoor.start.path, `${from}: "${frontDoor.links.name}" does not go to ${frontDoor.start.path}`);
+      expectedDocument = { url: BASE_URL + frontDoor.start.path, status: 200 };
+      await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), link.click()]);
+      check(pathOf(page.url()) === frontDoor.start.path, `${from}: the link led to ${pathOf(page.url())}`);
+      await expect(pathOf(page.url()), { heading: frontDoor.start.heading });
+    }
+    await page.context().close();
+    console.log(`front door done after ${elapsed()}`);
+  }
 } catch (error) {
   fail(`while ${step}: ${error.message.split('\n')[0]}`);
   if (page) {
@@ -895,7 +1271,7 @@ if (failures.length) {
   for (const failure of failures) console.error(`  - ${failure}`);
   exitCode = 1;
 } else {
-  console.log(`\nbrowser check passed: ${accessibility.length} pages audited, screenshots in ${SCREENSHOTS_DIR}`);
+  console.log(`\nbrowser check passed: ${accessibility.length} pages audited in ${elapsed()}, screenshots in ${SCREENSHOTS_DIR}`);
 }
 process.exit(exitCode);
 
