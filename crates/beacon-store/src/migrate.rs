@@ -103,6 +103,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0018_engagement.sql"),
         fill: None,
     },
+    Migration {
+        version: 19,
+        sql: include_str!("../migrations/sqlite/0019_care_open_cases.sql"),
+        fill: None,
+    },
 ];
 
 /// PostgreSQL migrations in order.
@@ -185,6 +190,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
     Migration {
         version: 16,
         sql: include_str!("../migrations/postgres/0016_engagement.sql"),
+        fill: None,
+    },
+    Migration {
+        version: 17,
+        sql: include_str!("../migrations/postgres/0017_care_open_cases.sql"),
         fill: None,
     },
 ];

@@ -38,24 +38,51 @@ pub(super) fn input_from(row: &impl Columns) -> StoreResult<TriageInput> {
 pub(super) const CLEAR_SQL: &str = "DELETE FROM care_cases";
 
 /// Writes one case: `?1` report, `?2` reference, `?3` day, `?4` score, `?5` level, `?6`
-/// due, `?7` reasons, `?8` weights, `?9` when.
+/// due, `?7` reasons, `?8` weights, `?9` when; closed when its report's history has a
+/// `closed` event (the history outlives the queue).
 pub(super) const INSERT_SQL: &str = "INSERT INTO care_cases
-     (report_id, reference, reported_on, score, level, contact_due, reasons, weights, triaged_at)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+     (report_id, reference, reported_on, score, level, contact_due, reasons, weights, triaged_at,
+      closed)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,
+             CASE WHEN EXISTS (SELECT 1 FROM care_case_events e
+                               WHERE e.report_id = ?1 AND e.kind = 'closed')
+                  THEN 1 ELSE 0 END)";
+
+/// Empties the open cases' counts by level (a triage run writes them again).
+pub(super) const CLEAR_LEVELS_SQL: &str = "DELETE FROM care_queue_levels";
+
+/// Counts the queue's open cases by level, after a triage run wrote it.
+pub(super) const COUNT_LEVELS_SQL: &str = "INSERT INTO care_queue_levels (level, open)
+     SELECT level, COUNT(*) FROM care_cases WHERE closed = 0 GROUP BY level";
+
+/// Closing report `?1`'s case, first: one open case fewer at its level (none when it is
+/// not queued or already closed).
+pub(super) const UNCOUNT_CLOSED_SQL: &str = "UPDATE care_queue_levels SET open = open - 1
+     WHERE level = (SELECT level FROM care_cases WHERE report_id = ?1 AND closed = 0)";
+
+/// Closing report `?1`'s case, then: marks it closed.
+pub(super) const MARK_CLOSED_SQL: &str = "UPDATE care_cases SET closed = 1 WHERE report_id = ?1";
+
+/// How many open cases of level `?1` (any when NULL) the queue shows, from the counts
+/// kept by level (the unfiltered and level-filtered pages; the overdue filter depends on
+/// the moment and counts with [`open_total_sql`]).
+pub(super) const OPEN_LEVELS_TOTAL_SQL: &str = "SELECT CAST(COALESCE(SUM(open), 0) AS BIGINT)
+     FROM care_queue_levels
+     WHERE CAST(?1 AS BIGINT) IS NULL OR level = CAST(?1 AS BIGINT)";
 
 /// How many cases are queued (all, closed or not: what a triage run wrote).
 pub(super) const TOTAL_SQL: &str = "SELECT COUNT(*) FROM care_cases";
 
-/// Open cases (no `closed` event) of level `{level}` (any when NULL) and, when `{at}` is
-/// a moment, only those whose first contact is overdue then: due before it, and not
+/// Open cases (not `closed`: no `closed` event, kept on the case so the queue's pages
+/// read the open cases' index) of level `{level}` (any when NULL) and, when `{at}` is a
+/// moment, only those whose first contact is overdue then: due before it, and not
 /// reached by it. The parameters are cast (`moment` is the dialect's type of a stored
 /// time), since PostgreSQL cannot tell a parameter's type from `IS NULL` alone.
 fn open_cases(level: &str, at: &str, moment: &str) -> String {
     let level = format!("CAST({level} AS BIGINT)");
     let at = format!("CAST({at} AS {moment})");
     format!(
-        "NOT EXISTS (SELECT 1 FROM care_case_events e
-                     WHERE e.report_id = c.report_id AND e.kind = 'closed')
+        "c.closed = 0
          AND ({level} IS NULL OR c.level = {level})
          AND ({at} IS NULL OR (c.contact_due < {at}
               AND NOT EXISTS (SELECT 1 FROM care_case_events e
@@ -74,7 +101,10 @@ pub(super) fn open_total_sql(moment: &str) -> String {
 }
 
 /// A page of the open cases: `?1` limit, `?2` offset, `?3` level, `?4` overdue at, in
-/// the queue's order (its index).
+/// the queue's order. The page's cases are found first, by the open cases' index alone
+/// (it holds the report), and only they are read and looked up in the history: a deep
+/// page skips the cases before it without reading them (PostgreSQL would otherwise work
+/// out every skipped row's columns, first contact included).
 pub(super) fn page_sql(moment: &str) -> String {
     format!(
         "SELECT report_id, reference, reported_on, score, level,
@@ -83,9 +113,11 @@ pub(super) fn page_sql(moment: &str) -> String {
                  WHERE e.report_id = c.report_id AND e.kind = 'contact_attempt'
                    AND e.detail = 'reached')
          FROM care_cases c
-         WHERE {}
-         ORDER BY level DESC, score DESC, reported_on, reference
-         LIMIT ?1 OFFSET ?2",
+         WHERE c.report_id IN (SELECT c.report_id FROM care_cases c
+                               WHERE {}
+                               ORDER BY level DESC, score DESC, reported_on, reference
+                               LIMIT ?1 OFFSET ?2)
+         ORDER BY level DESC, score DESC, reported_on, reference",
         open_cases("?3", "?4", moment)
     )
 }

@@ -3,7 +3,10 @@
 //! with its score, level, contact-due time and every reason.
 //!
 //! The queue is kept, not computed on each read: a triage run replaces the cases it
-//! scored in one transaction, and the queue page reads them in order by an index.
+//! scored in one transaction, and the queue page reads them in order by an index of the
+//! open cases. Each case says whether it is closed (set as it is written, and when a
+//! closing is recorded), and the open cases are counted by level as the queue is written
+//! and cases are closed, so a page counts its cases without reading them all.
 
 mod columns;
 mod postgres;

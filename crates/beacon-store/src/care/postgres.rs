@@ -1,9 +1,10 @@
 //! Victim care in PostgreSQL: a triage run replaces the queue in one transaction.
 
 use super::columns::{
-    BOARD_SQL, CASE_SQL, CLEAR_SQL, EVENTS_SQL, INSERT_EVENT_SQL, INSERT_SQL, REDACT_SQL,
-    REPORT_EXISTS_SQL, TO_REDACT_SQL, TOTAL_SQL, board_case_from, case_from, event_from,
-    input_from, inputs_sql, open_total_sql, page_sql,
+    BOARD_SQL, CASE_SQL, CLEAR_LEVELS_SQL, CLEAR_SQL, COUNT_LEVELS_SQL, EVENTS_SQL,
+    INSERT_EVENT_SQL, INSERT_SQL, MARK_CLOSED_SQL, OPEN_LEVELS_TOTAL_SQL, REDACT_SQL,
+    REPORT_EXISTS_SQL, TO_REDACT_SQL, TOTAL_SQL, UNCOUNT_CLOSED_SQL, board_case_from, case_from,
+    event_from, input_from, inputs_sql, open_total_sql, page_sql,
 };
 use super::{
     Care, CareBoardCase, CareCaseRecord, CareQueueFilter, CareQueuePage, CaseEventRecord,
@@ -51,8 +52,14 @@ impl Care for PostgresStore {
                 ],
             )?;
         }
+        transaction.execute(CLEAR_LEVELS_SQL, &[])?;
+        transaction.execute(COUNT_LEVELS_SQL, &[])?;
         let total: i64 = transaction.query_one(TOTAL_SQL, &[])?.try_get(0)?;
         transaction.commit()?;
+        // The queue was written whole: its statistics and visibility map are made new, so
+        // the pages plan on the rows there are now and find a page's cases from the open
+        // cases' index alone (autovacuum would get there later, in its own time).
+        self.client.batch_execute("VACUUM (ANALYZE) care_cases")?;
         Ok(u64::try_from(total).unwrap_or(0))
     }
 
@@ -64,10 +71,17 @@ impl Care for PostgresStore {
     ) -> StoreResult<CareQueuePage> {
         let level = filter.level.map(i64::from);
         let at = filter.overdue_at;
-        let total: i64 = self
-            .client
-            .query_one(&*dollar(&open_total_sql("TIMESTAMPTZ")), &[&level, &at])?
-            .try_get(0)?;
+        // The counts kept by level, unless the count depends on the moment (overdue).
+        let total: i64 = match at {
+            None => self
+                .client
+                .query_one(&*dollar(OPEN_LEVELS_TOTAL_SQL), &[&level])?
+                .try_get(0)?,
+            Some(_) => self
+                .client
+                .query_one(&*dollar(&open_total_sql("TIMESTAMPTZ")), &[&level, &at])?
+                .try_get(0)?,
+        };
         let cases = self
             .client
             .query(
@@ -109,6 +123,10 @@ impl Care for PostgresStore {
                 what: "report",
                 id: event.report_id,
             });
+        }
+        if event.kind == "closed" {
+            transaction.execute(&*dollar(UNCOUNT_CLOSED_SQL), &[&event.report_id])?;
+            transaction.execute(&*dollar(MARK_CLOSED_SQL), &[&event.report_id])?;
         }
         let id: i64 = transaction
             .query_one(

@@ -1,9 +1,10 @@
 //! Victim care in SQLite: a triage run replaces the queue in one IMMEDIATE transaction.
 
 use super::columns::{
-    BOARD_SQL, CASE_SQL, CLEAR_SQL, EVENTS_SQL, INSERT_EVENT_SQL, INSERT_SQL, REDACT_SQL,
-    REPORT_EXISTS_SQL, TO_REDACT_SQL, TOTAL_SQL, board_case_from, case_from, event_from,
-    input_from, inputs_sql, open_total_sql, page_sql,
+    BOARD_SQL, CASE_SQL, CLEAR_LEVELS_SQL, CLEAR_SQL, COUNT_LEVELS_SQL, EVENTS_SQL,
+    INSERT_EVENT_SQL, INSERT_SQL, MARK_CLOSED_SQL, OPEN_LEVELS_TOTAL_SQL, REDACT_SQL,
+    REPORT_EXISTS_SQL, TO_REDACT_SQL, TOTAL_SQL, UNCOUNT_CLOSED_SQL, board_case_from, case_from,
+    event_from, input_from, inputs_sql, open_total_sql, page_sql,
 };
 use super::{
     Care, CareBoardCase, CareCaseRecord, CareQueueFilter, CareQueuePage, CaseEventRecord,
@@ -49,6 +50,8 @@ impl Care for SqliteStore {
                 ])?;
             }
         }
+        transaction.execute(CLEAR_LEVELS_SQL, [])?;
+        transaction.execute(COUNT_LEVELS_SQL, [])?;
         let total: i64 = transaction.query_row(TOTAL_SQL, [], |row| row.get(0))?;
         transaction.commit()?;
         Ok(u64::try_from(total).unwrap_or(0))
@@ -62,11 +65,19 @@ impl Care for SqliteStore {
     ) -> StoreResult<CareQueuePage> {
         let level = filter.level.map(i64::from);
         let at = filter.overdue_at.map(utc_text);
-        let total: i64 =
-            self.connection
-                .query_row(&open_total_sql("TEXT"), params![level, at], |row| {
-                    row.get(0)
-                })?;
+        // The counts kept by level, unless the count depends on the moment (overdue).
+        let total: i64 = match &at {
+            None => self
+                .connection
+                .prepare_cached(OPEN_LEVELS_TOTAL_SQL)?
+                .query_row(params![level], |row| row.get(0))?,
+            Some(_) => {
+                self.connection
+                    .query_row(&open_total_sql("TEXT"), params![level, at], |row| {
+                        row.get(0)
+                    })?
+            }
+        };
         let mut statement = self.connection.prepare_cached(&page_sql("TEXT"))?;
         let cases = collect(
             statement.query(params![
@@ -109,6 +120,10 @@ impl Care for SqliteStore {
                 what: "report",
                 id: event.report_id,
             });
+        }
+        if event.kind == "closed" {
+            transaction.execute(UNCOUNT_CLOSED_SQL, [event.report_id])?;
+            transaction.execute(MARK_CLOSED_SQL, [event.report_id])?;
         }
         let id: i64 = transaction.query_row(
             INSERT_EVENT_SQL,

@@ -17,6 +17,26 @@ pub(super) const INSERT_SQL: &str = "INSERT INTO front_door_reports
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
      ON CONFLICT (submission_key) DO NOTHING";
 
+/// PostgreSQL: a submission in one statement (one round trip and one commit): stores the
+/// report as [`INSERT_SQL`] does and answers the reference kept for its submission key,
+/// the new one or the one stored before. Nothing when the key's row is not yet visible
+/// (stored by a transaction that ended while this one waited); a taken reference fails
+/// on the reference's unique constraint.
+pub(super) const SUBMIT_SQL: &str = "WITH fresh AS (
+         INSERT INTO front_door_reports
+         (reference, submission_key, submitted_on, submitted_at, reporter, what_happened,
+          occurred_on, loss_pence, contact_method, business_size, business_sector, place)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+         ON CONFLICT (submission_key) DO NOTHING
+         RETURNING reference)
+     SELECT reference FROM fresh
+     UNION ALL
+     SELECT reference FROM front_door_reports WHERE submission_key = ?2
+     LIMIT 1";
+
+/// PostgreSQL's name for the unique constraint on the reference.
+pub(super) const REFERENCE_CONSTRAINT: &str = "front_door_reports_reference_key";
+
 /// The reference stored for submission key `?1`.
 pub(super) const REFERENCE_OF_SQL: &str =
     "SELECT reference FROM front_door_reports WHERE submission_key = ?1";

@@ -234,14 +234,41 @@ fn a_cases_events_outlive_the_queue_being_replaced(store: &mut dyn Store) {
         overdue_at: Some(datetime!(2026-11-22 00:01 UTC)),
     };
     assert_eq!(store.care_queue(&after_due, 0, 10).expect("queue").total, 0);
-    // Closing the case takes it out of the queue's pages; it still opens by reference.
+    // Closing the case takes it out of the queue's pages (and its level's count); it
+    // still opens by reference.
+    let level_three = CareQueueFilter {
+        level: Some(3),
+        overdue_at: None,
+    };
     assert_eq!(store.care_queue(&ALL, 0, 10).expect("queue").total, 1);
+    assert_eq!(
+        store.care_queue(&level_three, 0, 10).expect("queue").total,
+        1
+    );
     store
         .add_case_event(&event("closed", "supported", 60))
         .expect("closed");
     let page = store.care_queue(&ALL, 0, 10).expect("queue");
     assert_eq!((page.total, page.cases.len()), (0, 0));
     assert!(store.care_case("CASE-1").expect("read").is_some());
+    // Closed twice, it is still one case fewer, at its level too; scored again, it stays
+    // out of the pages (its history says it was closed).
+    assert_eq!(
+        store.care_queue(&level_three, 0, 10).expect("queue").total,
+        0
+    );
+    store
+        .add_case_event(&event("closed", "supported", 60))
+        .expect("closed again");
+    store
+        .replace_care_queue(std::slice::from_ref(&case), "w3", at)
+        .expect("queued again");
+    let page = store.care_queue(&ALL, 0, 10).expect("queue");
+    assert_eq!((page.total, page.cases.len()), (0, 0));
+    assert_eq!(
+        store.care_queue(&level_three, 0, 10).expect("queue").total,
+        0
+    );
     // Retention: a case closed before the cut-off has its notes and hand-over names
     // removed, once, with a `redacted` event saying so; an open case keeps everything.
     store
